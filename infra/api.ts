@@ -1,0 +1,36 @@
+import { issuer, webClient } from "./auth";
+import { table } from "./database";
+import { bucket } from "./storage";
+
+// CQRS split from the seed: commands go to per-domain Lambdas, every GET goes to the Query Lambda.
+export const profileFn = new sst.aws.Function("Profile", {
+  handler: "packages/functions/src/api/profile.handler",
+  link: [table],
+});
+
+export const queryFn = new sst.aws.Function("Query", {
+  handler: "packages/functions/src/api/query.handler",
+  link: [table, bucket],
+});
+
+export const api = new sst.aws.ApiGatewayV2("Api", {
+  cors: false,
+  accessLog: { retention: "1 month" },
+});
+
+const authorizer = api.addAuthorizer({
+  name: "cognito",
+  jwt: { issuer, audiences: [webClient.id] },
+});
+
+const jwt = { auth: { jwt: { authorizer: authorizer.id } } };
+
+// Public routes: health and the OpenAPI document.
+api.route("GET /api/health", queryFn.arn);
+api.route("GET /api/openapi.json", queryFn.arn);
+
+api.route("POST /api/me", profileFn.arn, jwt);
+api.route("PATCH /api/me", profileFn.arn, jwt);
+
+api.route("GET /api/me", queryFn.arn, jwt);
+api.route("GET /api/users/{handle}", queryFn.arn, jwt);

@@ -1,0 +1,33 @@
+export const userPool = new sst.aws.CognitoUserPool("UserPool", {
+  usernames: ["email"],
+  transform: {
+    userPool: (pool) => {
+      pool.passwordPolicy = {
+        minimumLength: 8,
+        requireLowercase: true,
+        requireNumbers: true,
+        requireUppercase: false,
+        requireSymbols: false,
+        temporaryPasswordValidityDays: 7,
+      };
+      pool.deletionProtection = $app.stage === "production" ? "ACTIVE" : "INACTIVE";
+    },
+  },
+});
+
+// A public client for the custom sign-in UI: no secret, password auth and refresh only.
+export const webClient = userPool.addClient("Web", {
+  transform: {
+    client: (client) => {
+      client.explicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
+      client.generateSecret = false;
+      client.preventUserExistenceErrors = "ENABLED";
+      client.accessTokenValidity = 60;
+      client.idTokenValidity = 60;
+      client.refreshTokenValidity = 30;
+      client.tokenValidityUnits = { accessToken: "minutes", idToken: "minutes", refreshToken: "days" };
+    },
+  },
+});
+
+export const issuer = $interpolate`https://cognito-idp.${aws.getRegionOutput().name}.amazonaws.com/${userPool.id}`;

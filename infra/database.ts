@@ -1,0 +1,25 @@
+// One table for every entity (ElectroDB single-table design). The stream feeds fan-out, search and notifications.
+export const table = new sst.aws.Dynamo("Table", {
+  fields: {
+    pk: "string",
+    sk: "string",
+    gsi1pk: "string",
+    gsi1sk: "string",
+    gsi2pk: "string",
+    gsi2sk: "string",
+  },
+  primaryIndex: { hashKey: "pk", rangeKey: "sk" },
+  globalIndexes: {
+    gsi1: { hashKey: "gsi1pk", rangeKey: "gsi1sk" },
+    gsi2: { hashKey: "gsi2pk", rangeKey: "gsi2sk" },
+  },
+  stream: "new-and-old-images",
+  ttl: "expireAt",
+  deletionProtection: $app.stage === "production",
+  transform: {
+    table: (t) => {
+      t.pointInTimeRecovery = { enabled: true };
+      t.serverSideEncryption = { enabled: true };
+    },
+  },
+});

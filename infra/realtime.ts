@@ -1,0 +1,25 @@
+import { userPool, webClient } from "./auth";
+import { table } from "./database";
+
+export const ws = new sst.aws.ApiGatewayWebSocket("Realtime");
+
+// Browsers cannot set headers on a WebSocket handshake, so the access token rides in ?token=.
+const authorizer = ws.addAuthorizer("cognito", {
+  lambda: {
+    function: {
+      handler: "packages/functions/src/realtime/authorizer.handler",
+      link: [userPool, webClient],
+    },
+    identitySources: ["route.request.querystring.token"],
+  },
+});
+
+ws.route(
+  "$connect",
+  { handler: "packages/functions/src/realtime/connect.handler", link: [table] },
+  {
+    auth: { lambda: authorizer.id },
+  },
+);
+ws.route("$disconnect", { handler: "packages/functions/src/realtime/disconnect.handler", link: [table] });
+ws.route("$default", { handler: "packages/functions/src/realtime/default.handler", link: [table, ws] });

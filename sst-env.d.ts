@@ -1,0 +1,15 @@
+/* This file is generated from sst.config.ts by `npm run sst-env` (the same shape `sst` writes). */
+/* biome-ignore-all lint: generated */
+import "sst";
+
+declare module "sst" {
+  export interface Resource {
+    Media: { name: string; type: "sst.aws.Bucket" };
+    Realtime: { managementEndpoint: string; type: "sst.aws.ApiGatewayWebSocket"; url: string };
+    Table: { name: string; type: "sst.aws.Dynamo" };
+    UserPool: { id: string; type: "sst.aws.CognitoUserPool" };
+    Web: { id: string; secret: string; type: "sst.aws.CognitoUserPoolClient" };
+  }
+}
+
+export {};

@@ -1,0 +1,34 @@
+/// <reference path="./.sst/platform/config.d.ts" />
+
+export default $config({
+  app(input) {
+    const production = input?.stage === "production";
+    return {
+      name: "asyncsns",
+      removal: production ? "retain" : "remove",
+      protect: production,
+      home: "aws",
+      providers: { aws: { region: "ap-northeast-1" } },
+    };
+  },
+  async run() {
+    // Order matters: observability registers the $transform that every later function inherits.
+    await import("./infra/observability");
+    const { userPool, webClient } = await import("./infra/auth");
+    const { table } = await import("./infra/database");
+    const { bucket } = await import("./infra/storage");
+    const { api } = await import("./infra/api");
+    const { ws } = await import("./infra/realtime");
+    const { router, site } = await import("./infra/web");
+    return {
+      web: router.url,
+      site: site.url,
+      api: api.url,
+      ws: ws.url,
+      table: table.name,
+      bucket: bucket.name,
+      userPool: userPool.id,
+      webClient: webClient.id,
+    };
+  },
+});
