@@ -8,7 +8,7 @@ declare module "sst" {
     Realtime: { managementEndpoint: string; type: "sst.aws.ApiGatewayWebSocket"; url: string };
     Table: { name: string; type: "sst.aws.Dynamo" };
     UserPool: { id: string; type: "sst.aws.CognitoUserPool" };
-    Web: { id: string; secret: string; type: "sst.aws.CognitoUserPoolClient" };
+    WebClient: { id: string; secret: string; type: "sst.aws.CognitoUserPoolClient" };
   }
 }
 

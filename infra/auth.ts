@@ -16,7 +16,7 @@ export const userPool = new sst.aws.CognitoUserPool("UserPool", {
 });
 
 // A public client for the custom sign-in UI: no secret, password auth and refresh only.
-export const webClient = userPool.addClient("Web", {
+export const webClient = userPool.addClient("WebClient", {
   transform: {
     client: (client) => {
       client.explicitAuthFlows = ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"];
