@@ -1,0 +1,42 @@
+export * as Auth from "./index";
+
+import { createRemoteJWKSet, errors, jwtVerify } from "jose";
+import { Resource } from "sst";
+import { VisibleError } from "../error";
+
+// The Cognito endpoint is an endpoint like any other AWS service's: the SDK's own override variable moves it.
+const endpoint =
+  process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER?.replace(/\/$/, "") ??
+  `https://cognito-idp.${process.env.AWS_REGION}.amazonaws.com`;
+
+export const issuer = () => `${endpoint}/${Resource.UserPool.id}`;
+
+let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
+
+export interface AccessClaims {
+  sub: string;
+  username?: string;
+  clientId: string;
+  exp: number;
+}
+
+/** Verifies a Cognito access token as API Gateway's JWT authorizer does: signature, issuer, client, expiry. */
+export async function verifyAccessToken(token: string): Promise<AccessClaims> {
+  jwks ??= createRemoteJWKSet(new URL(`${issuer()}/.well-known/jwks.json`));
+  try {
+    const { payload } = await jwtVerify(token, jwks, { issuer: issuer() });
+    if (payload.token_use !== "access") throw new Error("not an access token");
+    if (payload.client_id !== Resource.WebClient.id) throw new Error("token was issued to another client");
+    if (!payload.sub || !payload.exp) throw new Error("token lacks sub or exp");
+    return {
+      sub: payload.sub,
+      username: typeof payload.username === "string" ? payload.username : undefined,
+      clientId: payload.client_id,
+      exp: payload.exp,
+    };
+  } catch (error) {
+    const reason =
+      error instanceof errors.JWTExpired ? "The access token has expired." : "Invalid access token.";
+    throw new VisibleError("unauthorized", "auth.invalid_token", reason);
+  }
+}

@@ -1,0 +1,20 @@
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { Resource } from "sst";
+
+// Endpoint and region come from the environment (AWS_ENDPOINT_URL_DYNAMODB points at DynamoDB Local off AWS).
+export const client = new DynamoDBClient({});
+
+export const table = () => Resource.Table.name;
+
+export const service = "asyncsns";
+
+/** ElectroDB index names and key attributes, as declared in infra/database.ts. */
+export const keys = {
+  primary: { pk: { field: "pk" }, sk: { field: "sk" } },
+  gsi1: { index: "gsi1", pk: { field: "gsi1pk" }, sk: { field: "gsi1sk" } },
+  gsi2: { index: "gsi2", pk: { field: "gsi2pk" }, sk: { field: "gsi2sk" } },
+} as const;
+
+export function configuration() {
+  return { client, table: table() };
+}

@@ -1,0 +1,30 @@
+// Errors a user may see. The API maps each kind to one status code; anything else is a logged 500.
+export type ErrorKind =
+  | "input"
+  | "unauthorized"
+  | "forbidden"
+  | "not-found"
+  | "conflict"
+  | "too-large"
+  | "rate-limited";
+
+export class VisibleError extends Error {
+  constructor(
+    public readonly kind: ErrorKind,
+    public readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "VisibleError";
+  }
+}
+
+export const statusOf: Record<ErrorKind, 400 | 401 | 403 | 404 | 409 | 413 | 429> = {
+  input: 400,
+  unauthorized: 401,
+  forbidden: 403,
+  "not-found": 404,
+  conflict: 409,
+  "too-large": 413,
+  "rate-limited": 429,
+};

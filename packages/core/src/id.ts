@@ -1,0 +1,8 @@
+import { ulid } from "ulid";
+
+export type IdPrefix = "pst" | "med" | "rom" | "msg" | "ntf" | "cal" | "evt";
+
+/** Prefixed ULIDs: sortable by time and self-describing in logs. */
+export function createId(prefix: IdPrefix): string {
+  return `${prefix}_${ulid()}`;
+}

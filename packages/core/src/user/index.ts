@@ -1,0 +1,147 @@
+export * as User from "./index";
+
+import { Service } from "electrodb";
+import { z } from "zod";
+import { useUserId } from "../actor";
+import { configuration } from "../dynamo";
+import { VisibleError } from "../error";
+import { Follow } from "../follow";
+import { fn } from "../util/fn";
+import { graphemeLength } from "../util/text";
+import { HandleEntity, UserEntity } from "./user.entity";
+
+export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,20}$/;
+
+export const Handle = z
+  .string()
+  .trim()
+  .refine((value) => HANDLE_PATTERN.test(value), {
+    message: "A handle is 3–20 letters, digits or underscores.",
+    params: { code: "profile.invalid_handle" },
+  });
+
+const DisplayName = z
+  .string()
+  .trim()
+  .refine((value) => graphemeLength(value) >= 1 && graphemeLength(value) <= 50, {
+    message: "A display name is 1–50 characters.",
+    params: { code: "profile.invalid_display_name" },
+  });
+
+const Bio = z.string().refine((value) => graphemeLength(value) <= 300, {
+  message: "A bio is at most 300 characters.",
+  params: { code: "profile.invalid_bio" },
+});
+
+export const Info = z
+  .object({
+    id: z.string(),
+    handle: z.string(),
+    displayName: z.string(),
+    bio: z.string(),
+    avatarUrl: z.string().nullable(),
+    followers: z.number().int(),
+    following: z.number().int(),
+    createdAt: z.string(),
+  })
+  .meta({ id: "Profile" });
+export type Info = z.infer<typeof Info>;
+
+export const PublicInfo = Info.extend({ followedByMe: z.boolean(), followsMe: z.boolean() }).meta({
+  id: "PublicProfile",
+});
+export type PublicInfo = z.infer<typeof PublicInfo>;
+
+const service = new Service({ user: UserEntity, handle: HandleEntity }, configuration());
+
+/** Handles are unique regardless of case; the chosen spelling is kept for display. */
+export const handleKey = (handle: string) => handle.toLowerCase();
+
+export const create = fn(z.object({ handle: Handle, displayName: DisplayName }), async (input) => {
+  const userId = useUserId();
+  const existing = await UserEntity.get({ userId }).go();
+  if (existing.data) throw new VisibleError("conflict", "profile.exists", "You already have a profile.");
+  const result = await service.transaction
+    .write(({ user, handle }) => [
+      handle.create({ handleKey: handleKey(input.handle), userId }).commit(),
+      user.create({ userId, handle: input.handle, displayName: input.displayName }).commit(),
+    ])
+    .go();
+  if (result.canceled) {
+    const taken = await HandleEntity.get({ handleKey: handleKey(input.handle) }).go();
+    if (taken.data && taken.data.userId !== userId)
+      throw new VisibleError(
+        "conflict",
+        "profile.handle_taken",
+        `The handle @${input.handle} is already taken.`,
+      );
+    throw new VisibleError("conflict", "profile.exists", "You already have a profile.");
+  }
+  return mustGet(userId);
+});
+
+export const update = fn(
+  z.object({ displayName: DisplayName.optional(), bio: Bio.optional() }),
+  async (input) => {
+    const userId = useUserId();
+    await mustGet(userId);
+    if (input.displayName !== undefined || input.bio !== undefined) {
+      await UserEntity.patch({ userId })
+        .set({
+          ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
+          ...(input.bio !== undefined ? { bio: input.bio } : {}),
+        })
+        .go();
+    }
+    return mustGet(userId);
+  },
+);
+
+export async function me(): Promise<Info> {
+  return mustGet(useUserId());
+}
+
+export async function fromId(userId: string): Promise<Info | undefined> {
+  const result = await UserEntity.get({ userId }).go();
+  return result.data ? serialize(result.data) : undefined;
+}
+
+export async function fromHandle(handle: string): Promise<Info | undefined> {
+  if (!HANDLE_PATTERN.test(handle)) return undefined;
+  const found = await HandleEntity.get({ handleKey: handleKey(handle) }).go();
+  return found.data ? fromId(found.data.userId) : undefined;
+}
+
+/** A profile as the caller sees it, with the follow relation both ways. */
+export async function view(handle: string): Promise<PublicInfo> {
+  const profile = await fromHandle(handle);
+  if (!profile) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
+  const viewer = useUserId();
+  const [followedByMe, followsMe] = await Promise.all([
+    Follow.exists(viewer, profile.id),
+    Follow.exists(profile.id, viewer),
+  ]);
+  return { ...profile, followedByMe, followsMe };
+}
+
+async function mustGet(userId: string): Promise<Info> {
+  const profile = await fromId(userId);
+  if (!profile)
+    throw new VisibleError("not-found", "profile.not_found", "Create your profile first: choose a handle.");
+  return profile;
+}
+
+type UserItem = NonNullable<Awaited<ReturnType<ReturnType<typeof UserEntity.get>["go"]>>["data"]>;
+
+function serialize(item: UserItem): Info {
+  return {
+    id: item.userId,
+    handle: item.handle,
+    displayName: item.displayName,
+    bio: item.bio,
+    avatarUrl: item.avatarKey ? `/media/${item.avatarKey}` : null,
+    followers: item.followers,
+    following: item.following,
+    createdAt: new Date(item.createdAt).toISOString(),
+  };
+}

@@ -1,0 +1,50 @@
+import { Entity } from "electrodb";
+import { configuration, keys, service } from "../dynamo";
+
+export const UserEntity = new Entity(
+  {
+    model: { entity: "user", version: "1", service },
+    attributes: {
+      userId: { type: "string", required: true, readOnly: true },
+      handle: { type: "string", required: true },
+      displayName: { type: "string", required: true },
+      bio: { type: "string", required: true, default: "" },
+      avatarKey: { type: "string" },
+      followers: { type: "number", required: true, default: 0 },
+      following: { type: "number", required: true, default: 0 },
+      createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
+      updatedAt: {
+        type: "number",
+        required: true,
+        watch: "*",
+        set: () => Date.now(),
+        default: () => Date.now(),
+      },
+    },
+    indexes: {
+      byId: {
+        pk: { ...keys.primary.pk, composite: ["userId"] },
+        sk: { ...keys.primary.sk, composite: [] },
+      },
+    },
+  },
+  configuration(),
+);
+
+// One item per lowercased handle: a conditional put is what makes handles unique.
+export const HandleEntity = new Entity(
+  {
+    model: { entity: "handle", version: "1", service },
+    attributes: {
+      handleKey: { type: "string", required: true, readOnly: true },
+      userId: { type: "string", required: true, readOnly: true },
+    },
+    indexes: {
+      byHandle: {
+        pk: { ...keys.primary.pk, composite: ["handleKey"] },
+        sk: { ...keys.primary.sk, composite: [] },
+      },
+    },
+  },
+  configuration(),
+);

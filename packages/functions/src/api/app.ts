@@ -1,0 +1,58 @@
+import { useActor, withActor } from "@asyncsns/core/actor";
+import { statusOf, VisibleError } from "@asyncsns/core/error";
+import { Logger } from "@aws-lambda-powertools/logger";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import type { LambdaContext } from "hono/aws-lambda";
+import { ZodError } from "zod";
+
+export type Env = {
+  Bindings: { event: APIGatewayProxyEventV2WithJWTAuthorizer; lambdaContext: LambdaContext };
+};
+
+export const logger = new Logger();
+
+export function errorBody(code: string, message: string, details?: unknown) {
+  return { error: { code, message, ...(details === undefined ? {} : { details }) } };
+}
+
+type Issue = { code: string; message: string; path: PropertyKey[]; params?: Record<string, unknown> };
+
+/** A zod failure as our error shape; a rule may name its own code (e.g. profile.invalid_handle). */
+export function invalid(issues: readonly Issue[]) {
+  const first = issues[0];
+  const code = typeof first?.params?.code === "string" ? first.params.code : "request.invalid";
+  const message = first
+    ? `${first.path.length ? `${first.path.join(".")}: ` : ""}${first.message}`
+    : "Bad request";
+  return errorBody(
+    code,
+    message,
+    issues.map((issue) => ({ path: issue.path.map(String).join("."), message: issue.message })),
+  );
+}
+
+/** One Hono app per Lambda; the JWT was checked by the gateway, the handler trusts only its claims' sub. */
+export function createApp() {
+  const app = new OpenAPIHono<Env>({
+    defaultHook: (result, c) => {
+      if (!result.success) return c.json(invalid(result.error.issues as Issue[]), 400);
+    },
+  });
+  app.use(async (c, next) => {
+    const sub = c.env?.event?.requestContext?.authorizer?.jwt?.claims?.sub;
+    if (typeof sub !== "string") return next();
+    return withActor({ type: "user", properties: { userId: sub } }, next);
+  });
+  app.onError((error, c) => {
+    if (error instanceof VisibleError)
+      return c.json(errorBody(error.code, error.message), statusOf[error.kind]);
+    if (error instanceof ZodError) return c.json(invalid(error.issues as Issue[]), 400);
+    logger.error("unhandled error", { error, path: c.req.path, actor: useActor().type });
+    return c.json(errorBody("internal", "Something went wrong on our side. Please try again."), 500);
+  });
+  app.notFound((c) =>
+    c.json(errorBody("route.not_found", `No route for ${c.req.method} ${c.req.path}`), 404),
+  );
+  return app;
+}

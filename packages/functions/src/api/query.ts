@@ -1,0 +1,30 @@
+import { User } from "@asyncsns/core/user";
+import { OpenAPIHono } from "@hono/zod-openapi";
+import { handle } from "hono/aws-lambda";
+import { createApp } from "./app";
+import { allRoutes } from "./routes";
+import { getMe } from "./routes/me";
+import { health, openapi } from "./routes/system";
+import { getUser } from "./routes/users";
+
+const docs = new OpenAPIHono();
+docs.openAPIRegistry.registerComponent("securitySchemes", "bearer", {
+  type: "http",
+  scheme: "bearer",
+  bearerFormat: "JWT",
+  description: "A Cognito access token",
+});
+for (const route of allRoutes) docs.openAPIRegistry.registerPath(route);
+const document = docs.getOpenAPI31Document({
+  openapi: "3.1.0",
+  info: { title: "asyncsns API", version: "1.0.0", description: "Commands and queries of asyncsns." },
+});
+
+// Query Lambda: every read.
+export const app = createApp()
+  .openapi(health, (c) => c.json({ ok: true as const }, 200))
+  .openapi(openapi, (c) => c.json(document, 200))
+  .openapi(getMe, async (c) => c.json(await User.me(), 200))
+  .openapi(getUser, async (c) => c.json(await User.view(c.req.valid("param").handle), 200));
+
+export const handler = handle(app);

@@ -1,0 +1,6 @@
+import { createMe, getMe, updateMe } from "./me";
+import { health, openapi } from "./system";
+import { getUser } from "./users";
+
+/** Every route of every Lambda, so the one OpenAPI document covers the whole API. */
+export const allRoutes = [health, openapi, createMe, updateMe, getMe, getUser];

@@ -1,0 +1,27 @@
+import { z } from "@hono/zod-openapi";
+
+export const ErrorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().openapi({ example: "profile.handle_taken" }),
+      message: z.string(),
+      details: z.unknown().optional(),
+    }),
+  })
+  .openapi("Error");
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({
+  content: { "application/json": { schema } },
+  description,
+});
+
+export const errors = {
+  400: json(ErrorSchema, "The request is invalid"),
+  401: json(ErrorSchema, "Missing or invalid access token"),
+  404: json(ErrorSchema, "Not found"),
+  409: json(ErrorSchema, "Conflicts with existing data"),
+};
+
+export { json };
+
+export const bearer = [{ bearer: [] }];

@@ -1,0 +1,24 @@
+import { Realtime } from "@asyncsns/core/realtime";
+import { Action, envelope } from "@asyncsns/realtime";
+import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
+
+// Heartbeats keep API Gateway's 10-minute idle timer from closing the socket; unknown actions get an error event.
+export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> {
+  const { connectionId } = event.requestContext;
+  let body: unknown;
+  try {
+    body = JSON.parse(event.body ?? "");
+  } catch {
+    body = undefined;
+  }
+  const action = Action.safeParse(body);
+  if (!action.success) {
+    await Realtime.send(
+      connectionId,
+      envelope("system.error", { code: "ws.unknown_action", message: "Send JSON with a known `action`." }),
+    );
+    return { statusCode: 400, body: "Unknown action" };
+  }
+  await Realtime.send(connectionId, envelope("system.pong", { at: Date.now() }));
+  return { statusCode: 200, body: "OK" };
+}
