@@ -6,8 +6,7 @@ import { useUserId } from "../actor";
 import { configuration } from "../dynamo";
 import { VisibleError } from "../error";
 import { Follow } from "../follow";
-import { fn } from "../util/fn";
-import { graphemeLength } from "../util/text";
+import { fn, graphemeLength } from "../util";
 import { HandleEntity, UserEntity } from "./user.entity";
 
 export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,20}$/;

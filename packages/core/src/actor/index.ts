@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from "node:async_hooks";
-import { VisibleError } from "./error";
+import { VisibleError } from "../error";
 
 export type Actor = { type: "user"; properties: { userId: string } } | { type: "public"; properties: object };
 

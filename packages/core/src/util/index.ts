@@ -1,0 +1,2 @@
+export { fn } from "./fn";
+export { graphemeLength } from "./text";

@@ -1,0 +1,38 @@
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import type { TestProject } from "vitest/node";
+import { startLocalCloud } from "../../packages/local/src/local-cloud";
+
+export const CONFIRMATION_CODE = "123456";
+
+// The integration suite runs against the real app on the local cloud: real gateway, workers and stand-ins.
+export default async function setup(project: TestProject) {
+  const root = resolve(import.meta.dirname, "../..");
+  const dataDir = await mkdtemp(join(tmpdir(), "asyncsns-int-"));
+  const cloud = await startLocalCloud({
+    root,
+    configFile: join(root, "sst.config.ts"),
+    port: 0,
+    dataDir,
+    inMemory: true,
+    confirmationCode: CONFIRMATION_CODE,
+    quiet: true,
+  });
+  project.provide("localCloud", JSON.parse(JSON.stringify(cloud.urls)));
+  return async () => {
+    await cloud.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  };
+}
+
+declare module "vitest" {
+  export interface ProvidedContext {
+    localCloud: {
+      webUrl: string;
+      apiUrl: string;
+      wsUrl: string;
+      cognito: { endpoint: string; region: string; userPoolId: string; clientId: string };
+    };
+  }
+}

@@ -1,0 +1,73 @@
+import { randomUUID } from "node:crypto";
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { inject } from "vitest";
+
+export interface TestUser {
+  email: string;
+  password: string;
+  accessToken: string;
+  refreshToken: string;
+  sub: string;
+  /** fetch against the local gateway's /api with this user's bearer token. */
+  api(path: string, init?: RequestInit): Promise<Response>;
+}
+
+/** A real Cognito user on cognito-local: signed up, confirmed with the fixed code, signed in. */
+export async function createTestUser(): Promise<TestUser> {
+  const cloud = inject("localCloud");
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: cloud.cognito.endpoint,
+    region: cloud.cognito.region,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const email = `user-${randomUUID()}@example.com`;
+  const password = "Passw0rd!x";
+  const ClientId = cloud.cognito.clientId;
+  await cognito.send(
+    new SignUpCommand({
+      ClientId,
+      Username: email,
+      Password: password,
+      UserAttributes: [{ Name: "email", Value: email }],
+    }),
+  );
+  await cognito.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: "123456" }));
+  const auth = await cognito.send(
+    new InitiateAuthCommand({
+      ClientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    }),
+  );
+  const accessToken = auth.AuthenticationResult?.AccessToken;
+  const refreshToken = auth.AuthenticationResult?.RefreshToken;
+  if (!accessToken || !refreshToken) throw new Error("cognito-local returned no tokens");
+  const payload = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString());
+  return {
+    email,
+    password,
+    accessToken,
+    refreshToken,
+    sub: payload.sub,
+    api: (path, init = {}) =>
+      fetch(`${cloud.apiUrl}${path}`, {
+        ...init,
+        headers: {
+          authorization: `Bearer ${accessToken}`,
+          ...(init.body ? { "content-type": "application/json" } : {}),
+          ...init.headers,
+        },
+      }),
+  };
+}
+
+let counter = 0;
+/** A handle no other test run uses (handles are 3–20 chars). */
+export function uniqueHandle(prefix = "u"): string {
+  return `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`.slice(0, 20);
+}
