@@ -1,0 +1,101 @@
+export * as Text from "./index";
+
+import { graphemeLength } from "../util";
+
+export const MAX_POST_LENGTH = 1000;
+
+export type Token =
+  | { type: "text"; text: string }
+  | { type: "mention"; text: string; handle: string }
+  | { type: "hashtag"; text: string; tag: string }
+  | { type: "link"; text: string; url: string };
+
+export interface Parsed {
+  tokens: Token[];
+  /** Mentioned handles, lowercased, unique, in order. */
+  mentions: string[];
+  /** Hashtags normalised for matching, unique, in order. */
+  hashtags: string[];
+  links: string[];
+  length: number;
+}
+
+// A tag is letters/marks/digits/underscore with at least one letter, so "#1" is not a tag but "#東京2025" is.
+const TAG_BODY = String.raw`[\p{L}\p{M}\p{N}_]*[\p{L}\p{M}][\p{L}\p{M}\p{N}_]*`;
+const PATTERN = new RegExp(
+  [
+    String.raw`(?<link>https?:\/\/[^\s<>"'\u3000「」『』（）【】〈〉《》、。]+)`,
+    String.raw`(?<=^|[^\p{L}\p{N}_@.\/])@(?<handle>[A-Za-z0-9_]{3,20})(?![A-Za-z0-9_@])`,
+    String.raw`(?<=^|[^\p{L}\p{N}_&\/#＃])[#＃](?<tag>${TAG_BODY})`,
+  ].join("|"),
+  "gu",
+);
+
+// Punctuation that ends a sentence rather than a URL, in English and Japanese.
+const TRAILING = /[.,;:!?'")\]}>。、．，！？」』）】〉》]+$/u;
+
+/** Case, width and kana-width differences must not split a tag: "#ＴＯＫＹＯ" and "#tokyo" are one tag. */
+export function normalizeTag(tag: string): string {
+  return tag.normalize("NFKC").toLowerCase();
+}
+
+export function count(text: string): number {
+  return graphemeLength(text);
+}
+
+/** Splits post text into plain text, mentions, hashtags and links; the same code runs in the browser. */
+export function parse(text: string): Parsed {
+  const tokens: Token[] = [];
+  const mentions = new Set<string>();
+  const hashtags = new Set<string>();
+  const links: string[] = [];
+  let last = 0;
+  const push = (token: Token) => {
+    const prev = tokens[tokens.length - 1];
+    if (token.type === "text" && prev?.type === "text") prev.text += token.text;
+    else tokens.push(token);
+  };
+  for (const match of text.matchAll(PATTERN)) {
+    const start = match.index;
+    let raw = match[0];
+    const groups = match.groups ?? {};
+    if (groups.link) {
+      const trimmed = trimLink(raw);
+      if (!isSafeUrl(trimmed)) continue;
+      raw = trimmed;
+    }
+    if (start > last) push({ type: "text", text: text.slice(last, start) });
+    if (groups.link) {
+      links.push(raw);
+      push({ type: "link", text: raw, url: raw });
+    } else if (groups.handle) {
+      mentions.add(groups.handle.toLowerCase());
+      push({ type: "mention", text: raw, handle: groups.handle.toLowerCase() });
+    } else if (groups.tag) {
+      const tag = normalizeTag(groups.tag);
+      hashtags.add(tag);
+      push({ type: "hashtag", text: raw, tag });
+    }
+    last = start + raw.length;
+  }
+  if (last < text.length) push({ type: "text", text: text.slice(last) });
+  return { tokens, mentions: [...mentions], hashtags: [...hashtags], links, length: count(text) };
+}
+
+function trimLink(raw: string): string {
+  let url = raw.replace(TRAILING, "");
+  // Keep a closing parenthesis that belongs to the URL, as in Wikipedia links.
+  const opens = (url.match(/\(/g) ?? []).length;
+  const closes = (url.match(/\)/g) ?? []).length;
+  if (opens > closes && raw.slice(url.length).startsWith(")")) url += ")";
+  return url;
+}
+
+function isSafeUrl(raw: string): boolean {
+  try {
+    const url = new URL(raw);
+    return (url.protocol === "http:" || url.protocol === "https:") && url.hostname.includes(".");
+  } catch {
+    return false;
+  }
+}
