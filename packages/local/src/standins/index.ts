@@ -1,0 +1,120 @@
+// Starts, health-checks and provisions the AWS stand-ins the local cloud runs on.
+import { mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
+import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { provisionUserPools, type RunningCognito, startCognitoLocal } from "./cognito";
+import { provisionTables, type RunningDynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
+import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from "./s3";
+import type { RunningStandIns, StandInOptions } from "./types";
+
+export { poolName } from "./cognito";
+export {
+  checkJava,
+  DYNAMODB_LOCAL_NPM_PACKAGE,
+  type DynamoDbLocalJar,
+  ensureDynamoDbLocalJar,
+} from "./dynamodb-local";
+export { StandInError } from "./processes";
+export type * from "./types";
+
+export const LOCAL_REGION = "us-east-1";
+/** One key pair for all three: s3rver insists on it, DynamoDB Local (-sharedDb) and cognito-local accept any. */
+export const LOCAL_CREDENTIALS = S3RVER_CREDENTIALS;
+
+export async function startStandIns(opts: StandInOptions): Promise<RunningStandIns> {
+  const region = LOCAL_REGION;
+  const credentials = { ...LOCAL_CREDENTIALS };
+  const timeoutMs = opts.startTimeoutMs ?? 30_000;
+  mkdirSync(join(opts.dataDir, "logs"), { recursive: true });
+
+  const started = await Promise.allSettled([
+    timed("DynamoDB Local", opts.log, () =>
+      startDynamoDbLocal({
+        dataDir: opts.dataDir,
+        inMemory: opts.inMemory,
+        javaPath: opts.javaPath,
+        timeoutMs,
+        credentials: { ...credentials },
+        region,
+        log: opts.log,
+      }),
+    ),
+    timed("s3rver", opts.log, () =>
+      startS3({
+        dataDir: opts.dataDir,
+        inMemory: opts.inMemory,
+        buckets: opts.buckets,
+        region,
+        log: opts.log,
+      }),
+    ),
+    timed("cognito-local", opts.log, () =>
+      startCognitoLocal({
+        dataDir: opts.dataDir,
+        timeoutMs,
+        confirmationCode: opts.confirmationCode,
+        onConfirmationCode: opts.onConfirmationCode,
+        log: opts.log,
+      }),
+    ),
+  ]);
+  const [dynamoResult, s3Result, cognitoResult] = started;
+  const running = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
+  const failure = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
+  if (failure) {
+    await Promise.all(running.map((r) => r.stop().catch(() => {})));
+    throw failure.reason;
+  }
+  const dynamo = (dynamoResult as PromiseFulfilledResult<RunningDynamoDbLocal>).value;
+  const s3 = (s3Result as PromiseFulfilledResult<RunningS3>).value;
+  const cognito = (cognitoResult as PromiseFulfilledResult<RunningCognito>).value;
+
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= Promise.all([dynamo.stop(), s3.stop(), cognito.stop()]).then(() => undefined);
+    return stopping;
+  };
+
+  const dynamoClient = new DynamoDBClient({
+    endpoint: dynamo.endpoint,
+    region,
+    credentials: { ...credentials },
+  });
+  const cognitoClient = new CognitoIdentityProviderClient({
+    endpoint: cognito.endpoint,
+    region,
+    credentials: { ...credentials },
+  });
+  try {
+    const [tables, pools] = await Promise.all([
+      provisionTables(dynamoClient, opts.tables, opts.log),
+      provisionUserPools(cognitoClient, opts.userPools, opts.log),
+    ]);
+    return {
+      region,
+      credentials,
+      dynamodb: { endpoint: dynamo.endpoint, tables },
+      s3: { endpoint: s3.endpoint, onObjectCreated: s3.onObjectCreated },
+      cognito: { endpoint: cognito.endpoint, pools },
+      processes: {
+        dynamodb: { pid: dynamo.pid, logPath: dynamo.logPath },
+        cognito: { pid: cognito.pid, logPath: cognito.logPath },
+      },
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  } finally {
+    dynamoClient.destroy();
+    cognitoClient.destroy();
+  }
+}
+
+async function timed<T>(name: string, log: ((line: string) => void) | undefined, start: () => Promise<T>) {
+  const t0 = performance.now();
+  const value = await start();
+  log?.(`${name} ready in ${Math.round(performance.now() - t0)} ms`);
+  return value;
+}

@@ -1,0 +1,119 @@
+// s3rver in-process: buckets with browser-friendly CORS and object-created events for bucket subscribers.
+import { mkdirSync, rmSync } from "node:fs";
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
+import type { S3Event, S3EventRecord } from "aws-lambda";
+import S3rver from "s3rver";
+import { StandInError } from "./processes";
+import type { ObjectCreatedListener } from "./types";
+
+/** s3rver only knows this key pair (it checks the key id, not SigV4 signatures). */
+export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+
+export interface RunningS3 {
+  endpoint: string;
+  onObjectCreated(listener: ObjectCreatedListener): () => void;
+  stop(): Promise<void>;
+}
+
+/** Makes s3rver's record look like what S3 sends: URL-encoded key, a well-formed bucket ARN. */
+function toAwsRecord(record: S3EventRecord): S3EventRecord {
+  const key = encodeURIComponent(record.s3.object.key).replace(/%20/g, "+").replace(/%2F/g, "/");
+  return {
+    ...record,
+    s3: {
+      ...record.s3,
+      bucket: { ...record.s3.bucket, arn: `arn:aws:s3:::${record.s3.bucket.name}` },
+      object: { ...record.s3.object, key },
+    },
+  };
+}
+
+export async function startS3(args: {
+  dataDir: string;
+  inMemory?: boolean;
+  buckets: string[];
+  region: string;
+  log?: (line: string) => void;
+}): Promise<RunningS3> {
+  const directory = args.inMemory ? await mkdtemp(join(tmpdir(), "asyncsns-s3-")) : join(args.dataDir, "s3");
+  mkdirSync(directory, { recursive: true });
+  const server = new S3rver({ address: "127.0.0.1", port: 0, directory, silent: true });
+  let endpoint: string;
+  try {
+    const address = await server.run();
+    endpoint = `http://127.0.0.1:${address.port}`;
+  } catch (err) {
+    throw new StandInError("s3rver", `s3rver could not start: ${(err as Error).message}`);
+  }
+  const stop = async () => {
+    const http = server.httpServer;
+    if (http?.listening) {
+      const closed = server.close();
+      http.closeAllConnections();
+      await closed;
+    }
+    if (args.inMemory) rmSync(directory, { recursive: true, force: true });
+  };
+
+  const client = new S3Client({
+    endpoint,
+    region: args.region,
+    credentials: { ...S3RVER_CREDENTIALS },
+    forcePathStyle: true,
+  });
+  try {
+    for (const bucket of args.buckets) {
+      const exists = await client.send(new HeadBucketCommand({ Bucket: bucket })).then(
+        () => true,
+        (err: { $metadata?: { httpStatusCode?: number } }) => {
+          if (err.$metadata?.httpStatusCode === 404) return false;
+          throw err;
+        },
+      );
+      if (!exists) {
+        await client.send(new CreateBucketCommand({ Bucket: bucket }));
+        args.log?.(`created bucket ${bucket}`);
+      }
+      // Browsers on any local origin upload with presigned POST and read media directly.
+      await client.send(
+        new PutBucketCorsCommand({
+          Bucket: bucket,
+          CORSConfiguration: {
+            CORSRules: [
+              {
+                AllowedOrigins: ["*"],
+                AllowedMethods: ["GET", "HEAD", "PUT", "POST"],
+                AllowedHeaders: ["*"],
+                ExposeHeaders: ["ETag", "Location"],
+                MaxAgeSeconds: 3000,
+              },
+            ],
+          },
+        }),
+      );
+    }
+  } catch (err) {
+    await stop();
+    throw new StandInError("s3rver", `could not provision buckets on s3rver: ${(err as Error).message}`);
+  } finally {
+    client.destroy();
+  }
+
+  return {
+    endpoint,
+    onObjectCreated(listener) {
+      const handler = (event: S3Event) => {
+        const records = event.Records.filter((r) => r.eventName.startsWith("ObjectCreated:")).map(
+          toAwsRecord,
+        );
+        if (records.length) listener({ Records: records });
+      };
+      server.on("event", handler);
+      return () => server.off("event", handler);
+    },
+    stop,
+  };
+}

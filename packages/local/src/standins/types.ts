@@ -1,0 +1,70 @@
+// Contract between the stand-ins (DynamoDB Local, s3rver, cognito-local) and the rest of the local cloud.
+import type { S3Event } from "aws-lambda";
+
+/** A table as declared by `new sst.aws.Dynamo(name, args)` in infra/. */
+export interface TableSpec {
+  /** Physical table name, e.g. "asyncsns-local-Table". */
+  name: string;
+  fields: Record<string, "string" | "number" | "binary">;
+  primaryIndex: { hashKey: string; rangeKey?: string };
+  globalIndexes?: Record<
+    string,
+    { hashKey: string; rangeKey?: string; projection?: "all" | "keys-only" | string[] }
+  >;
+  stream?: "keys-only" | "new-image" | "old-image" | "new-and-old-images";
+  ttl?: string;
+}
+
+export interface UserPoolSpec {
+  /** Logical name from infra (e.g. "UserPool"); the physical pool is created once and reused. */
+  name: string;
+  usernames?: ("email" | "phone")[];
+  clients: { name: string }[];
+}
+
+export interface StandInOptions {
+  /** Folder for persisted data and logs, e.g. `<root>/.asyncsns`. */
+  dataDir: string;
+  /** Keep DynamoDB data in memory (tests) instead of under dataDir. */
+  inMemory?: boolean;
+  tables: TableSpec[];
+  /** Physical bucket names. */
+  buckets: string[];
+  userPools: UserPoolSpec[];
+  /** Fixed confirmation code for cognito-local (tests); otherwise random codes are printed. */
+  confirmationCode?: string;
+  /** Called with each confirmation code cognito-local would have emailed. */
+  onConfirmationCode?: (info: { username: string; code: string; destination?: string }) => void;
+  log?: (line: string) => void;
+  /** Java executable for DynamoDB Local (default `java` on PATH). */
+  javaPath?: string;
+  /** How long each stand-in may take to answer its health check (default 30 s). */
+  startTimeoutMs?: number;
+}
+
+/** An S3 object-created notification in the shape Lambda receives (key URL-encoded, as AWS sends it). */
+export type ObjectCreatedListener = (event: S3Event) => void;
+
+export interface RunningStandIns {
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  dynamodb: {
+    endpoint: string;
+    /** Per physical table name; `streamArn` is the LatestStreamArn DynamoDB Local reports. */
+    tables?: Record<string, { arn: string; streamArn?: string }>;
+  };
+  s3: {
+    endpoint: string;
+    /** Subscribes to object-created events (put, POST upload, copy); returns an unsubscribe function. */
+    onObjectCreated?: (listener: ObjectCreatedListener) => () => void;
+  };
+  cognito: {
+    endpoint: string;
+    /** userPoolId and client ids per logical name. */
+    pools: Record<string, { id: string; clients: Record<string, { id: string }> }>;
+  };
+  /** Child process ids and log files, for diagnostics. */
+  processes?: Record<"dynamodb" | "cognito", { pid: number; logPath: string }>;
+  /** Stops every stand-in, including the JVM; safe to call twice. */
+  stop(): Promise<void>;
+}
