@@ -1,6 +1,15 @@
 export * as Follow from "./index";
 
+import { Service } from "electrodb";
+import { z } from "zod";
+import { useUserId } from "../actor";
+import { configuration } from "../dynamo";
+import { VisibleError } from "../error";
+import { HandleEntity, UserEntity } from "../user/user.entity";
+import { fn } from "../util";
 import { FollowEntity } from "./follow.entity";
+
+const service = new Service({ follow: FollowEntity, user: UserEntity }, configuration());
 
 /** Whether `followerId` follows `followeeId`: one key read. */
 export async function exists(followerId: string, followeeId: string): Promise<boolean> {
@@ -8,3 +17,77 @@ export async function exists(followerId: string, followeeId: string): Promise<bo
   const result = await FollowEntity.get({ followerId, followeeId }).go();
   return result.data !== null;
 }
+
+async function userIdOf(handle: string): Promise<string> {
+  const found = await HandleEntity.get({ handleKey: handle.toLowerCase() }).go();
+  if (!found.data)
+    throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
+  return found.data.userId;
+}
+
+const Target = z.object({ handle: z.string().min(1).max(64) });
+
+/** Follows a user; following twice is a no-op. The edge and both counters change in one transaction. */
+export const follow = fn(Target, async ({ handle }) => {
+  const followerId = useUserId();
+  const followeeId = await userIdOf(handle);
+  if (followeeId === followerId)
+    throw new VisibleError("input", "follow.self", "You cannot follow yourself.");
+  const me = await UserEntity.get({ userId: followerId }).go();
+  if (!me.data) throw new VisibleError("not-found", "profile.not_found", "Create your profile first.");
+  const result = await service.transaction
+    .write(({ follow, user }) => [
+      follow.create({ followerId, followeeId }).commit(),
+      user.patch({ userId: followerId }).add({ following: 1 }).commit(),
+      user.patch({ userId: followeeId }).add({ followers: 1 }).commit(),
+    ])
+    .go();
+  if (result.canceled && !(await exists(followerId, followeeId)))
+    throw new VisibleError("conflict", "follow.retry", "Could not follow right now; please try again.");
+});
+
+/** Unfollows; unfollowing someone you don't follow is a no-op. */
+export const unfollow = fn(Target, async ({ handle }) => {
+  const followerId = useUserId();
+  const followeeId = await userIdOf(handle);
+  if (followeeId === followerId) return;
+  const result = await service.transaction
+    .write(({ follow, user }) => [
+      follow
+        .delete({ followerId, followeeId })
+        .where((attr, op) => op.exists(attr.followerId))
+        .commit(),
+      user.patch({ userId: followerId }).subtract({ following: 1 }).commit(),
+      user.patch({ userId: followeeId }).subtract({ followers: 1 }).commit(),
+    ])
+    .go();
+  if (result.canceled && (await exists(followerId, followeeId)))
+    throw new VisibleError("conflict", "follow.retry", "Could not unfollow right now; please try again.");
+});
+
+export const PAGE_SIZE = 20;
+
+/** Who follows a user (`followers`) or whom a user follows (`following`), newest edge key order, paged. */
+export async function list(
+  handle: string,
+  direction: "followers" | "following",
+  options: { cursor?: string; limit?: number } = {},
+): Promise<{ userIds: string[]; cursor: string | null }> {
+  const userId = await userIdOf(handle);
+  const limit = Math.min(Math.max(options.limit ?? PAGE_SIZE, 1), 100);
+  const go = { limit, cursor: options.cursor ?? null };
+  const page = await (direction === "followers"
+    ? FollowEntity.query.byFollowee({ followeeId: userId }).go(go)
+    : FollowEntity.query.byFollower({ followerId: userId }).go(go)
+  ).catch((error: unknown) => {
+    if (options.cursor) throw invalidCursor();
+    throw error;
+  });
+  return {
+    userIds: page.data.map((edge) => (direction === "followers" ? edge.followerId : edge.followeeId)),
+    cursor: page.cursor,
+  };
+}
+
+const invalidCursor = () =>
+  new VisibleError("input", "cursor.invalid", "The cursor is not valid; start again from the first page.");
