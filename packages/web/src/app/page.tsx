@@ -1,0 +1,146 @@
+"use client";
+import Link from "next/link";
+import { useRouter } from "next/navigation";
+import { type FormEvent, useId, useState } from "react";
+import { TextField } from "../components/form";
+import { useRequireProfile } from "../components/guards";
+import { Loading, PageShell } from "../components/page-shell";
+import { profileHref } from "../components/site-header";
+import { useI18n } from "../i18n";
+import { useApp } from "../lib/app-context";
+import { apiErrorMessage } from "../lib/errors";
+import { checkHandle, normalizeHandle } from "../lib/validation";
+
+export default function HomePage() {
+  const { auth } = useApp();
+  return auth.signedIn ? <Home /> : <Landing />;
+}
+
+function Landing() {
+  const { t } = useI18n();
+  return (
+    <PageShell>
+      <section className="hero">
+        <h1 className="hero-title">{t("landing.title")}</h1>
+        <p className="hero-lead">{t("landing.lead")}</p>
+        <div className="hero-actions">
+          <Link href="/signup/" className="btn btn-primary btn-large">
+            {t("landing.signUp")}
+          </Link>
+          <Link href="/signin/" className="btn btn-secondary btn-large">
+            {t("landing.signIn")}
+          </Link>
+        </div>
+        <ul className="features">
+          <li>
+            <span aria-hidden="true" className="feature-icon">
+              ✎
+            </span>
+            {t("landing.feature.posts")}
+          </li>
+          <li>
+            <span aria-hidden="true" className="feature-icon">
+              ✉
+            </span>
+            {t("landing.feature.chat")}
+          </li>
+          <li>
+            <span aria-hidden="true" className="feature-icon">
+              あ
+            </span>
+            {t("landing.feature.lang")}
+          </li>
+        </ul>
+      </section>
+    </PageShell>
+  );
+}
+
+function Home() {
+  const { t } = useI18n();
+  const { me, error, retry } = useRequireProfile();
+  const headingId = useId();
+  if (!me) {
+    return (
+      <PageShell>
+        {error ? (
+          <div className="card" role="alert">
+            <p>{apiErrorMessage(t, error)}</p>
+            <button type="button" className="btn btn-primary" onClick={retry}>
+              {t("common.retry")}
+            </button>
+          </div>
+        ) : (
+          <Loading />
+        )}
+      </PageShell>
+    );
+  }
+  return (
+    <PageShell>
+      <div className="home-grid">
+        <section aria-labelledby={headingId} className="home-main">
+          <div className="page-heading">
+            <h1 id={headingId}>{t("home.title")}</h1>
+            <p className="muted">{t("home.greeting", { name: me.displayName })}</p>
+          </div>
+          <div className="card empty-state">
+            <svg aria-hidden="true" viewBox="0 0 24 24" width="40" height="40" className="empty-icon">
+              <path fill="currentColor" d="M4 5h16v2H4V5Zm0 6h16v2H4v-2Zm0 6h10v2H4v-2Z" />
+            </svg>
+            <h2>{t("home.timeline.title")}</h2>
+            <p className="muted">{t("home.timeline.lead")}</p>
+          </div>
+        </section>
+        <aside className="home-side">
+          <UserLookup />
+        </aside>
+      </div>
+    </PageShell>
+  );
+}
+
+function UserLookup() {
+  const { t } = useI18n();
+  const router = useRouter();
+  const [value, setValue] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const headingId = useId();
+
+  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
+    e.preventDefault();
+    const handle = normalizeHandle(value);
+    const problem = checkHandle(handle);
+    if (problem) {
+      setError(problem === "required" ? t("validation.handleRequired") : t("validation.handleInvalid"));
+      return;
+    }
+    setError(null);
+    router.push(profileHref(handle));
+  };
+
+  return (
+    <search className="card" aria-labelledby={headingId}>
+      <h2 id={headingId} className="card-title">
+        {t("home.lookup.title")}
+      </h2>
+      <form onSubmit={onSubmit} noValidate className="lookup form">
+        <TextField
+          label={t("home.lookup.label")}
+          prefix="@"
+          name="handle"
+          autoComplete="off"
+          autoCapitalize="none"
+          spellCheck={false}
+          value={value}
+          onChange={(e) => setValue(e.target.value)}
+          error={error}
+          hint={t("home.lookup.hint")}
+        />
+        <button type="submit" className="btn btn-primary btn-block">
+          {t("home.lookup.submit")}
+        </button>
+      </form>
+    </search>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+import { type ReactNode, Suspense } from "react";
+import { I18nProvider, useI18n } from "../i18n";
+import { AppProvider, useApp } from "../lib/app-context";
+
+function BootGate({ children }: { children: ReactNode }) {
+  const { status, bootError, retryBoot } = useApp();
+  const { t } = useI18n();
+  // The Suspense boundary lets pages read the query string (`useSearchParams`) in a static export.
+  if (status === "ready") return <Suspense fallback={null}>{children}</Suspense>;
+  if (status === "error") {
+    return (
+      <main id="main" className="boot">
+        <div className="boot-card" role="alert">
+          <p className="brand-mark" aria-hidden="true">
+            a
+          </p>
+          <p>{t("config.error")}</p>
+          {bootError ? <p className="muted small">{bootError}</p> : null}
+          <button type="button" className="btn btn-primary" onClick={retryBoot}>
+            {t("common.retry")}
+          </button>
+        </div>
+      </main>
+    );
+  }
+  return (
+    <main id="main" className="boot" aria-busy="true">
+      <div className="boot-card">
+        <span className="spinner" aria-hidden="true" />
+        <span className="visually-hidden" role="status">
+          {t("common.loading")}
+        </span>
+      </div>
+    </main>
+  );
+}
+
+export function Providers({ children }: { children: ReactNode }) {
+  return (
+    <I18nProvider>
+      <AppProvider>
+        <BootGate>{children}</BootGate>
+      </AppProvider>
+    </I18nProvider>
+  );
+}

@@ -1,0 +1,102 @@
+"use client";
+import Link from "next/link";
+import { usePathname, useRouter, useSearchParams } from "next/navigation";
+import { useState } from "react";
+import { useI18n } from "../i18n";
+import { useApp } from "../lib/app-context";
+import { LanguageSwitch } from "./language-switch";
+
+export function profileHref(handle: string): string {
+  return `/u/?h=${encodeURIComponent(handle)}`;
+}
+
+export function SiteHeader() {
+  const { t } = useI18n();
+  const { auth, me, signOut } = useApp();
+  const router = useRouter();
+  const pathname = usePathname();
+  const search = useSearchParams();
+  const [signingOut, setSigningOut] = useState(false);
+
+  const onHome = pathname === "/";
+  const onOwnProfile =
+    pathname === "/u/" && !!me && search.get("h")?.toLowerCase() === me.handle.toLowerCase();
+
+  const handleSignOut = async () => {
+    setSigningOut(true);
+    await signOut();
+    setSigningOut(false);
+    router.replace("/");
+  };
+
+  return (
+    <header className="site-header">
+      <div className="site-header-inner">
+        <Link href="/" className="brand">
+          <span className="brand-mark" aria-hidden="true">
+            a
+          </span>
+          <span className="brand-name">{t("app.name")}</span>
+        </Link>
+        {auth.signedIn ? (
+          <nav aria-label={t("nav.label")} className="site-nav">
+            <ul>
+              <li>
+                <Link href="/" className="nav-link" aria-current={onHome ? "page" : undefined}>
+                  <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
+                    <path fill="currentColor" d="M12 3 2 11h3v9h5v-6h4v6h5v-9h3L12 3Z" />
+                  </svg>
+                  <span className="nav-text">{t("nav.home")}</span>
+                </Link>
+              </li>
+              {me ? (
+                <li>
+                  <Link
+                    href={profileHref(me.handle)}
+                    className="nav-link"
+                    aria-current={onOwnProfile ? "page" : undefined}
+                  >
+                    <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
+                      <path
+                        fill="currentColor"
+                        d="M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9Zm0 2c-4.4 0-8 2.5-8 5.5V21h16v-1.5c0-3-3.6-5.5-8-5.5Z"
+                      />
+                    </svg>
+                    <span className="nav-text">{t("nav.profile")}</span>
+                  </Link>
+                </li>
+              ) : null}
+            </ul>
+          </nav>
+        ) : null}
+        <div className="site-header-actions">
+          <LanguageSwitch />
+          {auth.signedIn ? (
+            <button
+              type="button"
+              className="btn btn-ghost"
+              onClick={handleSignOut}
+              disabled={signingOut}
+              aria-busy={signingOut}
+            >
+              {t("nav.signOut")}
+            </button>
+          ) : (
+            <>
+              {pathname !== "/signin/" ? (
+                <Link href="/signin/" className="btn btn-ghost hide-narrow">
+                  {t("nav.signIn")}
+                </Link>
+              ) : null}
+              {pathname !== "/signup/" ? (
+                <Link href="/signup/" className="btn btn-primary hide-narrow">
+                  {t("nav.signUp")}
+                </Link>
+              ) : null}
+            </>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,148 @@
+// Holds the signed-in user's tokens: the refresh token survives reloads (localStorage), the access token lives in memory.
+import * as Cognito from "./cognito";
+import type { AppConfig } from "./config";
+
+const REFRESH_KEY = "asyncsns.refreshToken";
+const EMAIL_KEY = "asyncsns.email";
+/** Refresh this long before the access token expires. */
+const REFRESH_MARGIN_MS = 60_000;
+
+export interface SessionState {
+  signedIn: boolean;
+  email: string | null;
+  userId: string | null;
+}
+
+type Listener = (state: SessionState) => void;
+
+function storage(): Storage | null {
+  try {
+    return typeof window === "undefined" ? null : window.localStorage;
+  } catch {
+    return null;
+  }
+}
+
+class Session {
+  private config: AppConfig | null = null;
+  private tokens: Cognito.Tokens | null = null;
+  private email: string | null = null;
+  private refreshing: Promise<string> | null = null;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private listeners = new Set<Listener>();
+
+  get state(): SessionState {
+    const claims = this.tokens ? Cognito.decodeJwt(this.tokens.accessToken) : {};
+    return {
+      signedIn: this.tokens !== null,
+      email: this.email,
+      userId: typeof claims.sub === "string" ? claims.sub : null,
+    };
+  }
+
+  get appConfig(): AppConfig {
+    if (!this.config) throw new Error("Session used before configuration was loaded");
+    return this.config;
+  }
+
+  subscribe(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Loads the stored session, if any. Throws only on a network failure; a rejected token signs out. */
+  async restore(config: AppConfig): Promise<void> {
+    this.config = config;
+    const stored = storage()?.getItem(REFRESH_KEY);
+    if (!stored) return;
+    this.email = storage()?.getItem(EMAIL_KEY) ?? null;
+    try {
+      this.setTokens(await Cognito.refresh(config, stored));
+    } catch (err) {
+      if (err instanceof Cognito.CognitoError && err.code === "NetworkError") throw err;
+      this.clear();
+    }
+  }
+
+  async signIn(email: string, password: string): Promise<void> {
+    const tokens = await Cognito.signIn(this.appConfig, email, password);
+    const claims = Cognito.decodeJwt(tokens.idToken);
+    this.email = typeof claims.email === "string" ? claims.email : email;
+    storage()?.setItem(EMAIL_KEY, this.email);
+    this.setTokens(tokens);
+  }
+
+  /** A valid access token, refreshed first when it is about to expire. */
+  async accessToken(): Promise<string | null> {
+    if (!this.tokens) return null;
+    if (this.tokens.expiresAt - Date.now() > REFRESH_MARGIN_MS) return this.tokens.accessToken;
+    return this.refresh();
+  }
+
+  /** Refreshes the access token (one request at a time); signs out when the refresh token is refused. */
+  refresh(): Promise<string> {
+    const current = this.tokens;
+    if (!current) return Promise.reject(new Cognito.CognitoError("NotAuthorizedException", "Signed out"));
+    this.refreshing ??= Cognito.refresh(this.appConfig, current.refreshToken)
+      .then((tokens) => {
+        this.setTokens(tokens);
+        return tokens.accessToken;
+      })
+      .catch((err: unknown) => {
+        if (err instanceof Cognito.CognitoError && err.code !== "NetworkError") this.clear();
+        throw err;
+      })
+      .finally(() => {
+        this.refreshing = null;
+      });
+    return this.refreshing;
+  }
+
+  async signOut(): Promise<void> {
+    const tokens = this.tokens;
+    this.clear();
+    if (tokens && this.config) {
+      // Best effort: the local session is gone either way.
+      await Cognito.globalSignOut(this.config, tokens.accessToken).catch(() => undefined);
+    }
+  }
+
+  /** Another tab signed out or in: follow it. */
+  syncFromStorage(): void {
+    const stored = storage()?.getItem(REFRESH_KEY) ?? null;
+    if (!stored && this.tokens) this.clear();
+    else if (stored && this.tokens?.refreshToken !== stored && this.config) {
+      this.email = storage()?.getItem(EMAIL_KEY) ?? null;
+      this.tokens = { accessToken: "", idToken: "", refreshToken: stored, expiresAt: 0 };
+      void this.refresh().catch(() => undefined);
+    }
+  }
+
+  private setTokens(tokens: Cognito.Tokens): void {
+    this.tokens = tokens;
+    storage()?.setItem(REFRESH_KEY, tokens.refreshToken);
+    clearTimeout(this.timer);
+    const delay = Math.max(tokens.expiresAt - Date.now() - REFRESH_MARGIN_MS, 5_000);
+    this.timer = setTimeout(() => void this.refresh().catch(() => undefined), delay);
+    this.emit();
+  }
+
+  private clear(): void {
+    clearTimeout(this.timer);
+    const wasSignedIn = this.tokens !== null;
+    this.tokens = null;
+    this.email = null;
+    storage()?.removeItem(REFRESH_KEY);
+    storage()?.removeItem(EMAIL_KEY);
+    if (wasSignedIn) this.emit();
+  }
+
+  private emit(): void {
+    const state = this.state;
+    for (const listener of this.listeners) listener(state);
+  }
+}
+
+export const session = new Session();
+
+export const REFRESH_TOKEN_STORAGE_KEY = REFRESH_KEY;
