@@ -86,7 +86,7 @@ async function eventually<T>(fn: () => T | undefined, timeoutMs = 5000): Promise
 }
 
 describe("stand-ins on a persisted data dir", () => {
-  const dataDir = mkdtempSync(join(tmpdir(), "asyncsns-standins-"));
+  let dataDir: string;
   const codes: { username: string; code: string }[] = [];
   let standIns: RunningStandIns;
   let dynamo: DynamoDBClient;
@@ -96,6 +96,7 @@ describe("stand-ins on a persisted data dir", () => {
   const password = "Passw0rd!long";
 
   beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), "asyncsns-standins-"));
     standIns = await startStandIns({ ...baseOptions(dataDir), onConfirmationCode: (c) => codes.push(c) });
     const { region, credentials } = standIns;
     dynamo = new DynamoDBClient({
@@ -119,7 +120,7 @@ describe("stand-ins on a persisted data dir", () => {
 
   afterAll(async () => {
     await standIns?.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true });
   });
 
   it("creates the table with its keys, indexes, stream and TTL", async () => {
@@ -212,6 +213,7 @@ describe("stand-ins on a persisted data dir", () => {
     expect(upload.headers.get("access-control-allow-origin")).toBe("*");
     const head = await fetch(`${standIns.s3.endpoint}/${BUCKET}/${key}`, { headers: { Origin: origin } });
     expect(head.headers.get("access-control-allow-origin")).toBe("*");
+    expect(head.headers.get("content-type")).toBe("image/png");
     expect(new Uint8Array(await head.arrayBuffer())).toEqual(new Uint8Array([0x89, 0x50, 0x4e, 0x47]));
     const record = await eventually(() => events[0]?.Records[0]);
     expect(record).toMatchObject({ eventName: "ObjectCreated:Post", s3: { object: { key, size: 4 } } });
@@ -369,6 +371,21 @@ describe("failures", () => {
       expect((error as Error).message).toMatch(/Java 17/);
       expect((error as Error).message).toContain("sudo apt-get install -y openjdk-17-jre-headless");
       expect((error as Error).message).toContain("brew install openjdk@17");
+      expect(standInPids(dataDir)).toEqual([]);
+    } finally {
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("names the stand-in and its log when it does not come up in time", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "asyncsns-standins-slow-"));
+    try {
+      const error = await startStandIns({ ...baseOptions(dataDir), inMemory: true, startTimeoutMs: 1 }).catch(
+        (e: Error) => e,
+      );
+      expect((error as Error).message).toMatch(
+        /^(DynamoDB Local|cognito-local) did not become healthy within 1 ms \(log: .*\/logs\/(dynamodb|cognito)\.log\)/,
+      );
       expect(standInPids(dataDir)).toEqual([]);
     } finally {
       rmSync(dataDir, { recursive: true, force: true });

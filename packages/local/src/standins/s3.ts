@@ -1,7 +1,5 @@
 // s3rver in-process: buckets with browser-friendly CORS and object-created events for bucket subscribers.
 import { mkdirSync, rmSync } from "node:fs";
-import { mkdtemp } from "node:fs/promises";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
 import type { S3Event, S3EventRecord } from "aws-lambda";
@@ -38,7 +36,9 @@ export async function startS3(args: {
   region: string;
   log?: (line: string) => void;
 }): Promise<RunningS3> {
-  const directory = args.inMemory ? await mkdtemp(join(tmpdir(), "asyncsns-s3-")) : join(args.dataDir, "s3");
+  // "In memory" means throwaway: a scratch folder wiped at start (after a crash) and at stop.
+  const directory = join(args.dataDir, args.inMemory ? "s3-scratch" : "s3");
+  if (args.inMemory) rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
   const server = new S3rver({ address: "127.0.0.1", port: 0, directory, silent: true });
   let endpoint: string;

@@ -25,7 +25,7 @@ export interface UserPoolSpec {
 export interface StandInOptions {
   /** Folder for persisted data and logs, e.g. `<root>/.asyncsns`. */
   dataDir: string;
-  /** Keep DynamoDB data in memory (tests) instead of under dataDir. */
+  /** Throwaway data (tests): DynamoDB in memory, S3 in a scratch folder wiped at start and stop; cognito stays under dataDir. */
   inMemory?: boolean;
   tables: TableSpec[];
   /** Physical bucket names. */
