@@ -6,6 +6,17 @@ export const PASSWORD_MIN = 8;
 
 export type HandleProblem = "required" | "invalid" | null;
 
+const segmenter =
+  typeof Intl.Segmenter === "function" ? new Intl.Segmenter(undefined, { granularity: "grapheme" }) : null;
+
+/** Counts user-perceived characters, as the API does (an emoji with modifiers is one). */
+export function graphemeLength(text: string): number {
+  if (!segmenter) return [...text].length;
+  let count = 0;
+  for (const _ of segmenter.segment(text)) count++;
+  return count;
+}
+
 export function normalizeHandle(input: string): string {
   return input.trim().replace(/^@/, "");
 }
@@ -18,11 +29,11 @@ export function checkHandle(handle: string): HandleProblem {
 export function checkDisplayName(name: string): "required" | "tooLong" | null {
   const trimmed = name.trim();
   if (trimmed === "") return "required";
-  return [...trimmed].length > DISPLAY_NAME_MAX ? "tooLong" : null;
+  return graphemeLength(trimmed) > DISPLAY_NAME_MAX ? "tooLong" : null;
 }
 
 export function checkBio(bio: string): "tooLong" | null {
-  return [...bio].length > BIO_MAX ? "tooLong" : null;
+  return graphemeLength(bio) > BIO_MAX ? "tooLong" : null;
 }
 
 export interface PasswordRules {

@@ -9,7 +9,14 @@ import { useI18n } from "../../i18n";
 import { ApiError, api, type Profile, type UserProfile } from "../../lib/api";
 import { useApp } from "../../lib/app-context";
 import { apiErrorMessage } from "../../lib/errors";
-import { BIO_MAX, checkBio, checkDisplayName, DISPLAY_NAME_MAX, normalizeHandle } from "../../lib/validation";
+import {
+  BIO_MAX,
+  checkBio,
+  checkDisplayName,
+  DISPLAY_NAME_MAX,
+  graphemeLength,
+  normalizeHandle,
+} from "../../lib/validation";
 
 type State =
   | { kind: "loading" }
@@ -199,7 +206,7 @@ function EditProfileForm({
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const headingId = useId();
-  const bioLength = [...bio].length;
+  const bioLength = graphemeLength(bio);
 
   useEffect(() => {
     formRef.current?.querySelector<HTMLInputElement>("input")?.focus();

@@ -66,7 +66,7 @@ export default function WelcomePage() {
       router.replace(profileHref(profile.handle));
     } catch (err) {
       setBusy(false);
-      if (err instanceof ApiError && err.code === "profile.already_exists") {
+      if (err instanceof ApiError && err.code === "profile.exists") {
         const profile = await api.getMe().catch(() => null);
         if (profile) {
           setMe(profile);
