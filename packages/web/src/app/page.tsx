@@ -78,17 +78,17 @@ function Home() {
   }
   return (
     <PageShell>
+      <div className="page-heading">
+        <h1>{t("home.title")}</h1>
+        <p className="muted">{t("home.greeting", { name: me.displayName })}</p>
+      </div>
       <div className="home-grid">
         <section aria-labelledby={headingId} className="home-main">
-          <div className="page-heading">
-            <h1 id={headingId}>{t("home.title")}</h1>
-            <p className="muted">{t("home.greeting", { name: me.displayName })}</p>
-          </div>
           <div className="card empty-state">
             <svg aria-hidden="true" viewBox="0 0 24 24" width="40" height="40" className="empty-icon">
               <path fill="currentColor" d="M4 5h16v2H4V5Zm0 6h16v2H4v-2Zm0 6h10v2H4v-2Z" />
             </svg>
-            <h2>{t("home.timeline.title")}</h2>
+            <h2 id={headingId}>{t("home.timeline.title")}</h2>
             <p className="muted">{t("home.timeline.lead")}</p>
           </div>
         </section>

@@ -164,7 +164,7 @@ export function FormAlert({ children }: { children: ReactNode }) {
 
 export function FormStatus({ children }: { children: ReactNode }) {
   return (
-    <div className={children ? "alert alert-success" : undefined} role="status">
+    <div className={children ? "alert alert-success" : "status-slot"} role="status">
       {children}
     </div>
   );

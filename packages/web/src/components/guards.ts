@@ -16,11 +16,11 @@ export function useRequireProfile(): { me: Me; error: unknown; retry: () => void
     } else if (!auth.signedIn) {
       const query = search.toString();
       const here = `${pathname}${query ? `?${query}` : ""}`;
-      router.replace(`/signin/?next=${encodeURIComponent(here)}`);
+      router.replace(`/signin/?${auth.expired ? "expired=1&" : ""}next=${encodeURIComponent(here)}`);
     } else if (me === null) {
       router.replace("/welcome/");
     }
-  }, [auth.signedIn, me, pathname, search, router, signedOutByUser]);
+  }, [auth.signedIn, auth.expired, me, pathname, search, router, signedOutByUser]);
 
   useEffect(() => {
     if (auth.signedIn && me === undefined && !profileError) void ensureProfile().catch(() => undefined);

@@ -73,7 +73,12 @@ export function AppProvider({ children }: { children: ReactNode }) {
   const [bootError, setBootError] = useState<string | null>(null);
   const [attempt, setAttempt] = useState(0);
   const [config, setConfig] = useState<AppConfig | null>(null);
-  const [auth, setAuth] = useState<SessionState>({ signedIn: false, email: null, userId: null });
+  const [auth, setAuth] = useState<SessionState>({
+    signedIn: false,
+    email: null,
+    userId: null,
+    expired: false,
+  });
   const [me, setMeState] = useState<Me>(undefined);
   const [setupError, setSetupError] = useState<ApiError | null>(null);
   const [signedOutByUser, setSignedOutByUser] = useState(false);

@@ -11,6 +11,8 @@ export interface SessionState {
   signedIn: boolean;
   email: string | null;
   userId: string | null;
+  /** True when the session ended because the refresh token was refused, not by signing out. */
+  expired: boolean;
 }
 
 type Listener = (state: SessionState) => void;
@@ -27,6 +29,7 @@ class Session {
   private config: AppConfig | null = null;
   private tokens: Cognito.Tokens | null = null;
   private email: string | null = null;
+  private expired = false;
   private refreshing: Promise<string> | null = null;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private listeners = new Set<Listener>();
@@ -37,6 +40,7 @@ class Session {
       signedIn: this.tokens !== null,
       email: this.email,
       userId: typeof claims.sub === "string" ? claims.sub : null,
+      expired: this.expired,
     };
   }
 
@@ -61,6 +65,7 @@ class Session {
     } catch (err) {
       if (err instanceof Cognito.CognitoError && err.code === "NetworkError") throw err;
       this.clear();
+      this.expired = true;
     }
   }
 
@@ -89,7 +94,10 @@ class Session {
         return tokens.accessToken;
       })
       .catch((err: unknown) => {
-        if (err instanceof Cognito.CognitoError && err.code !== "NetworkError") this.clear();
+        if (err instanceof Cognito.CognitoError && err.code !== "NetworkError") {
+          this.expired = true;
+          this.clear();
+        }
         throw err;
       })
       .finally(() => {
@@ -100,6 +108,7 @@ class Session {
 
   async signOut(): Promise<void> {
     const tokens = this.tokens;
+    this.expired = false;
     this.clear();
     if (tokens && this.config) {
       // Best effort: the local session is gone either way.
@@ -120,6 +129,7 @@ class Session {
 
   private setTokens(tokens: Cognito.Tokens): void {
     this.tokens = tokens;
+    this.expired = false;
     storage()?.setItem(REFRESH_KEY, tokens.refreshToken);
     clearTimeout(this.timer);
     const delay = Math.max(tokens.expiresAt - Date.now() - REFRESH_MARGIN_MS, 5_000);

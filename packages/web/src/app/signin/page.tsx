@@ -71,24 +71,31 @@ export default function SignInPage() {
   };
 
   const busy = phase !== "idle";
+  const notice =
+    params.get("confirmed") === "1"
+      ? t("signin.confirmed")
+      : params.get("expired") === "1"
+        ? t("signin.expired")
+        : null;
   return (
     <PageShell narrow>
       <section className="card auth-card" aria-labelledby="signin-title">
         <h1 id="signin-title">{t("signin.title")}</h1>
         <p className="muted">{t("signin.lead")}</p>
         <form ref={formRef} onSubmit={onSubmit} noValidate className="form">
-          <FormStatus>
-            {params.get("confirmed") === "1" && !formError ? t("signin.confirmed") : null}
-            {params.get("expired") === "1" && !formError ? t("signin.expired") : null}
-          </FormStatus>
+          <FormStatus>{formError ? null : notice}</FormStatus>
           <FormAlert>
-            {formError}
-            {unconfirmed ? (
+            {formError ? (
               <>
-                {" "}
-                <Link href={`/confirm/?email=${encodeURIComponent(email.trim())}`}>
-                  {t("signin.confirmLink")}
-                </Link>
+                {formError}
+                {unconfirmed ? (
+                  <>
+                    {" "}
+                    <Link href={`/confirm/?email=${encodeURIComponent(email.trim())}`}>
+                      {t("signin.confirmLink")}
+                    </Link>
+                  </>
+                ) : null}
               </>
             ) : null}
           </FormAlert>

@@ -97,13 +97,17 @@ export default function SignUpPage() {
         <p className="muted">{t("signup.lead")}</p>
         <form ref={formRef} onSubmit={onSubmit} noValidate className="form">
           <FormAlert>
-            {formError}
-            {existing ? (
+            {formError ? (
               <>
-                {" "}
-                <Link href={`/signin/?email=${encodeURIComponent(email.trim())}`}>
-                  {t("signup.signInLink")}
-                </Link>
+                {formError}
+                {existing ? (
+                  <>
+                    {" "}
+                    <Link href={`/signin/?email=${encodeURIComponent(email.trim())}`}>
+                      {t("signup.signInLink")}
+                    </Link>
+                  </>
+                ) : null}
               </>
             ) : null}
           </FormAlert>

@@ -13,7 +13,7 @@ import { checkDisplayName, checkHandle, DISPLAY_NAME_MAX, normalizeHandle } from
 
 export default function WelcomePage() {
   const { t } = useI18n();
-  const { auth, me, setMe, setupError, signedOutByUser } = useApp();
+  const { auth, me, setMe, setupError, signedOutByUser, profileError, ensureProfile } = useApp();
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
   const [handle, setHandle] = useState("");
@@ -26,6 +26,10 @@ export default function WelcomePage() {
     if (!auth.signedIn) router.replace(signedOutByUser ? "/" : "/signin/?next=%2Fwelcome%2F");
     else if (me) router.replace(profileHref(me.handle));
   }, [auth.signedIn, me, router, signedOutByUser]);
+
+  useEffect(() => {
+    if (auth.signedIn && me === undefined && !profileError) void ensureProfile().catch(() => undefined);
+  }, [auth.signedIn, me, profileError, ensureProfile]);
 
   // Start from what was chosen at sign-up, with the reason it could not be used.
   useEffect(() => {
@@ -85,7 +89,20 @@ export default function WelcomePage() {
   if (!auth.signedIn || me !== null) {
     return (
       <PageShell narrow>
-        <Loading />
+        {profileError ? (
+          <div className="card" role="alert">
+            <p>{apiErrorMessage(t, profileError)}</p>
+            <button
+              type="button"
+              className="btn btn-primary"
+              onClick={() => void ensureProfile().catch(() => undefined)}
+            >
+              {t("common.retry")}
+            </button>
+          </div>
+        ) : (
+          <Loading />
+        )}
       </PageShell>
     );
   }
