@@ -98,7 +98,12 @@ export default function ConfirmPage() {
         </p>
         {local ? (
           <p className="note">
-            <span aria-hidden="true">ⓘ </span>
+            <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18" className="icon">
+              <path
+                fill="currentColor"
+                d="M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20Zm1 15h-2v-6h2v6Zm0-8h-2V7h2v2Z"
+              />
+            </svg>
             {t("confirm.localHint")}
           </p>
         ) : null}
