@@ -1,28 +1,11 @@
 "use client";
 // Language state: English and Japanese, persisted in localStorage, defaulting to the browser's language.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import { en, type MessageKey, type Messages } from "./en";
-import { ja } from "./ja";
+import { type Lang, type Translate, translate } from "./translate";
 
-export type Lang = "en" | "ja";
-export const LANGS: readonly { code: Lang; label: string }[] = [
-  { code: "en", label: "English" },
-  { code: "ja", label: "日本語" },
-];
-const dictionaries: Record<Lang, Messages> = { en, ja };
+export { hasMessage, LANGS, type Lang, type Translate, translate } from "./translate";
+
 const STORAGE_KEY = "asyncsns.lang";
-
-export type Translate = (key: MessageKey, vars?: Record<string, string | number>) => string;
-
-export function translate(lang: Lang, key: MessageKey, vars?: Record<string, string | number>): string {
-  const template = dictionaries[lang][key];
-  if (!vars) return template;
-  return template.replace(/\{(\w+)\}/g, (match, name: string) => (name in vars ? String(vars[name]) : match));
-}
-
-export function hasMessage(key: string): key is MessageKey {
-  return key in en;
-}
 
 function preferredLang(): Lang {
   try {

@@ -1,5 +1,5 @@
 // Turns Cognito and API errors into localized, user-facing messages.
-import { hasMessage, type Translate } from "../i18n";
+import { hasMessage, type Translate } from "../i18n/translate";
 import { ApiError } from "./api";
 import { CognitoError } from "./cognito";
 
