@@ -1,0 +1,64 @@
+// `npm run local` / `npm run dev` / `npm run sst-env`: the local cloud from the command line.
+import { resolve } from "node:path";
+import { startLocalCloud } from "./local-cloud";
+import { loadTopology, writeSstEnv } from "./shim";
+
+// The local cloud's own SDK clients (stand-in provisioning, stream polling) run on the developer's Node.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+
+const root = resolve(process.env.ASYNCSNS_ROOT ?? process.cwd());
+const configFile = resolve(root, "sst.config.ts");
+
+async function start(dev: boolean) {
+  const port = process.env.PORT === undefined ? 3000 : Number(process.env.PORT);
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new Error(`PORT=${process.env.PORT} is not a port`);
+  const cloud = await startLocalCloud({
+    root,
+    configFile,
+    port,
+    dataDir: resolve(root, ".asyncsns"),
+    dev,
+    ...(process.env.ASYNCSNS_CONFIRMATION_CODE
+      ? { confirmationCode: process.env.ASYNCSNS_CONFIRMATION_CODE }
+      : {}),
+  });
+  console.log(dev ? "watching functions for changes; Ctrl-C to stop" : "Ctrl-C to stop");
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local cloud…`);
+    const force = setTimeout(() => {
+      console.error("stopping took too long; exiting");
+      process.exit(1);
+    }, 15_000);
+    await cloud.stop();
+    clearTimeout(force);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
+  process.on("SIGHUP", () => void stop("SIGHUP"));
+}
+
+async function main() {
+  const [command, ...rest] = process.argv.slice(2);
+  if (command === "start") return start(rest.includes("--dev"));
+  if (command === "sst-env") {
+    const topology = await loadTopology(configFile);
+    const file = resolve(root, "sst-env.d.ts");
+    await writeSstEnv(topology, file);
+    console.log(`wrote ${file}`);
+    return;
+  }
+  console.error("usage: cli.ts start [--dev] | sst-env");
+  process.exit(2);
+}
+
+main().catch((err: Error & { code?: string; name?: string }) => {
+  // Expected failures (busy port, no Java, a stand-in that did not come up) read better without a stack.
+  const expected = err.code === "EADDRINUSE" || err.name === "StandInError" || /Java/.test(err.message);
+  console.error(expected ? `error: ${err.message}` : err.stack);
+  process.exit(1);
+});

@@ -1,0 +1,277 @@
+// One port for the browser, like the Router's CloudFront distribution: site, /api, /ws, /media, /config.json.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { InvokeError } from "../runtime/functions";
+import type { RefResolver, Topology } from "../topology";
+import { buildHttpEvent, RouteTable, readBody, sendHttpResult, sendJson } from "./http-api";
+import { type JwtAuthorizerConfig, JwtRejected, verifyJwt } from "./jwt";
+import { serveMedia } from "./media";
+import { serveStatic } from "./static-site";
+import { WebSocketApi } from "./websocket";
+
+export interface GatewayOptions {
+  port: number;
+  host?: string;
+  topology: Topology;
+  resolve: RefResolver;
+  invoke: (fn: string, event: unknown) => Promise<unknown>;
+  s3Endpoint: string;
+  /** JWT authorizer settings per authorizer name, already pointing at cognito-local. */
+  jwtAuthorizers: Record<string, JwtAuthorizerConfig>;
+  webConfig: Record<string, unknown>;
+  wsIdleTimeoutMs?: number;
+  wsMaxLifetimeMs?: number;
+  log: (line: string) => void;
+}
+
+type Mount =
+  | { kind: "http"; prefix: string; api: string; routes: RouteTable }
+  | { kind: "ws"; prefix: string; api: string; ws: WebSocketApi }
+  | { kind: "media"; prefix: string; bucket: string; rewrite?: { regex: string; to: string } }
+  | { kind: "site"; prefix: string; dir: string; errorPage?: string; indexPage: string };
+
+export interface RunningGateway {
+  port: number;
+  /** Path the WebSocket API is served at (also its management endpoint's path). */
+  wsPath: string;
+  server: Server;
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 10 * 1024 * 1024;
+
+function matchesPrefix(path: string, prefix: string): boolean {
+  if (prefix === "/" || prefix === "") return true;
+  return path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`);
+}
+
+/** Where each API, bucket and site is served: from the Router's routes, else the asyncsns defaults. */
+export function planMounts(
+  topology: Topology,
+): { kind: Mount["kind"]; prefix: string; target: string; rewrite?: { regex: string; to: string } }[] {
+  const types = new Map(topology.resources.map((r) => [r.name, r.type]));
+  const plan: {
+    kind: Mount["kind"];
+    prefix: string;
+    target: string;
+    rewrite?: { regex: string; to: string };
+  }[] = [];
+  for (const r of topology.routerRoutes) {
+    const target = r.target;
+    const ref =
+      target && typeof target === "object" && "$ref" in target
+        ? (target as { $ref: string }).$ref
+        : target && typeof target === "object" && "$template" in target
+          ? (
+              (target as { $template: unknown[] }).$template.find((p) => typeof p === "object") as {
+                $ref: string;
+              }
+            )?.$ref
+          : undefined;
+    if (!ref) continue;
+    const type = types.get(ref);
+    const prefix = r.pattern.replace(/\/\*$/, "");
+    if (type === "sst.aws.ApiGatewayV2") plan.push({ kind: "http", prefix, target: ref });
+    else if (type === "sst.aws.ApiGatewayWebSocket") plan.push({ kind: "ws", prefix, target: ref });
+    else if (type === "sst.aws.Bucket")
+      plan.push({ kind: "media", prefix, target: ref, ...(r.rewrite ? { rewrite: r.rewrite } : {}) });
+    else if (type === "sst.aws.StaticSite") plan.push({ kind: "site", prefix, target: ref });
+  }
+  const has = (kind: string, target: string) => plan.some((p) => p.kind === kind && p.target === target);
+  for (const r of topology.resources) {
+    if (r.type === "sst.aws.ApiGatewayV2" && !has("http", r.name))
+      plan.push({ kind: "http", prefix: "/api", target: r.name });
+    if (r.type === "sst.aws.ApiGatewayWebSocket" && !has("ws", r.name))
+      plan.push({ kind: "ws", prefix: "/ws", target: r.name });
+  }
+  for (const s of topology.staticSites)
+    if (!has("site", s.name)) plan.push({ kind: "site", prefix: "/", target: s.name });
+  return plan.sort((a, b) => b.prefix.length - a.prefix.length);
+}
+
+export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
+  const { topology } = o;
+  const mounts: Mount[] = [];
+  let wsPath = "/ws";
+  const webSockets: WebSocketApi[] = [];
+  for (const p of planMounts(topology)) {
+    if (p.kind === "http") {
+      mounts.push({
+        kind: "http",
+        prefix: p.prefix,
+        api: p.target,
+        routes: new RouteTable(topology.httpRoutes.filter((r) => r.api === p.target)),
+      });
+    } else if (p.kind === "ws") {
+      wsPath = p.prefix;
+      const ws = new WebSocketApi({
+        api: p.target,
+        routes: topology.wsRoutes.filter((r) => r.api === p.target),
+        authorizers: topology.wsAuthorizers.filter((a) => a.api === p.target),
+        invoke: o.invoke,
+        idleTimeoutMs: o.wsIdleTimeoutMs ?? 10 * 60_000,
+        maxLifetimeMs: o.wsMaxLifetimeMs ?? 2 * 60 * 60_000,
+        log: (line) => o.log(`[ws] ${line}`),
+      });
+      webSockets.push(ws);
+      mounts.push({ kind: "ws", prefix: p.prefix, api: p.target, ws });
+    } else if (p.kind === "media") {
+      mounts.push({
+        kind: "media",
+        prefix: p.prefix,
+        bucket: o.resolve({ $ref: p.target, attribute: "name" }),
+        ...(p.rewrite ? { rewrite: p.rewrite } : {}),
+      });
+    } else {
+      const site = topology.staticSites.find((s) => s.name === p.target)!;
+      mounts.push({
+        kind: "site",
+        prefix: p.prefix,
+        dir: join(topology.root, site.path, site.build?.output ?? "."),
+        ...(site.errorPage ? { errorPage: site.errorPage } : {}),
+        indexPage: site.indexPage,
+      });
+    }
+  }
+
+  const route = (path: string) => mounts.find((m) => matchesPrefix(path, m.prefix));
+
+  async function onHttp(req: IncomingMessage, res: ServerResponse, url: URL) {
+    const path = url.pathname;
+    const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1";
+    // The deploy writes config.json into the site; here it is computed from the running stand-ins.
+    if (path === "/config.json") {
+      sendJson(res, 200, o.webConfig, { "cache-control": "no-store" });
+      return;
+    }
+    const mount = route(path);
+    if (!mount) {
+      sendJson(res, 404, {
+        message: "Not Found",
+        error: { code: "not_found", message: `nothing serves ${path}` },
+      });
+      return;
+    }
+    if (mount.kind === "ws") {
+      const m = new RegExp(
+        `^${mount.prefix.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}/@connections/([^/]+)$`,
+      ).exec(path);
+      if (m) return mount.ws.handleManagement(req, res, m[1]!);
+      res.writeHead(426, { "content-type": "text/plain" });
+      res.end("Upgrade Required\n");
+      return;
+    }
+    if (mount.kind === "media") return serveMedia(req, res, url, { s3Endpoint: o.s3Endpoint, ...mount });
+    if (mount.kind === "site") return serveStatic(req, res, url, mount);
+
+    const match = mount.routes.match(req.method ?? "GET", path);
+    if (!match) {
+      req.resume();
+      sendJson(res, 404, {
+        message: "Not Found",
+        error: { code: "not_found", message: `no route matches ${req.method} ${path}` },
+      });
+      return;
+    }
+    let authorizer: unknown;
+    const auth = match.route.auth;
+    if (auth.type === "jwt") {
+      const config = o.jwtAuthorizers[auth.authorizer];
+      try {
+        if (!config) throw new Error(`authorizer ${auth.authorizer} is not configured`);
+        authorizer = await verifyJwt(req.headers.authorization, config, auth.scopes);
+      } catch (err) {
+        req.resume();
+        const why = (err as Error).message;
+        if ((err as { forbidden?: boolean }).forbidden) {
+          sendJson(res, 403, { message: "Forbidden", error: { code: "forbidden", message: why } });
+          return;
+        }
+        if (!(err instanceof JwtRejected)) o.log(`[api] JWT check failed: ${why}`);
+        sendJson(
+          res,
+          401,
+          { message: "Unauthorized", error: { code: "unauthorized", message: why } },
+          { "www-authenticate": `Bearer scope="" error="invalid_token" error_description="${why}"` },
+        );
+        return;
+      }
+    } else if (auth.type === "iam") {
+      req.resume();
+      sendJson(res, 403, {
+        message: "Forbidden",
+        error: { code: "forbidden", message: "IAM-authorized routes are not emulated locally" },
+      });
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readBody(req, MAX_BODY);
+    } catch {
+      sendJson(res, 413, { message: "Request Entity Too Large" });
+      return;
+    }
+    const event = buildHttpEvent({ req, url, body, match, sourceIp, authorizer, apiId: mount.api });
+    try {
+      sendHttpResult(res, await o.invoke(match.route.function, event));
+    } catch (err) {
+      const timedOut = err instanceof InvokeError && err.error.errorType === "Sandbox.Timedout";
+      o.log(`[api] ${match.route.routeKey} → ${match.route.function}: ${(err as Error).message}`);
+      if (!res.headersSent) {
+        sendJson(res, timedOut ? 503 : 500, {
+          message: timedOut ? "Service Unavailable" : "Internal Server Error",
+        });
+      }
+    }
+  }
+
+  const server = createServer((req, res) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    onHttp(req, res, url).catch((err: Error) => {
+      o.log(`[gateway] ${req.method} ${url.pathname}: ${err.stack ?? err.message}`);
+      if (!res.headersSent) sendJson(res, 500, { message: "Internal Server Error" });
+      else res.destroy();
+    });
+  });
+  server.on("upgrade", (req, socket, head) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const mount = route(url.pathname);
+    socket.on("error", () => undefined);
+    if (mount?.kind !== "ws" || url.pathname !== mount.prefix) {
+      socket.end("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+      return;
+    }
+    const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1";
+    void mount.ws.handleUpgrade(req, socket, head, url, sourceIp);
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException) => {
+      if (err.code === "EADDRINUSE") {
+        reject(
+          Object.assign(new Error(`port ${o.port} is in use; set PORT=… to another port`), {
+            code: "EADDRINUSE",
+          }),
+        );
+      } else reject(err);
+    };
+    server.once("error", onError);
+    server.listen(o.port, o.host ?? "127.0.0.1", () => {
+      server.off("error", onError);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+
+  return {
+    port,
+    wsPath,
+    server,
+    async close() {
+      await Promise.all(webSockets.map((w) => w.close()));
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

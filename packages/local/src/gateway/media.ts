@@ -1,0 +1,62 @@
+// /media/* → the bucket behind the Router's routeBucket, as CloudFront with OAC reads it.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import { Readable } from "node:stream";
+
+const PASS_REQUEST = ["range", "if-none-match", "if-modified-since", "if-match", "if-range"];
+const PASS_RESPONSE = [
+  "content-type",
+  "content-length",
+  "content-range",
+  "accept-ranges",
+  "etag",
+  "last-modified",
+  "cache-control",
+  "content-disposition",
+  "content-encoding",
+];
+
+export interface MediaOptions {
+  s3Endpoint: string;
+  bucket: string;
+  rewrite?: { regex: string; to: string };
+}
+
+export async function serveMedia(req: IncomingMessage, res: ServerResponse, url: URL, o: MediaOptions) {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    res.writeHead(405, { allow: "GET, HEAD" });
+    res.end();
+    return;
+  }
+  const path = o.rewrite ? url.pathname.replace(new RegExp(o.rewrite.regex), o.rewrite.to) : url.pathname;
+  const key = path.replace(/^\//, "");
+  const headers: Record<string, string> = {};
+  for (const h of PASS_REQUEST) {
+    const v = req.headers[h];
+    if (typeof v === "string") headers[h] = v;
+  }
+  const upstream = await fetch(`${o.s3Endpoint}/${o.bucket}/${key}`, { method: req.method, headers });
+  // OAC grants s3:GetObject only, so S3 answers a missing key with 403 AccessDenied, not 404.
+  if (upstream.status === 404 || !key) {
+    await upstream.body?.cancel();
+    const body =
+      '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
+    res.writeHead(403, {
+      "content-type": "application/xml",
+      "content-length": String(Buffer.byteLength(body)),
+    });
+    res.end(req.method === "HEAD" ? undefined : body);
+    return;
+  }
+  const out: Record<string, string> = {};
+  for (const h of PASS_RESPONSE) {
+    const v = upstream.headers.get(h);
+    if (v) out[h] = v;
+  }
+  res.writeHead(upstream.status, out);
+  if (!upstream.body || req.method === "HEAD") {
+    await upstream.body?.cancel();
+    res.end();
+    return;
+  }
+  Readable.fromWeb(upstream.body as import("node:stream/web").ReadableStream).pipe(res);
+}

@@ -1,0 +1,287 @@
+// The whole local cloud: the app's topology on stand-ins, worker-thread functions and one gateway port.
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { planMounts, type RunningGateway, startGateway } from "./gateway";
+import {
+  createResolver,
+  functionEnv,
+  type LocalAddresses,
+  localIssuer,
+  physicalBucketName,
+  physicalName,
+} from "./resolve";
+import { type Bundles, bundleFunctions } from "./runtime/bundle";
+import { FunctionRuntime } from "./runtime/functions";
+import { loadTopology } from "./shim";
+import { startStandIns } from "./standins";
+import type { RunningStandIns, TableSpec } from "./standins/types";
+import { type RunningStreamPollers, startStreamPollers } from "./streams/poller";
+import { resolveValue, type Topology } from "./topology";
+
+export interface LocalCloudOptions {
+  root: string;
+  configFile: string;
+  /** 0 picks a free port. */
+  port: number;
+  dataDir: string;
+  inMemory?: boolean;
+  confirmationCode?: string;
+  /** Rebuild and reload functions when their source changes. */
+  dev?: boolean;
+  /** Log only warnings and errors (tests). */
+  quiet?: boolean;
+  stage?: string;
+  wsIdleTimeoutMs?: number;
+  wsMaxLifetimeMs?: number;
+  streamPollIntervalMs?: number;
+  log?: (line: string) => void;
+  /** Where function output goes; default: stdout/stderr prefixed with the function name. */
+  functionOutput?: (fn: string, stream: "stdout" | "stderr", line: string) => void;
+}
+
+export interface LocalCloudUrls {
+  webUrl: string;
+  apiUrl: string;
+  wsUrl: string;
+  cognito: { endpoint: string; region: string; userPoolId: string; clientId: string };
+}
+
+export interface LocalCloud {
+  urls: LocalCloudUrls;
+  topology: Topology;
+  standIns: RunningStandIns;
+  port: number;
+  invoke(fn: string, event: unknown): Promise<unknown>;
+  /** Resolves when every stream record written so far has reached its subscribers. */
+  drainStreams(): Promise<void>;
+  /** Project files each function's bundle includes (from esbuild's metafile). */
+  bundleInputs: Record<string, string[]>;
+  readyMs: number;
+  stop(): Promise<void>;
+}
+
+function tableSpecs(topology: Topology): TableSpec[] {
+  return topology.resources
+    .filter((r) => r.type === "sst.aws.Dynamo")
+    .map((r) => {
+      const a = r.args as Record<string, any>;
+      return {
+        name: physicalName(topology, r.name),
+        fields: a.fields,
+        primaryIndex: a.primaryIndex,
+        ...(a.globalIndexes ? { globalIndexes: a.globalIndexes } : {}),
+        ...(a.stream ? { stream: a.stream } : {}),
+        ...(a.ttl ? { ttl: a.ttl } : {}),
+      };
+    });
+}
+
+export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud> {
+  const t0 = performance.now();
+  const info = o.log ?? ((line: string) => console.log(line));
+  const log = (line: string) => {
+    if (!o.quiet) info(line);
+  };
+  const warn = o.log ?? ((line: string) => console.error(line));
+  await mkdir(o.dataDir, { recursive: true });
+
+  const topology = await loadTopology(o.configFile, o.stage ?? "local");
+  const cleanups: (() => Promise<void>)[] = [];
+  const cleanup = async () => {
+    for (const fn of cleanups.reverse()) await fn().catch(() => undefined);
+  };
+
+  try {
+    const pools = topology.resources.filter((r) => r.type === "sst.aws.CognitoUserPool");
+    const standInsPromise = startStandIns({
+      dataDir: o.dataDir,
+      inMemory: o.inMemory,
+      tables: tableSpecs(topology),
+      buckets: topology.resources
+        .filter((r) => r.type === "sst.aws.Bucket")
+        .map((r) => physicalBucketName(topology, r.name)),
+      userPools: pools.map((p) => ({
+        name: p.name,
+        usernames: (p.args as { usernames?: ("email" | "phone")[] }).usernames,
+        clients: topology.resources
+          .filter((c) => c.type === "sst.aws.CognitoUserPoolClient" && c.parent === p.name)
+          .map((c) => ({ name: c.name })),
+      })),
+      ...(o.confirmationCode ? { confirmationCode: o.confirmationCode } : {}),
+      onConfirmationCode: ({ username, code }) =>
+        info(`[cognito] confirmation code for ${username}: ${code}`),
+      log: (line) => log(`[stand-ins] ${line}`),
+    });
+    // Bundling overlaps the JVM's start-up.
+    const bundlesPromise = bundleFunctions({
+      root: o.root,
+      outDir: join(o.dataDir, "build"),
+      functions: topology.functions,
+      watch: o.dev,
+      onRebuild: (changed, errors) => {
+        if (errors.length) warn(`[dev] build failed:\n${errors.join("\n")}`);
+        else if (changed.length) {
+          log(`[dev] reloading ${changed.join(", ")}`);
+          void runtime?.reload(changed);
+        }
+      },
+    });
+    let runtime: FunctionRuntime | undefined;
+    const [standInsResult, bundlesResult] = await Promise.allSettled([standInsPromise, bundlesPromise]);
+    if (standInsResult.status === "fulfilled") cleanups.push(() => standInsResult.value.stop());
+    if (bundlesResult.status === "fulfilled") cleanups.push(() => bundlesResult.value.dispose());
+    if (standInsResult.status === "rejected") throw standInsResult.reason;
+    if (bundlesResult.status === "rejected") throw bundlesResult.reason;
+    const standIns = standInsResult.value;
+    const bundles: Bundles = bundlesResult.value;
+
+    const addr: LocalAddresses = { publicOrigin: "", internalOrigin: "", wsPath: "/ws" };
+    addr.wsPath = planMounts(topology).find((m) => m.kind === "ws")?.prefix ?? "/ws";
+    const resolve = createResolver(topology, standIns, addr);
+
+    const firstPool = pools[0];
+    const poolInfo = firstPool ? standIns.cognito.pools[firstPool.name] : undefined;
+    const firstClient = poolInfo ? Object.values(poolInfo.clients)[0] : undefined;
+    const webConfig = buildWebConfig(topology, standIns, resolve, poolInfo?.id ?? "", firstClient?.id ?? "");
+
+    const jwtAuthorizers = Object.fromEntries(
+      topology.httpAuthorizers
+        .filter((a) => a.type === "jwt")
+        .map((a) => [
+          a.name,
+          {
+            issuer: localIssuer(topology, a.issuer, standIns, resolve),
+            audiences: (a.audiences ?? []).map((x) => String(resolveValue(x, resolve))),
+          },
+        ]),
+    );
+
+    const gateway: RunningGateway = await startGateway({
+      port: o.port,
+      topology,
+      resolve,
+      invoke: (fn, event) => runtime!.invoke(fn, event),
+      s3Endpoint: standIns.s3.endpoint,
+      jwtAuthorizers,
+      webConfig,
+      ...(o.wsIdleTimeoutMs ? { wsIdleTimeoutMs: o.wsIdleTimeoutMs } : {}),
+      ...(o.wsMaxLifetimeMs ? { wsMaxLifetimeMs: o.wsMaxLifetimeMs } : {}),
+      log: warn,
+    });
+    cleanups.push(() => gateway.close());
+    addr.publicOrigin = `http://localhost:${gateway.port}`;
+    addr.internalOrigin = `http://127.0.0.1:${gateway.port}`;
+
+    runtime = new FunctionRuntime({
+      functions: topology.functions,
+      bundles: bundles.files,
+      workerScript: bundles.workerScript,
+      env: (fn) => functionEnv(fn, { topology, standIns, resolve }),
+      physicalName: (fn) => physicalName(topology, fn.name),
+      region: standIns.region,
+      ...(o.functionOutput ? { output: o.functionOutput } : {}),
+    });
+    // Validate every function's env now: a link to something unresolvable fails at start, not at request time.
+    for (const fn of topology.functions) functionEnv(fn, { topology, standIns, resolve });
+    runtime.startAll();
+    const rt = runtime;
+    cleanups.push(() => rt.stop());
+
+    const subscriptions = topology.streamSubscriptions.map((subscription) => ({
+      subscription,
+      streamArn: resolve({ $ref: subscription.table, attribute: "streamArn" }),
+    }));
+    let pollers: RunningStreamPollers | undefined;
+    if (subscriptions.length) {
+      pollers = await startStreamPollers({
+        endpoint: standIns.dynamodb.endpoint,
+        region: standIns.region,
+        credentials: standIns.credentials,
+        subscriptions,
+        invoke: (fn, event) => rt.invoke(fn, event),
+        log: (line) => warn(`[streams] ${line}`),
+        ...(o.streamPollIntervalMs ? { intervalMs: o.streamPollIntervalMs } : {}),
+      });
+      const p = pollers;
+      cleanups.push(() => p.stop());
+    }
+
+    const urls: LocalCloudUrls = {
+      webUrl: `${addr.publicOrigin}/`,
+      apiUrl: `${addr.publicOrigin}/api`,
+      wsUrl: `${addr.publicOrigin.replace(/^http/, "ws")}${addr.wsPath}`,
+      cognito: {
+        endpoint: standIns.cognito.endpoint,
+        region: standIns.region,
+        userPoolId: poolInfo?.id ?? "",
+        clientId: firstClient?.id ?? "",
+      },
+    };
+    await writeFile(join(o.dataDir, "local.json"), `${JSON.stringify(urls, null, 2)}\n`);
+    const readyMs = Math.round(performance.now() - t0);
+    log(
+      `asyncsns local cloud ready in ${(readyMs / 1000).toFixed(1)} s (${topology.functions.length} functions)`,
+    );
+    log(`  web      ${urls.webUrl}`);
+    log(`  api      ${urls.apiUrl}`);
+    log(`  ws       ${urls.wsUrl}`);
+    log(
+      `  cognito  ${urls.cognito.endpoint}  pool ${urls.cognito.userPoolId}  client ${urls.cognito.clientId}`,
+    );
+
+    let stopping: Promise<void> | undefined;
+    return {
+      urls,
+      topology,
+      standIns,
+      port: gateway.port,
+      invoke: (fn, event) => rt.invoke(fn, event),
+      drainStreams: () => pollers?.drain() ?? Promise.resolve(),
+      bundleInputs: bundles.inputs,
+      readyMs,
+      stop: () => {
+        stopping ??= cleanup();
+        return stopping;
+      },
+    };
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+/** The web app's /config.json: the keys infra/web.ts puts in the site's environment, with local values. */
+function buildWebConfig(
+  topology: Topology,
+  standIns: RunningStandIns,
+  resolve: (ref: { $ref: string; attribute: string }) => string,
+  userPoolId: string,
+  userPoolClientId: string,
+): Record<string, unknown> {
+  const local: Record<string, unknown> = {
+    region: standIns.region,
+    userPoolId,
+    userPoolClientId,
+    cognitoEndpoint: standIns.cognito.endpoint,
+    apiUrl: "/api",
+    wsUrl: "/ws",
+    mediaUrl: "/media",
+  };
+  for (const site of topology.staticSites) {
+    for (const value of Object.values(site.environment)) {
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(String(resolveValue(value, resolve)));
+      } catch {
+        continue;
+      }
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
+        // Keys come from infra; values that point at AWS (Cognito's endpoint) are the local ones.
+        return Object.fromEntries(
+          Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, k in local ? local[k] : v]),
+        );
+      }
+    }
+  }
+  return local;
+}

@@ -1,0 +1,284 @@
+// The Lambda event source mapping for DynamoDB streams: poll shards, filter, batch, retry, checkpoint.
+import {
+  type _Record,
+  type AttributeValue,
+  DescribeStreamCommand,
+  DynamoDBStreamsClient,
+  ExpiredIteratorException,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type ShardIteratorType,
+  TrimmedDataAccessException,
+} from "@aws-sdk/client-dynamodb-streams";
+import type { StreamSubscription } from "../topology";
+import { passesFilters } from "./filter";
+
+/** AWS retries a failing batch until its records expire (24 h); locally that would wedge the shard. */
+export const LOCAL_RETRY_CAP = 10;
+
+export interface StreamPollerOptions {
+  endpoint: string;
+  region: string;
+  credentials: { accessKeyId: string; secretAccessKey: string };
+  subscriptions: { subscription: StreamSubscription; streamArn: string }[];
+  invoke: (fn: string, event: unknown) => Promise<unknown>;
+  log: (line: string) => void;
+  intervalMs?: number;
+}
+
+export interface RunningStreamPollers {
+  /** Resolves once every record written before the call was delivered (or given up on). */
+  drain(timeoutMs?: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+type LambdaAttribute = Record<string, unknown>;
+
+/** Lambda delivers binary attributes as base64 strings and dates as epoch seconds. */
+function toLambdaAttribute(v: AttributeValue): LambdaAttribute {
+  const a = v as unknown as Record<string, unknown>;
+  if (a.B instanceof Uint8Array) return { B: Buffer.from(a.B).toString("base64") };
+  if (Array.isArray(a.BS))
+    return { BS: (a.BS as Uint8Array[]).map((b) => Buffer.from(b).toString("base64")) };
+  if (a.M) return { M: toLambdaImage(a.M as Record<string, AttributeValue>) };
+  if (Array.isArray(a.L)) return { L: (a.L as AttributeValue[]).map(toLambdaAttribute) };
+  const out: LambdaAttribute = {};
+  for (const [k, x] of Object.entries(a)) if (x !== undefined && k !== "$unknown") out[k] = x;
+  return out;
+}
+
+function toLambdaImage(image: Record<string, AttributeValue> | undefined) {
+  if (!image) return undefined;
+  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toLambdaAttribute(v)]));
+}
+
+export function toLambdaRecord(r: _Record, streamArn: string, region: string) {
+  const d = r.dynamodb ?? {};
+  const created = d.ApproximateCreationDateTime;
+  const dynamodb: Record<string, unknown> = {
+    ApproximateCreationDateTime:
+      created instanceof Date ? Math.floor(created.getTime() / 1000) : Number(created ?? Date.now() / 1000),
+    Keys: toLambdaImage(d.Keys),
+    ...(d.NewImage ? { NewImage: toLambdaImage(d.NewImage) } : {}),
+    ...(d.OldImage ? { OldImage: toLambdaImage(d.OldImage) } : {}),
+    SequenceNumber: d.SequenceNumber,
+    SizeBytes: d.SizeBytes,
+    StreamViewType: d.StreamViewType,
+  };
+  return {
+    eventID: r.eventID,
+    eventName: r.eventName,
+    eventVersion: r.eventVersion ?? "1.1",
+    eventSource: "aws:dynamodb",
+    awsRegion: region,
+    dynamodb,
+    // DynamoDB Local leaves this out; Lambda always sets it.
+    eventSourceARN: streamArn,
+    ...(r.userIdentity ? { userIdentity: r.userIdentity } : {}),
+  };
+}
+
+type LambdaRecord = ReturnType<typeof toLambdaRecord>;
+
+interface Shard {
+  id: string;
+  iterator?: string;
+  lastSequence?: string;
+  closed: boolean;
+  buffer: LambdaRecord[];
+  attempts: number;
+  retryAt: number;
+}
+
+class SubscriptionPoller {
+  private readonly shards = new Map<string, Shard>();
+  private started = false;
+  private lastDescribe = 0;
+  cycles = 0;
+  busy = false;
+
+  constructor(
+    private readonly client: DynamoDBStreamsClient,
+    private readonly sub: StreamSubscription,
+    private readonly streamArn: string,
+    private readonly o: StreamPollerOptions,
+  ) {}
+
+  get idle(): boolean {
+    return !this.busy && [...this.shards.values()].every((s) => s.buffer.length === 0);
+  }
+
+  private async iterator(shardId: string, type: ShardIteratorType, sequence?: string) {
+    const out = await this.client.send(
+      new GetShardIteratorCommand({
+        StreamArn: this.streamArn,
+        ShardId: shardId,
+        ShardIteratorType: type,
+        ...(sequence ? { SequenceNumber: sequence } : {}),
+      }),
+    );
+    return out.ShardIterator;
+  }
+
+  private async describe() {
+    this.lastDescribe = Date.now();
+    let exclusiveStartShardId: string | undefined;
+    do {
+      const out = await this.client.send(
+        new DescribeStreamCommand({
+          StreamArn: this.streamArn,
+          ExclusiveStartShardId: exclusiveStartShardId,
+        }),
+      );
+      for (const s of out.StreamDescription?.Shards ?? []) {
+        if (!s.ShardId || this.shards.has(s.ShardId)) continue;
+        const open = !s.SequenceNumberRange?.EndingSequenceNumber;
+        // Start at LATEST like the mapping's startingPosition; shards born later are read from their start.
+        if (!this.started && !open) {
+          this.shards.set(s.ShardId, { id: s.ShardId, closed: true, buffer: [], attempts: 0, retryAt: 0 });
+          continue;
+        }
+        const type: ShardIteratorType = this.started ? "TRIM_HORIZON" : "LATEST";
+        const iterator = await this.iterator(s.ShardId, type);
+        this.shards.set(s.ShardId, {
+          id: s.ShardId,
+          iterator,
+          closed: false,
+          buffer: [],
+          attempts: 0,
+          retryAt: 0,
+        });
+      }
+      exclusiveStartShardId = out.StreamDescription?.LastEvaluatedShardId;
+    } while (exclusiveStartShardId);
+    this.started = true;
+  }
+
+  async tick() {
+    const anyClosed = [...this.shards.values()].some(
+      (s) => s.closed && s.iterator === undefined && s.buffer.length === 0,
+    );
+    if (
+      !this.started ||
+      Date.now() - this.lastDescribe > 5000 ||
+      (anyClosed && Date.now() - this.lastDescribe > 500)
+    ) {
+      await this.describe();
+    }
+    for (const shard of this.shards.values()) {
+      if (!shard.iterator) continue;
+      try {
+        const out = await this.client.send(
+          new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }),
+        );
+        shard.iterator = out.NextShardIterator;
+        if (!shard.iterator) shard.closed = true;
+        for (const r of out.Records ?? []) {
+          shard.lastSequence = r.dynamodb?.SequenceNumber ?? shard.lastSequence;
+          const record = toLambdaRecord(r, this.streamArn, this.o.region);
+          if (passesFilters(record, this.sub.filters)) shard.buffer.push(record);
+        }
+      } catch (err) {
+        if (err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException) {
+          shard.iterator = shard.lastSequence
+            ? await this.iterator(shard.id, "AFTER_SEQUENCE_NUMBER", shard.lastSequence)
+            : await this.iterator(shard.id, "TRIM_HORIZON");
+        } else throw err;
+      }
+    }
+    for (const shard of this.shards.values()) await this.deliver(shard);
+    this.cycles++;
+  }
+
+  private async deliver(shard: Shard) {
+    while (shard.buffer.length > 0 && Date.now() >= shard.retryAt) {
+      const batch = shard.buffer.slice(0, this.sub.batchSize);
+      let failedFrom: number | undefined;
+      let reason = "";
+      this.busy = true;
+      try {
+        const result = (await this.o.invoke(this.sub.function, { Records: batch })) as {
+          batchItemFailures?: { itemIdentifier?: string }[];
+        } | null;
+        const failures = result?.batchItemFailures;
+        if (Array.isArray(failures) && failures.length > 0) {
+          if (!this.sub.functionResponseTypes.includes("ReportBatchItemFailures")) {
+            this.o.log(
+              `${this.sub.function} returned batchItemFailures, but ${this.sub.name} does not enable ReportBatchItemFailures: AWS ignores them`,
+            );
+          } else {
+            const indexes = failures.map((f) =>
+              batch.findIndex((r) => r.dynamodb.SequenceNumber === f.itemIdentifier),
+            );
+            // An unknown or empty identifier fails the whole batch, as Lambda treats it.
+            failedFrom = indexes.some((i) => i < 0) ? 0 : Math.min(...indexes);
+            reason = `${failures.length} item failure(s)`;
+          }
+        }
+      } catch (err) {
+        failedFrom = 0;
+        reason = (err as Error).message;
+      } finally {
+        this.busy = false;
+      }
+      if (failedFrom === undefined) {
+        shard.buffer.splice(0, batch.length);
+        shard.attempts = 0;
+        continue;
+      }
+      // Checkpoint: everything before the first failure is done; retry from it.
+      shard.buffer.splice(0, failedFrom);
+      shard.attempts++;
+      const limit = this.sub.maximumRetryAttempts < 0 ? LOCAL_RETRY_CAP : this.sub.maximumRetryAttempts;
+      if (shard.attempts > limit) {
+        const skipped = shard.buffer.splice(0, batch.length - failedFrom);
+        this.o.log(
+          `${this.sub.name}: giving up on ${skipped.length} record(s) after ${shard.attempts - 1} retries (${reason})`,
+        );
+        shard.attempts = 0;
+        continue;
+      }
+      shard.retryAt = Date.now() + Math.min(5000, 100 * 2 ** (shard.attempts - 1));
+      this.o.log(`${this.sub.name}: batch failed (${reason}); retry ${shard.attempts}/${limit}`);
+    }
+  }
+}
+
+export async function startStreamPollers(o: StreamPollerOptions): Promise<RunningStreamPollers> {
+  const client = new DynamoDBStreamsClient({
+    endpoint: o.endpoint,
+    region: o.region,
+    credentials: o.credentials,
+  });
+  const pollers = o.subscriptions.map((s) => new SubscriptionPoller(client, s.subscription, s.streamArn, o));
+  const interval = o.intervalMs ?? 100;
+  let stopped = false;
+  // Iterators are taken now, so records written once startStreamPollers resolves are all seen.
+  await Promise.all(pollers.map((p) => p.tick()));
+  const loops = pollers.map(async (p) => {
+    while (!stopped) {
+      await new Promise((r) => setTimeout(r, interval));
+      if (stopped) break;
+      try {
+        await p.tick();
+      } catch (err) {
+        if (!stopped) o.log(`stream poller: ${(err as Error).message}`);
+      }
+    }
+  });
+  return {
+    async drain(timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      const marks = pollers.map((p) => p.cycles);
+      while (!pollers.every((p, i) => p.cycles >= marks[i]! + 2 && p.idle)) {
+        if (Date.now() > deadline) throw new Error("stream pollers did not drain in time");
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    },
+    async stop() {
+      stopped = true;
+      await Promise.all(loops);
+      client.destroy();
+    },
+  };
+}
