@@ -1,10 +1,11 @@
 "use client";
 import Link from "next/link";
-import { PageShell } from "../components/page-shell";
+import { PageShell, useDocumentTitle } from "../components/page-shell";
 import { useI18n } from "../i18n";
 
 export default function NotFound() {
   const { t } = useI18n();
+  useDocumentTitle(t("notFound.title"));
   return (
     <PageShell narrow>
       <section className="card empty-state">

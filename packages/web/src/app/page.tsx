@@ -4,7 +4,7 @@ import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
 import { TextField } from "../components/form";
 import { useRequireProfile } from "../components/guards";
-import { Loading, PageShell } from "../components/page-shell";
+import { Loading, PageShell, useDocumentTitle } from "../components/page-shell";
 import { profileHref } from "../components/site-header";
 import { useI18n } from "../i18n";
 import { useApp } from "../lib/app-context";
@@ -18,6 +18,7 @@ export default function HomePage() {
 
 function Landing() {
   const { t } = useI18n();
+  useDocumentTitle(t("landing.title"));
   return (
     <PageShell>
       <section className="hero">
@@ -73,6 +74,7 @@ function Landing() {
 
 function Home() {
   const { t } = useI18n();
+  useDocumentTitle(t("home.title"));
   const { me, error, retry } = useRequireProfile();
   const headingId = useId();
   if (!me) {

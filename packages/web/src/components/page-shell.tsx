@@ -1,5 +1,5 @@
 "use client";
-import type { ReactNode } from "react";
+import { type ReactNode, useEffect } from "react";
 import { useI18n } from "../i18n";
 import { SiteHeader } from "./site-header";
 
@@ -26,4 +26,11 @@ export function Loading() {
       <span role="status">{t("common.loading")}</span>
     </div>
   );
+}
+
+/** Sets the tab title (announced by screen readers on navigation). */
+export function useDocumentTitle(title: string | null): void {
+  useEffect(() => {
+    if (title) document.title = `${title} · asyncsns`;
+  }, [title]);
 }

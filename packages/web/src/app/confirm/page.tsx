@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { FormAlert, FormStatus, focusFirstInvalid, SubmitButton, TextField } from "../../components/form";
-import { PageShell } from "../../components/page-shell";
+import { PageShell, useDocumentTitle } from "../../components/page-shell";
 import { useI18n } from "../../i18n";
 import { useApp } from "../../lib/app-context";
 import { CognitoError, confirmSignUp, resendConfirmationCode } from "../../lib/cognito";
@@ -16,6 +16,7 @@ function isLocalHost(): boolean {
 
 export default function ConfirmPage() {
   const { t } = useI18n();
+  useDocumentTitle(t("confirm.title"));
   const { config } = useApp();
   const router = useRouter();
   const params = useSearchParams();

@@ -10,7 +10,7 @@ import {
   SubmitButton,
   TextField,
 } from "../../components/form";
-import { PageShell } from "../../components/page-shell";
+import { PageShell, useDocumentTitle } from "../../components/page-shell";
 import { profileHref } from "../../components/site-header";
 import { useI18n } from "../../i18n";
 import { useApp } from "../../lib/app-context";
@@ -20,6 +20,7 @@ import { isEmail, safeNext } from "../../lib/validation";
 
 export default function SignInPage() {
   const { t } = useI18n();
+  useDocumentTitle(t("signin.title"));
   const { auth, signIn, ensureProfile } = useApp();
   const router = useRouter();
   const params = useSearchParams();

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { FormAlert, focusFirstInvalid, PasswordField, SubmitButton, TextField } from "../../components/form";
-import { PageShell } from "../../components/page-shell";
+import { PageShell, useDocumentTitle } from "../../components/page-shell";
 import { useI18n } from "../../i18n";
 import { useApp } from "../../lib/app-context";
 import { CognitoError, signUp } from "../../lib/cognito";
@@ -27,6 +27,7 @@ interface Errors {
 
 export default function SignUpPage() {
   const { t } = useI18n();
+  useDocumentTitle(t("signup.title"));
   const { config, auth } = useApp();
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
@@ -85,7 +86,16 @@ export default function SignUpPage() {
         focusFirstInvalid(formRef.current);
         return;
       }
-      setExisting(err instanceof CognitoError && err.code === "UsernameExistsException");
+      const exists = err instanceof CognitoError && err.code === "UsernameExistsException";
+      // The account may be unconfirmed from an earlier try: the handle typed now is the one to use.
+      if (exists) {
+        savePendingProfile({
+          email: cleanEmail,
+          handle: normalizeHandle(handle),
+          displayName: displayName.trim(),
+        });
+      }
+      setExisting(exists);
       setFormError(authErrorMessage(t, err));
     }
   };

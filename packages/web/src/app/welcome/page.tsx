@@ -2,7 +2,7 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useRef, useState } from "react";
 import { FormAlert, focusFirstInvalid, SubmitButton, TextField } from "../../components/form";
-import { Loading, PageShell } from "../../components/page-shell";
+import { Loading, PageShell, useDocumentTitle } from "../../components/page-shell";
 import { profileHref } from "../../components/site-header";
 import { useI18n } from "../../i18n";
 import { ApiError, api } from "../../lib/api";
@@ -13,6 +13,7 @@ import { checkDisplayName, checkHandle, DISPLAY_NAME_MAX, normalizeHandle } from
 
 export default function WelcomePage() {
   const { t } = useI18n();
+  useDocumentTitle(t("welcome.title"));
   const { auth, me, setMe, setupError, signedOutByUser, profileError, ensureProfile } = useApp();
   const router = useRouter();
   const formRef = useRef<HTMLFormElement>(null);
