@@ -3,11 +3,55 @@ import { userPool, webClient } from "./auth";
 import { ws } from "./realtime";
 import { bucket } from "./storage";
 
+const region = aws.getRegionOutput().name;
+
+// Security headers on every response (site, /api, /ws, /media). Next's static export inlines its
+// bootstrap scripts and a static site has no per-request nonce, hence 'unsafe-inline' for scripts.
+const contentSecurityPolicy = $interpolate`${[
+  "default-src 'self'",
+  "script-src 'self' 'unsafe-inline'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "media-src 'self' blob:",
+  "font-src 'self'",
+  "worker-src 'self'",
+  "object-src 'none'",
+  "base-uri 'self'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join("; ")}; connect-src 'self' https://cognito-idp.${region}.amazonaws.com https://${bucket.domain} https://${bucket.name}.s3.${region}.amazonaws.com`;
+
+export const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy("RouterSecurityHeaders", {
+  comment: "asyncsns security headers",
+  securityHeadersConfig: {
+    strictTransportSecurity: {
+      accessControlMaxAgeSec: 63072000,
+      includeSubdomains: true,
+      preload: true,
+      override: true,
+    },
+    contentSecurityPolicy: { contentSecurityPolicy, override: true },
+    contentTypeOptions: { override: true },
+    frameOptions: { frameOption: "DENY", override: true },
+    referrerPolicy: { referrerPolicy: "strict-origin-when-cross-origin", override: true },
+  },
+});
+
 // One CloudFront distribution, one origin for the browser: the site, /api, /ws and /media.
 export const router = new sst.aws.Router("Router", {
   transform: {
     cdn: (cdn) => {
-      cdn.transform = { ...cdn.transform };
+      cdn.transform = {
+        ...cdn.transform,
+        distribution: (distribution) => {
+          // The Router routes every path through its default behavior (KV + CloudFront function).
+          const behavior = distribution.defaultCacheBehavior;
+          distribution.defaultCacheBehavior = $output(behavior).apply((b) => ({
+            ...b,
+            responseHeadersPolicyId: securityHeaders.id,
+          }));
+        },
+      };
     },
   },
 });
@@ -24,10 +68,10 @@ router.routeBucket("/media", bucket, { rewrite: { regex: "^/media/(.*)$", to: "/
 
 // The static export is stage-agnostic; /config.json (written at deploy) carries the stage's settings.
 export const webConfig = $jsonStringify({
-  region: aws.getRegionOutput().name,
+  region,
   userPoolId: userPool.id,
   userPoolClientId: webClient.id,
-  cognitoEndpoint: $interpolate`https://cognito-idp.${aws.getRegionOutput().name}.amazonaws.com`,
+  cognitoEndpoint: $interpolate`https://cognito-idp.${region}.amazonaws.com`,
   apiUrl: "/api",
   wsUrl: "/ws",
   mediaUrl: "/media",

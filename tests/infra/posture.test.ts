@@ -1,0 +1,68 @@
+// Posture, in the spirit of cdk-nag's AWS Solutions pack: what a reviewer would flag before deploying.
+import { describe, expect, it } from "vitest";
+import {
+  appGraph,
+  checkCloudFront,
+  checkDeadLetterQueues,
+  checkEncryption,
+  checkFunctions,
+  checkPointInTimeRecovery,
+  checkPrivateBucket,
+  checkWildcards,
+  findWildcards,
+} from "./harness/index";
+import { ALLOWED_WILDCARDS } from "./rules";
+
+const graph = appGraph("dev-ci");
+
+describe("storage", () => {
+  it("the media bucket blocks public access and is read only through CloudFront with OAC", () => {
+    expect(checkPrivateBucket(graph, "Media")).toEqual([]);
+  });
+
+  it("data is encrypted at rest (table, queues, topics; S3 always encrypts)", () => {
+    expect(checkEncryption(graph)).toEqual([]);
+  });
+
+  it("the table has point-in-time recovery", () => {
+    expect(graph.tables().length).toBeGreaterThan(0);
+    expect(checkPointInTimeRecovery(graph)).toEqual([]);
+  });
+
+  it("every queue has a dead-letter queue with a maxReceiveCount", () => {
+    expect(checkDeadLetterQueues(graph)).toEqual([]);
+  });
+});
+
+describe("compute", () => {
+  it("every function has active tracing, log retention, and deliberate timeout and memory", () => {
+    expect(graph.functions().length).toBeGreaterThan(0);
+    expect(checkFunctions(graph)).toEqual([]);
+  });
+});
+
+describe("edge", () => {
+  it("CloudFront redirects to HTTPS and sends HSTS, CSP, nosniff and frame options", () => {
+    expect(graph.findAll("aws:cloudfront/distribution:Distribution").length).toBe(1);
+    expect(checkCloudFront(graph)).toEqual([]);
+  });
+});
+
+describe("IAM", () => {
+  it("every remaining wildcard or managed policy has a reason", () => {
+    expect(checkWildcards(graph, ALLOWED_WILDCARDS)).toEqual([]);
+  });
+
+  it("every allow-list entry still matches something (remove it when the wildcard goes)", () => {
+    const found = findWildcards(graph);
+    const match = (p: string | RegExp, v: string) => (typeof p === "string" ? p === v : p.test(v));
+    const stale = ALLOWED_WILDCARDS.filter(
+      (a) => !found.some((w) => w.kind === a.kind && match(a.owner, w.owner) && match(a.value, w.value)),
+    );
+    expect(stale.map((a) => `${a.kind} ${String(a.value)}`)).toEqual([]);
+  });
+
+  it("no statement grants a bare * action or resource", () => {
+    expect(findWildcards(graph).filter((w) => w.value === "*" || w.value === "*:*")).toEqual([]);
+  });
+});

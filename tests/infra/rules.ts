@@ -1,0 +1,64 @@
+// The project's explicit exceptions, each with its reason. The checks fail on anything not listed here,
+// and the suites fail on entries that no longer match anything.
+import type { AllowedWildcard } from "./harness/checks";
+
+/** HTTP routes callable without a token. */
+export const PUBLIC_ROUTES = ["GET /api/health", "GET /api/openapi.json"];
+
+/** Links a function holds ahead of the code that reads them. Each entry must still be needed. */
+export const LINKED_AHEAD: { fn: string; link: string; reason: string }[] = [
+  {
+    fn: "Query",
+    link: "Media",
+    reason: "chat media are read through short-lived signed URLs made by the Query Lambda (not written yet)",
+  },
+];
+
+/**
+ * Every `*` left in an IAM Allow statement and every managed policy, with the reason it stays.
+ * A new, unexplained one fails `checkWildcards`; an entry nothing matches any more fails too.
+ */
+export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
+  {
+    owner: /.*/,
+    kind: "action",
+    value: /^(dynamodb|s3|cognito-idp):\*$/,
+    reason:
+      "SST `link` grants every action of the linked service, scoped to the linked resource's ARN; narrowing it needs a per-function `permissions` list instead of `link`",
+  },
+  {
+    owner: /.*/,
+    kind: "resource",
+    value: /^arn:aws:dynamodb:[^:]+:\d{12}:table\/[^/*]+\/\*$/,
+    reason: "the linked table's own indexes and stream (table/<name>/*), not other tables",
+  },
+  {
+    owner: /.*/,
+    kind: "resource",
+    value: /^arn:aws:s3:::[^/*]+\/\*$/,
+    reason: "objects of the linked bucket only (bucket/*)",
+  },
+  {
+    owner: /^Realtime/,
+    kind: "resource",
+    value: /^arn:aws:execute-api:[^:]+:\d{12}:[^/*]+\/\*\/\*\/@connections\/\*$/,
+    reason: "posting to any connection of this WebSocket API (connection ids are only known at runtime)",
+  },
+  {
+    owner: /.*/,
+    kind: "managed-policy",
+    value: "arn:aws:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole",
+    reason:
+      "CloudWatch Logs for the function's own log group (AWS managed; logs:CreateLogStream/PutLogEvents on *)",
+  },
+  {
+    owner: "APIGatewayPushToCloudWatchLogsRole",
+    kind: "managed-policy",
+    value: "arn:aws:iam::aws:policy/service-role/AmazonAPIGatewayPushToCloudWatchLogs",
+    reason:
+      "the account-level role API Gateway needs to write access logs (one per account and region, made by SST)",
+  },
+];
+
+/** Made by SST once per account and region and shared by every stage, so it is retained on purpose. */
+export const ACCOUNT_LEVEL = ["aws:apigateway/account:Account", "aws:iam/role:Role"];
