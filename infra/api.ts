@@ -8,6 +8,12 @@ export const profileFn = new sst.aws.Function("Profile", {
   link: [table],
 });
 
+// Posting commands; media uploads need the bucket to presign and verify.
+export const postFn = new sst.aws.Function("Post", {
+  handler: "packages/functions/src/api/post.handler",
+  link: [table, bucket],
+});
+
 export const queryFn = new sst.aws.Function("Query", {
   handler: "packages/functions/src/api/query.handler",
   link: [table, bucket],
@@ -32,5 +38,8 @@ api.route("GET /api/openapi.json", queryFn.arn);
 api.route("POST /api/me", profileFn.arn, jwt);
 api.route("PATCH /api/me", profileFn.arn, jwt);
 
+api.route("POST /api/media/uploads", postFn.arn, jwt);
+
 api.route("GET /api/me", queryFn.arn, jwt);
 api.route("GET /api/users/{handle}", queryFn.arn, jwt);
+api.route("GET /api/media/{id}", queryFn.arn, jwt);

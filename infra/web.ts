@@ -64,7 +64,8 @@ router.route(
     rewrite: { regex: "^/ws(.*)$", to: "/$default$1" },
   },
 );
-router.routeBucket("/media", bucket, { rewrite: { regex: "^/media/(.*)$", to: "/$1" } });
+// Only processed copies under public/ are reachable; originals (uploads/, with EXIF) never are.
+router.routeBucket("/media", bucket, { rewrite: { regex: "^/media/(.*)$", to: "/public/$1" } });
 
 // The static export is stage-agnostic; /config.json (written at deploy) carries the stage's settings.
 export const webConfig = $jsonStringify({

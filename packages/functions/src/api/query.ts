@@ -1,9 +1,11 @@
+import { Media } from "@asyncsns/core/media";
 import { User } from "@asyncsns/core/user";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "./app";
 import { allRoutes } from "./routes";
 import { getMe } from "./routes/me";
+import { getMedia } from "./routes/media";
 import { health, openapi } from "./routes/system";
 import { getUser } from "./routes/users";
 
@@ -25,6 +27,7 @@ export const app = createApp()
   .openapi(health, (c) => c.json({ ok: true as const }, 200))
   .openapi(openapi, (c) => c.json(document, 200))
   .openapi(getMe, async (c) => c.json(await User.me(), 200))
-  .openapi(getUser, async (c) => c.json(await User.view(c.req.valid("param").handle), 200));
+  .openapi(getUser, async (c) => c.json(await User.view(c.req.valid("param").handle), 200))
+  .openapi(getMedia, async (c) => c.json(await Media.get(c.req.valid("param").id), 200));
 
 export const handler = handle(app);

@@ -1,6 +1,7 @@
 import { createMe, getMe, updateMe } from "./me";
+import { createUpload, getMedia } from "./media";
 import { health, openapi } from "./system";
 import { getUser } from "./users";
 
 /** Every route of every Lambda, so the one OpenAPI document covers the whole API. */
-export const allRoutes = [health, openapi, createMe, updateMe, getMe, getUser];
+export const allRoutes = [health, openapi, createMe, updateMe, getMe, getUser, createUpload, getMedia];

@@ -1,0 +1,293 @@
+export * as Media from "./index";
+
+import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
+import type { Entity, TransactWriteEntity } from "electrodb";
+import { z } from "zod";
+import { useUserId } from "../actor";
+import { VisibleError } from "../error";
+import { createId } from "../id";
+import { fn, graphemeLength } from "../util";
+import { baseType, kindOf, LIMITS, type MediaKind, matchesMagic } from "./limits";
+import { MediaEntity, type MediaItem } from "./media.entity";
+import { bucket, originalKey, publicKeys, s3, urlOf } from "./storage";
+
+export { kindOf, LIMITS, type MediaKind, matchesMagic } from "./limits";
+export type { MediaItem } from "./media.entity";
+export { MediaEntity } from "./media.entity";
+export { originalKey, parseOriginalKey, publicKeys } from "./storage";
+
+/** How long a presigned POST stays usable: enough to start a 100 MB upload, short enough to limit swaps. */
+export const UPLOAD_EXPIRES_SECONDS = 5 * 60;
+/** Bytes read from the start of an object to check its magic number. */
+const HEAD_BYTES = 16;
+const MB = 1024 * 1024;
+
+type Conditions = NonNullable<Parameters<typeof createPresignedPost>[1]["Conditions"]>[number];
+
+export const MediaId = z.string().regex(/^med_[0-9A-HJKMNP-TV-Z]{26}$/, "Not a media id.");
+
+const Alt = z.string().refine((value) => graphemeLength(value) <= 1500, {
+  message: "Alt text is at most 1,500 characters.",
+  params: { code: "media.invalid_alt" },
+});
+
+export const UploadRequest = z
+  .object({
+    contentType: z.string().trim().min(1).max(255),
+    size: z.number().int().positive(),
+    fileName: z.string().trim().max(255).optional(),
+    alt: Alt.optional(),
+    /** Measured by the browser before upload (no ffmpeg on Lambda). */
+    durationMs: z
+      .number()
+      .int()
+      .min(0)
+      .max(24 * 60 * 60 * 1000)
+      .optional(),
+  })
+  .meta({ id: "MediaUploadRequest" });
+
+export const Upload = z
+  .object({
+    mediaId: z.string(),
+    upload: z.object({ url: z.string(), fields: z.record(z.string(), z.string()) }),
+  })
+  .meta({ id: "MediaUpload" });
+export type Upload = z.infer<typeof Upload>;
+
+/** What a post (or message) embeds. */
+export const Info = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["image", "video", "audio"]),
+    contentType: z.string(),
+    url: z.string(),
+    thumbnailUrl: z.string().nullable(),
+    posterUrl: z.string().nullable(),
+    width: z.number().int().nullable(),
+    height: z.number().int().nullable(),
+    blurhash: z.string().nullable(),
+    durationMs: z.number().int().nullable(),
+    alt: z.string(),
+    status: z.enum(["pending", "ready", "failed"]),
+  })
+  .meta({ id: "Media" });
+export type Info = z.infer<typeof Info>;
+
+/** The owner's view: the public shape plus what only they need while the upload is processed. */
+export const OwnerInfo = Info.extend({
+  size: z.number().int(),
+  fileName: z.string().nullable(),
+  attachedTo: z.string().nullable(),
+  createdAt: z.string(),
+}).meta({ id: "OwnedMedia" });
+export type OwnerInfo = z.infer<typeof OwnerInfo>;
+
+const KIND_NAMES: Record<MediaKind, string> = { image: "Images", video: "Videos", audio: "Audio files" };
+
+const KIND_ARTICLES: Record<MediaKind, string> = { image: "an image", video: "a video", audio: "audio" };
+
+const megabytes = (bytes: number) => `${Math.round((bytes / MB) * 10) / 10} MB`;
+
+/** The limit check shared by createUpload and verifyForAttach: one rule, one message. */
+export function checkSize(kind: MediaKind, size: number) {
+  const max = LIMITS[kind].maxBytes;
+  if (size > max)
+    throw new VisibleError(
+      "too-large",
+      "media.too_large",
+      `${KIND_NAMES[kind]} can be at most ${max / MB} MB; this file is ${megabytes(size)}.`,
+    );
+}
+
+export function checkType(contentType: string): MediaKind {
+  const kind = kindOf(contentType);
+  if (!kind)
+    throw new VisibleError(
+      "input",
+      "media.unsupported_type",
+      `Files of type "${baseType(contentType)}" cannot be uploaded. Use a JPEG, PNG, WebP or GIF image, an MP4 or WebM video, or MP3, M4A/AAC, Ogg, WebM or WAV audio.`,
+    );
+  return kind;
+}
+
+/** The presigned POST policy: exactly this key, exactly this Content-Type, exactly the declared size. */
+export function uploadPolicy(args: { key: string; contentType: string; size: number }) {
+  return {
+    Key: args.key,
+    Conditions: [
+      ["content-length-range", args.size, args.size] as ["content-length-range", number, number],
+      ["eq", "$Content-Type", args.contentType] as ["eq", string, string],
+    ] satisfies Conditions[],
+    Fields: { "Content-Type": args.contentType },
+    Expires: UPLOAD_EXPIRES_SECONDS,
+  };
+}
+
+export const createUpload = fn(UploadRequest, async (input): Promise<Upload> => {
+  const userId = useUserId();
+  // Stored and served as the bare type: "audio/webm;codecs=opus" from MediaRecorder becomes audio/webm.
+  const contentType = baseType(input.contentType);
+  const kind = checkType(contentType);
+  checkSize(kind, input.size);
+  const mediaId = createId("med");
+  const key = originalKey(userId, mediaId);
+  await MediaEntity.create({
+    mediaId,
+    ownerId: userId,
+    kind,
+    contentType,
+    size: input.size,
+    fileName: input.fileName || undefined,
+    alt: input.alt ?? "",
+    durationMs: kind === "image" ? undefined : input.durationMs,
+  }).go();
+  const { url, fields } = await createPresignedPost(s3, {
+    Bucket: bucket(),
+    ...uploadPolicy({ key, contentType, size: input.size }),
+  });
+  return { mediaId, upload: { url, fields } };
+});
+
+export function toPublic(media: MediaItem): Info {
+  const keys = publicKeys(media.mediaId, media.kind, media.contentType);
+  return {
+    id: media.mediaId,
+    kind: media.kind,
+    contentType: media.contentType,
+    // Derived from the id, so a post written before processing finishes still points at the right file.
+    url: urlOf(media.publicKey ?? keys.main),
+    thumbnailUrl: keys.thumbnail ? urlOf(media.thumbnailKey ?? keys.thumbnail) : null,
+    posterUrl: media.posterKey ? urlOf(media.posterKey) : null,
+    width: media.width ?? null,
+    height: media.height ?? null,
+    blurhash: media.blurhash ?? null,
+    durationMs: media.durationMs ?? null,
+    alt: media.alt,
+    status: media.status,
+  };
+}
+
+/** One upload as its owner sees it (status while processing); anyone else only once it is attached. */
+export async function get(mediaId: string): Promise<OwnerInfo | Info> {
+  const userId = useUserId();
+  const item = MediaId.safeParse(mediaId).success ? (await MediaEntity.get({ mediaId }).go()).data : null;
+  if (item && item.ownerId === userId)
+    return {
+      ...toPublic(item),
+      size: item.size,
+      fileName: item.fileName ?? null,
+      attachedTo: item.attachedTo ?? null,
+      createdAt: new Date(item.createdAt).toISOString(),
+    };
+  if (item?.attachedTo) return toPublic(item);
+  throw new VisibleError("not-found", "media.not_found", "This media does not exist.");
+}
+
+/**
+ * Checks uploads before a post or message takes them: owned by the caller, unused, and the stored object
+ * is what was declared (size, Content-Type, first bytes). s3rver enforces no policy and clients can lie,
+ * so this, not the presigned policy, is the gate. Returns the media in the order given.
+ */
+export const verifyForAttach = fn(z.array(MediaId).max(10), async (mediaIds): Promise<MediaItem[]> => {
+  const userId = useUserId();
+  if (new Set(mediaIds).size !== mediaIds.length)
+    throw new VisibleError("input", "media.duplicate", "The same file is attached twice.");
+  if (mediaIds.length === 0) return [];
+  const { data, unprocessed } = await MediaEntity.get(mediaIds.map((mediaId) => ({ mediaId }))).go({
+    preserveBatchOrder: true,
+  });
+  if (unprocessed.length) throw new Error("media batch get left keys unprocessed");
+  const items = mediaIds.map((mediaId, i) => {
+    const item = data[i];
+    if (!item) throw new VisibleError("not-found", "media.not_found", `The file ${mediaId} does not exist.`);
+    if (item.ownerId !== userId)
+      throw new VisibleError("forbidden", "media.forbidden", "You can only attach files you uploaded.");
+    if (item.attachedTo)
+      throw new VisibleError("conflict", "media.in_use", "This file is already attached elsewhere.");
+    if (item.status === "failed")
+      throw new VisibleError(
+        "input",
+        "media.unreadable",
+        `${item.fileName ?? "This file"} could not be read as ${KIND_ARTICLES[item.kind]}. Try another file.`,
+      );
+    return item;
+  });
+  await Promise.all(items.map((item) => checkObject(item)));
+  return items;
+});
+
+/** The stored original against what was declared; throws the first problem a user can act on. */
+export async function checkObject(media: MediaItem, Bucket = bucket()): Promise<void> {
+  const Key = originalKey(media.ownerId, media.mediaId);
+  const name = media.fileName ?? "The file";
+  const head = await s3.send(new HeadObjectCommand({ Bucket, Key })).catch((error: unknown) => {
+    if ((error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 404)
+      return undefined;
+    throw error;
+  });
+  if (!head)
+    throw new VisibleError(
+      "input",
+      "media.missing_object",
+      `${name} has not finished uploading. Upload it again.`,
+    );
+  const size = head.ContentLength ?? 0;
+  checkSize(media.kind, size);
+  if (size !== media.size)
+    throw new VisibleError(
+      "input",
+      "media.size_mismatch",
+      `${name} is not the size that was declared (${media.size} bytes, got ${size}).`,
+    );
+  const mismatch = () =>
+    new VisibleError(
+      "input",
+      "media.type_mismatch",
+      `${name} is not a ${extensionLabel(media.contentType)} file, as it claims to be.`,
+    );
+  if (baseType(head.ContentType ?? "") !== media.contentType) throw mismatch();
+  const first = await s3.send(new GetObjectCommand({ Bucket, Key, Range: `bytes=0-${HEAD_BYTES - 1}` }));
+  const bytes = (await first.Body?.transformToByteArray()) ?? new Uint8Array();
+  if (!matchesMagic(media.contentType, bytes)) throw mismatch();
+}
+
+const extensionLabel = (contentType: string) => contentType.split("/")[1]!.replace(/^x-/, "").toUpperCase();
+
+type MediaWriter =
+  typeof MediaEntity extends Entity<infer A, infer F, infer C, infer S>
+    ? TransactWriteEntity<A, F, C, S>
+    : never;
+
+// ElectroDB hands transaction callbacks the plain entities at runtime; only its types tell them apart.
+const writer = MediaEntity as unknown as MediaWriter;
+
+/**
+ * Transaction items that claim the media for a post (or message); include them in the caller's own
+ * ElectroDB transaction. The condition (still unattached, still the caller's) makes a concurrent reuse
+ * cancel the whole transaction; answer `canceled` with `Media.inUse()`.
+ */
+export function markAttached(mediaIds: string[], attachedTo: string) {
+  const userId = useUserId();
+  return mediaIds.map((mediaId) =>
+    writer
+      .patch({ mediaId })
+      .set({ attachedTo })
+      .where(
+        ({ attachedTo, ownerId }, { notExists, eq }) => `${notExists(attachedTo)} AND ${eq(ownerId, userId)}`,
+      )
+      .commit(),
+  );
+}
+
+export const inUse = () =>
+  new VisibleError("conflict", "media.in_use", "This file is already attached elsewhere.");
+
+export async function fromIds(mediaIds: string[]): Promise<MediaItem[]> {
+  if (mediaIds.length === 0) return [];
+  const { data } = await MediaEntity.get(mediaIds.map((mediaId) => ({ mediaId }))).go({
+    preserveBatchOrder: true,
+  });
+  return data.filter((item): item is MediaItem => item !== null && item !== undefined);
+}

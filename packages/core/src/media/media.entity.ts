@@ -1,0 +1,53 @@
+import { Entity } from "electrodb";
+import { configuration, keys, service } from "../dynamo";
+
+// One item per upload; gsi1 lists a user's uploads newest first (cleanup of abandoned pending media).
+export const MediaEntity = new Entity(
+  {
+    model: { entity: "media", version: "1", service },
+    attributes: {
+      mediaId: { type: "string", required: true, readOnly: true },
+      ownerId: { type: "string", required: true, readOnly: true },
+      kind: { type: ["image", "video", "audio"] as const, required: true, readOnly: true },
+      contentType: { type: "string", required: true, readOnly: true },
+      /** Declared by the client and pinned in the upload policy; the stored object must match it. */
+      size: { type: "number", required: true, readOnly: true },
+      fileName: { type: "string" },
+      alt: { type: "string", required: true, default: "" },
+      status: { type: ["pending", "ready", "failed"] as const, required: true, default: "pending" },
+      /** The post (or message) id once attached; absent while unattached, so a condition can test it. */
+      attachedTo: { type: "string" },
+      width: { type: "number" },
+      height: { type: "number" },
+      blurhash: { type: "string" },
+      durationMs: { type: "number" },
+      /** Served keys under public/<mediaId>/, written by the processor. */
+      publicKey: { type: "string" },
+      thumbnailKey: { type: "string" },
+      posterKey: { type: "string" },
+      failure: { type: "string" },
+      createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
+      updatedAt: {
+        type: "number",
+        required: true,
+        watch: "*",
+        set: () => Date.now(),
+        default: () => Date.now(),
+      },
+    },
+    indexes: {
+      byId: {
+        pk: { ...keys.primary.pk, composite: ["mediaId"] },
+        sk: { ...keys.primary.sk, composite: [] },
+      },
+      byOwner: {
+        index: keys.gsi1.index,
+        pk: { ...keys.gsi1.pk, composite: ["ownerId"] },
+        sk: { ...keys.gsi1.sk, composite: ["createdAt"] },
+      },
+    },
+  },
+  configuration(),
+);
+
+export type MediaItem = NonNullable<Awaited<ReturnType<ReturnType<typeof MediaEntity.get>["go"]>>["data"]>;

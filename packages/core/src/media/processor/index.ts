@@ -1,0 +1,157 @@
+export * as MediaProcessor from "./index";
+
+import { CopyObjectCommand, GetObjectCommand, PutObjectCommand } from "@aws-sdk/client-s3";
+import { encode } from "blurhash";
+import sharp from "sharp";
+import { VisibleError } from "../../error";
+import { checkObject } from "../index";
+import { MediaEntity, type MediaItem } from "../media.entity";
+import { IMMUTABLE, originalKey, parseOriginalKey, publicKeys, s3 } from "../storage";
+
+// A Lambda keeps one invocation at a time: libvips' cache only holds memory between unrelated images.
+sharp.cache(false);
+
+/** Longest side of the served image and of the thumbnail, in pixels. */
+export const MAX_SIDE = 4096;
+export const THUMBNAIL_SIDE = 640;
+/** Guards against decompression bombs well below sharp's default (268 Mpx). */
+const MAX_INPUT_PIXELS = 100_000_000;
+
+const FORMATS: Record<string, "jpeg" | "png" | "webp" | "gif"> = {
+  "image/jpeg": "jpeg",
+  "image/png": "png",
+  "image/webp": "webp",
+  "image/gif": "gif",
+};
+
+export type Outcome =
+  | { status: "ready"; mediaId: string }
+  | { status: "failed"; mediaId: string; reason: string }
+  | { status: "skipped"; reason: string };
+
+/** The S3 ObjectCreated subscriber's work for one key: idempotent, so a re-delivered event is harmless. */
+export async function process(bucket: string, key: string): Promise<Outcome> {
+  const owner = parseOriginalKey(key);
+  if (!owner) return { status: "skipped", reason: `not an upload key: ${key}` };
+  const { data: media } = await MediaEntity.get({ mediaId: owner.mediaId }).go();
+  if (!media || media.ownerId !== owner.userId) return { status: "skipped", reason: "no such media" };
+  if (media.status === "ready") return { status: "skipped", reason: "already processed" };
+  try {
+    // The processor trusts the upload no more than the post command does.
+    await checkObject(media, bucket);
+    if (media.kind === "image") await processImage(bucket, media);
+    else await publishAsIs(bucket, media);
+    return { status: "ready", mediaId: media.mediaId };
+  } catch (error) {
+    // Bad input is the user's file, not our outage: record it instead of retrying forever.
+    const reason =
+      error instanceof VisibleError ? error.code : isDecodeError(error) ? "media.unreadable" : null;
+    if (!reason) throw error;
+    await MediaEntity.patch({ mediaId: media.mediaId }).set({ status: "failed", failure: reason }).go();
+    return { status: "failed", mediaId: media.mediaId, reason };
+  }
+}
+
+export interface ProcessedImage {
+  image: Buffer;
+  thumbnail: Buffer;
+  width: number;
+  height: number;
+  blurhash: string;
+}
+
+/** Auto-rotated, metadata-free (no EXIF, GPS, XMP or ICC), animation kept; plus a WebP thumbnail and blurhash. */
+export async function renderImage(input: Buffer, contentType: string): Promise<ProcessedImage> {
+  const format = FORMATS[contentType];
+  if (!format) throw new VisibleError("input", "media.unsupported_type", `Not an image type: ${contentType}`);
+  const open = () => sharp(input, { animated: true, autoOrient: true, limitInputPixels: MAX_INPUT_PIXELS });
+  const meta = await open().metadata();
+  if (meta.format !== format)
+    throw new VisibleError(
+      "input",
+      "media.type_mismatch",
+      `Expected ${format}, found ${String(meta.format)}`,
+    );
+  // sharp writes no metadata unless asked to (withMetadata/keepMetadata): that is the EXIF strip.
+  const image = await open()
+    .resize(MAX_SIDE, MAX_SIDE, { fit: "inside", withoutEnlargement: true })
+    .toFormat(format, format === "jpeg" ? { quality: 85, mozjpeg: true } : {})
+    .toBuffer({ resolveWithObject: true });
+  const thumbnail = await open()
+    .resize(THUMBNAIL_SIDE, THUMBNAIL_SIDE, { fit: "inside", withoutEnlargement: true })
+    .webp({ quality: 75 })
+    .toBuffer();
+  const width = image.info.width;
+  const height = image.info.pageHeight ?? image.info.height;
+  const small = await sharp(thumbnail)
+    .resize(32, 32, { fit: "inside" })
+    .ensureAlpha()
+    .raw()
+    .toBuffer({ resolveWithObject: true });
+  const [x, y] = width >= height ? [4, 3] : [3, 4];
+  const blurhash = encode(new Uint8ClampedArray(small.data), small.info.width, small.info.height, x, y);
+  return { image: image.data, thumbnail, width, height, blurhash };
+}
+
+async function processImage(bucket: string, media: MediaItem) {
+  const original = await s3.send(
+    new GetObjectCommand({ Bucket: bucket, Key: originalKey(media.ownerId, media.mediaId) }),
+  );
+  const input = Buffer.from(await original.Body!.transformToByteArray());
+  const out = await renderImage(input, media.contentType);
+  const keys = publicKeys(media.mediaId, media.kind, media.contentType);
+  await Promise.all([
+    put(bucket, keys.main, out.image, media.contentType),
+    put(bucket, keys.thumbnail!, out.thumbnail, "image/webp"),
+  ]);
+  await MediaEntity.patch({ mediaId: media.mediaId })
+    .set({
+      status: "ready",
+      width: out.width,
+      height: out.height,
+      blurhash: out.blurhash,
+      publicKey: keys.main,
+      thumbnailKey: keys.thumbnail!,
+    })
+    .remove(["failure"])
+    .go();
+}
+
+// No ffmpeg on Lambda without a layer: video and audio are served as uploaded (container metadata kept);
+// duration comes from the browser.
+async function publishAsIs(bucket: string, media: MediaItem) {
+  const keys = publicKeys(media.mediaId, media.kind, media.contentType);
+  await s3.send(
+    new CopyObjectCommand({
+      Bucket: bucket,
+      Key: keys.main,
+      CopySource: `${bucket}/${originalKey(media.ownerId, media.mediaId)}`,
+      ContentType: media.contentType,
+      CacheControl: IMMUTABLE,
+      MetadataDirective: "REPLACE",
+    }),
+  );
+  await MediaEntity.patch({ mediaId: media.mediaId })
+    .set({ status: "ready", publicKey: keys.main })
+    .remove(["failure"])
+    .go();
+}
+
+const put = (bucket: string, key: string, body: Buffer, contentType: string) =>
+  s3.send(
+    new PutObjectCommand({
+      Bucket: bucket,
+      Key: key,
+      Body: body,
+      ContentType: contentType,
+      CacheControl: IMMUTABLE,
+    }),
+  );
+
+// libvips reports undecodable input as a plain Error from the decoder; anything else is ours to retry.
+function isDecodeError(error: unknown): boolean {
+  const message = error instanceof Error ? error.message : "";
+  return /Input (buffer|file) (contains unsupported image format|has corrupt header)|VipsJpeg|VipsPng|VipsGif|VipsWebp|gifload|pngload|jpegload|webpload|Premature end|corrupt|truncated|exceeds pixel limit|bad seek|unable to/i.test(
+    message,
+  );
+}

@@ -1,0 +1,54 @@
+import { S3Client } from "@aws-sdk/client-s3";
+import { Resource } from "sst";
+import { baseType, type MediaKind } from "./limits";
+
+// Endpoint and region come from the SDK's own environment (AWS_ENDPOINT_URL_S3 off AWS); an IP endpoint
+// such as s3rver's 127.0.0.1 makes the SDK use path-style addressing by itself. Checksums only when
+// required: presigned POSTs cannot carry them and s3rver does not understand them.
+export const s3 = new S3Client({
+  requestChecksumCalculation: "WHEN_REQUIRED",
+  responseChecksumValidation: "WHEN_REQUIRED",
+});
+
+export const bucket = () => Resource.Media.name;
+
+const ORIGINAL = /^uploads\/([^/]+)\/(med_[0-9A-HJKMNP-TV-Z]{26})$/;
+
+/** Where the browser uploads: never served (it may carry EXIF location). */
+export const originalKey = (userId: string, mediaId: string) => `uploads/${userId}/${mediaId}`;
+
+export function parseOriginalKey(key: string): { userId: string; mediaId: string } | undefined {
+  const match = ORIGINAL.exec(key);
+  return match ? { userId: match[1]!, mediaId: match[2]! } : undefined;
+}
+
+const EXTENSIONS: Record<string, string> = {
+  "image/jpeg": "jpg",
+  "image/png": "png",
+  "image/webp": "webp",
+  "image/gif": "gif",
+  "video/mp4": "mp4",
+  "video/webm": "webm",
+  "audio/mpeg": "mp3",
+  "audio/mp4": "m4a",
+  "audio/x-m4a": "m4a",
+  "audio/aac": "aac",
+  "audio/ogg": "ogg",
+  "audio/webm": "webm",
+  "audio/wav": "wav",
+  "audio/x-wav": "wav",
+};
+
+export const extensionOf = (contentType: string) => EXTENSIONS[baseType(contentType)] ?? "bin";
+
+/** Served derivatives live under public/<mediaId>/, which the Router maps to /media/<mediaId>/. */
+export const publicKeys = (mediaId: string, kind: MediaKind, contentType: string) => ({
+  main: `public/${mediaId}/${kind}.${extensionOf(contentType)}`,
+  thumbnail: kind === "image" ? `public/${mediaId}/thumb.webp` : undefined,
+});
+
+/** The browser-facing path of a served key (public/x → /media/x). */
+export const urlOf = (publicKey: string) => `/media/${publicKey.replace(/^public\//, "")}`;
+
+/** Derivatives are written once per id and never change, so caches may keep them forever. */
+export const IMMUTABLE = "public, max-age=31536000, immutable";

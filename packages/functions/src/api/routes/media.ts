@@ -1,0 +1,36 @@
+import { Media } from "@asyncsns/core/media";
+import { createRoute, z } from "@hono/zod-openapi";
+import { bearer, ErrorSchema, errors, json } from "./schemas";
+
+export const createUpload = createRoute({
+  method: "post",
+  path: "/api/media/uploads",
+  tags: ["media"],
+  summary: "Start an upload: a presigned POST pinned to one key, its Content-Type and its exact size",
+  description:
+    "Send every returned field, then the file last, as multipart/form-data to `upload.url`. Errors: media.unsupported_type (400), media.too_large (413).",
+  security: bearer,
+  request: {
+    body: { content: { "application/json": { schema: Media.createUpload.schema } }, required: true },
+  },
+  responses: {
+    201: json(Media.Upload, "The media id and the form to post the file with"),
+    400: errors[400],
+    401: errors[401],
+    413: json(ErrorSchema, "The file is larger than its kind allows"),
+  },
+});
+
+export const getMedia = createRoute({
+  method: "get",
+  path: "/api/media/{id}",
+  tags: ["media"],
+  summary: "One upload: its owner sees it (and its processing status) at once, others once it is attached",
+  security: bearer,
+  request: { params: z.object({ id: z.string().min(1).max(64) }) },
+  responses: {
+    200: json(z.union([Media.OwnerInfo, Media.Info]), "The media"),
+    401: errors[401],
+    404: errors[404],
+  },
+});

@@ -1,0 +1,27 @@
+import { MediaProcessor } from "@asyncsns/core/media/processor";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { S3Event } from "aws-lambda";
+
+const logger = new Logger();
+
+/** S3 sends keys URL-encoded with "+" for spaces. */
+export const objectsOf = (event: S3Event) =>
+  event.Records.map((r) => ({
+    bucket: r.s3.bucket.name,
+    key: decodeURIComponent(r.s3.object.key.replace(/\+/g, " ")),
+  }));
+
+// Media processor: S3 ObjectCreated under uploads/ → served derivatives. Idempotent, so a failed record
+// is retried with the whole (usually one-record) event.
+export async function handler(event: S3Event) {
+  const objects = objectsOf(event);
+  const results = await Promise.allSettled(objects.map((o) => MediaProcessor.process(o.bucket, o.key)));
+  results.forEach((result, i) => {
+    if (result.status === "fulfilled")
+      logger.info("media processed", { ...objects[i], outcome: result.value });
+    else logger.error("media processing failed", { ...objects[i], error: result.reason });
+  });
+  const failed = results.filter((r) => r.status === "rejected").length;
+  if (failed)
+    throw new Error(`${failed} of ${objects.length} media objects failed; the event will be retried`);
+}
