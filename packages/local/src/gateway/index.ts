@@ -2,7 +2,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
-import { InvokeError } from "../runtime/functions";
 import type { RefResolver, Topology } from "../topology";
 import { buildHttpEvent, RouteTable, readBody, sendHttpResult, sendJson } from "./http-api";
 import { type JwtAuthorizerConfig, JwtRejected, verifyJwt } from "./jwt";
@@ -216,13 +215,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     try {
       sendHttpResult(res, await o.invoke(match.route.function, event));
     } catch (err) {
-      const timedOut = err instanceof InvokeError && err.error.errorType === "Sandbox.Timedout";
+      // A function error or timeout reaches the client as API Gateway's bare 500.
       o.log(`[api] ${match.route.routeKey} → ${match.route.function}: ${(err as Error).message}`);
-      if (!res.headersSent) {
-        sendJson(res, timedOut ? 503 : 500, {
-          message: timedOut ? "Service Unavailable" : "Internal Server Error",
-        });
-      }
+      if (!res.headersSent) sendJson(res, 500, { message: "Internal Server Error" });
     }
   }
 

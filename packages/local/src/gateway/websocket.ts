@@ -381,9 +381,9 @@ export class WebSocketApi {
     req.resume();
     if (req.method === "GET") {
       sendJson(res, 200, {
-        ConnectedAt: new Date(c.connectedAt).toISOString(),
-        Identity: { SourceIp: c.sourceIp, UserAgent: c.userAgent },
-        LastActiveAt: new Date(c.lastActiveAt).toISOString(),
+        connectedAt: new Date(c.connectedAt).toISOString(),
+        identity: { sourceIp: c.sourceIp, userAgent: c.userAgent },
+        lastActiveAt: new Date(c.lastActiveAt).toISOString(),
       });
       return;
     }

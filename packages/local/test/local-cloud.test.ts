@@ -1,0 +1,461 @@
+// The local cloud end to end on the fixture app: real stand-ins, real workers, real sockets.
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GetConnectionCommand,
+} from "@aws-sdk/client-apigatewaymanagementapi";
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { type LocalCloud, startLocalCloud } from "../src/local-cloud";
+
+const fixtureDir = join(import.meta.dirname, "fixture");
+const CODE = "654321";
+const output: string[] = [];
+let cloud: LocalCloud;
+let dataDir: string;
+let origin: string;
+
+beforeAll(async () => {
+  dataDir = await mkdtemp(join(tmpdir(), "asyncsns-local-cloud-"));
+  cloud = await startLocalCloud({
+    root: fixtureDir,
+    configFile: join(fixtureDir, "sst.config.ts"),
+    port: 0,
+    dataDir,
+    inMemory: true,
+    confirmationCode: CODE,
+    quiet: true,
+    wsIdleTimeoutMs: 2500,
+    streamPollIntervalMs: 50,
+    log: (line) => output.push(line),
+    functionOutput: (fn, _stream, line) => output.push(`[${fn}] ${line}`),
+  });
+  origin = `http://127.0.0.1:${cloud.port}`;
+});
+
+afterAll(async () => {
+  if (process.env.ASYNCSNS_TEST_LOG) await writeFile(process.env.ASYNCSNS_TEST_LOG, output.join("\n"));
+  await cloud?.stop();
+  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+});
+
+const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+
+async function signIn() {
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: cloud.urls.cognito.endpoint,
+    region: cloud.urls.cognito.region,
+    credentials,
+  });
+  const email = `u${Date.now()}@example.com`;
+  const ClientId = cloud.urls.cognito.clientId;
+  await cognito.send(
+    new SignUpCommand({
+      ClientId,
+      Username: email,
+      Password: "Passw0rd!x",
+      UserAttributes: [{ Name: "email", Value: email }],
+    }),
+  );
+  await cognito.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: CODE }));
+  const auth = await cognito.send(
+    new InitiateAuthCommand({
+      ClientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: email, PASSWORD: "Passw0rd!x" },
+    }),
+  );
+  return auth.AuthenticationResult!;
+}
+
+describe("HTTP API", () => {
+  it("builds a payload 2.0 event and translates the result", async () => {
+    const res = await fetch(`${origin}/api/public/a%20b?x=1&x=2&y=z`, {
+      headers: { cookie: "c1=v1; c2=v2", "X-Custom": "Yes" },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-fixture")).toBe("echo");
+    expect(res.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+    const { event, functionName, remaining, env } = await res.json();
+    expect(event).toMatchObject({
+      version: "2.0",
+      routeKey: "GET /api/public/{id}",
+      rawPath: "/api/public/a%20b",
+      rawQueryString: "x=1&x=2&y=z",
+      cookies: ["c1=v1", "c2=v2"],
+      queryStringParameters: { x: "1,2", y: "z" },
+      pathParameters: { id: "a b" },
+      isBase64Encoded: false,
+      requestContext: {
+        http: { method: "GET", path: "/api/public/a%20b", sourceIp: "127.0.0.1" },
+        routeKey: "GET /api/public/{id}",
+        stage: "$default",
+      },
+    });
+    expect(event.headers["x-custom"]).toBe("Yes");
+    expect(event.headers.cookie).toBeUndefined();
+    expect(event.requestContext.authorizer).toBeUndefined();
+    expect(typeof event.requestContext.timeEpoch).toBe("number");
+    expect(functionName).toBe("fixture-local-Echo");
+    expect(remaining).toBeGreaterThan(3000);
+    expect(remaining).toBeLessThanOrEqual(5000);
+    expect(env).toEqual({ fn: "Echo", memory: "256" });
+  });
+
+  it("base64-encodes binary bodies", async () => {
+    const bytes = Buffer.from([0, 1, 2, 250, 251, 252]);
+    const res = await fetch(`${origin}/api/upload`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream" },
+      body: bytes,
+    });
+    const { event } = await res.json();
+    expect(event.isBase64Encoded).toBe(true);
+    expect(Buffer.from(event.body, "base64")).toEqual(bytes);
+    const json = await (
+      await fetch(`${origin}/api/upload`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: '{"a":1}',
+      })
+    ).json();
+    expect(json.event).toMatchObject({ body: '{"a":1}', isBase64Encoded: false });
+  });
+
+  it("answers unknown routes with 404", async () => {
+    const res = await fetch(`${origin}/api/nope`);
+    expect(res.status).toBe(404);
+    expect(await res.json()).toMatchObject({ message: "Not Found", error: { code: "not_found" } });
+  });
+
+  it("runs functions created from a handler string under SST's name", async () => {
+    const res = await fetch(`${origin}/api/handler-string`);
+    const { functionName } = await res.json();
+    expect(functionName).toMatch(/^fixture-local-ApiRoute[A-Z][a-z]{5}Handler$/);
+  });
+
+  it("returns 500 for a throwing handler and keeps the worker serving", async () => {
+    expect((await fetch(`${origin}/api/crash`)).status).toBe(500);
+    expect(output.some((l) => l.includes("TypeError: boom"))).toBe(true);
+    expect((await fetch(`${origin}/api/crash`)).status).toBe(500);
+  });
+
+  it("times a function out at its timeout and gives the next invoke a fresh sandbox", async () => {
+    const t0 = Date.now();
+    const first = await fetch(`${origin}/api/slow?sleep=1`);
+    expect(first.status).toBe(500);
+    expect(Date.now() - t0).toBeLessThan(2500);
+    // Module state starts over: the killed sandbox had counted one call.
+    expect(await (await fetch(`${origin}/api/slow`)).json()).toEqual({ calls: 1 });
+  });
+});
+
+describe("JWT authorizer", () => {
+  let tokens: { AccessToken?: string; IdToken?: string };
+  beforeAll(async () => {
+    tokens = await signIn();
+  });
+
+  it("passes verified claims to the function", async () => {
+    const res = await fetch(`${origin}/api/private/a/b`, {
+      headers: { authorization: `Bearer ${tokens.AccessToken}` },
+    });
+    expect(res.status).toBe(200);
+    const { event } = await res.json();
+    const claims = decodeJwt(tokens.AccessToken!);
+    expect(event.pathParameters).toEqual({ proxy: "a/b" });
+    expect(event.requestContext.authorizer.jwt.claims).toMatchObject({
+      sub: claims.sub,
+      client_id: cloud.urls.cognito.clientId,
+      exp: String(claims.exp),
+    });
+    expect(event.requestContext.authorizer.jwt.scopes).toEqual(["aws.cognito.signin.user.admin"]);
+  });
+
+  it("accepts id tokens by audience", async () => {
+    const res = await fetch(`${origin}/api/private/x`, { headers: { authorization: tokens.IdToken! } });
+    expect(res.status).toBe(200);
+  });
+
+  async function expect401(authorization: string | undefined, why: RegExp) {
+    const res = await fetch(`${origin}/api/private/x`, {
+      method: "POST",
+      headers: authorization ? { authorization } : {},
+    });
+    expect(res.status).toBe(401);
+    const body = await res.json();
+    expect(body).toMatchObject({ message: "Unauthorized", error: { code: "unauthorized" } });
+    expect(body.error.message).toMatch(why);
+  }
+
+  it("rejects a missing token", () => expect401(undefined, /missing/));
+
+  it("rejects a token signed by another key", async () => {
+    const claims = decodeJwt(tokens.AccessToken!);
+    const header = JSON.parse(Buffer.from(tokens.AccessToken!.split(".")[0]!, "base64url").toString());
+    const { privateKey } = await generateKeyPair("RS256");
+    const forged = await new SignJWT(claims)
+      .setProtectedHeader({ alg: "RS256", kid: header.kid })
+      .sign(privateKey);
+    await expect401(`Bearer ${forged}`, /signature/);
+  });
+
+  it("rejects an expired token and a token for another client", async () => {
+    // cognito-local signs with a key shipped in its package: sign like it, only the claims differ.
+    const keyFile = join(
+      import.meta.dirname,
+      "../../../node_modules/cognito-local/lib/keys/cognitoLocal.private.json",
+    );
+    const { jwk } = JSON.parse(await readFile(keyFile, "utf8")) as { jwk: JWK };
+    const key = await importJWK(jwk, "RS256");
+    const header = JSON.parse(Buffer.from(tokens.AccessToken!.split(".")[0]!, "base64url").toString());
+    const claims = decodeJwt(tokens.AccessToken!);
+    const now = Math.floor(Date.now() / 1000);
+    const sign = (c: object) => new SignJWT({ ...claims, ...c }).setProtectedHeader(header).sign(key);
+    await expect401(`Bearer ${await sign({ iat: now - 7200, exp: now - 3600 })}`, /expired/);
+    await expect401(`Bearer ${await sign({ client_id: "someone-else" })}`, /audience/);
+    await expect401(`Bearer ${await sign({ iss: "http://127.0.0.1:1/other" })}`, /issuer/);
+    // Sanity: the same signer with untouched claims is accepted, so the rejections above are about the claims.
+    expect(
+      (await fetch(`${origin}/api/private/x`, { headers: { authorization: `Bearer ${await sign({})}` } }))
+        .status,
+    ).toBe(200);
+    void exportJWK;
+  });
+});
+
+describe("link isolation", () => {
+  it("gives a function only the resources it links", async () => {
+    const linked = await (await fetch(`${origin}/api/linked`)).json();
+    expect(linked).toEqual({ table: "fixture-local-Table", app: "fixture" });
+    const unlinked = await (await fetch(`${origin}/api/unlinked`)).json();
+    expect(unlinked.error).toMatch(/"Table" is not linked/);
+    expect(unlinked.keys.filter((k: string) => k.startsWith("SST_RESOURCE_"))).toEqual(["SST_RESOURCE_App"]);
+    // Nothing of the developer's shell leaks into a function.
+    expect(unlinked.keys).not.toContain("HOME");
+    expect(unlinked.keys).not.toContain("PATH");
+    expect(unlinked.keys).toContain("AWS_ENDPOINT_URL_DYNAMODB");
+  });
+});
+
+function open(query: string): Promise<{ ws: WebSocket; messages: unknown[]; next: () => Promise<unknown> }> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(`${cloud.urls.wsUrl.replace("localhost", "127.0.0.1")}${query}`);
+    const messages: unknown[] = [];
+    const waiters: ((m: unknown) => void)[] = [];
+    ws.on("message", (data) => {
+      const text = data.toString();
+      let m: unknown = text;
+      try {
+        m = JSON.parse(text);
+      } catch {}
+      const w = waiters.shift();
+      if (w) w(m);
+      else messages.push(m);
+    });
+    const next = () =>
+      messages.length ? Promise.resolve(messages.shift()) : new Promise<unknown>((r) => waiters.push(r));
+    ws.once("open", () => resolve({ ws, messages, next }));
+    ws.once("unexpected-response", (_req, res) =>
+      reject(Object.assign(new Error("refused"), { status: res.statusCode })),
+    );
+    ws.once("error", reject);
+  });
+}
+
+async function refusedWith(query: string): Promise<number> {
+  try {
+    const { ws } = await open(query);
+    ws.close();
+    return 101;
+  } catch (err) {
+    return (err as { status: number }).status;
+  }
+}
+
+describe("WebSocket API", () => {
+  it("refuses the upgrade without the identity source, on a thrown Unauthorized, a Deny, or a non-2xx $connect", async () => {
+    const before = output.filter((l) => l.startsWith("[RealtimeAuthorizertokenHandler]")).length;
+    expect(await refusedWith("")).toBe(401);
+    expect(await refusedWith("?token=bad")).toBe(401);
+    expect(await refusedWith("?token=deny")).toBe(403);
+    expect(await refusedWith("?token=good&reject=1")).toBe(403);
+    void before;
+  });
+
+  it("routes actions, $default and @connections posts between live sockets", async () => {
+    const a = await open("?token=good");
+    const b = await open("?token=good");
+    a.ws.send(JSON.stringify({ action: "echo", n: 1 }));
+    expect(await a.next()).toEqual({
+      route: "echo",
+      authorizer: { userId: "user-1", principalId: "user-1" },
+      body: JSON.stringify({ action: "echo", n: 1 }),
+    });
+    a.ws.send("not json");
+    const self = (await a.next()) as { route: string; connectionId: string };
+    expect(self.route).toBe("$default");
+    b.ws.send("who am i");
+    const bId = ((await b.next()) as { connectionId: string }).connectionId;
+
+    a.ws.send(JSON.stringify({ to: bId }));
+    expect(await b.next()).toEqual({ from: self.connectionId, route: "$default" });
+    expect(await a.next()).toEqual({ delivered: bId });
+
+    // The connection item written by $connect (with the authorizer's context) is removed by $disconnect.
+    const dynamo = new DynamoDBClient({
+      endpoint: cloud.standIns.dynamodb.endpoint,
+      region: "us-east-1",
+      credentials,
+    });
+    const item = await dynamo.send(
+      new GetItemCommand({ TableName: "fixture-local-Table", Key: { pk: { S: "conn" }, sk: { S: bId } } }),
+    );
+    expect(item.Item?.userId?.S).toBe("user-1");
+    const closed = new Promise((r) => b.ws.once("close", r));
+    b.ws.close();
+    await closed;
+    await expect
+      .poll(
+        async () =>
+          (
+            await dynamo.send(
+              new GetItemCommand({
+                TableName: "fixture-local-Table",
+                Key: { pk: { S: "conn" }, sk: { S: bId } },
+              }),
+            )
+          ).Item,
+      )
+      .toBeUndefined();
+
+    a.ws.send(JSON.stringify({ to: bId }));
+    expect(await a.next()).toEqual({ gone: bId, error: "GoneException", status: 410 });
+    a.ws.close();
+  });
+
+  it("serves GetConnection and DeleteConnection to the management API client", async () => {
+    const a = await open("?token=good");
+    a.ws.send("id?");
+    const { connectionId } = (await a.next()) as { connectionId: string };
+    const management = new ApiGatewayManagementApiClient({
+      endpoint: `${origin}/ws`,
+      region: "us-east-1",
+      credentials,
+    });
+    const info = await management.send(new GetConnectionCommand({ ConnectionId: connectionId }));
+    expect(info.ConnectedAt).toBeInstanceOf(Date);
+    expect(info.Identity?.SourceIp).toBe("127.0.0.1");
+    const closed = new Promise((r) => a.ws.once("close", r));
+    await management.send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+    await closed;
+    await expect(
+      management.send(new GetConnectionCommand({ ConnectionId: connectionId })),
+    ).rejects.toMatchObject({
+      name: "GoneException",
+    });
+  });
+
+  it("closes a socket idle past the idle timeout", async () => {
+    const a = await open("?token=good");
+    const code = await new Promise<number>((r) => a.ws.once("close", (c) => r(c)));
+    expect(code).toBe(1001);
+  });
+});
+
+describe("DynamoDB stream subscriber", () => {
+  it("delivers filtered batches with eventSourceARN and retries from a reported item failure", async () => {
+    const dynamo = new DynamoDBClient({
+      endpoint: cloud.standIns.dynamodb.endpoint,
+      region: "us-east-1",
+      credentials,
+    });
+    const TableName = "fixture-local-Table";
+    const put = (sk: string, kind: string) =>
+      dynamo.send(
+        new PutItemCommand({ TableName, Item: { pk: { S: "post" }, sk: { S: sk }, kind: { S: kind } } }),
+      );
+    await put("p1", "post");
+    await put("fail-once-1", "post");
+    await put("c1", "comment");
+    await cloud.drainStreams();
+    const seen = async (sk: string) =>
+      (await dynamo.send(new GetItemCommand({ TableName, Key: { pk: { S: "seen" }, sk: { S: sk } } }))).Item;
+    const p1 = await seen("p1");
+    expect(p1?.deliveries?.N).toBe("1");
+    expect(p1?.arn?.S).toBe(cloud.standIns.dynamodb.tables?.[TableName]?.streamArn);
+    expect(p1?.arn?.S).toMatch(/^arn:aws:dynamodb:/);
+    expect((await seen("fail-once-1"))?.deliveries?.N).toBe("2");
+    // The filter keeps comments (and the subscriber's own "seen" writes) away from it.
+    expect(await seen("c1")).toBeUndefined();
+  });
+});
+
+describe("router, media, site and config.json", () => {
+  it("serves /config.json with the site's keys and local values", async () => {
+    const res = await fetch(`${origin}/config.json`);
+    expect(res.headers.get("cache-control")).toBe("no-store");
+    expect(await res.json()).toEqual({ region: cloud.urls.cognito.region, apiUrl: "/api", extra: "kept" });
+  });
+
+  it("serves bucket objects under the routed path with ranges and etags", async () => {
+    const s3 = new S3Client({
+      endpoint: cloud.standIns.s3.endpoint,
+      region: "us-east-1",
+      credentials,
+      forcePathStyle: true,
+    });
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: "fixture-local-files",
+        Key: "a/b.txt",
+        Body: "hello media",
+        ContentType: "text/plain",
+      }),
+    );
+    const full = await fetch(`${origin}/files/a/b.txt`);
+    expect(full.status).toBe(200);
+    expect(full.headers.get("content-type")).toBe("text/plain");
+    expect(full.headers.get("content-length")).toBe("11");
+    expect(full.headers.get("etag")).toBeTruthy();
+    expect(await full.text()).toBe("hello media");
+    const part = await fetch(`${origin}/files/a/b.txt`, { headers: { range: "bytes=6-10" } });
+    expect(part.status).toBe(206);
+    expect(await part.text()).toBe("media");
+    expect((await fetch(`${origin}/files/missing.txt`)).status).toBe(403);
+  });
+
+  it("serves the static export like CloudFront + S3", async () => {
+    const home = await fetch(`${origin}/`);
+    expect(home.headers.get("content-type")).toBe("text/html; charset=utf-8");
+    expect(await home.text()).toContain("home");
+    const redirect = await fetch(`${origin}/about?x=1`, { redirect: "manual" });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.get("location")).toBe("/about/?x=1");
+    expect(await (await fetch(`${origin}/about/`)).text()).toContain("about");
+    const missing = await fetch(`${origin}/nowhere`);
+    expect(missing.status).toBe(404);
+    expect(await missing.text()).toContain("not found");
+    const chunk = await fetch(`${origin}/_next/static/chunks/app.js`);
+    expect(chunk.headers.get("cache-control")).toContain("immutable");
+    expect(chunk.headers.get("content-type")).toContain("javascript");
+  });
+
+  it("writes local.json", async () => {
+    const local = JSON.parse(await readFile(join(dataDir, "local.json"), "utf8"));
+    expect(local).toEqual(cloud.urls);
+    expect(local.apiUrl).toBe(`http://localhost:${cloud.port}/api`);
+  });
+});
