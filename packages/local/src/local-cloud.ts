@@ -1,7 +1,9 @@
 // The whole local cloud: the app's topology on stand-ins, worker-thread functions and one gateway port.
-import { mkdir, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import { join, resolve as resolvePath } from "node:path";
 import { planMounts, type RunningGateway, startGateway } from "./gateway";
+import { startBucketNotifications } from "./notifications/bucket";
 import {
   createResolver,
   functionEnv,
@@ -53,6 +55,7 @@ export interface LocalCloud {
   port: number;
   invoke(fn: string, event: unknown): Promise<unknown>;
   /** Resolves when every stream record written so far has reached its subscribers. */
+  /** Resolves when every stream record written so far (and every bucket notification) reached its subscribers. */
   drainStreams(): Promise<void>;
   /** Project files each function's bundle includes (from esbuild's metafile). */
   bundleInputs: Record<string, string[]>;
@@ -93,6 +96,16 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
 
   try {
     const pools = topology.resources.filter((r) => r.type === "sst.aws.CognitoUserPool");
+    // Bundles live under the app root (node_modules resolution for installed packages); one folder per data dir.
+    const defaultDataDir = resolvePath(o.root, ".asyncsns") === resolvePath(o.dataDir);
+    const buildDir = defaultDataDir
+      ? join(o.root, ".asyncsns", "build")
+      : join(
+          o.root,
+          ".asyncsns",
+          `build-${createHash("sha1").update(resolvePath(o.dataDir)).digest("hex").slice(0, 8)}`,
+        );
+    if (!defaultDataDir) cleanups.push(() => rm(buildDir, { recursive: true, force: true }));
     const standInsPromise = startStandIns({
       dataDir: o.dataDir,
       inMemory: o.inMemory,
@@ -115,7 +128,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     // Bundling overlaps the JVM's start-up.
     const bundlesPromise = bundleFunctions({
       root: o.root,
-      outDir: join(o.dataDir, "build"),
+      outDir: buildDir,
       functions: topology.functions,
       watch: o.dev,
       onRebuild: (changed, errors) => {
@@ -206,6 +219,22 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       cleanups.push(() => p.stop());
     }
 
+    const bucketSubs = topology.bucketNotifications.filter((n) => n.function);
+    let notifications: ReturnType<typeof startBucketNotifications> | undefined;
+    if (bucketSubs.length && standIns.s3.onObjectCreated) {
+      notifications = startBucketNotifications({
+        notifications: bucketSubs.map((n) => ({
+          ...n,
+          physicalBucket: physicalBucketName(topology, n.bucket),
+        })),
+        onObjectCreated: standIns.s3.onObjectCreated,
+        invoke: (fn, event) => rt.invoke(fn, event),
+        log: (line) => warn(`[s3] ${line}`),
+      });
+      const n = notifications;
+      cleanups.push(() => n.stop());
+    }
+
     const urls: LocalCloudUrls = {
       webUrl: `${addr.publicOrigin}/`,
       apiUrl: `${addr.publicOrigin}/api`,
@@ -236,7 +265,10 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       standIns,
       port: gateway.port,
       invoke: (fn, event) => rt.invoke(fn, event),
-      drainStreams: () => pollers?.drain() ?? Promise.resolve(),
+      drainStreams: async () => {
+        await pollers?.drain();
+        await notifications?.drain();
+      },
       bundleInputs: bundles.inputs,
       readyMs,
       stop: () => {

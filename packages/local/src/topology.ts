@@ -58,6 +58,8 @@ export interface FunctionRecord {
   architecture: string;
   /** Who created it: "infra" (new sst.aws.Function) or the component that built it. */
   createdBy: string;
+  /** `nodejs.install`: packages SST installs instead of bundling (native modules such as sharp). */
+  install?: string[];
 }
 
 export type HttpAuth =

@@ -437,6 +437,29 @@ describe("router, media, site and config.json", () => {
     expect((await fetch(`${origin}/files/missing.txt`)).status).toBe(403);
   });
 
+  it("invokes the bucket's notification function for matching new objects only", async () => {
+    const s3 = new S3Client({
+      endpoint: cloud.standIns.s3.endpoint,
+      region: "us-east-1",
+      credentials,
+      forcePathStyle: true,
+    });
+    await s3.send(new PutObjectCommand({ Bucket: "fixture-local-files", Key: "uploads/a b.txt", Body: "x" }));
+    await s3.send(new PutObjectCommand({ Bucket: "fixture-local-files", Key: "other/c.txt", Body: "x" }));
+    const dynamo = new DynamoDBClient({
+      endpoint: cloud.standIns.dynamodb.endpoint,
+      region: "us-east-1",
+      credentials,
+    });
+    const get = (sk: string) =>
+      dynamo.send(
+        new GetItemCommand({ TableName: "fixture-local-Table", Key: { pk: { S: "s3" }, sk: { S: sk } } }),
+      );
+    await expect.poll(async () => (await get("uploads/a b.txt")).Item?.bucket?.S).toBe("fixture-local-files");
+    await cloud.drainStreams();
+    expect((await get("other/c.txt")).Item).toBeUndefined();
+  });
+
   it("serves the static export like CloudFront + S3", async () => {
     const home = await fetch(`${origin}/`);
     expect(home.headers.get("content-type")).toBe("text/html; charset=utf-8");

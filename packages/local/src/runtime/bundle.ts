@@ -1,9 +1,10 @@
 // Bundles handlers from TypeScript source the way SST does for Lambda (esbuild, ESM, node target).
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { type BuildOptions, build, context, type Metafile } from "esbuild";
+import { type BuildOptions, build, context, type Metafile, type Plugin } from "esbuild";
 import type { FunctionRecord } from "../topology";
 
 // Bundled CommonJS packages call require(); ESM output needs one, as SST adds for Lambda.
@@ -52,6 +53,26 @@ export async function bundleFunctions(opts: BundleOptions): Promise<Bundles> {
     logLevel: "silent",
   });
 
+  // nodejs.install packages (native binaries) stay external, loaded from the app's node_modules as installed.
+  const installed = [...new Set(opts.functions.flatMap((f) => f.install ?? []))];
+  const requireFromRoot = createRequire(join(root, "package.json"));
+  const externals: Plugin = {
+    name: "asyncsns-installed-packages",
+    setup(b) {
+      if (installed.length === 0) return;
+      const filter = new RegExp(
+        `^(${installed.map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|")})(/.*)?$`,
+      );
+      b.onResolve({ filter }, (args) => {
+        try {
+          return { path: requireFromRoot.resolve(args.path, { paths: [args.resolveDir] }), external: true };
+        } catch {
+          return { path: args.path, external: true };
+        }
+      });
+    },
+  };
+
   const options: BuildOptions = {
     entryPoints: Object.fromEntries(entries),
     outdir: outDir,
@@ -66,6 +87,7 @@ export async function bundleFunctions(opts: BundleOptions): Promise<Bundles> {
     logLevel: "silent",
     sourcesContent: false,
     absWorkingDir: root,
+    plugins: [externals],
   };
 
   const inputs: Record<string, string[]> = {};
@@ -75,7 +97,9 @@ export async function bundleFunctions(opts: BundleOptions): Promise<Bundles> {
       const meta = metafile.outputs[relative(root, files[fn.name]!)];
       // Project files only: what the app's own code reads (e.g. Resource.X) is what link checks care about.
       inputs[fn.name] = meta
-        ? Object.keys(meta.inputs).filter((p) => !p.includes("node_modules") && !p.startsWith(".."))
+        ? Object.entries(meta.inputs)
+            .filter(([p, i]) => i.bytesInOutput > 0 && !p.includes("node_modules") && !p.startsWith(".."))
+            .map(([p]) => p)
         : [];
     }
   };
@@ -110,6 +134,7 @@ export async function bundleFunctions(opts: BundleOptions): Promise<Bundles> {
   const ctx = await context({
     ...options,
     plugins: [
+      externals,
       {
         name: "asyncsns-reload",
         setup(b) {

@@ -188,6 +188,7 @@ export function createRecorder(root: string) {
         runtime: String(unwrap(transformed.runtime)),
         architecture: String((unwrap(transformed.architectures) as string[])[0]),
         createdBy,
+        ...(unwrap(a.nodejs)?.install ? { install: [...unwrap(a.nodejs).install] } : {}),
       };
       topology.functions.push(record);
       fnRefs.set(refToken(name, "arn"), name);
