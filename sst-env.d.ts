@@ -5,6 +5,7 @@ import "sst";
 declare module "sst" {
   export interface Resource {
     Media: { name: string; type: "sst.aws.Bucket" };
+    Notifications: { arn: string; type: "sst.aws.SnsTopic" };
     Realtime: { managementEndpoint: string; type: "sst.aws.ApiGatewayWebSocket"; url: string };
     Table: { name: string; type: "sst.aws.Dynamo" };
     UserPool: { id: string; type: "sst.aws.CognitoUserPool" };

@@ -17,6 +17,7 @@ export default $config({
     const { userPool, webClient } = await import("./infra/auth");
     const { table } = await import("./infra/database");
     const { bucket } = await import("./infra/storage");
+    const { topic } = await import("./infra/notification");
     const { api } = await import("./infra/api");
     const { ws } = await import("./infra/realtime");
     const { router, site } = await import("./infra/web");
@@ -27,6 +28,7 @@ export default $config({
       ws: ws.url,
       table: table.name,
       bucket: bucket.name,
+      notifications: topic.arn,
       userPool: userPool.id,
       webClient: webClient.id,
     };

@@ -1,5 +1,7 @@
 import { issuer, webClient } from "./auth";
 import { table } from "./database";
+import { topic } from "./notification";
+import { ws } from "./realtime";
 import { bucket } from "./storage";
 
 // CQRS split from the seed: commands go to per-domain Lambdas, every GET goes to the Query Lambda.
@@ -12,6 +14,13 @@ export const profileFn = new sst.aws.Function("Profile", {
 export const postFn = new sst.aws.Function("Post", {
   handler: "packages/functions/src/api/post.handler",
   link: [table, bucket],
+});
+
+// Chat commands: rooms and messages in the table, attachments in the bucket, delivery over the
+// WebSocket (@connections) and, for members who are offline, the Notifications topic.
+export const chatFn = new sst.aws.Function("Chat", {
+  handler: "packages/functions/src/api/chat.handler",
+  link: [table, bucket, ws, topic],
 });
 
 export const queryFn = new sst.aws.Function("Query", {
@@ -40,6 +49,17 @@ api.route("PATCH /api/me", profileFn.arn, jwt);
 
 api.route("POST /api/media/uploads", postFn.arn, jwt);
 
+api.route("POST /api/rooms", chatFn.arn, jwt);
+api.route("POST /api/rooms/{id}/messages", chatFn.arn, jwt);
+api.route("PATCH /api/rooms/{id}/messages/{messageId}", chatFn.arn, jwt);
+api.route("DELETE /api/rooms/{id}/messages/{messageId}", chatFn.arn, jwt);
+api.route("POST /api/rooms/{id}/members", chatFn.arn, jwt);
+api.route("DELETE /api/rooms/{id}/members/{handle}", chatFn.arn, jwt);
+api.route("POST /api/rooms/{id}/read", chatFn.arn, jwt);
+
 api.route("GET /api/me", queryFn.arn, jwt);
 api.route("GET /api/users/{handle}", queryFn.arn, jwt);
 api.route("GET /api/media/{id}", queryFn.arn, jwt);
+api.route("GET /api/rooms", queryFn.arn, jwt);
+api.route("GET /api/rooms/{id}", queryFn.arn, jwt);
+api.route("GET /api/rooms/{id}/messages", queryFn.arn, jwt);

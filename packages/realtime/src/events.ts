@@ -1,14 +1,31 @@
 import { z } from "zod";
+import { Message, Read, RoomUpdated, Typing } from "./chat";
 
-/** The registry of event types: one schema per dotted type, shared by server and browser. */
+/**
+ * The one registry of event types: a schema per dotted type, shared by server and browser.
+ * Namespaces `notification.*` and `call.*` are reserved for the notifications and calls issues.
+ */
 export const events = {
   "system.pong": z.object({ at: z.number().int() }),
   "system.error": z.object({ code: z.string(), message: z.string() }),
+  "chat.message": Message,
+  "chat.message_updated": Message,
+  "chat.message_deleted": Message,
+  "chat.typing": Typing,
+  "chat.read": Read,
+  "room.updated": RoomUpdated,
 } as const;
+
+export const namespaces = ["system", "chat", "room", "notification", "call"] as const;
 
 export type EventType = keyof typeof events;
 export type EventData<T extends EventType> = z.infer<(typeof events)[T]>;
 
+export const isEventType = (type: string): type is EventType => Object.hasOwn(events, type);
+
 /** Client → server actions, selected by API Gateway on `$request.body.action`. */
-export const Action = z.discriminatedUnion("action", [z.object({ action: z.literal("ping") })]);
+export const Action = z.discriminatedUnion("action", [
+  z.object({ action: z.literal("ping") }),
+  z.object({ action: z.literal("typing"), roomId: z.string().min(1).max(64) }),
+]);
 export type Action = z.infer<typeof Action>;

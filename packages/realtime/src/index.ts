@@ -1,8 +1,29 @@
-import { Envelope, PROTOCOL_VERSION } from "./envelope";
+import { type Envelope, PROTOCOL_VERSION } from "./envelope";
 import { type EventData, type EventType, events } from "./events";
 
+export { backoffDelay } from "./backoff";
+export * from "./chat";
+export {
+  type ClientOptions,
+  type ConnectionState,
+  type EventMeta,
+  type History,
+  httpHistory,
+  RealtimeClient,
+  type Timers,
+} from "./client";
 export { Envelope, PROTOCOL_VERSION } from "./envelope";
-export { Action, type EventData, type EventType, events } from "./events";
+export { Action, type EventData, type EventType, events, isEventType, namespaces } from "./events";
+export { parse } from "./parse";
+export { RoomSequencer } from "./sequencer";
+export {
+  type Transport,
+  type TransportHandlers,
+  type TransportSession,
+  type WebSocketConstructor,
+  type WebSocketLike,
+  webSocketTransport,
+} from "./transport";
 
 let counter = 0;
 
@@ -18,14 +39,4 @@ export function envelope<T extends EventType>(type: T, data: EventData<T>, id?: 
     ts: Date.now(),
     data: parsed,
   };
-}
-
-/** Parses an incoming frame; unknown types are kept as raw envelopes so newer servers don't break older clients. */
-export function parse(frame: string): Envelope | undefined {
-  try {
-    const result = Envelope.safeParse(JSON.parse(frame));
-    return result.success ? result.data : undefined;
-  } catch {
-    return undefined;
-  }
 }

@@ -17,6 +17,8 @@ export const ConnectionEntity = new Entity(
         readOnly: true,
         default: () => Math.floor(Date.now() / 1000) + CONNECTION_TTL_SECONDS,
       },
+      /** When this connection last sent a typing signal: the per-connection rate limit reads it. */
+      lastTypingAt: { type: "number" },
     },
     indexes: {
       byConnection: {

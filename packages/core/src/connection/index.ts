@@ -20,3 +20,25 @@ export async function ofUser(userId: string): Promise<string[]> {
   const result = await ConnectionEntity.query.byUser({ userId }).go({ pages: "all" });
   return result.data.map((item) => item.connectionId);
 }
+
+/**
+ * Per-connection rate limit for ephemeral actions: a conditional write on the connection item, so it
+ * holds across Lambda instances. Returns false when the last accepted signal is younger than `everyMs`.
+ */
+export async function throttleTyping(connectionId: string, everyMs: number): Promise<boolean> {
+  const now = Date.now();
+  try {
+    await ConnectionEntity.patch({ connectionId })
+      .set({ lastTypingAt: now })
+      .where(
+        ({ lastTypingAt }, { notExists, lt }) =>
+          `${notExists(lastTypingAt)} OR ${lt(lastTypingAt, now - everyMs)}`,
+      )
+      .go();
+    return true;
+  } catch (error) {
+    if ((error as { cause?: { name?: string } }).cause?.name === "ConditionalCheckFailedException")
+      return false;
+    throw error;
+  }
+}

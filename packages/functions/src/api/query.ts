@@ -1,3 +1,4 @@
+import { Chat } from "@asyncsns/core/chat";
 import { Media } from "@asyncsns/core/media";
 import { User } from "@asyncsns/core/user";
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -6,6 +7,7 @@ import { createApp } from "./app";
 import { allRoutes } from "./routes";
 import { getMe } from "./routes/me";
 import { getMedia } from "./routes/media";
+import { getRoom, listMessages, listRooms } from "./routes/rooms";
 import { health, openapi } from "./routes/system";
 import { getUser } from "./routes/users";
 
@@ -28,6 +30,11 @@ export const app = createApp()
   .openapi(openapi, (c) => c.json(document, 200))
   .openapi(getMe, async (c) => c.json(await User.me(), 200))
   .openapi(getUser, async (c) => c.json(await User.view(c.req.valid("param").handle), 200))
-  .openapi(getMedia, async (c) => c.json(await Media.get(c.req.valid("param").id), 200));
+  .openapi(getMedia, async (c) => c.json(await Media.get(c.req.valid("param").id), 200))
+  .openapi(listRooms, async (c) => c.json(await Chat.list(), 200))
+  .openapi(getRoom, async (c) => c.json(await Chat.get(c.req.valid("param").id), 200))
+  .openapi(listMessages, async (c) =>
+    c.json(await Chat.history({ ...c.req.valid("query"), roomId: c.req.valid("param").id }), 200),
+  );
 
 export const handler = handle(app);

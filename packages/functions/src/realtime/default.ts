@@ -12,7 +12,7 @@ export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<A
     body = undefined;
   }
   const action = Action.safeParse(body);
-  if (!action.success) {
+  if (!action.success || action.data.action !== "ping") {
     await Realtime.send(
       connectionId,
       envelope("system.error", { code: "ws.unknown_action", message: "Send JSON with a known `action`." }),

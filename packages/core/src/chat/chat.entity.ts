@@ -1,0 +1,114 @@
+import { Entity } from "electrodb";
+import { configuration, keys, service } from "../dynamo";
+
+export const RoomEntity = new Entity(
+  {
+    model: { entity: "room", version: "1", service },
+    attributes: {
+      roomId: { type: "string", required: true, readOnly: true },
+      kind: { type: ["direct", "group"] as const, required: true, readOnly: true },
+      name: { type: "string" },
+      createdBy: { type: "string", required: true, readOnly: true },
+      memberCount: { type: "number", required: true, default: 0 },
+      /** The last seq handed out: the conditional counter every send moves by one. */
+      seq: { type: "number", required: true, default: 0 },
+      lastMessageAt: { type: "number" },
+      createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
+    },
+    indexes: {
+      byId: {
+        pk: { ...keys.primary.pk, composite: ["roomId"] },
+        sk: { ...keys.primary.sk, composite: [] },
+      },
+    },
+  },
+  configuration(),
+);
+
+// One item per unordered pair of users: its conditional create is what makes 1:1 rooms idempotent.
+export const DirectEntity = new Entity(
+  {
+    model: { entity: "direct", version: "1", service },
+    attributes: {
+      pairKey: { type: "string", required: true, readOnly: true },
+      roomId: { type: "string", required: true, readOnly: true },
+    },
+    indexes: {
+      byPair: {
+        pk: { ...keys.primary.pk, composite: ["pairKey"] },
+        sk: { ...keys.primary.sk, composite: [] },
+      },
+    },
+  },
+  configuration(),
+);
+
+export const MembershipEntity = new Entity(
+  {
+    model: { entity: "membership", version: "1", service },
+    attributes: {
+      roomId: { type: "string", required: true, readOnly: true },
+      userId: { type: "string", required: true, readOnly: true },
+      role: { type: ["owner", "admin", "member"] as const, required: true, default: "member" },
+      lastReadSeq: { type: "number", required: true, default: 0 },
+      joinedAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
+    },
+    indexes: {
+      byRoom: {
+        pk: { ...keys.primary.pk, composite: ["roomId"] },
+        sk: { ...keys.primary.sk, composite: ["userId"] },
+      },
+      // The caller's rooms: one key query on the per-user index.
+      byUser: {
+        index: keys.gsi1.index,
+        pk: { ...keys.gsi1.pk, composite: ["userId"] },
+        sk: { ...keys.gsi1.sk, composite: ["roomId"] },
+      },
+    },
+  },
+  configuration(),
+);
+
+export const MessageEntity = new Entity(
+  {
+    model: { entity: "message", version: "1", service },
+    attributes: {
+      roomId: { type: "string", required: true, readOnly: true },
+      // Zero-padded in the sort key so range queries (afterSeq/beforeSeq) follow numeric order.
+      seq: { type: "number", required: true, readOnly: true, padding: { length: 12, char: "0" } },
+      messageId: { type: "string", required: true, readOnly: true },
+      senderId: { type: "string", required: true, readOnly: true },
+      // The sender as they were when writing: former members' messages still render.
+      senderHandle: { type: "string", required: true, readOnly: true },
+      senderName: { type: "string", required: true, readOnly: true },
+      senderAvatar: { type: "string", readOnly: true },
+      text: { type: "string", required: true, default: "" },
+      mediaIds: { type: "list", items: { type: "string" }, required: true, default: () => [] },
+      replyToId: { type: "string", readOnly: true },
+      replyToSeq: { type: "number", readOnly: true },
+      createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
+      editedAt: { type: "number" },
+      deletedAt: { type: "number" },
+    },
+    indexes: {
+      byRoom: {
+        pk: { ...keys.primary.pk, composite: ["roomId"] },
+        sk: { ...keys.primary.sk, composite: ["seq"] },
+      },
+      byId: {
+        index: keys.gsi1.index,
+        pk: { ...keys.gsi1.pk, composite: ["messageId"] },
+        sk: { ...keys.gsi1.sk, composite: [] },
+      },
+    },
+  },
+  configuration(),
+);
+
+export type RoomItem = NonNullable<Awaited<ReturnType<ReturnType<typeof RoomEntity.get>["go"]>>["data"]>;
+export type MembershipItem = NonNullable<
+  Awaited<ReturnType<ReturnType<typeof MembershipEntity.get>["go"]>>["data"]
+>;
+export type MessageItem = NonNullable<
+  Awaited<ReturnType<ReturnType<typeof MessageEntity.get>["go"]>>["data"]
+>;
