@@ -44,9 +44,8 @@ export async function process(bucket: string, key: string): Promise<Outcome> {
     return { status: "ready", mediaId: media.mediaId };
   } catch (error) {
     // Bad input is the user's file, not our outage: record it instead of retrying forever.
-    const reason =
-      error instanceof VisibleError ? error.code : isDecodeError(error) ? "media.unreadable" : null;
-    if (!reason) throw error;
+    if (!(error instanceof VisibleError)) throw error;
+    const reason = error.code;
     await MediaEntity.patch({ mediaId: media.mediaId }).set({ status: "failed", failure: reason }).go();
     return { status: "failed", mediaId: media.mediaId, reason };
   }
@@ -98,7 +97,11 @@ async function processImage(bucket: string, media: MediaItem) {
     new GetObjectCommand({ Bucket: bucket, Key: originalKey(media.ownerId, media.mediaId) }),
   );
   const input = Buffer.from(await original.Body!.transformToByteArray());
-  const out = await renderImage(input, media.contentType);
+  // renderImage does no I/O: whatever it throws is about the file, so the upload is marked failed.
+  const out = await renderImage(input, media.contentType).catch((error: unknown) => {
+    if (error instanceof VisibleError) throw error;
+    throw new VisibleError("input", "media.unreadable", `Not a readable image: ${(error as Error).message}`);
+  });
   const keys = publicKeys(media.mediaId, media.kind, media.contentType);
   await Promise.all([
     put(bucket, keys.main, out.image, media.contentType),
@@ -147,11 +150,3 @@ const put = (bucket: string, key: string, body: Buffer, contentType: string) =>
       CacheControl: IMMUTABLE,
     }),
   );
-
-// libvips reports undecodable input as a plain Error from the decoder; anything else is ours to retry.
-function isDecodeError(error: unknown): boolean {
-  const message = error instanceof Error ? error.message : "";
-  return /Input (buffer|file) (contains unsupported image format|has corrupt header)|VipsJpeg|VipsPng|VipsGif|VipsWebp|gifload|pngload|jpegload|webpload|Premature end|corrupt|truncated|exceeds pixel limit|bad seek|unable to/i.test(
-    message,
-  );
-}
