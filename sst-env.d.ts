@@ -8,6 +8,7 @@ declare module "sst" {
     Notifications: { arn: string; type: "sst.aws.SnsTopic" };
     Realtime: { managementEndpoint: string; type: "sst.aws.ApiGatewayWebSocket"; url: string };
     Table: { name: string; type: "sst.aws.Dynamo" };
+    Timeline: { fanoutThreshold: number; type: "sst.Linkable" };
     UserPool: { id: string; type: "sst.aws.CognitoUserPool" };
     WebClient: { id: string; secret: string; type: "sst.aws.CognitoUserPoolClient" };
   }

@@ -23,3 +23,34 @@ export const table = new sst.aws.Dynamo("Table", {
     },
   },
 });
+
+// Authors with more followers than this are merged into homes at read time instead of fanned out (hybrid).
+// A deploy may set ASYNCSNS_FANOUT_THRESHOLD; the integration suite lowers it to exercise the merge.
+export const timelineConfig = new sst.Linkable("Timeline", {
+  properties: { fanoutThreshold: Number(process.env.ASYNCSNS_FANOUT_THRESHOLD ?? 10_000) },
+});
+
+// Home timelines by fan-out on write: only profile-feed entries and follow edges reach the subscriber.
+table.subscribe(
+  "Fanout",
+  {
+    handler: "packages/functions/src/timeline/fanout.handler",
+    link: [table, timelineConfig],
+    timeout: "5 minutes",
+    memory: "512 MB",
+  },
+  {
+    filters: [
+      { dynamodb: { Keys: { pk: { S: [{ prefix: "$asyncsns#feed_user#" }] } } } },
+      { dynamodb: { Keys: { sk: { S: [{ prefix: "$follow_1#" }] } } } },
+    ],
+    transform: {
+      eventSourceMapping: (esm) => {
+        esm.batchSize = 25;
+        esm.functionResponseTypes = ["ReportBatchItemFailures"];
+        esm.bisectBatchOnFunctionError = true;
+        esm.maximumRetryAttempts = 10;
+      },
+    },
+  },
+);

@@ -10,6 +10,8 @@ export const CONFIRMATION_CODE = "123456";
 export default async function setup(project: TestProject) {
   const root = resolve(import.meta.dirname, "../..");
   const dataDir = await mkdtemp(join(tmpdir(), "asyncsns-int-"));
+  // Low enough that a handful of test users make an author "big", so the hybrid merge path runs for real.
+  process.env.ASYNCSNS_FANOUT_THRESHOLD ??= "3";
   const cloud = await startLocalCloud({
     root,
     configFile: join(root, "sst.config.ts"),

@@ -144,3 +144,22 @@ function serialize(item: UserItem): Info {
     createdAt: new Date(item.createdAt).toISOString(),
   };
 }
+
+/** Many profiles in one batch get (authors of a page of posts), by id; missing ids are left out. */
+export async function many(userIds: string[]): Promise<Map<string, Info>> {
+  const unique = [...new Set(userIds)];
+  if (unique.length === 0) return new Map();
+  const { data } = await UserEntity.get(unique.map((userId) => ({ userId }))).go();
+  return new Map(data.map((item) => [item.userId, serialize(item)]));
+}
+
+/** Followers or followees of a user as profiles: one key query of edges, one batch get of profiles. */
+export async function connections(
+  handle: string,
+  direction: "followers" | "following",
+  options: { cursor?: string; limit?: number } = {},
+): Promise<{ items: Info[]; cursor: string | null }> {
+  const { userIds, cursor } = await Follow.list(handle, direction, options);
+  const profiles = await many(userIds);
+  return { items: userIds.flatMap((id) => profiles.get(id) ?? []), cursor };
+}

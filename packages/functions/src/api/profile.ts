@@ -1,11 +1,21 @@
+import { Follow } from "@asyncsns/core/follow";
 import { User } from "@asyncsns/core/user";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "./app";
 import { createMe, updateMe } from "./routes/me";
+import { follow, unfollow } from "./routes/timelines";
 
 // Profile Lambda: the profile commands.
 export const app = createApp()
   .openapi(createMe, async (c) => c.json(await User.create(c.req.valid("json")), 201))
-  .openapi(updateMe, async (c) => c.json(await User.update(c.req.valid("json")), 200));
+  .openapi(updateMe, async (c) => c.json(await User.update(c.req.valid("json")), 200))
+  .openapi(follow, async (c) => {
+    await Follow.follow(c.req.valid("param"));
+    return c.body(null, 204);
+  })
+  .openapi(unfollow, async (c) => {
+    await Follow.unfollow(c.req.valid("param"));
+    return c.body(null, 204);
+  });
 
 export const handler = handle(app);

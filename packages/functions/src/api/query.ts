@@ -1,5 +1,7 @@
 import { Chat } from "@asyncsns/core/chat";
 import { Media } from "@asyncsns/core/media";
+import { Post } from "@asyncsns/core/post";
+import { Timeline } from "@asyncsns/core/timeline";
 import { User } from "@asyncsns/core/user";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import { handle } from "hono/aws-lambda";
@@ -7,8 +9,10 @@ import { createApp } from "./app";
 import { allRoutes } from "./routes";
 import { getMe } from "./routes/me";
 import { getMedia } from "./routes/media";
+import { getPost, getReplies } from "./routes/posts";
 import { getRoom, listMessages, listRooms } from "./routes/rooms";
 import { health, openapi } from "./routes/system";
+import { followers, following, homeTimeline, publicTimeline, tagPosts, userPosts } from "./routes/timelines";
 import { getUser } from "./routes/users";
 
 const docs = new OpenAPIHono();
@@ -31,6 +35,24 @@ export const app = createApp()
   .openapi(getMe, async (c) => c.json(await User.me(), 200))
   .openapi(getUser, async (c) => c.json(await User.view(c.req.valid("param").handle), 200))
   .openapi(getMedia, async (c) => c.json(await Media.get(c.req.valid("param").id), 200))
+  .openapi(getPost, async (c) => c.json(await Post.thread(c.req.valid("param").id), 200))
+  .openapi(getReplies, async (c) =>
+    c.json(await Post.repliesOf(c.req.valid("param").id, c.req.valid("query")), 200),
+  )
+  .openapi(homeTimeline, async (c) => c.json(await Timeline.home(c.req.valid("query")), 200))
+  .openapi(publicTimeline, async (c) => c.json(await Timeline.everyone(c.req.valid("query")), 200))
+  .openapi(userPosts, async (c) =>
+    c.json(await Timeline.profile(c.req.valid("param").handle, c.req.valid("query")), 200),
+  )
+  .openapi(tagPosts, async (c) =>
+    c.json(await Timeline.tagged(c.req.valid("param").tag, c.req.valid("query")), 200),
+  )
+  .openapi(followers, async (c) =>
+    c.json(await User.connections(c.req.valid("param").handle, "followers", c.req.valid("query")), 200),
+  )
+  .openapi(following, async (c) =>
+    c.json(await User.connections(c.req.valid("param").handle, "following", c.req.valid("query")), 200),
+  )
   .openapi(listRooms, async (c) => c.json(await Chat.list(), 200))
   .openapi(getRoom, async (c) => c.json(await Chat.get(c.req.valid("param").id), 200))
   .openapi(listMessages, async (c) =>

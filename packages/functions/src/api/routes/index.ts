@@ -1,8 +1,61 @@
 import { createMe, getMe, updateMe } from "./me";
 import { createUpload, getMedia } from "./media";
+import {
+  createPost,
+  deletePost,
+  editPost,
+  getPost,
+  getReplies,
+  likePost,
+  repostPost,
+  unlikePost,
+  unrepostPost,
+} from "./posts";
 import { chatRoutes } from "./rooms";
 import { health, openapi } from "./system";
+import {
+  follow,
+  followers,
+  following,
+  homeTimeline,
+  publicTimeline,
+  tagPosts,
+  unfollow,
+  userPosts,
+} from "./timelines";
 import { getUser } from "./users";
 
+// Posting, follows and timelines.
+const postRoutes = [
+  createPost,
+  editPost,
+  deletePost,
+  likePost,
+  unlikePost,
+  repostPost,
+  unrepostPost,
+  getPost,
+  getReplies,
+  homeTimeline,
+  publicTimeline,
+  userPosts,
+  tagPosts,
+  follow,
+  unfollow,
+  followers,
+  following,
+];
+
 /** Every route of every Lambda, so the one OpenAPI document covers the whole API. */
-export const allRoutes = [health, openapi, createMe, updateMe, getMe, getUser, createUpload, getMedia, ...chatRoutes];
+export const allRoutes = [
+  health,
+  openapi,
+  createMe,
+  updateMe,
+  getMe,
+  getUser,
+  createUpload,
+  getMedia,
+  ...chatRoutes,
+  ...postRoutes,
+];

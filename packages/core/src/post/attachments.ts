@@ -1,0 +1,26 @@
+import { Media } from "../media";
+
+// The one seam between posts and the media domain: verification, claiming and display.
+
+/** Owner, unused, object present, size/type/magic bytes; throws the 4xx a user can act on. */
+export async function verify(mediaIds: string[]): Promise<void> {
+  if (mediaIds.length) await Media.verifyForAttach(mediaIds);
+}
+
+/** Transaction items that mark the media attached to the post; a concurrent reuse cancels the transaction. */
+export function claim(mediaIds: string[], postId: string) {
+  return mediaIds.length ? Media.markAttached(mediaIds, postId) : [];
+}
+
+export const inUse = () => Media.inUse();
+
+export type Attachment = Media.Info;
+
+/** The public shape of every attachment of a page of posts, by media id, in one batch get. */
+export async function load(mediaIds: string[]): Promise<Map<string, Attachment>> {
+  const unique = [...new Set(mediaIds)];
+  const items = unique.length ? await Media.fromIds(unique) : [];
+  return new Map(items.map((item) => [item.mediaId, Media.toPublic(item)]));
+}
+
+export const AttachmentInfo = Media.Info;

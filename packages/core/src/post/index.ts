@@ -1,0 +1,438 @@
+export * as Post from "./index";
+
+import { Service } from "electrodb";
+import { ulid } from "ulid";
+import { z } from "zod";
+import { useUserId } from "../actor";
+import { configuration } from "../dynamo";
+import { VisibleError } from "../error";
+import { createId } from "../id";
+import { Text } from "../text";
+import * as Feed from "../timeline/feed";
+import { User } from "../user";
+import { HandleEntity, UserEntity } from "../user/user.entity";
+import { fn } from "../util";
+import * as Attachments from "./attachments";
+import { LikeEntity, PostEntity, type PostItem, RepostEntity } from "./post.entity";
+
+export { LikeEntity, PostEntity, type PostItem, RepostEntity } from "./post.entity";
+
+export const MAX_ATTACHMENTS = 4;
+/** Tags beyond this are kept in the text but not indexed, so one post stays one transaction. */
+export const MAX_INDEXED_TAGS = 10;
+const MAX_MENTIONS = 20;
+const MAX_ANCESTORS = 20;
+
+const service = new Service(
+  {
+    post: PostEntity,
+    like: LikeEntity,
+    repost: RepostEntity,
+    entry: Feed.FeedEntryEntity,
+    user: UserEntity,
+  },
+  configuration(),
+);
+
+export const PostId = z.string().regex(/^pst_[0-9A-HJKMNP-TV-Z]{26}$/, "Not a post id.");
+
+const Body = z.string().refine((value) => Text.count(value) <= Text.MAX_POST_LENGTH, {
+  message: `A post is at most ${Text.MAX_POST_LENGTH} characters.`,
+  params: { code: "post.too_long" },
+});
+
+export const Author = z
+  .object({ id: z.string(), handle: z.string(), displayName: z.string(), avatarUrl: z.string().nullable() })
+  .meta({ id: "Author" });
+export type Author = z.infer<typeof Author>;
+
+export const Info = z
+  .object({
+    id: z.string(),
+    author: Author,
+    text: z.string(),
+    media: z.array(Attachments.AttachmentInfo),
+    hashtags: z.array(z.string()),
+    mentions: z.array(z.object({ handle: z.string(), userId: z.string() })),
+    createdAt: z.string(),
+    editedAt: z.string().optional(),
+    replyTo: z.string().optional(),
+    likes: z.number().int(),
+    reposts: z.number().int(),
+    replies: z.number().int(),
+    likedByMe: z.boolean(),
+    repostedByMe: z.boolean(),
+    /** Set when this timeline entry is someone's repost. */
+    repostedBy: Author.optional(),
+  })
+  .meta({ id: "Post" });
+export type Info = z.infer<typeof Info>;
+
+export const Deleted = z.object({ id: z.string(), deleted: z.literal(true) }).meta({ id: "DeletedPost" });
+export type Deleted = z.infer<typeof Deleted>;
+
+export const Page = z
+  .object({ items: z.array(Info), cursor: z.string().nullable() })
+  .meta({ id: "PostPage" });
+export type Page = z.infer<typeof Page>;
+
+export const Thread = z
+  .object({ post: Info, ancestors: z.array(z.union([Info, Deleted])), replies: Page })
+  .meta({ id: "Thread" });
+export type Thread = z.infer<typeof Thread>;
+
+const notFound = () =>
+  new VisibleError("not-found", "post.not_found", "This post does not exist or was deleted.");
+const notYours = (verb: string) =>
+  new VisibleError("forbidden", "post.forbidden", `You can only ${verb} your own posts.`);
+const busy = () =>
+  new VisibleError("conflict", "post.busy", "Too much is happening on this post; try again.");
+
+type Outcome = { canceled: boolean; data: unknown };
+
+/**
+ * Runs a transaction, retrying only contention (TransactionConflict). A failed condition is handed to
+ * `explain` with the failing item indexes: it returns the error to throw, or nothing for an idempotent no-op.
+ */
+async function transact(run: () => Promise<Outcome>, explain: (failed: number[]) => Error | undefined) {
+  for (let attempt = 0; attempt < 8; attempt++) {
+    const result = await run();
+    if (!result.canceled) return;
+    const reasons = (result.data ?? []) as { code?: string }[];
+    const failed = reasons.flatMap((reason, i) => (reason.code === "ConditionalCheckFailed" ? [i] : []));
+    if (failed.length) {
+      const error = explain(failed);
+      if (error) throw error;
+      return;
+    }
+    await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
+  }
+  throw busy();
+}
+
+/** A post that exists and is not deleted. */
+async function live(postId: string): Promise<PostItem> {
+  const { data } = await PostEntity.get({ postId }).go();
+  if (!data || data.deletedAt) throw notFound();
+  return data;
+}
+
+async function resolveMentions(handles: string[]): Promise<{ handle: string; userId: string }[]> {
+  const wanted = handles.slice(0, MAX_MENTIONS);
+  if (wanted.length === 0) return [];
+  const { data } = await HandleEntity.get(wanted.map((handleKey) => ({ handleKey }))).go();
+  const byKey = new Map(data.map((item) => [item.handleKey, item.userId]));
+  return wanted.flatMap((handle) => {
+    const userId = byKey.get(handle);
+    return userId ? [{ handle, userId }] : [];
+  });
+}
+
+const entry = (feed: Feed.Feed, ref: Feed.EntryRef) => ({ feed, ...ref });
+const indexedTags = (tags: string[]) => tags.slice(0, MAX_INDEXED_TAGS);
+
+export const create = fn(
+  z.object({
+    text: Body,
+    mediaIds: z
+      .array(z.string())
+      .refine((ids) => ids.length <= MAX_ATTACHMENTS, {
+        message: `A post has at most ${MAX_ATTACHMENTS} attachments.`,
+        params: { code: "post.too_many_media" },
+      })
+      .optional(),
+    replyTo: PostId.optional(),
+  }),
+  async (input): Promise<Info> => {
+    const userId = useUserId();
+    const mediaIds = input.mediaIds ?? [];
+    if (!input.text.trim() && mediaIds.length === 0)
+      throw new VisibleError("input", "post.empty", "Write something or attach a file.");
+    if (!(await User.fromId(userId)))
+      throw new VisibleError("not-found", "profile.not_found", "Create your profile first.");
+    const parsed = Text.parse(input.text);
+    const [mentions, parent] = await Promise.all([
+      resolveMentions(parsed.mentions),
+      input.replyTo ? live(input.replyTo) : undefined,
+    ]);
+    await Attachments.verify(mediaIds);
+    const postId = createId("pst");
+    const ref: Feed.EntryRef = { seq: Feed.seqOf(postId), postId, actorId: userId };
+    // Item order matters: explain() below maps failing indexes back to causes.
+    const parentIndex = parent ? 3 : -1;
+    const claims = Attachments.claim(mediaIds, postId);
+    await transact(
+      () =>
+        service.transaction
+          .write(({ post, entry: feed }) => [
+            post
+              .create({
+                postId,
+                authorId: userId,
+                text: input.text,
+                hashtags: parsed.hashtags,
+                mentions,
+                mediaIds,
+                ...(parent
+                  ? {
+                      replyTo: parent.postId,
+                      ancestors: [...parent.ancestors, parent.postId].slice(-MAX_ANCESTORS),
+                    }
+                  : {}),
+              })
+              .commit(),
+            feed.put(entry(`user#${userId}`, ref)).commit(),
+            // Replies live in their thread, not on the public timeline.
+            feed.put(entry(parent ? `replies#${parent.postId}` : "public", ref)).commit(),
+            ...(parent
+              ? [
+                  post
+                    .patch({ postId: parent.postId })
+                    .add({ replies: 1 })
+                    .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
+                    .commit(),
+                ]
+              : []),
+            ...indexedTags(parsed.hashtags).map((tag) => feed.put(entry(`tag#${tag}`, ref)).commit()),
+            ...claims,
+          ])
+          .go(),
+      (failed) => (failed.includes(parentIndex) ? notFound() : Attachments.inUse()),
+    );
+    return mustView(postId);
+  },
+);
+
+export const edit = fn(z.object({ postId: PostId, text: Body }), async ({ postId, text }) => {
+  const userId = useUserId();
+  const current = await live(postId);
+  if (current.authorId !== userId) throw notYours("edit");
+  if (!text.trim() && current.mediaIds.length === 0)
+    throw new VisibleError("input", "post.empty", "Write something or attach a file.");
+  const parsed = Text.parse(text);
+  const mentions = await resolveMentions(parsed.mentions);
+  const before = indexedTags(current.hashtags);
+  const after = indexedTags(parsed.hashtags);
+  const ref: Feed.EntryRef = { seq: Feed.seqOf(postId), postId, actorId: userId };
+  await transact(
+    () =>
+      service.transaction
+        .write(({ post, entry: feed }) => [
+          post
+            .patch({ postId })
+            .set({ text, hashtags: parsed.hashtags, mentions, editedAt: Date.now() })
+            .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
+            .commit(),
+          ...after
+            .filter((tag) => !before.includes(tag))
+            .map((tag) => feed.put(entry(`tag#${tag}`, ref)).commit()),
+          ...before
+            .filter((tag) => !after.includes(tag))
+            .map((tag) => feed.delete({ feed: `tag#${tag}`, seq: ref.seq }).commit()),
+        ])
+        .go(),
+    () => notFound(),
+  );
+  return mustView(postId);
+});
+
+/** Deletes one's own post: a tombstone stays for its replies; it leaves every feed it was in. */
+export const remove = fn(z.object({ postId: PostId }), async ({ postId }) => {
+  const userId = useUserId();
+  const { data: current } = await PostEntity.get({ postId }).go();
+  if (!current) throw notFound();
+  if (current.authorId !== userId) throw notYours("delete");
+  if (current.deletedAt) return;
+  const seq = Feed.seqOf(postId);
+  await transact(
+    () =>
+      service.transaction
+        .write(({ post, entry: feed }) => [
+          post
+            .patch({ postId })
+            .set({ deletedAt: Date.now(), text: "", hashtags: [], mentions: [] })
+            .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
+            .commit(),
+          // Removing the profile entry is what makes the stream subscriber clear followers' homes.
+          feed.delete({ feed: `user#${userId}`, seq }).commit(),
+          feed.delete({ feed: current.replyTo ? `replies#${current.replyTo}` : "public", seq }).commit(),
+          ...(current.replyTo
+            ? [post.patch({ postId: current.replyTo }).subtract({ replies: 1 }).commit()]
+            : []),
+          ...indexedTags(current.hashtags).map((tag) => feed.delete({ feed: `tag#${tag}`, seq }).commit()),
+        ])
+        .go(),
+    // Someone (the author, in another tab) deleted it first.
+    () => undefined,
+  );
+});
+
+const Target = z.object({ postId: PostId });
+
+const alive = () => (attr: { deletedAt: unknown }, op: { notExists: (a: unknown) => string }) =>
+  op.notExists(attr.deletedAt);
+
+/** Likes a post; liking twice is a no-op. The like and the counter change together. */
+export const like = fn(Target, async ({ postId }) => {
+  const userId = useUserId();
+  await transact(
+    () =>
+      service.transaction
+        .write(({ like, post }) => [
+          like.create({ postId, userId }).commit(),
+          post.patch({ postId }).add({ likes: 1 }).where(alive()).commit(),
+        ])
+        .go(),
+    (failed) => (failed.includes(1) ? notFound() : undefined),
+  );
+});
+
+export const unlike = fn(Target, async ({ postId }) => {
+  const userId = useUserId();
+  await transact(
+    () =>
+      service.transaction
+        .write(({ like, post }) => [
+          like
+            .delete({ postId, userId })
+            .where(({ userId }, { exists }) => exists(userId))
+            .commit(),
+          post.patch({ postId }).subtract({ likes: 1 }).commit(),
+        ])
+        .go(),
+    (failed) => (failed.includes(0) ? undefined : notFound()),
+  );
+});
+
+/** Reposts a post onto one's profile (and so into followers' homes); reposting twice is a no-op. */
+export const repost = fn(Target, async ({ postId }) => {
+  const userId = useUserId();
+  const seq = ulid();
+  await transact(
+    () =>
+      service.transaction
+        .write(({ repost, post, entry: feed }) => [
+          repost.create({ postId, userId, seq }).commit(),
+          post.patch({ postId }).add({ reposts: 1 }).where(alive()).commit(),
+          feed.put(entry(`user#${userId}`, { seq, postId, actorId: userId, repostedBy: userId })).commit(),
+        ])
+        .go(),
+    (failed) => (failed.includes(1) ? notFound() : undefined),
+  );
+});
+
+export const unrepost = fn(Target, async ({ postId }) => {
+  const userId = useUserId();
+  const { data: existing } = await RepostEntity.get({ postId, userId }).go();
+  if (!existing) return;
+  await transact(
+    () =>
+      service.transaction
+        .write(({ repost, post, entry: feed }) => [
+          repost
+            .delete({ postId, userId })
+            .where(({ userId }, { exists }) => exists(userId))
+            .commit(),
+          post.patch({ postId }).subtract({ reposts: 1 }).commit(),
+          feed.delete({ feed: `user#${userId}`, seq: existing.seq }).commit(),
+        ])
+        .go(),
+    () => undefined,
+  );
+});
+
+/**
+ * Feed entries as the caller sees them: posts, authors, media and "liked/reposted by me" each in one batch
+ * get for the whole page. Entries whose post was deleted are left out.
+ */
+export async function views(entries: Pick<Feed.EntryRef, "postId" | "repostedBy">[]): Promise<Info[]> {
+  if (entries.length === 0) return [];
+  const viewer = useUserId();
+  const postIds = [...new Set(entries.map((e) => e.postId))];
+  const { data: posts } = await PostEntity.get(postIds.map((postId) => ({ postId }))).go();
+  const byId = new Map(posts.filter((p) => !p.deletedAt).map((p) => [p.postId, p]));
+  const shown = [...byId.keys()];
+  if (shown.length === 0) return [];
+  const mine = shown.map((postId) => ({ postId, userId: viewer }));
+  const [users, liked, reposted, media] = await Promise.all([
+    User.many([...[...byId.values()].map((p) => p.authorId), ...entries.flatMap((e) => e.repostedBy ?? [])]),
+    LikeEntity.get(mine).go(),
+    RepostEntity.get(mine).go(),
+    Attachments.load([...byId.values()].flatMap((p) => p.mediaIds)),
+  ]);
+  const likedIds = new Set(liked.data.map((l) => l.postId));
+  const repostedIds = new Set(reposted.data.map((r) => r.postId));
+  return entries.flatMap((e) => {
+    const post = byId.get(e.postId);
+    const author = post && users.get(post.authorId);
+    if (!post || !author) return [];
+    const reposter = e.repostedBy ? users.get(e.repostedBy) : undefined;
+    return [
+      {
+        id: post.postId,
+        author: authorOf(author),
+        text: post.text,
+        media: post.mediaIds.flatMap((id) => media.get(id) ?? []),
+        hashtags: post.hashtags,
+        mentions: post.mentions,
+        createdAt: new Date(post.createdAt).toISOString(),
+        ...(post.editedAt ? { editedAt: new Date(post.editedAt).toISOString() } : {}),
+        ...(post.replyTo ? { replyTo: post.replyTo } : {}),
+        likes: post.likes,
+        reposts: post.reposts,
+        replies: post.replies,
+        likedByMe: likedIds.has(post.postId),
+        repostedByMe: repostedIds.has(post.postId),
+        ...(reposter ? { repostedBy: authorOf(reposter) } : {}),
+      },
+    ];
+  });
+}
+
+const authorOf = (user: User.Info): Author => ({
+  id: user.id,
+  handle: user.handle,
+  displayName: user.displayName,
+  avatarUrl: user.avatarUrl,
+});
+
+async function mustView(postId: string): Promise<Info> {
+  const [view] = await views([{ postId }]);
+  if (!view) throw notFound();
+  return view;
+}
+
+export const REPLIES_LIMIT = 50;
+
+/** A post with its ancestors (deleted ones as placeholders) and a page of direct replies, oldest first. */
+export async function thread(
+  postId: string,
+  options: { cursor?: string; limit?: number } = {},
+): Promise<Thread> {
+  if (!PostId.safeParse(postId).success) throw notFound();
+  const post = await live(postId);
+  const [self, ancestors, replies] = await Promise.all([
+    mustView(postId),
+    ancestorsOf(post.ancestors),
+    repliesOf(postId, { limit: REPLIES_LIMIT, ...options }),
+  ]);
+  return { post: self, ancestors, replies };
+}
+
+async function ancestorsOf(ids: string[]): Promise<(Info | Deleted)[]> {
+  const shown = new Map((await views(ids.map((postId) => ({ postId })))).map((v) => [v.id, v]));
+  return ids.map((id) => shown.get(id) ?? { id, deleted: true as const });
+}
+
+export async function repliesOf(
+  postId: string,
+  options: { cursor?: string; limit?: number } = {},
+): Promise<Page> {
+  const limit = Feed.clampLimit(options.limit);
+  const from = Feed.seqFromCursor(options.cursor);
+  const entries = await Feed.read(`replies#${postId}`, { from, limit, order: "asc" });
+  return {
+    items: await views(entries),
+    cursor: entries.length === limit ? Feed.cursorOf(entries.at(-1)?.seq) : null,
+  };
+}

@@ -1,0 +1,69 @@
+import { Cursor } from "../cursor";
+import { VisibleError } from "../error";
+import { type Feed, FeedEntryEntity } from "./feed.entity";
+
+export { BigAuthorEntity, type Feed, FeedEntryEntity, type FeedEntryItem } from "./feed.entity";
+
+export const DEFAULT_LIMIT = 20;
+export const MAX_LIMIT = 100;
+
+const SEQ = /^[0-9A-HJKMNP-TV-Z]{26}$/;
+
+/** A prefixed id's time-sortable part: `pst_01J…` → `01J…`, the key it has in every feed. */
+export const seqOf = (id: string) => id.slice(id.indexOf("_") + 1);
+
+export const clampLimit = (limit?: number) =>
+  Math.min(Math.max(Math.trunc(limit ?? DEFAULT_LIMIT), 1), MAX_LIMIT);
+
+const invalid = () =>
+  new VisibleError("input", "cursor.invalid", "The cursor is not valid; start again from the first page.");
+
+// The cursor is the last seq shown: new entries sort above it, so paging never repeats or skips under writes.
+export function cursorOf(seq: string | undefined): string | null {
+  return seq ? Cursor.encode({ s: seq }) : null;
+}
+
+export function seqFromCursor(cursor: string | null | undefined): string | undefined {
+  const key = Cursor.decode(cursor);
+  if (!key) return undefined;
+  if (typeof key.s !== "string" || !SEQ.test(key.s)) throw invalid();
+  return key.s;
+}
+
+export interface EntryRef {
+  seq: string;
+  postId: string;
+  actorId: string;
+  repostedBy?: string;
+}
+
+/** One page of a feed by key: newest first (timelines) or oldest first (replies), from after the cursor. */
+export async function read(
+  feed: Feed,
+  options: { from?: string; limit: number; order?: "asc" | "desc" },
+): Promise<EntryRef[]> {
+  const order = options.order ?? "desc";
+  const query = FeedEntryEntity.query.byFeed({ feed });
+  const ranged = options.from
+    ? order === "desc"
+      ? query.lt({ seq: options.from })
+      : query.gt({ seq: options.from })
+    : query;
+  const { data } = await ranged.go({ order, limit: options.limit });
+  return data.map(toRef);
+}
+
+export const toRef = (item: EntryRef): EntryRef => ({
+  seq: item.seq,
+  postId: item.postId,
+  actorId: item.actorId,
+  ...(item.repostedBy ? { repostedBy: item.repostedBy } : {}),
+});
+
+/** Newest first across sources, one entry per seq (a big author's post may also sit in a home feed). */
+export function mergeNewest(sources: EntryRef[][], limit: number): EntryRef[] {
+  const bySeq = new Map<string, EntryRef>();
+  for (const source of sources)
+    for (const entry of source) if (!bySeq.has(entry.seq)) bySeq.set(entry.seq, entry);
+  return [...bySeq.values()].sort((a, b) => (a.seq < b.seq ? 1 : a.seq > b.seq ? -1 : 0)).slice(0, limit);
+}
