@@ -1,0 +1,120 @@
+import { marshall } from "@aws-sdk/util-dynamodb";
+import { describe, expect, it } from "vitest";
+import { Cursor } from "../src/cursor";
+import { FollowEntity } from "../src/follow/follow.entity";
+import { LikeEntity, PostEntity } from "../src/post/post.entity";
+import { Timeline } from "../src/timeline";
+import { cursorOf, FeedEntryEntity, mergeNewest, seqFromCursor } from "../src/timeline/feed";
+
+const SEQ_A = "01J00000000000000000000000";
+const SEQ_B = "01J00000000000000000000001";
+const SEQ_C = "01J00000000000000000000002";
+
+describe("fan-out decision", () => {
+  it("fans out up to the threshold and merges at read time above it", () => {
+    expect(Timeline.shouldFanOut(0, 3)).toBe(true);
+    expect(Timeline.shouldFanOut(3, 3)).toBe(true);
+    expect(Timeline.shouldFanOut(4, 3)).toBe(false);
+    expect(Timeline.shouldFanOut(50_000, 10_000)).toBe(false);
+  });
+});
+
+describe("stream changes", () => {
+  const record = (eventName: string, item: Record<string, unknown>) => {
+    const image = marshall(item, { removeUndefinedValues: true });
+    return { eventName, dynamodb: eventName === "REMOVE" ? { OldImage: image } : { NewImage: image } };
+  };
+  const entry = (feed: string) =>
+    FeedEntryEntity.put({ feed, seq: SEQ_A, postId: `pst_${SEQ_A}`, actorId: "u1" }).params().Item;
+
+  it("reads profile-feed activity (added and removed) and nothing from other feeds", () => {
+    const expected = { seq: SEQ_A, postId: `pst_${SEQ_A}`, actorId: "u1" };
+    expect(Timeline.changeOf(record("INSERT", entry("user#u1")))).toEqual({
+      type: "activity.added",
+      entry: expected,
+    });
+    expect(Timeline.changeOf(record("REMOVE", entry("user#u1")))).toEqual({
+      type: "activity.removed",
+      entry: expected,
+    });
+    expect(Timeline.changeOf(record("INSERT", entry("home#u2")))).toBeUndefined();
+    expect(Timeline.changeOf(record("INSERT", entry("tag#東京")))).toBeUndefined();
+  });
+
+  it("reads follow births and deaths, ignores modifications and other entities", () => {
+    const edge = FollowEntity.create({ followerId: "a", followeeId: "b" }).params().Item;
+    expect(Timeline.changeOf(record("INSERT", edge))).toEqual({
+      type: "follow.added",
+      followerId: "a",
+      followeeId: "b",
+    });
+    expect(Timeline.changeOf(record("REMOVE", edge))).toEqual({
+      type: "follow.removed",
+      followerId: "a",
+      followeeId: "b",
+    });
+    expect(Timeline.changeOf(record("MODIFY", edge))).toBeUndefined();
+    const like = LikeEntity.create({ postId: "pst_x", userId: "a" }).params().Item;
+    expect(Timeline.changeOf(record("INSERT", like))).toBeUndefined();
+  });
+});
+
+describe("keys", () => {
+  // infra/database.ts filters the stream on these prefixes: if a key layout changes, this fails first.
+  it("matches the subscriber's stream filter prefixes", () => {
+    expect(
+      FeedEntryEntity.put({ feed: "user#u1", seq: SEQ_A, postId: "p", actorId: "u1" }).params().Item.pk,
+    ).toMatch(/^\$asyncsns#feed_user#/);
+    expect(FollowEntity.create({ followerId: "a", followeeId: "b" }).params().Item.sk).toMatch(
+      /^\$follow_1#/,
+    );
+  });
+
+  it("indexes only home entries by actor (for unfollow), keeping the index sparse", () => {
+    const home = FeedEntryEntity.put({ feed: "home#a", seq: SEQ_A, postId: "p", actorId: "b" }).params().Item;
+    const profile = FeedEntryEntity.put({ feed: "user#b", seq: SEQ_A, postId: "p", actorId: "b" }).params()
+      .Item;
+    expect(home.gsi1pk).toBe("$asyncsns#feed_home#a#actorid_b");
+    expect(profile.gsi1pk).toBeUndefined();
+  });
+
+  it("sorts feed entries by seq, so a page query is newest-first by time", () => {
+    const sk = (seq: string) =>
+      FeedEntryEntity.put({ feed: "public", seq, postId: "p", actorId: "u" }).params().Item.sk;
+    expect([sk(SEQ_C), sk(SEQ_A), sk(SEQ_B)].sort()).toEqual([sk(SEQ_A), sk(SEQ_B), sk(SEQ_C)]);
+  });
+
+  it("keeps likes in the post's partition, keyed by user, for a batch get of likedByMe", () => {
+    const post = PostEntity.create({ postId: `pst_${SEQ_A}`, authorId: "a", text: "x" }).params().Item;
+    const like = LikeEntity.create({ postId: `pst_${SEQ_A}`, userId: "u" }).params().Item;
+    expect(like.pk).toBe(post.pk);
+    expect(post).not.toHaveProperty("gsi1pk");
+  });
+});
+
+describe("cursors and merging", () => {
+  it("round-trips a seq and refuses anything else with cursor.invalid", () => {
+    expect(seqFromCursor(cursorOf(SEQ_B))).toBe(SEQ_B);
+    expect(seqFromCursor(undefined)).toBeUndefined();
+    expect(cursorOf(undefined)).toBeNull();
+    for (const bad of [
+      "garbage",
+      Cursor.encode({ s: "not-a-ulid" }),
+      Cursor.encode({ x: 1 }),
+      "eyJ2IjoyfQ",
+    ]) {
+      expect(() => seqFromCursor(bad), String(bad)).toThrow(
+        expect.objectContaining({ code: "cursor.invalid" }),
+      );
+    }
+  });
+
+  it("merges home entries with big authors' feeds newest first, once per seq, up to the limit", () => {
+    const ref = (seq: string, actorId: string) => ({ seq, postId: `pst_${seq}`, actorId });
+    const home = [ref(SEQ_C, "small"), ref(SEQ_A, "big")];
+    const big = [ref(SEQ_B, "big"), ref(SEQ_A, "big")];
+    expect(mergeNewest([home, big], 10).map((e) => e.seq)).toEqual([SEQ_C, SEQ_B, SEQ_A]);
+    expect(mergeNewest([home, big], 2).map((e) => e.seq)).toEqual([SEQ_C, SEQ_B]);
+    expect(mergeNewest([[], []], 5)).toEqual([]);
+  });
+});
