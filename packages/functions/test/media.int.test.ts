@@ -13,7 +13,7 @@ async function startUpload(user: TestUser, body: object) {
 async function postForm(upload: { url: string; fields: Record<string, string> }, file: Buffer, type: string) {
   const form = new FormData();
   for (const [k, v] of Object.entries(upload.fields)) form.append(k, v);
-  form.append("file", new Blob([file], { type }), "photo.jpg");
+  form.append("file", new Blob([new Uint8Array(file)], { type }), "photo.jpg");
   return fetch(upload.url, { method: "POST", body: form });
 }
 
