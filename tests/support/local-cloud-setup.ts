@@ -22,6 +22,11 @@ export default async function setup(project: TestProject) {
     quiet: true,
   });
   project.provide("localCloud", JSON.parse(JSON.stringify(cloud.urls)));
+  // Tests that seed or inspect items directly (e.g. a stale connection) reach the same DynamoDB Local.
+  project.provide("localDynamo", {
+    endpoint: cloud.standIns.dynamodb.endpoint,
+    tables: Object.keys(cloud.standIns.dynamodb.tables ?? {}),
+  });
   return async () => {
     await cloud.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -36,5 +41,6 @@ declare module "vitest" {
       wsUrl: string;
       cognito: { endpoint: string; region: string; userPoolId: string; clientId: string };
     };
+    localDynamo: { endpoint: string; tables: string[] };
   }
 }

@@ -90,7 +90,14 @@ const service = new Service(
 
 export const create = fn(
   z.object({
-    memberHandles: z.array(HandleRef).min(1).max(MAX_MEMBERS),
+    /** The other members: the caller makes the room's fiftieth. */
+    memberHandles: z
+      .array(HandleRef)
+      .min(1)
+      .refine((handles) => handles.length < MAX_MEMBERS, {
+        message: `A room has at most ${MAX_MEMBERS} members.`,
+        params: { code: "room.too_many_members" },
+      }),
     name: RoomName.optional(),
   }),
   async (input): Promise<{ room: Info; created: boolean }> => {

@@ -1,0 +1,252 @@
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import WebSocket from "ws";
+import { type ChatUser, chatUser, json, listen, post } from "./chat-support";
+
+const wsUrl = () => inject("localCloud").wsUrl;
+
+describe("chat on the local cloud", () => {
+  let alice: ChatUser;
+  let bob: ChatUser;
+  let carol: ChatUser;
+  beforeAll(async () => {
+    [alice, bob, carol] = await Promise.all([chatUser("al"), chatUser("bo"), chatUser("ca")]);
+  });
+
+  it("gives the same 1:1 room however often, and from either side, it is created", async () => {
+    const first = await alice.api("/rooms", post({ memberHandles: [bob.handle] }));
+    expect(first.status).toBe(201);
+    const room = await first.json();
+    expect(room).toMatchObject({ kind: "direct", seq: 0, unread: 0 });
+    expect(room.members.map((m: { id: string }) => m.id).sort()).toEqual([alice.sub, bob.sub].sort());
+    const [again, fromBob] = await Promise.all([
+      alice.api("/rooms", post({ memberHandles: [bob.handle] })),
+      bob.api("/rooms", post({ memberHandles: [alice.handle.toUpperCase()] })),
+    ]);
+    expect(again.status).toBe(200);
+    expect((await again.json()).id).toBe(room.id);
+    expect((await fromBob.json()).id).toBe(room.id);
+  });
+
+  it("creates the 1:1 room once even when both sides create it at the same moment", async () => {
+    const [x, y] = await Promise.all([chatUser("x"), chatUser("y")]);
+    const answers = await Promise.all([
+      x.api("/rooms", post({ memberHandles: [y.handle] })),
+      y.api("/rooms", post({ memberHandles: [x.handle] })),
+      x.api("/rooms", post({ memberHandles: [y.handle] })),
+    ]);
+    const ids = await Promise.all(answers.map((r) => r.json().then((b) => b.id)));
+    expect(new Set(ids).size).toBe(1);
+    expect(answers.map((r) => r.status).filter((s) => s === 201)).toHaveLength(1);
+  });
+
+  it("refuses non-members with 403 on every route and leaks nothing to their socket", async () => {
+    const room = await json(alice.api("/rooms", post({ memberHandles: [bob.handle] })));
+    const sent = await json(alice.api(`/rooms/${room.id}/messages`, post({ text: "secret" })), 201);
+    const [bobWs, carolWs] = await Promise.all([listen(bob), listen(carol)]);
+    const base = `/rooms/${room.id}`;
+    const attempts: [string, RequestInit?][] = [
+      [base],
+      [`${base}/messages?afterSeq=0`],
+      [`${base}/messages`, post({ text: "let me in" })],
+      [`${base}/messages/${sent.id}`, { method: "PATCH", body: JSON.stringify({ text: "x" }) }],
+      [`${base}/messages/${sent.id}`, { method: "DELETE" }],
+      [`${base}/members`, post({ handles: [carol.handle] })],
+      [`${base}/members/${bob.handle}`, { method: "DELETE" }],
+      [`${base}/read`, post({ seq: 1 })],
+    ];
+    for (const [path, init] of attempts) {
+      const res = await carol.api(path, init);
+      expect(res.status, `${init?.method ?? "GET"} ${path}`).toBe(403);
+      expect((await res.json()).error.code).toBe("room.not_member");
+    }
+    expect((await json(carol.api("/rooms"))).items.map((r: { id: string }) => r.id)).not.toContain(room.id);
+
+    // Typing from a non-member: an error to them, nothing to the members.
+    carolWs.socket.send(JSON.stringify({ action: "typing", roomId: room.id }));
+    expect((await carolWs.next("system.error")).data.code).toBe("room.not_member");
+
+    await json(alice.api(`/rooms/${room.id}/messages`, post({ text: "for bob only" })), 201);
+    await bobWs.next("chat.message", (f) => f.data.text === "for bob only");
+    expect(bobWs.frames.some((f) => f.type === "chat.typing")).toBe(false);
+    expect(carolWs.frames.filter((f) => f.data.roomId === room.id)).toEqual([]);
+    await Promise.all([bobWs.close(), carolWs.close()]);
+  });
+
+  it("hands out seq 1..20 with no gap or duplicate under 20 concurrent sends, and reads them back in order", async () => {
+    const [x, y] = await Promise.all([chatUser("sx"), chatUser("sy")]);
+    const room = await json(x.api("/rooms", post({ name: "race", memberHandles: [y.handle] })), 201);
+    const yWs = await listen(y);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, i) =>
+        (i % 2 ? y : x).api(`/rooms/${room.id}/messages`, post({ text: `n${i}` })),
+      ),
+    );
+    expect(answers.map((r) => r.status)).toEqual(Array(20).fill(201));
+    const seqs = (await Promise.all(answers.map((r) => r.json()))).map((m) => m.seq).sort((a, b) => a - b);
+    expect(seqs).toEqual(Array.from({ length: 20 }, (_, i) => i + 1));
+    const { items } = await json(x.api(`/rooms/${room.id}/messages?afterSeq=0&limit=100`), 200);
+    expect(items.map((m: { seq: number }) => m.seq)).toEqual(seqs);
+    const page = await json(x.api(`/rooms/${room.id}/messages?afterSeq=5&beforeSeq=9`), 200);
+    expect(page.items.map((m: { seq: number }) => m.seq)).toEqual([6, 7, 8]);
+    const latest = await json(x.api(`/rooms/${room.id}/messages?limit=3`), 200);
+    expect(latest.items.map((m: { seq: number }) => m.seq)).toEqual([18, 19, 20]);
+    // Every message reached the other member's socket exactly once.
+    await yWs.next("chat.message", () => yWs.frames.filter((f) => f.type === "chat.message").length >= 20);
+    const live = yWs.frames.filter((f) => f.type === "chat.message").map((f) => f.data.seq);
+    expect([...live].sort((a, b) => a - b)).toEqual(seqs);
+    await yWs.close();
+  });
+
+  it("lists rooms by last message with unread counts, and read receipts reach the other member", async () => {
+    const [x, y] = await Promise.all([chatUser("rx"), chatUser("ry")]);
+    const older = await json(x.api("/rooms", post({ name: "older", memberHandles: [y.handle] })), 201);
+    const newer = await json(x.api("/rooms", post({ memberHandles: [y.handle] })), 201);
+    await json(x.api(`/rooms/${newer.id}/messages`, post({ text: "1" })), 201);
+    await json(x.api(`/rooms/${older.id}/messages`, post({ text: "2" })), 201);
+    await json(x.api(`/rooms/${older.id}/messages`, post({ text: "3" })), 201);
+    const list = (await json(y.api("/rooms"), 200)).items;
+    expect(list.map((r: { id: string }) => r.id)).toEqual([older.id, newer.id]);
+    expect(list.map((r: { unread: number }) => r.unread)).toEqual([2, 1]);
+    expect(list[0].lastMessage).toMatchObject({ text: "3", seq: 2 });
+    // The sender's own messages are read.
+    expect((await json(x.api("/rooms"), 200)).items.map((r: { unread: number }) => r.unread)).toEqual([0, 0]);
+
+    const xWs = await listen(x);
+    expect((await y.api(`/rooms/${older.id}/read`, post({ seq: 2 }))).status).toBe(204);
+    const read = await xWs.next("chat.read");
+    expect(read.data).toEqual({ roomId: older.id, userId: y.sub, seq: 2 });
+    // Never backwards, never past the end.
+    expect((await y.api(`/rooms/${older.id}/read`, post({ seq: 1 }))).status).toBe(204);
+    expect((await y.api(`/rooms/${older.id}/read`, post({ seq: 99 }))).status).toBe(204);
+    const room = await json(y.api(`/rooms/${older.id}`), 200);
+    expect(room.members.find((m: { id: string }) => m.id === y.sub).lastReadSeq).toBe(2);
+    expect(room.unread).toBe(0);
+    await xWs.close();
+  });
+
+  it("relays typing to the other members only, at most once per 2 s per connection", async () => {
+    const [x, y] = await Promise.all([chatUser("tx"), chatUser("ty")]);
+    const room = await json(x.api("/rooms", post({ memberHandles: [y.handle] })), 201);
+    const [xWs, yWs] = await Promise.all([listen(x), listen(y)]);
+    for (let i = 0; i < 5; i++) xWs.socket.send(JSON.stringify({ action: "typing", roomId: room.id }));
+    const typing = await yWs.next("chat.typing");
+    expect(typing.data).toEqual({ roomId: room.id, userId: x.sub, handle: x.handle });
+    await new Promise((r) => setTimeout(r, 500));
+    expect(yWs.frames.filter((f) => f.type === "chat.typing")).toHaveLength(1);
+    expect(xWs.frames.filter((f) => f.type === "chat.typing")).toHaveLength(0);
+    await Promise.all([xWs.close(), yWs.close()]);
+  });
+
+  it("edits and deletes only one's own messages, leaving a tombstone at the seq", async () => {
+    const room = await json(alice.api("/rooms", post({ memberHandles: [bob.handle] })));
+    const m = await json(alice.api(`/rooms/${room.id}/messages`, post({ text: "typo" })), 201);
+    const reply = await json(bob.api(`/rooms/${room.id}/messages`, post({ text: "ok", replyTo: m.id })), 201);
+    expect(reply.replyTo).toEqual({ id: m.id, seq: m.seq });
+    const bobWs = await listen(bob);
+    const path = `/rooms/${room.id}/messages/${m.id}`;
+    expect((await bob.api(path, { method: "PATCH", body: JSON.stringify({ text: "x" }) })).status).toBe(403);
+    const edited = await json(
+      alice.api(path, { method: "PATCH", body: JSON.stringify({ text: "fixed" }) }),
+      200,
+    );
+    expect(edited).toMatchObject({ text: "fixed", seq: m.seq });
+    expect(edited.editedAt).not.toBeNull();
+    expect((await bobWs.next("chat.message_updated")).data.text).toBe("fixed");
+    expect((await alice.api(path, { method: "DELETE" })).status).toBe(204);
+    expect((await bobWs.next("chat.message_deleted")).data).toMatchObject({ deleted: true, text: "" });
+    const { items } = await json(bob.api(`/rooms/${room.id}/messages?afterSeq=${m.seq - 1}`), 200);
+    expect(items[0]).toMatchObject({ id: m.id, seq: m.seq, deleted: true, text: "" });
+    expect((await alice.api(`/rooms/${room.id}/messages`, post({ text: "x".repeat(4001) }))).status).toBe(
+      400,
+    );
+    expect((await alice.api(`/rooms/${room.id}/messages`, post({ text: "あ".repeat(4000) }))).status).toBe(
+      201,
+    );
+    await bobWs.close();
+  });
+
+  it("keeps groups to 50 members; only the owner or admins add; members leave; owners remove", async () => {
+    const owner = await chatUser("go");
+    const people = await Promise.all(Array.from({ length: 49 }, () => chatUser("gm")));
+    const handles = people.map((p) => p.handle);
+    const tooMany = await owner.api("/rooms", post({ name: "big", memberHandles: [...handles, "nobody_x"] }));
+    expect(tooMany.status).toBe(400);
+    expect((await tooMany.json()).error.code).toBe("room.too_many_members");
+    const room = await json(
+      owner.api("/rooms", post({ name: "big", memberHandles: handles.slice(0, 48) })),
+      201,
+    );
+    expect(room.members).toHaveLength(49);
+    expect(room.myRole).toBe("owner");
+    const [outsider, another] = [people[48]!, await chatUser("gz")];
+    const member = people[0]!;
+    const denied = await member.api(`/rooms/${room.id}/members`, post({ handles: [outsider.handle] }));
+    expect(denied.status).toBe(403);
+    expect((await denied.json()).error.code).toBe("room.not_admin");
+    const full = await json(
+      owner.api(`/rooms/${room.id}/members`, post({ handles: [outsider.handle] })),
+      200,
+    );
+    expect(full.members).toHaveLength(50);
+    const over = await owner.api(`/rooms/${room.id}/members`, post({ handles: [another.handle] }));
+    expect(over.status).toBe(400);
+    expect((await over.json()).error.code).toBe("room.too_many_members");
+
+    const memberWs = await listen(member);
+    expect(
+      (await member.api(`/rooms/${room.id}/members/${people[1]!.handle}`, { method: "DELETE" })).status,
+    ).toBe(403);
+    expect(
+      (await owner.api(`/rooms/${room.id}/members/${people[1]!.handle}`, { method: "DELETE" })).status,
+    ).toBe(204);
+    expect((await people[1]!.api(`/rooms/${room.id}`)).status).toBe(403);
+    expect(
+      (await member.api(`/rooms/${room.id}/members/${member.handle}`, { method: "DELETE" })).status,
+    ).toBe(204);
+    const left = await memberWs.next("room.updated", (f) => f.data.reason === "member_left");
+    expect(left.data).toMatchObject({ roomId: room.id, member: false });
+    expect((await member.api(`/rooms/${room.id}/messages`, post({ text: "still here?" }))).status).toBe(403);
+    expect((await json(owner.api(`/rooms/${room.id}`), 200)).members).toHaveLength(48);
+    // 1:1 rooms have fixed members.
+    const direct = await json(owner.api("/rooms", post({ memberHandles: [member.handle] })));
+    expect((await owner.api(`/rooms/${direct.id}/members`, post({ handles: [another.handle] }))).status).toBe(
+      400,
+    );
+    await memberWs.close();
+  }, 120_000);
+
+  it("removes a connection that answers 410 when publishing, and still delivers to the live one", async () => {
+    const { endpoint, tables } = inject("localDynamo");
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+    process.env.AWS_ACCESS_KEY_ID ??= "local";
+    process.env.AWS_SECRET_ACCESS_KEY ??= "local";
+    process.env.SST_RESOURCE_Table = JSON.stringify({ name: tables[0], type: "sst.aws.Dynamo" });
+    const { Connection } = await import("@asyncsns/core/connection");
+    const room = await json(alice.api("/rooms", post({ memberHandles: [bob.handle] })));
+    const bobWs = await listen(bob);
+    await Connection.add("stale-connection-id=", bob.sub);
+    expect(await Connection.ofUser(bob.sub)).toContain("stale-connection-id=");
+    await json(alice.api(`/rooms/${room.id}/messages`, post({ text: "after the crash" })), 201);
+    await bobWs.next("chat.message", (f) => f.data.text === "after the crash");
+    const left = await Connection.ofUser(bob.sub);
+    expect(left).not.toContain("stale-connection-id=");
+    expect(left).toHaveLength(1);
+    await bobWs.close();
+  });
+
+  it("refuses $connect without a token, with a bad one, or with an id token", async () => {
+    const refused = (url: string) =>
+      new Promise<boolean>((resolve) => {
+        const socket = new WebSocket(url);
+        socket.once("open", () => {
+          socket.close();
+          resolve(false);
+        });
+        socket.once("error", () => resolve(true));
+      });
+    expect(await refused(wsUrl())).toBe(true);
+    expect(await refused(`${wsUrl()}?token=not-a-jwt`)).toBe(true);
+    expect(await refused(`${wsUrl()}?token=${alice.accessToken.slice(0, -4)}AAAA`)).toBe(true);
+    expect(await refused(`${wsUrl()}?token=${alice.accessToken}`)).toBe(false);
+  });
+});
