@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { Post } from "../src/post";
 
-const codeOf = (result: { success: boolean; error?: { issues: { params?: { code?: string } }[] } }) =>
-  result.error?.issues[0]?.params?.code;
+const codeOf = (result: { error?: { issues: readonly object[] } }) =>
+  (result.error?.issues[0] as { params?: { code?: string } } | undefined)?.params?.code;
 
 describe("post input rules (the schema the route validates with)", () => {
   it("counts graphemes: 1,000 family emoji fit, 1,001 kana do not", () => {
