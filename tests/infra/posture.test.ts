@@ -8,6 +8,7 @@ import {
   checkFunctions,
   checkPointInTimeRecovery,
   checkPrivateBucket,
+  checkQueuePolicies,
   checkWildcards,
   findWildcards,
 } from "./harness/index";
@@ -31,6 +32,10 @@ describe("storage", () => {
 
   it("every queue has a dead-letter queue with a maxReceiveCount", () => {
     expect(checkDeadLetterQueues(graph)).toEqual([]);
+  });
+
+  it("queue policies for AWS services name the source (no confused deputy)", () => {
+    expect(checkQueuePolicies(graph)).toEqual([]);
   });
 });
 

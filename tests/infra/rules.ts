@@ -6,13 +6,7 @@ import type { AllowedWildcard } from "./harness/checks";
 export const PUBLIC_ROUTES = ["GET /api/health", "GET /api/openapi.json"];
 
 /** Links a function holds ahead of the code that reads them. Each entry must still be needed. */
-export const LINKED_AHEAD: { fn: string; link: string; reason: string }[] = [
-  {
-    fn: "Query",
-    link: "Media",
-    reason: "chat media are read through short-lived signed URLs made by the Query Lambda (not written yet)",
-  },
-];
+export const LINKED_AHEAD: { fn: string; link: string; reason: string }[] = [];
 
 /**
  * Every `*` left in an IAM Allow statement and every managed policy, with the reason it stays.
@@ -22,7 +16,7 @@ export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
   {
     owner: /.*/,
     kind: "action",
-    value: /^(dynamodb|s3|cognito-idp):\*$/,
+    value: /^(dynamodb|s3|cognito-idp|sns|sqs):\*$/,
     reason:
       "SST `link` grants every action of the linked service, scoped to the linked resource's ARN; narrowing it needs a per-function `permissions` list instead of `link`",
   },
@@ -39,10 +33,11 @@ export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
     reason: "objects of the linked bucket only (bucket/*)",
   },
   {
-    owner: /^Realtime/,
+    owner: /.*/,
     kind: "resource",
     value: /^arn:aws:execute-api:[^:]+:\d{12}:[^/*]+\/\*\/\*\/@connections\/\*$/,
-    reason: "posting to any connection of this WebSocket API (connection ids are only known at runtime)",
+    reason:
+      "linking the WebSocket API: post to any connection of it (connection ids are only known at runtime)",
   },
   {
     owner: /.*/,

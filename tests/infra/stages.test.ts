@@ -3,6 +3,18 @@ import { describe, expect, it } from "vitest";
 import { appGraph, checkRemoval } from "./harness/index";
 import { ACCOUNT_LEVEL } from "./rules";
 
+describe("evaluation", () => {
+  it.each(["dev-ci", "production"] as const)(
+    "%s evaluated completely: no pending outputs, no unknown CLI calls",
+    (stage) => {
+      const graph = appGraph(stage);
+      expect(graph.app.pendingPromises).toBe(0);
+      expect(graph.app.unknownRpc).toEqual([]);
+      expect(graph.functions().length).toBeGreaterThan(0);
+    },
+  );
+});
+
 describe("production", () => {
   const graph = appGraph("production");
   it("retains data: removal retain, deletion protection on the table and the user pool, protect", () => {

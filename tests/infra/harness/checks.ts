@@ -206,8 +206,8 @@ export function checkTopicSubscriptions(graph: InfraGraph): Problem[] {
           (st) =>
             st.Effect === "Allow" &&
             statementList(st, "Action").some((a) => a === "sqs:SendMessage" || a === "sqs:*") &&
-            JSON.stringify(st.Principal ?? "").includes("sns.amazonaws.com") &&
-            (!topic || JSON.stringify(st.Condition ?? "").includes(String(topic.outputs.arn))),
+            statementList(st, "Resource").includes(String(queue.outputs.arn)) &&
+            JSON.stringify(st.Principal ?? "").includes("sns.amazonaws.com"),
         );
       if (!allowed)
         out.push(
@@ -262,7 +262,7 @@ export function checkLinks(graph: InfraGraph, readsByHandler: Record<string, Cod
   for (const fn of graph.functions()) {
     const code = readsByHandler[fn.handler];
     if (!code) {
-      out.push(problem("links", fn.logicalName, `no code analysis for ${fn.handler}`));
+      out.push(problem("links", fn.logicalName, `${fn.logicalName}: no handler file for ${fn.handler}`));
       continue;
     }
     for (const name of code.reads)
@@ -385,6 +385,27 @@ export function checkDeadLetterQueues(graph: InfraGraph): Problem[] {
       out.push(
         problem("dlq", q.name, `queue ${q.name} maxReceiveCount is ${s(policy.maxReceiveCount)}, not 1..10`),
       );
+  }
+  return out;
+}
+
+/** Queue policies that let AWS services send must say from where (aws:SourceArn / aws:SourceAccount). */
+export function checkQueuePolicies(graph: InfraGraph): Problem[] {
+  const out: Problem[] = [];
+  for (const p of graph.findAll(T.queuePolicy)) {
+    const queue = graph.byRef(T.queue, p.inputs.queueUrl);
+    for (const st of parsePolicy(p.inputs.policy).filter((x) => x.Effect === "Allow")) {
+      const services = (st.Principal as { Service?: string | string[] } | undefined)?.Service;
+      const condition = JSON.stringify(st.Condition ?? "");
+      if (services && !/aws:Source(Arn|Account)/i.test(condition))
+        out.push(
+          problem(
+            "queue-policy",
+            p.name,
+            `${p.name} lets ${[services].flat().join(", ")} send to ${queue?.name ?? "a queue"} from any account (no aws:SourceArn or aws:SourceAccount condition)`,
+          ),
+        );
+    }
   }
   return out;
 }

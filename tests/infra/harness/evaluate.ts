@@ -169,16 +169,28 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluatedApp> 
         return config.run();
       }),
     );
-    // Resources created inside apply() register late: wait until the count stops growing.
-    let last = -1;
+    // Resources created inside apply() register late: wait until the count stops growing and Pulumi's
+    // pending outputs are settled (a busy machine can take seconds), then take what is left as leaks.
+    const store = (await load("node_modules/@pulumi/pulumi/runtime/state.js")) as unknown as {
+      getStore(): { leakCandidates: Set<unknown> };
+    };
+    const pending = () => store.getStore().leakCandidates.size;
+    let last = "";
     let stableSince = performance.now();
-    while (performance.now() - stableSince < 400) {
+    const deadline = performance.now() + 60_000;
+    while (performance.now() < deadline) {
       await new Promise((r) => setTimeout(r, 50));
-      if (resources.length !== last) {
-        last = resources.length;
+      const now = `${resources.length}/${pending()}`;
+      if (now !== last) {
+        last = now;
         stableSince = performance.now();
       }
+      const quiet = performance.now() - stableSince;
+      if (quiet >= 400 && (pending() === 0 || quiet >= 3000)) break;
     }
+    const pendingPromises = pending();
+    // Forget them so Pulumi's exit hook does not fail the process; the count is reported instead.
+    store.getStore().leakCandidates.clear();
     for (const resource of resources) {
       const opts = pendingOpts.get(`${resource.type}::${resource.name}`);
       if (opts) Object.assign(resource, opts);
@@ -194,6 +206,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluatedApp> 
       calls: (await toJson(calls)) as MockedCall[],
       outputs: (await toJson(stackOutputs ?? {})) as Json,
       unknownRpc,
+      pendingPromises,
       elapsedMs: Math.round(performance.now() - started),
     };
   } finally {

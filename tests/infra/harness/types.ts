@@ -44,5 +44,7 @@ export interface EvaluatedApp {
   outputs: Record<string, unknown>;
   /** RPC methods the stub CLI did not know (evaluation still went on). */
   unknownRpc: string[];
+  /** Pulumi outputs still unresolved when the evaluation was taken (should be 0). */
+  pendingPromises: number;
   elapsedMs: number;
 }

@@ -1,0 +1,195 @@
+// Local parity: what packages/local's recording shim reads from sst.config.ts (and runs on one machine)
+// is what the real SST components would deploy: same functions, links, routes, auth and subscriptions.
+import { beforeAll, describe, expect, it } from "vitest";
+import { loadTopology } from "../../packages/local/src/shim/index";
+import type { Topology, Value } from "../../packages/local/src/topology";
+import { appConfig, appGraph, T } from "./harness/index";
+
+const graph = appGraph("dev-ci");
+let topology: Topology;
+
+beforeAll(async () => {
+  topology = await loadTopology(appConfig, "dev-ci");
+});
+
+const sorted = <V>(entries: [string, V][]) =>
+  Object.fromEntries([...entries].sort(([a], [b]) => a.localeCompare(b)));
+const fnName = (ref: unknown) => graph.functionByLambdaRef(ref)?.logicalName;
+/** A Ref or a logical name, as the shim records a component given where a name/ARN is expected. */
+const refName = (v: Value | string | undefined) =>
+  v && typeof v === "object" && "$ref" in v ? v.$ref : (v as string | undefined);
+
+describe("local topology = mocked deploy graph", () => {
+  it("same functions, by name and handler", () => {
+    expect(sorted(topology.functions.map((f) => [f.name, f.handler]))).toEqual(
+      sorted(graph.functions().map((f) => [f.logicalName, f.handler])),
+    );
+  });
+
+  it("same links per function", () => {
+    expect(sorted(topology.functions.map((f) => [f.name, [...f.link].sort()]))).toEqual(
+      sorted(graph.functions().map((f) => [f.logicalName, f.links])),
+    );
+  });
+
+  it("same HTTP routes, functions and auth", () => {
+    const local = topology.httpRoutes.map((r) => [
+      r.routeKey,
+      {
+        function: r.function,
+        auth: r.auth.type,
+        authorizer: r.auth.type === "jwt" ? r.auth.authorizer : undefined,
+      },
+    ]) as [string, unknown][];
+    const deployed = graph.httpRoutes().map((r) => {
+      const auth = String(r.route.inputs.authorizationType ?? "NONE").toLowerCase();
+      return [
+        r.routeKey,
+        {
+          function: r.fn?.logicalName,
+          auth,
+          authorizer: r.authorizer ? graph.componentOf(r.authorizer) : undefined,
+        },
+      ];
+    }) as [string, unknown][];
+    expect(sorted(local)).toEqual(sorted(deployed));
+  });
+
+  it("same JWT authorizers (issuer pool and audience client)", () => {
+    const local = topology.httpAuthorizers.map((a) => [
+      a.name,
+      { type: a.type, identitySource: a.identitySource ?? "$request.header.Authorization" },
+    ]) as [string, unknown][];
+    const deployed = graph
+      .findAll(T.authorizer, (i) => i.authorizerType === "JWT")
+      .map((a) => [
+        graph.componentOf(a) ?? a.name,
+        { type: "jwt", identitySource: (a.inputs.identitySources as string[])[0] },
+      ]) as [string, unknown][];
+    expect(sorted(local)).toEqual(sorted(deployed));
+  });
+
+  it("same WebSocket routes, functions and authorizer", () => {
+    const local = topology.wsRoutes.map((r) => [
+      r.route,
+      {
+        function: r.function,
+        auth: r.auth.type,
+        authorizer: r.auth.type === "lambda" ? r.auth.authorizer : undefined,
+      },
+    ]) as [string, unknown][];
+    const deployed = graph.wsRoutes().map((r) => [
+      r.routeKey,
+      {
+        function: r.fn?.logicalName,
+        auth: r.route.inputs.authorizationType === "CUSTOM" ? "lambda" : "none",
+        authorizer: r.authorizer ? graph.componentOf(r.authorizer) : undefined,
+      },
+    ]) as [string, unknown][];
+    expect(sorted(local)).toEqual(sorted(deployed));
+    expect(
+      topology.wsAuthorizers.map((a) => ({ name: a.name, function: a.function, sources: a.identitySources })),
+    ).toEqual(
+      graph
+        .findAll(T.authorizer, (i) => i.authorizerType === "REQUEST")
+        .map((a) => ({
+          name: graph.componentOf(a),
+          function: fnName(a.inputs.authorizerUri),
+          sources: a.inputs.identitySources,
+        })),
+    );
+  });
+
+  it("same table stream subscriptions (function, filters, batching, partial failures)", () => {
+    const local = topology.streamSubscriptions.map((s) => ({
+      table: s.table,
+      function: s.function,
+      filters: s.filters,
+      batchSize: s.batchSize,
+      maximumRetryAttempts: s.maximumRetryAttempts,
+      functionResponseTypes: s.functionResponseTypes,
+      startingPosition: s.startingPosition,
+    }));
+    const deployed = graph
+      .findAll(T.eventSourceMapping, (i) => String(i.eventSourceArn).includes(":dynamodb:"))
+      .map((esm) => {
+        const i = esm.inputs;
+        const table = graph.byRef(T.table, i.eventSourceArn);
+        return {
+          table: table && graph.componentOf(table),
+          function:
+            fnName(i.functionName) ??
+            graph.functions().find((f) => f.lambda.outputs.name === i.functionName)?.logicalName,
+          filters: ((i.filterCriteria as { filters?: { pattern: string }[] } | undefined)?.filters ?? []).map(
+            (f) => JSON.parse(f.pattern),
+          ),
+          batchSize: i.batchSize ?? 100,
+          maximumRetryAttempts: i.maximumRetryAttempts ?? -1,
+          functionResponseTypes: i.functionResponseTypes ?? [],
+          startingPosition: i.startingPosition,
+        };
+      });
+    expect(local).toEqual(deployed);
+  });
+
+  it("same bucket notifications", () => {
+    const local = topology.bucketNotifications.map((n) => ({
+      bucket: n.bucket,
+      function: n.function,
+      events: n.events,
+      filterPrefix: n.filterPrefix,
+      filterSuffix: n.filterSuffix,
+    }));
+    const deployed = graph.findAll(T.bucketNotification).flatMap((n) => {
+      const bucket = graph.byRef(T.bucket, n.inputs.bucket);
+      return ((n.inputs.lambdaFunctions as Record<string, unknown>[] | undefined) ?? []).map((l) => ({
+        bucket: bucket && graph.componentOf(bucket),
+        function: fnName(l.lambdaFunctionArn),
+        events: l.events,
+        filterPrefix: l.filterPrefix,
+        filterSuffix: l.filterSuffix,
+      }));
+    });
+    expect(local).toEqual(deployed);
+  });
+
+  it("same topic and queue subscriptions", () => {
+    const localTopics = topology.topicSubscriptions.map((s) => ({
+      topic: s.topic,
+      function: s.function,
+      queue: refName(s.queue as Value | undefined),
+    }));
+    const deployedTopics = graph.findAll(T.subscription).map((s) => {
+      const topic = graph.byRef(T.topic, s.inputs.topic);
+      const queue = s.inputs.protocol === "sqs" ? graph.byRef(T.queue, s.inputs.endpoint) : undefined;
+      return {
+        topic: topic && graph.componentOf(topic),
+        function: s.inputs.protocol === "lambda" ? fnName(s.inputs.endpoint) : undefined,
+        queue: queue && graph.componentOf(queue),
+      };
+    });
+    expect(localTopics).toEqual(deployedTopics);
+
+    const localQueues = topology.queueSubscriptions.map((q) => ({
+      queue: q.queue,
+      function: q.function,
+      batchSize: q.batchSize,
+      partialResponses: q.partialResponses,
+    }));
+    const deployedQueues = graph
+      .findAll(T.eventSourceMapping, (i) => String(i.eventSourceArn).includes(":sqs:"))
+      .map((esm) => {
+        const queue = graph.byRef(T.queue, esm.inputs.eventSourceArn);
+        return {
+          queue: queue && graph.componentOf(queue),
+          function: graph.functions().find((f) => f.lambda.outputs.name === esm.inputs.functionName)
+            ?.logicalName,
+          batchSize: esm.inputs.batchSize,
+          partialResponses: ((esm.inputs.functionResponseTypes as string[] | undefined) ?? []).includes(
+            "ReportBatchItemFailures",
+          ),
+        };
+      });
+    expect(localQueues).toEqual(deployedQueues);
+  });
+});
