@@ -1,9 +1,9 @@
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { describe, expect, it } from "vitest";
 import { Cursor } from "../src/cursor";
+import { Fanout } from "../src/fanout";
 import { FollowEntity } from "../src/follow/follow.entity";
 import { LikeEntity, PostEntity } from "../src/post/post.entity";
-import { Timeline } from "../src/timeline";
 import { cursorOf, FeedEntryEntity, mergeNewest, seqFromCursor } from "../src/timeline/feed";
 
 const SEQ_A = "01J00000000000000000000000";
@@ -12,10 +12,10 @@ const SEQ_C = "01J00000000000000000000002";
 
 describe("fan-out decision", () => {
   it("fans out up to the threshold and merges at read time above it", () => {
-    expect(Timeline.shouldFanOut(0, 3)).toBe(true);
-    expect(Timeline.shouldFanOut(3, 3)).toBe(true);
-    expect(Timeline.shouldFanOut(4, 3)).toBe(false);
-    expect(Timeline.shouldFanOut(50_000, 10_000)).toBe(false);
+    expect(Fanout.shouldFanOut(0, 3)).toBe(true);
+    expect(Fanout.shouldFanOut(3, 3)).toBe(true);
+    expect(Fanout.shouldFanOut(4, 3)).toBe(false);
+    expect(Fanout.shouldFanOut(50_000, 10_000)).toBe(false);
   });
 });
 
@@ -29,33 +29,33 @@ describe("stream changes", () => {
 
   it("reads profile-feed activity (added and removed) and nothing from other feeds", () => {
     const expected = { seq: SEQ_A, postId: `pst_${SEQ_A}`, actorId: "u1" };
-    expect(Timeline.changeOf(record("INSERT", entry("user#u1")))).toEqual({
+    expect(Fanout.changeOf(record("INSERT", entry("user#u1")))).toEqual({
       type: "activity.added",
       entry: expected,
     });
-    expect(Timeline.changeOf(record("REMOVE", entry("user#u1")))).toEqual({
+    expect(Fanout.changeOf(record("REMOVE", entry("user#u1")))).toEqual({
       type: "activity.removed",
       entry: expected,
     });
-    expect(Timeline.changeOf(record("INSERT", entry("home#u2")))).toBeUndefined();
-    expect(Timeline.changeOf(record("INSERT", entry("tag#東京")))).toBeUndefined();
+    expect(Fanout.changeOf(record("INSERT", entry("home#u2")))).toBeUndefined();
+    expect(Fanout.changeOf(record("INSERT", entry("tag#東京")))).toBeUndefined();
   });
 
   it("reads follow births and deaths, ignores modifications and other entities", () => {
     const edge = FollowEntity.create({ followerId: "a", followeeId: "b" }).params().Item;
-    expect(Timeline.changeOf(record("INSERT", edge))).toEqual({
+    expect(Fanout.changeOf(record("INSERT", edge))).toEqual({
       type: "follow.added",
       followerId: "a",
       followeeId: "b",
     });
-    expect(Timeline.changeOf(record("REMOVE", edge))).toEqual({
+    expect(Fanout.changeOf(record("REMOVE", edge))).toEqual({
       type: "follow.removed",
       followerId: "a",
       followeeId: "b",
     });
-    expect(Timeline.changeOf(record("MODIFY", edge))).toBeUndefined();
+    expect(Fanout.changeOf(record("MODIFY", edge))).toBeUndefined();
     const like = LikeEntity.create({ postId: "pst_x", userId: "a" }).params().Item;
-    expect(Timeline.changeOf(record("INSERT", like))).toBeUndefined();
+    expect(Fanout.changeOf(record("INSERT", like))).toBeUndefined();
   });
 });
 

@@ -4,6 +4,9 @@ import { type Feed, FeedEntryEntity } from "./feed.entity";
 
 export { BigAuthorEntity, type Feed, FeedEntryEntity, type FeedEntryItem } from "./feed.entity";
 
+/** The one partition of the big-author list. */
+export const BIG = "all";
+
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 

@@ -2,8 +2,8 @@ import { Follow } from "@asyncsns/core/follow";
 import { User } from "@asyncsns/core/user";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "./app";
+import { follow, unfollow } from "./routes/follows";
 import { createMe, updateMe } from "./routes/me";
-import { follow, unfollow } from "./routes/timelines";
 
 // Profile Lambda: the profile commands.
 export const app = createApp()

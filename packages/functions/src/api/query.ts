@@ -7,12 +7,13 @@ import { OpenAPIHono } from "@hono/zod-openapi";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "./app";
 import { allRoutes } from "./routes";
+import { followers, following } from "./routes/follows";
 import { getMe } from "./routes/me";
 import { getMedia } from "./routes/media";
 import { getPost, getReplies } from "./routes/posts";
 import { getRoom, listMessages, listRooms } from "./routes/rooms";
 import { health, openapi } from "./routes/system";
-import { followers, following, homeTimeline, publicTimeline, tagPosts, userPosts } from "./routes/timelines";
+import { homeTimeline, publicTimeline, tagPosts, userPosts } from "./routes/timelines";
 import { getUser } from "./routes/users";
 
 const docs = new OpenAPIHono();

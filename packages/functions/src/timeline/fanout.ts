@@ -1,12 +1,13 @@
-import { Timeline } from "@asyncsns/core/timeline";
+import { Fanout } from "@asyncsns/core/fanout";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { DynamoDBRecord, DynamoDBStreamHandler } from "aws-lambda";
+import { Resource } from "sst";
 
 const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 async function record(record: DynamoDBRecord) {
-  const change = Timeline.changeOf(record);
-  if (change) await Timeline.apply(change);
+  const change = Fanout.changeOf(record);
+  if (change) await Fanout.apply(change, Number(Resource.Timeline.fanoutThreshold));
 }
 
 // Fan-out subscriber: record by record, in stream order (a follow then unfollow must apply in that order).

@@ -1,3 +1,4 @@
+import { follow, followers, following, unfollow } from "./follows";
 import { createMe, getMe, updateMe } from "./me";
 import { createUpload, getMedia } from "./media";
 import {
@@ -13,16 +14,7 @@ import {
 } from "./posts";
 import { chatRoutes } from "./rooms";
 import { health, openapi } from "./system";
-import {
-  follow,
-  followers,
-  following,
-  homeTimeline,
-  publicTimeline,
-  tagPosts,
-  unfollow,
-  userPosts,
-} from "./timelines";
+import { homeTimeline, publicTimeline, tagPosts, userPosts } from "./timelines";
 import { getUser } from "./users";
 
 // Posting, follows and timelines.

@@ -1,5 +1,4 @@
 import { Post } from "@asyncsns/core/post";
-import { User } from "@asyncsns/core/user";
 import { createRoute, z } from "@hono/zod-openapi";
 import { PageQuery } from "./posts";
 import { bearer, errors, json } from "./schemas";
@@ -46,53 +45,4 @@ export const tagPosts = createRoute({
   security: bearer,
   request: { params: z.object({ tag: z.string().min(1).max(140) }), query: PageQuery },
   responses: pageResponses,
-});
-
-const ProfilePage = z.object({ items: z.array(User.Info), cursor: z.string().nullable() }).meta({
-  id: "ProfilePage",
-});
-
-const people = (direction: "followers" | "following", summary: string) =>
-  createRoute({
-    method: "get",
-    path: `/api/users/{handle}/${direction}`,
-    tags: ["profile"],
-    summary,
-    security: bearer,
-    request: { params: Handle, query: PageQuery },
-    responses: {
-      200: json(ProfilePage, "A page of profiles"),
-      400: errors[400],
-      401: errors[401],
-      404: errors[404],
-    },
-  });
-
-export const followers = people("followers", "Who follows a user");
-export const following = people("following", "Whom a user follows");
-
-export const follow = createRoute({
-  method: "post",
-  path: "/api/users/{handle}/follow",
-  tags: ["profile"],
-  summary: "Follow a user (idempotent; follow.self for oneself)",
-  security: bearer,
-  request: { params: Handle },
-  responses: {
-    204: { description: "Following" },
-    400: errors[400],
-    401: errors[401],
-    404: errors[404],
-    409: errors[409],
-  },
-});
-
-export const unfollow = createRoute({
-  method: "delete",
-  path: "/api/users/{handle}/follow",
-  tags: ["profile"],
-  summary: "Stop following a user (idempotent)",
-  security: bearer,
-  request: { params: Handle },
-  responses: { 204: { description: "Not following" }, 401: errors[401], 404: errors[404], 409: errors[409] },
 });
