@@ -4,6 +4,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { OpenAPIHono } from "@hono/zod-openapi";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import type { LambdaContext } from "hono/aws-lambda";
+import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 
 export type Env = {
@@ -48,6 +49,9 @@ export function createApp() {
     if (error instanceof VisibleError)
       return c.json(errorBody(error.code, error.message), statusOf[error.kind]);
     if (error instanceof ZodError) return c.json(invalid(error.issues as Issue[]), 400);
+    // Hono's own 4xx (e.g. a malformed JSON body) are the client's mistake, not a 500.
+    if (error instanceof HTTPException && error.status === 400)
+      return c.json(errorBody("request.invalid", error.message), 400);
     logger.error("unhandled error", { error, path: c.req.path, actor: useActor().type });
     return c.json(errorBody("internal", "Something went wrong on our side. Please try again."), 500);
   });
