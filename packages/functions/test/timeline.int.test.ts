@@ -75,6 +75,30 @@ describe("posts", () => {
     expect(ids(await page(b, "/timelines/public"))).toContain(created.id);
   });
 
+  it("attaches a verified upload once; reuse or another's file is refused", async () => {
+    const [a, b] = await Promise.all([member("att"), member("thief")]);
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    const started = await send(a, "POST", "/media/uploads", { contentType: "image/png", size: png.length });
+    expect(started.status).toBe(201);
+    const { mediaId, upload } = await started.json();
+    const form = new FormData();
+    for (const [k, v] of Object.entries(upload.fields as Record<string, string>)) form.append(k, v);
+    form.append("file", new Blob([new Uint8Array(png)], { type: "image/png" }), "dot.png");
+    expect((await fetch(upload.url, { method: "POST", body: form })).status).toBeLessThan(300);
+
+    const stolen = await send(b, "POST", "/posts", { text: "mine", mediaIds: [mediaId] });
+    expect(stolen.status).toBe(403);
+    const created = await post(a, { text: "a dot", mediaIds: [mediaId] });
+    expect(created).toMatchObject({ media: [expect.objectContaining({ id: mediaId, kind: "image" })] });
+    const reused = await send(a, "POST", "/posts", { text: "again", mediaIds: [mediaId] });
+    expect(reused.status).toBe(409);
+    expect((await reused.json()).error.code).toBe("media.in_use");
+    expect(ids(await page(a, `/users/${a.handle}/posts`))).toEqual([created.id]);
+  });
+
   it("refuses a post over 1,000 characters, counting graphemes", async () => {
     const a = await member("len");
     const fine = await send(a, "POST", "/posts", { text: "👨‍👩‍👧".repeat(1000) });
