@@ -1,5 +1,11 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
+import {
+  httpHistory,
+  RealtimeClient,
+  type WebSocketConstructor,
+  webSocketTransport,
+} from "../../realtime/src";
 import { type ChatUser, chatUser, json, listen, post } from "./chat-support";
 
 const wsUrl = () => inject("localCloud").wsUrl;
@@ -248,5 +254,60 @@ describe("chat on the local cloud", () => {
     expect(await refused(`${wsUrl()}?token=not-a-jwt`)).toBe(true);
     expect(await refused(`${wsUrl()}?token=${alice.accessToken.slice(0, -4)}AAAA`)).toBe(true);
     expect(await refused(`${wsUrl()}?token=${alice.accessToken}`)).toBe(false);
+  });
+
+  it("the browser client resumes after its socket drops: every message once, in order", async () => {
+    const [x, y] = await Promise.all([chatUser("px"), chatUser("py")]);
+    const room = await json(x.api("/rooms", post({ memberHandles: [y.handle] })), 201);
+    const say = (text: string) => json(x.api(`/rooms/${room.id}/messages`, post({ text })), 201);
+    let socket: WebSocket | undefined;
+    const Tracked = class extends WebSocket {
+      constructor(url: string) {
+        super(url);
+        socket = this;
+      }
+    };
+    // While `gate` is shut the client cannot get a token, so it stays disconnected.
+    let release = () => {};
+    let gate: Promise<void> = Promise.resolve();
+    const token = async () => {
+      await gate;
+      return y.accessToken;
+    };
+    const client = new RealtimeClient({
+      url: wsUrl(),
+      token,
+      history: httpHistory({ apiUrl: inject("localCloud").apiUrl, token, limit: 2 }),
+      transport: webSocketTransport(Tracked as unknown as WebSocketConstructor),
+      backoff: { baseMs: 50, capMs: 200 },
+    });
+    const got: { seq: number; source: string }[] = [];
+    const states: string[] = [];
+    client.on("chat.message", (m, meta) => got.push({ seq: m.seq, source: meta.source }));
+    client.onState((s) => states.push(s));
+    client.track(room.id, 0);
+    client.connect();
+    const until = async (ok: () => boolean) => {
+      for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 25));
+      expect(ok()).toBe(true);
+    };
+    await until(() => client.state === "open");
+    for (const t of ["a", "b", "c"]) await say(t);
+    await until(() => got.length === 3);
+    gate = new Promise((r) => {
+      release = r;
+    });
+    socket!.terminate();
+    await until(() => client.state === "reconnecting");
+    for (const t of ["d", "e", "f", "g", "h"]) await say(t);
+    release();
+    await until(() => client.state === "open");
+    for (const t of ["i", "j"]) await say(t);
+    await until(() => got.length >= 10);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(got.map((g) => g.seq)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    expect(got.slice(3, 8).every((g) => g.source === "resume")).toBe(true);
+    expect(states).toEqual(["connecting", "open", "reconnecting", "open"]);
+    client.close();
   });
 });

@@ -29,6 +29,11 @@ export interface ClientOptions {
   /** No frame this long after a ping means the socket is dead even if it looks open. */
   pongTimeoutMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
+  /**
+   * A second resume pass this long after each open: a message stored while the new connection was
+   * not yet visible to the sender's lookup (an eventually consistent index on AWS) is caught here.
+   */
+  settleMs?: number;
   random?: () => number;
   timers?: Timers;
   now?: () => number;
@@ -69,6 +74,7 @@ export class RealtimeClient {
   private reconnectTimer: unknown;
   private heartbeatTimer: unknown;
   private pongTimer: unknown;
+  private settleTimer: unknown;
   private generation = 0;
 
   constructor(private readonly options: ClientOptions) {
@@ -152,6 +158,10 @@ export class RealtimeClient {
         this.setState("open");
         this.startHeartbeat(generation);
         for (const roomId of this.sequencer.rooms()) void this.resume(roomId);
+        this.settleTimer = this.timers.setTimeout(() => {
+          if (generation !== this.generation) return;
+          for (const roomId of this.sequencer.rooms()) void this.resume(roomId);
+        }, this.options.settleMs ?? 2_000);
       },
       message: (text) => {
         if (generation !== this.generation) return;
@@ -204,6 +214,7 @@ export class RealtimeClient {
     this.timers.clearTimeout(this.reconnectTimer);
     this.timers.clearTimeout(this.heartbeatTimer);
     this.timers.clearTimeout(this.pongTimer);
+    this.timers.clearTimeout(this.settleTimer);
   }
 
   private onFrame(text: string) {

@@ -268,10 +268,13 @@ export const send = fn(
     const mediaIds = input.mediaIds ?? [];
     if (input.text.trim() === "" && mediaIds.length === 0)
       throw new VisibleError("input", "chat.empty", "Write something or attach a file.");
-    const sender = await profileOf(useUserId());
-    const { room } = await requireMember(input.roomId, sender.userId);
-    const replyTo = input.replyTo ? await messageById(input.roomId, input.replyTo) : undefined;
-    if (mediaIds.length > 0) await Media.verifyForAttach(mediaIds);
+    const userId = useUserId();
+    const [sender, { room }, replyTo] = await Promise.all([
+      profileOf(userId),
+      requireMember(input.roomId, userId),
+      input.replyTo ? messageById(input.roomId, input.replyTo) : undefined,
+      mediaIds.length > 0 ? Media.verifyForAttach(mediaIds) : undefined,
+    ]);
     const messageId = createId("msg");
     const item = await allocate(room, async (seq) => {
       const now = Date.now();
@@ -316,14 +319,16 @@ export const send = fn(
       if (codes.slice(3).includes("ConditionalCheckFailed")) throw Media.inUse();
       return { ok: false as const };
     });
-    // Your own message is read; a conditional bump so concurrent sends never move it backwards.
-    await MembershipEntity.patch({ roomId: input.roomId, userId: sender.userId })
-      .set({ lastReadSeq: item.seq })
-      .where((a, op) => op.lt(a.lastReadSeq, item.seq))
-      .go()
-      .catch(() => undefined);
-    const message = await serialize(item as MessageItem);
-    const everyone = (await members(input.roomId)).map((m) => m.userId);
+    const [message, everyone] = await Promise.all([
+      serialize(item as MessageItem),
+      memberIds(input.roomId),
+      // Your own message is read; a conditional bump so concurrent sends never move it backwards.
+      MembershipEntity.patch({ roomId: input.roomId, userId: sender.userId })
+        .set({ lastReadSeq: item.seq })
+        .where((a, op) => op.lt(a.lastReadSeq, item.seq))
+        .go()
+        .catch(() => undefined),
+    ]);
     await deliver(everyone, envelope("chat.message", message), { actor: sender.userId, offline: "notify" });
     return message;
   },
