@@ -310,4 +310,46 @@ describe("chat on the local cloud", () => {
     expect(states).toEqual(["connecting", "open", "reconnecting", "open"]);
     client.close();
   });
+
+  it("attaches one's own verified upload to a message, served to members by a short-lived signed URL", async () => {
+    const [x, y] = await Promise.all([chatUser("mx"), chatUser("my")]);
+    const room = await json(x.api("/rooms", post({ memberHandles: [y.handle] })), 201);
+    const png = Buffer.from(
+      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
+      "base64",
+    );
+    const { mediaId, upload } = await json(
+      x.api("/media/uploads", post({ contentType: "image/png", size: png.length })),
+      201,
+    );
+    const form = new FormData();
+    for (const [k, v] of Object.entries(upload.fields as Record<string, string>)) form.append(k, v);
+    form.append("file", new Blob([new Uint8Array(png)], { type: "image/png" }), "dot.png");
+    expect((await fetch(upload.url, { method: "POST", body: form })).status).toBeLessThan(300);
+
+    const stolen = await y.api(`/rooms/${room.id}/messages`, post({ text: "", mediaIds: [mediaId] }));
+    expect(stolen.status).toBe(403);
+    const sent = await json(
+      x.api(`/rooms/${room.id}/messages`, post({ text: "", mediaIds: [mediaId] })),
+      201,
+    );
+    expect(sent.media).toEqual([
+      expect.objectContaining({ id: mediaId, kind: "image", contentType: "image/png" }),
+    ]);
+    const url = new URL(sent.media[0].url);
+    expect(url.searchParams.get("X-Amz-Expires")).toBe("900");
+    expect(url.searchParams.get("X-Amz-Signature")).toBeTruthy();
+    expect(url.pathname).not.toMatch(/^\/media\//);
+    const reused = await x.api(`/rooms/${room.id}/messages`, post({ text: "again", mediaIds: [mediaId] }));
+    expect(reused.status).toBe(409);
+    expect((await reused.json()).error.code).toBe("media.in_use");
+    // The processed copy appears asynchronously; a member's freshly signed URL then fetches it.
+    let status = 0;
+    for (let i = 0; i < 80 && status !== 200; i++) {
+      const { items } = await json(y.api(`/rooms/${room.id}/messages?afterSeq=0`), 200);
+      status = (await fetch(items[0].media[0].url)).status;
+      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+    }
+    expect(status).toBe(200);
+  });
 });
