@@ -310,6 +310,16 @@ export function checkPrivateBucket(graph: InfraGraph, component: string): Proble
       out.push(
         problem("bucket", component, `${component} policy allows ${s(st.Action)} beyond s3:GetObject`),
       );
+    const distributions = graph.findAll(T.distribution).map((d) => String(d.outputs.arn));
+    const condition = JSON.stringify(st.Condition ?? "");
+    if (principal.includes("cloudfront") && !distributions.some((arn) => condition.includes(arn)))
+      out.push(
+        problem(
+          "bucket",
+          component,
+          `${component} policy lets any CloudFront distribution read it (no AWS:SourceArn condition naming this app's distribution)`,
+        ),
+      );
   }
   if (!statements.some((x) => x.Effect === "Allow"))
     out.push(problem("bucket", component, `${component} policy does not let CloudFront (OAC) read it`));

@@ -28,7 +28,12 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluatedApp> 
   const root = options.root ?? repoRoot;
   const platform = path.join(root, ".sst/platform");
   const configDir = path.dirname(options.config);
-  const work = path.join(root, ".sst/infra-test", options.stage, path.basename(configDir));
+  const work = path.join(
+    root,
+    ".sst/infra-test",
+    options.stage,
+    path.relative(root, configDir).replace(/[^\w-]+/g, "_") || "app",
+  );
   mkdirSync(work, { recursive: true });
   const load = (rel: string): Promise<Loose> => import(pathToFileURL(path.join(platform, rel)).href);
 
