@@ -58,7 +58,10 @@ async function main() {
 
 main().catch((err: Error & { code?: string; name?: string }) => {
   // Expected failures (busy port, no Java, a stand-in that did not come up) read better without a stack.
-  const expected = err.code === "EADDRINUSE" || err.name === "StandInError" || /Java/.test(err.message);
+  const expected =
+    err.code === "EADDRINUSE" ||
+    err.name === "StandInError" ||
+    /Java|in use|did not (come up|start)/i.test(err.message);
   console.error(expected ? `error: ${err.message}` : err.stack);
   process.exit(1);
 });

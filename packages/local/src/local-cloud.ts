@@ -1,6 +1,7 @@
 // The whole local cloud: the app's topology on stand-ins, worker-thread functions and one gateway port.
 import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join, resolve as resolvePath } from "node:path";
 import { planMounts, type RunningGateway, startGateway } from "./gateway";
 import { startBucketNotifications } from "./notifications/bucket";
@@ -30,6 +31,8 @@ export interface LocalCloudOptions {
   confirmationCode?: string;
   /** Rebuild and reload functions when their source changes. */
   dev?: boolean;
+  /** Start every function's worker at once instead of on first invoke (more memory, no cold start). */
+  warm?: boolean;
   /** Log only warnings and errors (tests). */
   quiet?: boolean;
   stage?: string;
@@ -88,6 +91,8 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
   const warn = o.log ?? ((line: string) => console.error(line));
   await mkdir(o.dataDir, { recursive: true });
 
+  // A busy port is the commonest start failure: find out before starting a JVM.
+  if (o.port !== 0) await assertPortFree(o.port);
   const topology = await loadTopology(o.configFile, o.stage ?? "local");
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
@@ -196,7 +201,8 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     });
     // Validate every function's env now: a link to something unresolvable fails at start, not at request time.
     for (const fn of topology.functions) functionEnv(fn, { topology, standIns, resolve });
-    runtime.startAll();
+    // Like Lambda, a function's sandbox starts on its first invoke; `warm` starts them all now.
+    if (o.warm) runtime.startAll();
     const rt = runtime;
     cleanups.push(() => rt.stop());
 
@@ -280,6 +286,22 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     await cleanup();
     throw err;
   }
+}
+
+function assertPortFree(port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", (err: NodeJS.ErrnoException) =>
+      reject(
+        err.code === "EADDRINUSE"
+          ? Object.assign(new Error(`port ${port} is in use; set PORT=… to another port`), {
+              code: "EADDRINUSE",
+            })
+          : err,
+      ),
+    );
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
 }
 
 /** The web app's /config.json: the keys infra/web.ts puts in the site's environment, with local values. */
