@@ -19,7 +19,9 @@ const contentSecurityPolicy = $interpolate`${[
   "base-uri 'self'",
   "form-action 'self'",
   "frame-ancestors 'none'",
-].join("; ")}; connect-src 'self' https://cognito-idp.${region}.amazonaws.com https://${bucket.domain} https://${bucket.name}.s3.${region}.amazonaws.com`;
+].join(
+  "; ",
+)}; connect-src 'self' https://cognito-idp.${region}.amazonaws.com https://${bucket.domain} https://${bucket.name}.s3.${region}.amazonaws.com`;
 
 export const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy("RouterSecurityHeaders", {
   comment: "asyncsns security headers",

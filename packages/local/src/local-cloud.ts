@@ -57,7 +57,8 @@ export interface LocalCloud {
   standIns: RunningStandIns;
   port: number;
   invoke(fn: string, event: unknown): Promise<unknown>;
-  /** Resolves when every stream record written so far has reached its subscribers. */
+  /** The exact environment a function's worker gets (benchmarks call a handler in-process with it). */
+  functionEnv(fn: string): Record<string, string>;
   /** Resolves when every stream record written so far (and every bucket notification) reached its subscribers. */
   drainStreams(): Promise<void>;
   /** Project files each function's bundle includes (from esbuild's metafile). */
@@ -271,6 +272,11 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       standIns,
       port: gateway.port,
       invoke: (fn, event) => rt.invoke(fn, event),
+      functionEnv: (name) => {
+        const fn = topology.functions.find((f) => f.name === name);
+        if (!fn) throw new Error(`no function ${name}`);
+        return functionEnv(fn, { topology, standIns, resolve });
+      },
       drainStreams: async () => {
         await pollers?.drain();
         await notifications?.drain();

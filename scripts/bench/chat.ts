@@ -19,14 +19,14 @@ import {
 } from "@aws-sdk/client-cognito-identity-provider";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import WebSocket, { WebSocketServer } from "ws";
-import { startLocalCloud } from "../packages/local/src/local-cloud";
+import { startLocalCloud } from "../../packages/local/src/local-cloud";
 import {
   httpHistory,
   type Message,
   RealtimeClient,
   type WebSocketConstructor,
   webSocketTransport,
-} from "../packages/realtime/src";
+} from "../../packages/realtime/src";
 
 const { values: args } = parseArgs({
   options: {
