@@ -7,6 +7,8 @@ const config: NextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
   images: { unoptimized: true },
+  // The post text parser and the realtime client are shared with the server (TypeScript source in the workspace).
+  transpilePackages: ["@asyncsns/core", "@asyncsns/realtime"],
 };
 
 export default config;

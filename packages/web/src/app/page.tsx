@@ -5,6 +5,7 @@ import { type FormEvent, useId, useState } from "react";
 import { TextField } from "../components/form";
 import { useRequireProfile } from "../components/guards";
 import { Loading, PageShell, useDocumentTitle } from "../components/page-shell";
+import { HomeFeed } from "../components/post/home-feed";
 import { profileHref } from "../components/site-header";
 import { useI18n } from "../i18n";
 import { useApp } from "../lib/app-context";
@@ -76,7 +77,6 @@ function Home() {
   const { t } = useI18n();
   useDocumentTitle(t("home.title"));
   const { me, error, retry } = useRequireProfile();
-  const headingId = useId();
   if (!me) {
     return (
       <PageShell>
@@ -100,14 +100,8 @@ function Home() {
         <p className="muted">{t("home.greeting", { name: me.displayName })}</p>
       </div>
       <div className="home-grid">
-        <section aria-labelledby={headingId} className="home-main">
-          <div className="card empty-state">
-            <svg aria-hidden="true" viewBox="0 0 24 24" width="40" height="40" className="empty-icon">
-              <path fill="currentColor" d="M4 5h16v2H4V5Zm0 6h16v2H4v-2Zm0 6h10v2H4v-2Z" />
-            </svg>
-            <h2 id={headingId}>{t("home.timeline.title")}</h2>
-            <p className="muted">{t("home.timeline.lead")}</p>
-          </div>
+        <section aria-label={t("timeline.label")} className="home-main">
+          <HomeFeed />
         </section>
         <aside className="home-side">
           <UserLookup />

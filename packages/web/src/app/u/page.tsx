@@ -1,13 +1,16 @@
 "use client";
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
-import { type FormEvent, useEffect, useId, useRef, useState } from "react";
+import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { FormAlert, FormStatus, focusFirstInvalid, TextAreaField, TextField } from "../../components/form";
 import { useRequireProfile } from "../../components/guards";
 import { Loading, PageShell } from "../../components/page-shell";
+import { FollowButton } from "../../components/post/people";
+import { Timeline } from "../../components/post/timeline";
 import { useI18n } from "../../i18n";
 import { ApiError, api, type Profile, type UserProfile } from "../../lib/api";
 import { useApp } from "../../lib/app-context";
+import { postsApi } from "../../lib/posts-api";
 import { apiErrorMessage } from "../../lib/errors";
 import {
   BIO_MAX,
@@ -112,6 +115,9 @@ function ProfileView({
   const [saved, setSaved] = useState(false);
   const editButton = useRef<HTMLButtonElement>(null);
   const titleId = useId();
+  const postsId = useId();
+  const [follow, setFollow] = useState({ on: profile.followedByMe, followers: profile.followers });
+  const fetchPosts = useMemo(() => postsApi.userPosts(profile.handle), [profile.handle]);
 
   return (
     <article className="profile" aria-labelledby={titleId}>
@@ -138,6 +144,18 @@ function ProfileView({
             >
               {t("profile.edit")}
             </button>
+          ) : null}
+          {!isMe ? (
+            <FollowButton
+              handle={profile.handle}
+              following={follow.on}
+              onChange={(on) =>
+                setFollow((prev) => ({
+                  on,
+                  followers: Math.max(0, prev.followers + (on === prev.on ? 0 : on ? 1 : -1)),
+                }))
+              }
+            />
           ) : null}
         </div>
         <h1 id={titleId} className="profile-name">
@@ -171,19 +189,32 @@ function ProfileView({
             )}
             <ul className="profile-counts">
               <li>
-                <strong>{formatNumber(profile.following)}</strong> {t("profile.following")}
+                <Link href={`/u/following/?h=${encodeURIComponent(profile.handle)}`}>
+                  <strong>{formatNumber(profile.following)}</strong> {t("profile.following")}
+                </Link>
               </li>
               <li>
-                <strong>{formatNumber(profile.followers)}</strong> {t("profile.followers")}
+                <Link href={`/u/followers/?h=${encodeURIComponent(profile.handle)}`}>
+                  <strong>{formatNumber(follow.followers)}</strong> {t("profile.followers")}
+                </Link>
               </li>
             </ul>
           </>
         )}
         <FormStatus>{saved ? t("profile.saved") : null}</FormStatus>
       </div>
-      <div className="card empty-state">
-        <p className="muted">{t("profile.posts.empty")}</p>
-      </div>
+      <section aria-labelledby={postsId}>
+        <h2 id={postsId} className="section-title">
+          {t("profile.posts.title")}
+        </h2>
+        <Timeline
+          feedKey={profile.id}
+          fetcher={fetchPosts}
+          label={t("profile.posts.title")}
+          empty={<p>{t("profile.posts.empty")}</p>}
+          accept={(post) => post.author.id === profile.id && !post.repostedBy}
+        />
+      </section>
     </article>
   );
 }
