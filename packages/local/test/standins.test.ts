@@ -9,6 +9,7 @@ import {
   GetUserCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  ResendConfirmationCodeCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import {
@@ -276,6 +277,35 @@ describe("stand-ins on a persisted data dir", () => {
         }),
       ),
     ).rejects.toThrow();
+  });
+
+  it("resends a confirmation code through the same channel, only to unconfirmed users", async () => {
+    const clientId = standIns.cognito.pools.UserPool!.clients.Web!.id;
+    const resendTo = `resend-${Date.now()}@example.com`;
+    await cognito.send(
+      new SignUpCommand({
+        ClientId: clientId,
+        Username: resendTo,
+        Password: password,
+        UserAttributes: [{ Name: "email", Value: resendTo }],
+      }),
+    );
+    await eventually(() => codes.find((c) => c.username === resendTo));
+    const resent = await cognito.send(
+      new ResendConfirmationCodeCommand({ ClientId: clientId, Username: resendTo }),
+    );
+    expect(resent.CodeDeliveryDetails).toMatchObject({ DeliveryMedium: "EMAIL", Destination: resendTo });
+    await eventually(() => (codes.filter((c) => c.username === resendTo).length === 2 ? true : undefined));
+    expect(codes.filter((c) => c.username === resendTo).map((c) => c.code)).toEqual([CODE, CODE]);
+    await cognito.send(
+      new ConfirmSignUpCommand({ ClientId: clientId, Username: resendTo, ConfirmationCode: CODE }),
+    );
+    await expect(
+      cognito.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: resendTo })),
+    ).rejects.toMatchObject({ name: "InvalidParameterException" });
+    await expect(
+      cognito.send(new ResendConfirmationCodeCommand({ ClientId: clientId, Username: "nobody@example.com" })),
+    ).rejects.toMatchObject({ name: "UserNotFoundException" });
   });
 
   it("answers CORS preflights from the web app's origin", async () => {

@@ -5,7 +5,8 @@ const startJs = process.argv[2];
 const cognitoRequire = createRequire(startJs);
 const jwt = cognitoRequire("jsonwebtoken");
 const { Targets } = cognitoRequire("../targets/targets");
-const { NotAuthorizedError } = cognitoRequire("../errors");
+const { InvalidParameterError, NotAuthorizedError, UserNotFoundError } = cognitoRequire("../errors");
+const { selectAppropriateDeliveryMethod } = cognitoRequire("../services/messageDelivery/deliveryMethod");
 const { ConsoleMessageSender } = cognitoRequire("../services/messageDelivery/consoleMessageSender");
 
 // cognito-local 5.3.0 lacks GlobalSignOut: revoke the user's refresh tokens, as Cognito does.
@@ -19,6 +20,36 @@ Targets.GlobalSignOut =
     if (!user) throw new NotAuthorizedError();
     await userPool.saveUser(ctx, { ...user, RefreshTokens: [] });
     return {};
+  };
+
+// cognito-local 5.3.0 answers ResendConfirmationCode with Unsupported: a fresh code for an unconfirmed user,
+// delivered like SignUp's (so the parent prints it and a fixed CODE applies).
+Targets.ResendConfirmationCode =
+  ({ cognito, clock, messages, otp }) =>
+  async (ctx, req) => {
+    const userPool = await cognito.getUserPoolForClientId(ctx, req.ClientId);
+    const user = await userPool.getUserByUsername(ctx, req.Username);
+    if (!user) throw new UserNotFoundError("Username/client id combination not found.");
+    if (user.UserStatus === "CONFIRMED") throw new InvalidParameterError("User is already confirmed.");
+    const email = (user.Attributes ?? []).find((a) => a.Name === "email")?.Value;
+    const deliveryDetails =
+      selectAppropriateDeliveryMethod(userPool.options.AutoVerifiedAttributes ?? ["email"], user) ??
+      (email ? { AttributeName: "email", DeliveryMedium: "EMAIL", Destination: email } : undefined);
+    if (!deliveryDetails)
+      throw new InvalidParameterError("User has no email or phone number to send a code to.");
+    const code = otp();
+    await messages.deliver(
+      ctx,
+      "ResendCode",
+      req.ClientId,
+      userPool.options.Id,
+      user,
+      code,
+      req.ClientMetadata,
+      deliveryDetails,
+    );
+    await userPool.saveUser(ctx, { ...user, UserLastModifiedDate: clock.get(), ConfirmationCode: code });
+    return { CodeDeliveryDetails: deliveryDetails };
   };
 
 // Hand each "emailed" code to the parent over IPC instead of making it scrape the boxed log output.
