@@ -109,6 +109,10 @@ export class RealtimeClient {
     if (this.current === "open") void this.resume(roomId);
   }
 
+  untrack(roomId: string): void {
+    this.sequencer.untrack(roomId);
+  }
+
   lastSeq(roomId: string): number | undefined {
     return this.sequencer.lastSeq(roomId);
   }
@@ -231,6 +235,9 @@ export class RealtimeClient {
       if (outcome === "buffered") void this.resume(message.roomId);
       return;
     }
+    // Removed from a room: stop resuming it (history would answer 403 anyway).
+    if (envelope.type === "room.updated" && !(checked.data as { member: boolean }).member)
+      this.sequencer.untrack((checked.data as { roomId: string }).roomId);
     this.emit(envelope.type, checked.data as never, meta);
   }
 

@@ -17,6 +17,12 @@ export class RoomSequencer {
     this.drain(roomId);
   }
 
+  /** Forgets a room (the user left or was removed): no more resume, buffered events dropped. */
+  untrack(roomId: string): void {
+    this.last.delete(roomId);
+    this.pending.delete(roomId);
+  }
+
   rooms(): string[] {
     return [...this.last.keys()];
   }

@@ -215,6 +215,39 @@ describe("RealtimeClient", () => {
     expect(reads).toEqual([4]);
   });
 
+  it("resumes once more shortly after opening, to catch a message its new connection missed", async () => {
+    client.track("r", 0);
+    client.connect();
+    await flush();
+    transport.accept();
+    await flush();
+    expect(received).toEqual([]);
+    // Stored while the new connection was not yet visible to the sender: no live event ever comes.
+    server.add(message("r", 1));
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(received).toEqual(["r:1:resume"]);
+  });
+
+  it("stops resuming a room it was removed from", async () => {
+    client.track("r", 0);
+    client.connect();
+    await flush();
+    transport.accept();
+    await flush();
+    transport.last.handlers.message(
+      JSON.stringify(envelope("room.updated", { roomId: "r", reason: "member_removed", member: false })),
+    );
+    expect(client.lastSeq("r")).toBeUndefined();
+    const calls = server.calls.length;
+    client.track("other", 0);
+    transport.drop();
+    await vi.advanceTimersByTimeAsync(500);
+    transport.accept();
+    await vi.advanceTimersByTimeAsync(2_000);
+    // Only the room still tracked is resumed (when tracked, on open, and on the settle pass).
+    expect(server.calls.slice(calls)).toEqual(["other>0", "other>0", "other>0"]);
+  });
+
   it("stops for good on close()", async () => {
     client.connect();
     await flush();

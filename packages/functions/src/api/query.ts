@@ -1,6 +1,6 @@
-import { Chat } from "@asyncsns/core/chat";
 import { Media } from "@asyncsns/core/media";
 import { Post } from "@asyncsns/core/post";
+import { Room } from "@asyncsns/core/room";
 import { Timeline } from "@asyncsns/core/timeline";
 import { User } from "@asyncsns/core/user";
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -54,10 +54,10 @@ export const app = createApp()
   .openapi(following, async (c) =>
     c.json(await User.connections(c.req.valid("param").handle, "following", c.req.valid("query")), 200),
   )
-  .openapi(listRooms, async (c) => c.json(await Chat.list(), 200))
-  .openapi(getRoom, async (c) => c.json(await Chat.get(c.req.valid("param").id), 200))
+  .openapi(listRooms, async (c) => c.json(await Room.list(), 200))
+  .openapi(getRoom, async (c) => c.json(await Room.get(c.req.valid("param").id), 200))
   .openapi(listMessages, async (c) =>
-    c.json(await Chat.history({ ...c.req.valid("query"), roomId: c.req.valid("param").id }), 200),
+    c.json(await Room.messages({ ...c.req.valid("query"), roomId: c.req.valid("param").id }), 200),
   );
 
 export const handler = handle(app);

@@ -1,0 +1,44 @@
+import { VisibleError } from "../error";
+import { handleKey } from "../user";
+import { HandleEntity, UserEntity } from "../user/user.entity";
+import { MembershipEntity, type MembershipItem, RoomEntity, type RoomItem } from "./room.entity";
+
+// Membership is the one gate of every chat route and event: strongly consistent reads, 403 otherwise.
+
+export async function requireMember(
+  roomId: string,
+  userId: string,
+): Promise<{ room: RoomItem; membership: MembershipItem }> {
+  const [room, membership] = await Promise.all([
+    RoomEntity.get({ roomId }).go({ consistent: true }),
+    MembershipEntity.get({ roomId, userId }).go({ consistent: true }),
+  ]);
+  if (!room.data) throw new VisibleError("not-found", "room.not_found", "This room does not exist.");
+  if (!membership.data) throw notMember();
+  return { room: room.data, membership: membership.data };
+}
+
+export async function members(roomId: string): Promise<MembershipItem[]> {
+  return (await MembershipEntity.query.byRoom({ roomId }).go({ pages: "all" })).data;
+}
+
+export async function memberIds(roomId: string): Promise<string[]> {
+  return (await members(roomId)).map((m) => m.userId);
+}
+
+export async function userIdOf(handle: string): Promise<string> {
+  const found = await HandleEntity.get({ handleKey: handleKey(handle.replace(/^@/, "")) }).go();
+  if (!found.data)
+    throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
+  return found.data.userId;
+}
+
+export async function profileOf(userId: string) {
+  const user = await UserEntity.get({ userId }).go();
+  if (!user.data)
+    throw new VisibleError("not-found", "profile.not_found", "Create your profile first: choose a handle.");
+  return user.data;
+}
+
+export const notMember = () =>
+  new VisibleError("forbidden", "room.not_member", "You are not a member of this room.");

@@ -1,0 +1,155 @@
+export * as Room from "./index";
+
+import { Message as MessageSchema } from "@asyncsns/realtime";
+import { z } from "zod";
+import { useUserId } from "../actor";
+import { UserEntity } from "../user/user.entity";
+import { fn } from "../util";
+import { members, requireMember } from "./access";
+import { History } from "./inputs";
+import { signedMedia } from "./media";
+import { MembershipEntity, MessageEntity, type MessageItem, RoomEntity, type RoomItem } from "./room.entity";
+
+// The read model of chat: rooms as a member sees them and messages by seq. The Query Lambda serves it;
+// commands live in ../chat, so a read path never reaches the WebSocket or the notification topic.
+
+export * as inputs from "./inputs";
+export { MAX_MEMBERS, MAX_TEXT } from "./inputs";
+
+const PAGE_SIZE = 50;
+
+export const Message = MessageSchema;
+export type Message = z.infer<typeof Message>;
+
+export const Member = z.object({
+  id: z.string(),
+  handle: z.string(),
+  displayName: z.string(),
+  avatarUrl: z.string().nullable(),
+  role: z.enum(["owner", "admin", "member"]),
+  lastReadSeq: z.number().int(),
+});
+export type Member = z.infer<typeof Member>;
+
+export const Info = z
+  .object({
+    id: z.string(),
+    kind: z.enum(["direct", "group"]),
+    name: z.string().nullable(),
+    members: z.array(Member),
+    /** The last seq of the room: a client that has it has everything. */
+    seq: z.number().int(),
+    lastMessage: Message.nullable(),
+    unread: z.number().int(),
+    myRole: z.enum(["owner", "admin", "member"]),
+    createdAt: z.string(),
+  })
+  .meta({ id: "Room" });
+export type Info = z.infer<typeof Info>;
+
+export { MessageId, RoomId } from "./ids";
+
+import { RoomId } from "./ids";
+/** One room as the caller sees it; 403 unless they are a member. */
+export const get = fn(RoomId, async (roomId) => view(roomId, useUserId()));
+
+/** The caller's rooms, most recent message first: one key query on the per-user index, then batch gets. */
+export async function list(): Promise<{ items: Info[] }> {
+  const userId = useUserId();
+  const mine = await MembershipEntity.query.byUser({ userId }).go({ pages: "all" });
+  if (mine.data.length === 0) return { items: [] };
+  const rooms = await batchRooms(mine.data.map((m) => m.roomId));
+  const items = await Promise.all(
+    mine.data.flatMap((m) => {
+      const room = rooms.get(m.roomId);
+      return room ? [assemble(room, userId)] : [];
+    }),
+  );
+  items.sort((a, b) =>
+    (b.lastMessage?.createdAt ?? b.createdAt).localeCompare(a.lastMessage?.createdAt ?? a.createdAt),
+  );
+  return { items };
+}
+
+export const messages = fn(
+  History,
+  async ({ roomId, afterSeq, beforeSeq, limit = PAGE_SIZE }): Promise<{ items: Message[] }> => {
+    await requireMember(roomId, useUserId());
+    const query = MessageEntity.query.byRoom({ roomId });
+    const page =
+      afterSeq !== undefined
+        ? await (beforeSeq !== undefined
+            ? query.between({ seq: afterSeq + 1 }, { seq: Math.max(afterSeq + 1, beforeSeq - 1) })
+            : query.gt({ seq: afterSeq })
+          ).go({ limit, order: "asc" })
+        : await (beforeSeq !== undefined ? query.lt({ seq: beforeSeq }) : query).go({ limit, order: "desc" });
+    const items = afterSeq !== undefined ? page.data : [...page.data].reverse();
+    const inRange = items.filter((m) => beforeSeq === undefined || m.seq < beforeSeq);
+    return { items: await Promise.all(inRange.map(serialize)) };
+  },
+);
+
+async function batchRooms(roomIds: string[]): Promise<Map<string, RoomItem>> {
+  const out = new Map<string, RoomItem>();
+  for (let i = 0; i < roomIds.length; i += 100) {
+    const { data } = await RoomEntity.get(roomIds.slice(i, i + 100).map((roomId) => ({ roomId }))).go();
+    for (const room of data) out.set(room.roomId, room);
+  }
+  return out;
+}
+
+export async function view(roomId: string, userId: string): Promise<Info> {
+  const { room } = await requireMember(roomId, userId);
+  return assemble(room, userId);
+}
+
+async function assemble(room: RoomItem, userId: string): Promise<Info> {
+  const [all, last] = await Promise.all([
+    members(room.roomId),
+    room.seq > 0 ? MessageEntity.get({ roomId: room.roomId, seq: room.seq }).go() : undefined,
+  ]);
+  const profiles = await UserEntity.get(all.map((m) => ({ userId: m.userId }))).go();
+  const byId = new Map(profiles.data.map((p) => [p.userId, p]));
+  const me = all.find((m) => m.userId === userId);
+  return {
+    id: room.roomId,
+    kind: room.kind,
+    name: room.name ?? null,
+    members: all.map((m) => {
+      const p = byId.get(m.userId);
+      return {
+        id: m.userId,
+        handle: p?.handle ?? "",
+        displayName: p?.displayName ?? "",
+        avatarUrl: p?.avatarKey ? `/media/${p.avatarKey}` : null,
+        role: m.role,
+        lastReadSeq: m.lastReadSeq,
+      };
+    }),
+    seq: room.seq,
+    lastMessage: last?.data ? await serialize(last.data) : null,
+    unread: Math.max(0, room.seq - (me?.lastReadSeq ?? room.seq)),
+    myRole: me?.role ?? "member",
+    createdAt: new Date(room.createdAt).toISOString(),
+  };
+}
+
+export async function serialize(item: MessageItem): Promise<Message> {
+  return {
+    id: item.messageId,
+    roomId: item.roomId,
+    seq: item.seq,
+    sender: {
+      id: item.senderId,
+      handle: item.senderHandle,
+      displayName: item.senderName,
+      avatarUrl: item.senderAvatar ? `/media/${item.senderAvatar}` : null,
+    },
+    text: item.text,
+    media: item.deletedAt ? [] : await signedMedia(item.mediaIds ?? []),
+    replyTo: item.replyToId ? { id: item.replyToId, seq: item.replyToSeq ?? 0 } : null,
+    createdAt: new Date(item.createdAt).toISOString(),
+    editedAt: item.editedAt ? new Date(item.editedAt).toISOString() : null,
+    deleted: item.deletedAt !== undefined,
+  };
+}

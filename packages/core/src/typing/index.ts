@@ -1,0 +1,20 @@
+export * as Typing from "./index";
+
+import { envelope } from "@asyncsns/realtime";
+import { useUserId } from "../actor";
+import { Realtime } from "../realtime";
+import { memberIds, profileOf, requireMember } from "../room/access";
+import { RoomId } from "../room/ids";
+import { fn } from "../util";
+
+/** Relays "someone is typing" to the room's other members' sockets. Ephemeral: nothing is stored. */
+export const signal = fn(RoomId, async (roomId) => {
+  const userId = useUserId();
+  const [, profile, ids] = await Promise.all([
+    requireMember(roomId, userId),
+    profileOf(userId),
+    memberIds(roomId),
+  ]);
+  const others = ids.filter((id) => id !== userId);
+  await Realtime.publishMany(others, envelope("chat.typing", { roomId, userId, handle: profile.handle }));
+});
