@@ -49,6 +49,21 @@ export function SiteHeader() {
                   <span className="nav-text">{t("nav.home")}</span>
                 </Link>
               </li>
+              <li>
+                <Link
+                  href="/chat/"
+                  className="nav-link"
+                  aria-current={pathname.startsWith("/chat/") ? "page" : undefined}
+                >
+                  <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
+                    <path
+                      fill="currentColor"
+                      d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2Zm0 2v11.2L7.2 14H20V6H4Z"
+                    />
+                  </svg>
+                  <span className="nav-text">{t("nav.chat")}</span>
+                </Link>
+              </li>
               {me ? (
                 <li>
                   <Link

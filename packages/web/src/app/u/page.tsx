@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
+import { MessageButton } from "../../components/chat/message-button";
 import { FormAlert, FormStatus, focusFirstInvalid, TextAreaField, TextField } from "../../components/form";
 import { useRequireProfile } from "../../components/guards";
 import { Loading, PageShell } from "../../components/page-shell";
@@ -10,8 +11,8 @@ import { Timeline } from "../../components/post/timeline";
 import { useI18n } from "../../i18n";
 import { ApiError, api, type Profile, type UserProfile } from "../../lib/api";
 import { useApp } from "../../lib/app-context";
-import { postsApi } from "../../lib/posts-api";
 import { apiErrorMessage } from "../../lib/errors";
+import { postsApi } from "../../lib/posts-api";
 import {
   BIO_MAX,
   checkBio,
@@ -145,6 +146,7 @@ function ProfileView({
               {t("profile.edit")}
             </button>
           ) : null}
+          {!isMe ? <MessageButton handle={profile.handle} /> : null}
           {!isMe ? (
             <FollowButton
               handle={profile.handle}

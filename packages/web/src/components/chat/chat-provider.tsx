@@ -1,0 +1,157 @@
+"use client";
+// One realtime connection for the chat screens, and the room list kept current from its events.
+import { type ConnectionState, httpHistory, type Message, RealtimeClient } from "@asyncsns/realtime";
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import { useApp } from "../../lib/app-context";
+import { chatApi, type Room } from "../../lib/chat-api";
+import { roomAfterRead, roomsAfterMessage, sortRooms } from "../../lib/chat-logic";
+import { session } from "../../lib/session";
+
+interface ChatContextValue {
+  client: RealtimeClient | null;
+  connection: ConnectionState;
+  /** Undefined while the first load runs. */
+  rooms: Room[] | undefined;
+  roomsError: unknown;
+  reloadRooms: () => void;
+  /** Puts a room (new or changed) into the list. */
+  upsertRoom: (room: Room) => void;
+  /** The room the user is reading: its messages do not count as unread. */
+  setReading: (roomId: string | null) => void;
+  /** The user read a room up to `seq`. */
+  markedRead: (roomId: string, seq: number) => void;
+}
+
+const ChatContext = createContext<ChatContextValue | null>(null);
+
+async function token({ refresh }: { refresh: boolean }): Promise<string> {
+  const value = refresh ? await session.refresh() : await session.accessToken();
+  if (!value) throw new Error("Signed out");
+  return value;
+}
+
+export function ChatProvider({ children }: { children: ReactNode }) {
+  const { auth, config, me } = useApp();
+  const [client, setClient] = useState<RealtimeClient | null>(null);
+  const [connection, setConnection] = useState<ConnectionState>("closed");
+  const [rooms, setRooms] = useState<Room[] | undefined>(undefined);
+  const [roomsError, setRoomsError] = useState<unknown>(null);
+  const reading = useRef<string | null>(null);
+  const meId = me?.id;
+  const meRef = useRef(meId);
+  meRef.current = meId;
+  const loadSeq = useRef(0);
+
+  const reloadRooms = useCallback(() => {
+    const n = ++loadSeq.current;
+    chatApi.listRooms().then(
+      ({ items }) => {
+        if (n !== loadSeq.current) return;
+        setRoomsError(null);
+        setRooms(sortRooms(items));
+      },
+      (err: unknown) => n === loadSeq.current && setRoomsError(err),
+    );
+  }, []);
+
+  const signedIn = auth.signedIn;
+  useEffect(() => {
+    if (!signedIn || !config) return;
+    const rt = new RealtimeClient({
+      url: config.wsUrl,
+      token,
+      history: httpHistory({ apiUrl: config.apiUrl, token }),
+    });
+    const offState = rt.onState(setConnection);
+    setClient(rt);
+    rt.connect();
+    return () => {
+      offState();
+      rt.close();
+      setClient(null);
+    };
+  }, [signedIn, config]);
+
+  useEffect(() => {
+    if (signedIn && meId) reloadRooms();
+  }, [signedIn, meId, reloadRooms]);
+
+  useEffect(() => {
+    if (!client) return;
+    const onMessage = (message: Message) => {
+      let unknown = false;
+      setRooms((current) => {
+        if (!current) return current;
+        const next = roomsAfterMessage(current, message, meRef.current, reading.current);
+        unknown = !next.known;
+        return next.rooms;
+      });
+      if (unknown) reloadRooms();
+    };
+    const onChanged = (message: Message) =>
+      setRooms((current) =>
+        current?.map((r) => (r.lastMessage?.id === message.id ? { ...r, lastMessage: message } : r)),
+      );
+    const offs = [
+      client.on("chat.message", onMessage),
+      client.on("chat.message_updated", onChanged),
+      client.on("chat.message_deleted", onChanged),
+      client.on("chat.read", ({ roomId, userId, seq }) =>
+        setRooms((current) =>
+          current?.map((r) => (r.id === roomId ? roomAfterRead(r, userId, seq, meRef.current) : r)),
+        ),
+      ),
+      client.on("room.updated", ({ roomId, member }) => {
+        if (!member) setRooms((current) => current?.filter((r) => r.id !== roomId));
+        else reloadRooms();
+      }),
+    ];
+    // Back online after a gap: the list may have missed rooms created meanwhile.
+    const offState = client.onState((state) => {
+      if (state === "open") reloadRooms();
+    });
+    return () => {
+      for (const off of offs) off();
+      offState();
+    };
+  }, [client, reloadRooms]);
+
+  const value = useMemo<ChatContextValue>(
+    () => ({
+      client,
+      connection,
+      rooms,
+      roomsError,
+      reloadRooms,
+      upsertRoom: (room) =>
+        setRooms((current) => sortRooms([room, ...(current ?? []).filter((r) => r.id !== room.id)])),
+      setReading: (roomId) => {
+        reading.current = roomId;
+      },
+      markedRead: (roomId, seq) =>
+        setRooms((current) =>
+          current?.map((r) =>
+            r.id === roomId ? roomAfterRead(r, meRef.current ?? "", seq, meRef.current) : r,
+          ),
+        ),
+    }),
+    [client, connection, rooms, roomsError, reloadRooms],
+  );
+
+  return <ChatContext.Provider value={value}>{children}</ChatContext.Provider>;
+}
+
+export function useChat(): ChatContextValue {
+  const value = useContext(ChatContext);
+  if (!value) throw new Error("useChat outside ChatProvider");
+  return value;
+}

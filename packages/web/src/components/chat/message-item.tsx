@@ -1,0 +1,295 @@
+"use client";
+import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
+import { useI18n } from "../../i18n";
+import type { Member, Message } from "../../lib/chat-api";
+import { isSendKey } from "../../lib/chat-logic";
+import { absoluteTime } from "../../lib/time";
+
+export function initials(name: string): string {
+  return [...name.trim()].slice(0, 1).join("").toUpperCase() || "?";
+}
+
+export function Avatar({ name, url, size = 36 }: { name: string; url: string | null; size?: number }) {
+  if (url) {
+    // biome-ignore lint/performance/noImgElement: a static export has no image optimizer.
+    return <img className="avatar" src={url} alt="" width={size} height={size} />;
+  }
+  return (
+    <span className="avatar" aria-hidden="true" style={{ width: size, height: size }}>
+      {initials(name)}
+    </span>
+  );
+}
+
+function clock(iso: string, lang: string): string {
+  return new Intl.DateTimeFormat(lang, { hour: "numeric", minute: "2-digit" }).format(new Date(iso));
+}
+
+export function MessageItem({
+  message,
+  mine,
+  first,
+  replied,
+  readers,
+  direct,
+  onReply,
+  onEdit,
+  onDelete,
+}: {
+  message: Message;
+  mine: boolean;
+  /** First of a run by one sender: shows the name and time. */
+  first: boolean;
+  /** The message this one replies to, when it is loaded. */
+  replied: Message | null | undefined;
+  readers: Member[];
+  direct: boolean;
+  onReply: (m: Message) => void;
+  onEdit: (m: Message, text: string) => Promise<void>;
+  onDelete: (m: Message) => Promise<void>;
+}) {
+  const { t, lang } = useI18n();
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [busy, setBusy] = useState(false);
+  const textId = useId();
+  const name = mine ? t("chat.you") : message.sender.displayName || `@${message.sender.handle}`;
+
+  return (
+    <li
+      className={`msg${mine ? " msg-mine" : ""}${first ? " msg-first" : ""}${message.deleted ? " msg-deleted" : ""}`}
+      data-seq={message.seq}
+      aria-labelledby={textId}
+    >
+      {first && !mine ? (
+        <span className="msg-avatar">
+          <Avatar name={message.sender.displayName} url={message.sender.avatarUrl} />
+        </span>
+      ) : null}
+      <div className="msg-body">
+        {first ? (
+          <p className={`msg-head${mine ? " visually-hidden" : ""}`}>
+            <span className="msg-name">{name}</span>{" "}
+            <time
+              className="msg-time"
+              dateTime={message.createdAt}
+              title={absoluteTime(message.createdAt, lang)}
+            >
+              {clock(message.createdAt, lang)}
+            </time>
+          </p>
+        ) : null}
+        {message.replyTo && !message.deleted ? (
+          <p className="msg-quote">
+            <span className="visually-hidden">
+              {t("chat.replyingTo", { name: replied?.sender.displayName ?? "" })}:{" "}
+            </span>
+            {replied ? (
+              <>
+                <strong aria-hidden="true">{replied.sender.displayName}</strong>{" "}
+                <span>{replied.deleted ? t("chat.deleted") : replied.text || t("chat.preview.media")}</span>
+              </>
+            ) : (
+              <span>{t("chat.replyUnknown")}</span>
+            )}
+          </p>
+        ) : null}
+        {editing ? (
+          <EditForm
+            initial={message.text}
+            onCancel={() => setEditing(false)}
+            onSave={async (text) => {
+              await onEdit(message, text);
+              setEditing(false);
+            }}
+          />
+        ) : (
+          <div className="msg-bubble">
+            {message.deleted ? (
+              <p id={textId} className="msg-text msg-tombstone">
+                {t("chat.deleted")}
+              </p>
+            ) : (
+              <>
+                {message.text ? (
+                  <p id={textId} className="msg-text">
+                    {message.text}
+                  </p>
+                ) : (
+                  <p id={textId} className="visually-hidden">
+                    {t("chat.preview.media")}
+                  </p>
+                )}
+                {message.media.length > 0 ? (
+                  <div className="msg-media">
+                    {message.media.map((media, i) =>
+                      media.kind === "image" ? (
+                        <a key={media.id} href={media.url} target="_blank" rel="noreferrer">
+                          {/* biome-ignore lint/performance/noImgElement: signed URLs, no optimizer. */}
+                          <img src={media.url} alt={t("chat.attachment", { n: i + 1 })} loading="lazy" />
+                        </a>
+                      ) : media.kind === "video" ? (
+                        // biome-ignore lint/a11y/useMediaCaption: user uploads carry no captions.
+                        <video key={media.id} src={media.url} controls preload="metadata" />
+                      ) : (
+                        // biome-ignore lint/a11y/useMediaCaption: user uploads carry no captions.
+                        <audio key={media.id} src={media.url} controls preload="metadata" />
+                      ),
+                    )}
+                  </div>
+                ) : null}
+              </>
+            )}
+            {message.editedAt && !message.deleted ? (
+              <span className="msg-edited">{t("chat.edited")}</span>
+            ) : null}
+          </div>
+        )}
+        {!message.deleted && !editing ? (
+          <div className="msg-actions">
+            {confirming ? (
+              <>
+                <span className="msg-confirm">{t("chat.deleteConfirm")}</span>
+                <button
+                  type="button"
+                  className="btn btn-small btn-danger"
+                  disabled={busy}
+                  onClick={async () => {
+                    setBusy(true);
+                    try {
+                      await onDelete(message);
+                    } finally {
+                      setBusy(false);
+                      setConfirming(false);
+                    }
+                  }}
+                >
+                  {t("chat.deleteYes")}
+                </button>
+                <button
+                  type="button"
+                  className="btn btn-small btn-ghost"
+                  onClick={() => setConfirming(false)}
+                >
+                  {t("common.cancel")}
+                </button>
+              </>
+            ) : (
+              <>
+                <button type="button" className="msg-action" onClick={() => onReply(message)}>
+                  {t("chat.reply")}
+                </button>
+                {mine ? (
+                  <>
+                    <button type="button" className="msg-action" onClick={() => setEditing(true)}>
+                      {t("chat.edit")}
+                    </button>
+                    <button type="button" className="msg-action" onClick={() => setConfirming(true)}>
+                      {t("chat.delete")}
+                    </button>
+                  </>
+                ) : null}
+              </>
+            )}
+          </div>
+        ) : null}
+        {readers.length > 0 ? (
+          <p className="msg-read" title={readers.map((r) => r.displayName).join(", ")}>
+            {direct
+              ? t("chat.readOne")
+              : readers.length === 1
+                ? t("chat.readByNames", { names: readers[0]!.displayName })
+                : t("chat.readBy", { count: readers.length })}
+          </p>
+        ) : null}
+      </div>
+    </li>
+  );
+}
+
+function EditForm({
+  initial,
+  onCancel,
+  onSave,
+}: {
+  initial: string;
+  onCancel: () => void;
+  onSave: (text: string) => Promise<void>;
+}) {
+  const { t } = useI18n();
+  const [text, setText] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const ref = useRef<HTMLTextAreaElement>(null);
+  const composing = useRef(false);
+
+  useEffect(() => {
+    const el = ref.current;
+    el?.focus();
+    el?.setSelectionRange(el.value.length, el.value.length);
+  }, []);
+
+  const save = async () => {
+    if (!text.trim() || busy) return;
+    if (text === initial) return onCancel();
+    setBusy(true);
+    try {
+      await onSave(text);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    if (e.key === "Escape") {
+      e.preventDefault();
+      onCancel();
+      return;
+    }
+    if (
+      isSendKey({
+        key: e.key,
+        shiftKey: e.shiftKey,
+        altKey: e.altKey,
+        keyCode: e.keyCode,
+        isComposing: e.nativeEvent.isComposing || composing.current,
+      })
+    ) {
+      e.preventDefault();
+      void save();
+    }
+  };
+
+  return (
+    <form
+      className="msg-edit"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save();
+      }}
+    >
+      <textarea
+        ref={ref}
+        className="input textarea"
+        aria-label={t("chat.editLabel")}
+        value={text}
+        rows={2}
+        onChange={(e) => setText(e.target.value)}
+        onKeyDown={onKeyDown}
+        onCompositionStart={() => {
+          composing.current = true;
+        }}
+        onCompositionEnd={() => {
+          composing.current = false;
+        }}
+      />
+      <div className="form-actions">
+        <button type="button" className="btn btn-small btn-ghost" onClick={onCancel}>
+          {t("common.cancel")}
+        </button>
+        <button type="submit" className="btn btn-small btn-primary" disabled={busy || !text.trim()}>
+          {busy ? t("common.saving") : t("common.save")}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,398 @@
+"use client";
+import type { Message } from "@asyncsns/realtime";
+import Link from "next/link";
+import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { useI18n } from "../../i18n";
+import { ApiError } from "../../lib/api";
+import { chatApi, PAGE, type Room } from "../../lib/chat-api";
+import {
+  mergeMessages,
+  readMarkers,
+  replaceMessage,
+  roomAfterRead,
+  roomTitle,
+  shouldSendTyping,
+  TYPING_SHOW_MS,
+} from "../../lib/chat-logic";
+import { apiErrorMessage } from "../../lib/errors";
+import { Loading, useDocumentTitle } from "../page-shell";
+import { useChat } from "./chat-provider";
+import { Composer } from "./composer";
+import { Avatar, MessageItem } from "./message-item";
+
+type Load = { kind: "loading" } | { kind: "missing" } | { kind: "error"; error: unknown } | { kind: "ready" };
+
+/** Within this many pixels of the bottom counts as "at the bottom" (new messages scroll into view). */
+const BOTTOM_SLACK = 48;
+/** Closer than this to the top loads older messages. */
+const TOP_SLACK = 120;
+
+export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
+  const { t } = useI18n();
+  const { client, setReading, markedRead } = useChat();
+  const [load, setLoad] = useState<Load>({ kind: "loading" });
+  const [attempt, setAttempt] = useState(0);
+  const [room, setRoom] = useState<Room | null>(null);
+  const [messages, setMessages] = useState<Message[]>([]);
+  const [loadingOlder, setLoadingOlder] = useState(false);
+  const [olderError, setOlderError] = useState(false);
+  const [atBottom, setAtBottom] = useState(true);
+  const [unseen, setUnseen] = useState(0);
+  const [typing, setTyping] = useState<Map<string, { handle: string; until: number }>>(new Map());
+  const [replyTo, setReplyTo] = useState<Message | null>(null);
+  const [visible, setVisible] = useState(true);
+  const listRef = useRef<HTMLDivElement>(null);
+  const messagesRef = useRef(messages);
+  messagesRef.current = messages;
+  const restore = useRef<{ height: number; top: number } | null>(null);
+  const stick = useRef(true);
+  const firstPaint = useRef(true);
+  const lastTypingSent = useRef(0);
+  const readSent = useRef(0);
+  const titleId = useId();
+  const minSeq = messages[0]?.seq ?? 0;
+  const hasOlder = minSeq > 1;
+
+  // ---- first load: the room and its latest page ----
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `attempt` re-runs the load on retry.
+  useEffect(() => {
+    let cancelled = false;
+    setLoad({ kind: "loading" });
+    setMessages([]);
+    firstPaint.current = true;
+    stick.current = true;
+    Promise.all([chatApi.getRoom(roomId), chatApi.messages(roomId, { limit: PAGE })]).then(
+      ([r, page]) => {
+        if (cancelled) return;
+        setRoom(r);
+        readSent.current = r.members.find((m) => m.id === meId)?.lastReadSeq ?? 0;
+        setMessages((current) => mergeMessages(current, page.items));
+        setLoad({ kind: "ready" });
+      },
+      (error: unknown) => {
+        if (cancelled) return;
+        if (
+          error instanceof ApiError &&
+          (error.status === 403 || error.status === 404 || error.status === 400)
+        )
+          setLoad({ kind: "missing" });
+        else setLoad({ kind: "error", error });
+      },
+    );
+    return () => {
+      cancelled = true;
+    };
+  }, [roomId, meId, attempt]);
+
+  // ---- live events for this room ----
+  useEffect(() => {
+    if (!client) return;
+    const here = (data: { roomId: string }) => data.roomId === roomId;
+    const offs = [
+      client.on("chat.message", (m) => {
+        if (!here(m)) return;
+        setMessages((current) => mergeMessages(current, [m]));
+        setTyping((current) => {
+          if (!current.has(m.sender.id)) return current;
+          const next = new Map(current);
+          next.delete(m.sender.id);
+          return next;
+        });
+        setRoom((r) =>
+          r ? roomAfterRead({ ...r, seq: Math.max(r.seq, m.seq) }, m.sender.id, m.seq, meId) : r,
+        );
+      }),
+      client.on(
+        "chat.message_updated",
+        (m) => here(m) && setMessages((current) => replaceMessage(current, m)),
+      ),
+      client.on(
+        "chat.message_deleted",
+        (m) => here(m) && setMessages((current) => replaceMessage(current, m)),
+      ),
+      client.on("chat.read", (e) => {
+        if (!here(e)) return;
+        setRoom((r) => (r ? roomAfterRead(r, e.userId, e.seq, meId) : r));
+        if (e.userId === meId) readSent.current = Math.max(readSent.current, e.seq);
+      }),
+      client.on("chat.typing", (e) => {
+        if (!here(e) || e.userId === meId) return;
+        setTyping((current) =>
+          new Map(current).set(e.userId, { handle: e.handle, until: Date.now() + TYPING_SHOW_MS }),
+        );
+      }),
+      client.on("room.updated", (e) => {
+        if (!here(e)) return;
+        if (!e.member) setLoad({ kind: "missing" });
+        else chatApi.getRoom(roomId).then(setRoom, () => undefined);
+      }),
+    ];
+    return () => {
+      for (const off of offs) off();
+    };
+  }, [client, roomId, meId]);
+
+  // Once loaded, the client resumes this room from what is shown (after any reconnect, too).
+  const ready = load.kind === "ready";
+  useEffect(() => {
+    if (!client || !ready) return;
+    const shown = messagesRef.current.at(-1)?.seq ?? 0;
+    const known = client.lastSeq(roomId);
+    client.track(roomId, shown);
+    // The client had already passed this room further than the page we loaded: fetch the difference.
+    if (known !== undefined && known > shown)
+      chatApi.messages(roomId, { afterSeq: shown, limit: 100 }).then(
+        ({ items }) => setMessages((current) => mergeMessages(current, items)),
+        () => undefined,
+      );
+  }, [client, ready, roomId]);
+
+  // ---- the list shows this room as read while open ----
+  useEffect(() => {
+    setReading(roomId);
+    return () => setReading(null);
+  }, [roomId, setReading]);
+
+  useEffect(() => {
+    const onVisibility = () => setVisible(document.visibilityState === "visible");
+    onVisibility();
+    document.addEventListener("visibilitychange", onVisibility);
+    return () => document.removeEventListener("visibilitychange", onVisibility);
+  }, []);
+
+  const lastSeq = messages.at(-1)?.seq ?? 0;
+  useEffect(() => {
+    if (!ready || !visible || !atBottom || lastSeq <= readSent.current) return;
+    readSent.current = lastSeq;
+    markedRead(roomId, lastSeq);
+    chatApi.markRead(roomId, lastSeq).catch(() => {
+      readSent.current = 0;
+    });
+  }, [ready, visible, atBottom, lastSeq, roomId, markedRead]);
+
+  // ---- typing lines expire ----
+  useEffect(() => {
+    if (typing.size === 0) return;
+    const soonest = Math.min(...[...typing.values()].map((v) => v.until));
+    const timer = setTimeout(
+      () => {
+        const now = Date.now();
+        setTyping((current) => new Map([...current].filter(([, v]) => v.until > now)));
+      },
+      Math.max(50, soonest - Date.now()),
+    );
+    return () => clearTimeout(timer);
+  }, [typing]);
+
+  // ---- scrolling: keep the position on prepend, follow new messages only at the bottom ----
+  const previousLast = useRef(0);
+  useLayoutEffect(() => {
+    const el = listRef.current;
+    if (!el) return;
+    const last = messages.at(-1);
+    if (restore.current) {
+      el.scrollTop = el.scrollHeight - restore.current.height + restore.current.top;
+      restore.current = null;
+    } else if (firstPaint.current && messages.length > 0) {
+      el.scrollTop = el.scrollHeight;
+      firstPaint.current = false;
+    } else if (last && last.seq > previousLast.current) {
+      if (stick.current || last.sender.id === meId) {
+        el.scrollTop = el.scrollHeight;
+        setUnseen(0);
+      } else {
+        setUnseen((n) => n + messages.filter((m) => m.seq > previousLast.current).length);
+      }
+    }
+    previousLast.current = last?.seq ?? 0;
+  }, [messages, meId]);
+
+  const loadOlder = useCallback(async () => {
+    const el = listRef.current;
+    const before = messagesRef.current[0]?.seq;
+    if (!el || !before || before <= 1 || loadingOlder) return;
+    setLoadingOlder(true);
+    setOlderError(false);
+    try {
+      const { items } = await chatApi.messages(roomId, { beforeSeq: before, limit: PAGE });
+      restore.current = { height: el.scrollHeight, top: el.scrollTop };
+      setMessages((current) => mergeMessages(current, items));
+    } catch {
+      setOlderError(true);
+    } finally {
+      setLoadingOlder(false);
+    }
+  }, [roomId, loadingOlder]);
+
+  const onScroll = () => {
+    const el = listRef.current;
+    if (!el) return;
+    const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
+    stick.current = bottom;
+    if (bottom !== atBottom) setAtBottom(bottom);
+    if (bottom && unseen) setUnseen(0);
+    if (el.scrollTop < TOP_SLACK && hasOlder && !loadingOlder && !olderError) void loadOlder();
+  };
+
+  const jumpToLatest = () => {
+    const el = listRef.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    stick.current = true;
+    setAtBottom(true);
+    setUnseen(0);
+  };
+
+  const markers = useMemo(() => readMarkers(messages, room?.members ?? [], meId), [messages, room, meId]);
+  const bySeq = useMemo(() => new Map(messages.map((m) => [m.seq, m])), [messages]);
+  const title = room ? roomTitle(room, meId) : null;
+  useDocumentTitle(title);
+
+  const typingNames = [...typing.entries()].map(([userId, v]) => {
+    const member = room?.members.find((m) => m.id === userId);
+    return member?.displayName || `@${v.handle}`;
+  });
+  const typingText =
+    typingNames.length === 0
+      ? ""
+      : typingNames.length === 1
+        ? t("chat.typing.one", { name: typingNames[0]! })
+        : typingNames.length === 2
+          ? t("chat.typing.two", { a: typingNames[0]!, b: typingNames[1]! })
+          : t("chat.typing.many");
+
+  const onTyping = () => {
+    const now = Date.now();
+    if (!client || !shouldSendTyping(lastTypingSent.current, now)) return;
+    if (client.send({ action: "typing", roomId })) lastTypingSent.current = now;
+  };
+
+  const onSend = async (input: { text: string; mediaIds: string[]; replyTo?: string }) => {
+    try {
+      const message = await chatApi.send(roomId, {
+        text: input.text,
+        ...(input.mediaIds.length ? { mediaIds: input.mediaIds } : {}),
+        ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+      });
+      stick.current = true;
+      setMessages((current) => mergeMessages(current, [message]));
+      setReplyTo(null);
+    } catch (err) {
+      throw new Error(apiErrorMessage(t, err));
+    }
+  };
+
+  if (load.kind === "loading") return <Loading />;
+  if (load.kind === "missing") {
+    return (
+      <div className="chat-empty">
+        <p>{t("chat.notFound")}</p>
+        <Link href="/chat/" className="btn btn-secondary">
+          {t("chat.back")}
+        </Link>
+      </div>
+    );
+  }
+  if (load.kind === "error" || !room) {
+    return (
+      <div className="chat-empty" role="alert">
+        <p>{apiErrorMessage(t, load.kind === "error" ? load.error : null)}</p>
+        <button type="button" className="btn btn-primary" onClick={() => setAttempt((n) => n + 1)}>
+          {t("common.retry")}
+        </button>
+      </div>
+    );
+  }
+
+  const others = room.members.filter((m) => m.id !== meId);
+  return (
+    <section className="room" aria-labelledby={titleId}>
+      <header className="room-header">
+        <Link href="/chat/" className="btn-icon room-back" aria-label={t("chat.back")}>
+          <svg aria-hidden="true" viewBox="0 0 24 24" width="22" height="22">
+            <path fill="currentColor" d="M20 11H7.8l5.6-5.6L12 4l-8 8 8 8 1.4-1.4L7.8 13H20v-2Z" />
+          </svg>
+        </Link>
+        <Avatar name={title ?? "?"} url={room.kind === "direct" ? (others[0]?.avatarUrl ?? null) : null} />
+        <div className="room-heading">
+          <h2 id={titleId} className="room-title">
+            {title}
+          </h2>
+          <p className="room-sub">
+            {room.kind === "direct" && others[0]
+              ? `@${others[0].handle}`
+              : t("chat.members", { count: room.members.length })}
+          </p>
+        </div>
+      </header>
+      <div className="room-scroll" ref={listRef} onScroll={onScroll}>
+        <div className="room-top">
+          {hasOlder ? (
+            <button
+              type="button"
+              className="btn btn-small btn-secondary"
+              onClick={() => void loadOlder()}
+              disabled={loadingOlder}
+              aria-busy={loadingOlder}
+            >
+              {loadingOlder ? t("chat.loadingOlder") : t("chat.loadOlder")}
+            </button>
+          ) : messages.length > 0 ? (
+            <p className="muted small">{t("chat.start")}</p>
+          ) : null}
+        </div>
+        {messages.length === 0 ? <p className="chat-empty muted">{t("chat.empty")}</p> : null}
+        <div role="log" aria-label={t("chat.messages")}>
+          <ol className="msgs">
+            {messages.map((m, i) => {
+              const prev = messages[i - 1];
+              const first =
+                !prev ||
+                prev.sender.id !== m.sender.id ||
+                Date.parse(m.createdAt) - Date.parse(prev.createdAt) > 5 * 60_000;
+              return (
+                <MessageItem
+                  key={m.seq}
+                  message={m}
+                  mine={m.sender.id === meId}
+                  first={first}
+                  replied={m.replyTo ? (bySeq.get(m.replyTo.seq) ?? null) : undefined}
+                  readers={markers.get(m.seq) ?? []}
+                  direct={room.kind === "direct"}
+                  onReply={(target) => {
+                    setReplyTo(target);
+                    document.querySelector<HTMLTextAreaElement>(".composer-input")?.focus();
+                  }}
+                  onEdit={async (target, text) => {
+                    const next = await chatApi.edit(roomId, target.id, text);
+                    setMessages((current) => replaceMessage(current, next));
+                  }}
+                  onDelete={async (target) => {
+                    await chatApi.remove(roomId, target.id);
+                    setMessages((current) =>
+                      replaceMessage(current, { ...target, text: "", media: [], deleted: true }),
+                    );
+                  }}
+                />
+              );
+            })}
+          </ol>
+        </div>
+      </div>
+      {unseen > 0 ? (
+        <button type="button" className="btn btn-primary btn-small room-jump" onClick={jumpToLatest}>
+          {t("chat.newMessages")} ({unseen}) ↓
+        </button>
+      ) : null}
+      <p className="room-typing" role="status" aria-live="polite">
+        {typingText}
+      </p>
+      <Composer
+        replyTo={replyTo}
+        onCancelReply={() => setReplyTo(null)}
+        onSend={onSend}
+        onTyping={onTyping}
+      />
+    </section>
+  );
+}

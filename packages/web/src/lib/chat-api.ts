@@ -1,0 +1,57 @@
+// Typed calls for rooms and messages (the shapes of /api/openapi.json); message shapes come from the realtime package.
+import type { Message } from "@asyncsns/realtime";
+import { request } from "./api";
+
+export type { Message, MessageMedia, Sender } from "@asyncsns/realtime";
+
+export type Role = "owner" | "admin" | "member";
+
+export interface Member {
+  id: string;
+  handle: string;
+  displayName: string;
+  avatarUrl: string | null;
+  role: Role;
+  lastReadSeq: number;
+}
+
+export interface Room {
+  id: string;
+  kind: "direct" | "group";
+  name: string | null;
+  members: Member[];
+  /** The room's last seq: a client that has it has everything. */
+  seq: number;
+  lastMessage: Message | null;
+  unread: number;
+  myRole: Role;
+  createdAt: string;
+}
+
+export const MESSAGE_MAX = 4_000;
+export const PAGE = 50;
+
+const enc = encodeURIComponent;
+
+export const chatApi = {
+  listRooms: () => request<{ items: Room[] }>("GET", "/rooms"),
+  getRoom: (id: string) => request<Room>("GET", `/rooms/${enc(id)}`),
+  createRoom: (input: { memberHandles: string[]; name?: string }) => request<Room>("POST", "/rooms", input),
+  messages: (id: string, query: { afterSeq?: number; beforeSeq?: number; limit?: number } = {}) => {
+    const params = new URLSearchParams();
+    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+    const qs = params.toString();
+    return request<{ items: Message[] }>("GET", `/rooms/${enc(id)}/messages${qs ? `?${qs}` : ""}`);
+  },
+  send: (id: string, input: { text: string; mediaIds?: string[]; replyTo?: string }) =>
+    request<Message>("POST", `/rooms/${enc(id)}/messages`, input),
+  edit: (id: string, messageId: string, text: string) =>
+    request<Message>("PATCH", `/rooms/${enc(id)}/messages/${enc(messageId)}`, { text }),
+  remove: (id: string, messageId: string) =>
+    request<void>("DELETE", `/rooms/${enc(id)}/messages/${enc(messageId)}`),
+  markRead: (id: string, seq: number) => request<void>("POST", `/rooms/${enc(id)}/read`, { seq }),
+  addMembers: (id: string, handles: string[]) =>
+    request<Room>("POST", `/rooms/${enc(id)}/members`, { handles }),
+  removeMember: (id: string, handle: string) =>
+    request<void>("DELETE", `/rooms/${enc(id)}/members/${enc(handle)}`),
+};

@@ -1,0 +1,264 @@
+import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from "@playwright/test";
+
+// The local cloud runs with ASYNCSNS_CONFIRMATION_CODE=123456, so every emailed code is this one.
+const CODE = "123456";
+const PASSWORD = "correct horse 42";
+
+test.use({ locale: "en-US" });
+
+interface TestUser {
+  email: string;
+  password: string;
+  handle: string;
+  displayName: string;
+}
+
+interface Person {
+  user: TestUser;
+  context: BrowserContext;
+  page: Page;
+}
+
+let counter = 0;
+function newUser(tag: string): TestUser {
+  const id = `${Date.now().toString(36)}${(counter++).toString(36)}${Math.floor(Math.random() * 36 ** 2).toString(36)}`;
+  return {
+    email: `${tag}-${id}@example.test`,
+    password: PASSWORD,
+    handle: `${tag}_${id}`.slice(0, 20),
+    displayName: `${tag.toUpperCase()} Chatter`,
+  };
+}
+
+/** Sign up, confirm and sign in through the UI, in a browser context of its own. */
+async function signUp(browser: Browser, tag: string): Promise<Person> {
+  const user = newUser(tag);
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  await page.goto("/signup/");
+  await page.getByLabel("Email").fill(user.email);
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByLabel("Handle").fill(user.handle);
+  await page.getByLabel("Display name").fill(user.displayName);
+  await page.getByRole("button", { name: "Create account" }).click();
+  await page.getByLabel("Confirmation code").fill(CODE);
+  await page.getByRole("button", { name: "Confirm" }).click();
+  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
+  await page.getByLabel("Password", { exact: true }).fill(user.password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: user.displayName })).toBeVisible();
+  return { user, context, page };
+}
+
+async function openChats(p: Person): Promise<void> {
+  await p.page.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Chat" }).click();
+  await expect(p.page.getByRole("heading", { name: "Chats" })).toBeVisible();
+}
+
+const roomLink = (p: Person, name: string | RegExp) =>
+  p.page.getByRole("navigation", { name: "Chats" }).getByRole("link", { name });
+const log = (p: Person): Locator => p.page.getByRole("log", { name: "Messages" });
+/** Every message text shown, top to bottom: asserting the whole list checks order and duplicates at once. */
+const texts = (p: Person): Locator => log(p).locator(".msg-text");
+const composer = (p: Person): Locator => p.page.getByRole("textbox", { name: "Message", exact: true });
+const typingLine = (p: Person): Locator => p.page.locator(".room-typing");
+const reconnecting = (p: Person): Locator => p.page.getByRole("status").filter({ hasText: "Reconnecting…" });
+
+async function send(p: Person, text: string): Promise<void> {
+  await composer(p).fill(text);
+  await composer(p).press("Enter");
+  await expect(composer(p)).toHaveValue("");
+}
+
+/** The message (list item) whose text is exactly this. */
+const message = (p: Person, text: string): Locator =>
+  log(p)
+    .getByRole("listitem")
+    .filter({ has: p.page.locator(".msg-text", { hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
+const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
+
+test("1:1 chat both ways in realtime, with typing, read receipts and Japanese input", async ({ browser }) => {
+  const [a, b] = await Promise.all([signUp(browser, "a"), signUp(browser, "b")]);
+
+  // B waits on the chat list; A starts the chat from B's profile.
+  await openChats(b);
+  await expect(b.page.getByText("No chats yet")).toBeVisible();
+  await a.page.goto(`/u/?h=${b.user.handle}`);
+  await a.page.getByRole("button", { name: "Message" }).click();
+  await expect(a.page).toHaveURL(/\/chat\/room\/\?id=rom_/);
+  await expect(a.page.getByRole("heading", { name: b.user.displayName })).toBeVisible();
+  await expect(a.page.getByText("No messages yet. Say hello!")).toBeVisible();
+
+  // The new room reaches B's list live; A's first message shows as unread there.
+  await expect(roomLink(b, new RegExp(a.user.displayName))).toBeVisible();
+  await send(a, "Hello B");
+  await expect(roomLink(b, /1 unread/)).toBeVisible();
+  await expect(roomLink(b, /Hello B/)).toBeVisible();
+
+  // B opens the room: the message is there, the badge goes, and A sees "Read" under it.
+  await roomLink(b, new RegExp(a.user.displayName)).click();
+  await expect(texts(b)).toHaveText(["Hello B"]);
+  await expect(roomLink(b, /unread/)).toHaveCount(0);
+  await expect(message(a, "Hello B").getByText("Read", { exact: true })).toBeVisible();
+
+  // B types: A sees the indicator; B sends: A gets the message live and the indicator goes.
+  await composer(b).pressSequentially("Hi A", { delay: 30 });
+  await expect(typingLine(a)).toHaveText(`${b.user.displayName} is typing…`);
+  await composer(b).press("Enter");
+  await expect(texts(a)).toHaveText(["Hello B", "Hi A"]);
+  await expect(typingLine(a)).toHaveText("");
+  await expect(message(b, "Hi A").getByText("Read", { exact: true })).toBeVisible();
+  // Only the latest message A has read carries the marker.
+  await expect(message(b, "Hello B").getByText("Read", { exact: true })).toHaveCount(0);
+
+  // Japanese input: Enter that confirms an IME conversion must not send; Shift+Enter is a newline.
+  await composer(a).fill("にほんご");
+  await composer(a).evaluate((el) => {
+    el.dispatchEvent(new CompositionEvent("compositionstart", { bubbles: true, data: "" }));
+    el.dispatchEvent(
+      new KeyboardEvent("keydown", {
+        key: "Enter",
+        code: "Enter",
+        isComposing: true,
+        bubbles: true,
+        cancelable: true,
+      }),
+    );
+    el.dispatchEvent(new CompositionEvent("compositionend", { bubbles: true, data: "にほんご" }));
+  });
+  // A keydown reported as keyCode 229 (the IME has it) must not send either.
+  await composer(a).evaluate((el) => {
+    const e = new KeyboardEvent("keydown", { key: "Enter", code: "Enter", bubbles: true, cancelable: true });
+    Object.defineProperty(e, "keyCode", { get: () => 229 });
+    el.dispatchEvent(e);
+  });
+  await expect(composer(a)).toHaveValue("にほんご");
+  await composer(a).press("Shift+Enter");
+  await composer(a).pressSequentially("です");
+  await expect(composer(a)).toHaveValue("にほんご\nです");
+  await composer(a).press("Enter");
+  await expect(composer(a)).toHaveValue("");
+  await expect(texts(b)).toHaveText(["Hello B", "Hi A", "にほんご\nです"]);
+  await expect(texts(a)).toHaveText(["Hello B", "Hi A", "にほんご\nです"]);
+
+  // Edit and delete one's own message: both sides see the edit and the tombstone.
+  await message(a, "Hello B").hover();
+  await message(a, "Hello B").getByRole("button", { name: "Edit" }).click();
+  const edit = a.page.getByRole("textbox", { name: "Edit message" });
+  await edit.fill("Hello B (edited)");
+  await edit.press("Enter");
+  await expect(texts(b)).toHaveText(["Hello B (edited)", "Hi A", "にほんご\nです"]);
+  await expect(message(b, "Hello B (edited)").getByText("edited", { exact: true })).toBeVisible();
+  await message(a, "Hi A").hover();
+  await expect(message(a, "Hi A").getByRole("button", { name: "Edit" })).toHaveCount(0);
+  await message(a, "Hello B (edited)").hover();
+  await message(a, "Hello B (edited)").getByRole("button", { name: "Delete" }).click();
+  await a.page.getByRole("button", { name: "Delete message" }).click();
+  await expect(texts(b)).toHaveText(["Message deleted", "Hi A", "にほんご\nです"]);
+  await expect(texts(a)).toHaveText(["Message deleted", "Hi A", "にほんご\nです"]);
+
+  // Reply: the quote shows on both sides.
+  await message(b, "Hi A").hover();
+  await message(b, "Hi A").getByRole("button", { name: "Reply" }).click();
+  await expect(b.page.getByText(`Replying to ${b.user.displayName}`)).toBeVisible();
+  await send(b, "Replying to myself");
+  await expect(message(a, "Replying to myself").locator(".msg-quote")).toContainText("Hi A");
+
+  await a.context.close();
+  await b.context.close();
+});
+
+test("a group of three: everyone sees every message in order, with read receipts", async ({ browser }) => {
+  const [a, b, c] = await Promise.all([signUp(browser, "a"), signUp(browser, "b"), signUp(browser, "c")]);
+  await Promise.all([openChats(b), openChats(c)]);
+
+  // A starts a named group with B and C through "New chat".
+  await openChats(a);
+  await a.page.getByRole("button", { name: "New chat" }).click();
+  const entry = a.page.getByLabel("Add people by handle");
+  await entry.fill(b.user.handle);
+  await entry.press("Enter");
+  await expect(a.page.getByRole("list", { name: "People in this chat" })).toContainText(b.user.displayName);
+  await entry.fill(`@${c.user.handle}`);
+  await a.page.getByRole("button", { name: "Add", exact: true }).click();
+  await expect(a.page.getByRole("list", { name: "People in this chat" })).toContainText(c.user.displayName);
+  await a.page.getByLabel("Group name").fill("Weekend trip");
+  await a.page.getByRole("button", { name: "Start chat" }).click();
+  await expect(a.page.getByRole("heading", { name: "Weekend trip" })).toBeVisible();
+  await expect(a.page.getByText("3 members")).toBeVisible();
+
+  // B and C get the room in their lists live and open it.
+  for (const p of [b, c]) {
+    await roomLink(p, /Weekend trip/).click();
+    await expect(p.page.getByRole("heading", { name: "Weekend trip" })).toBeVisible();
+  }
+  await send(a, "Who's driving?");
+  await expect(texts(b)).toHaveText(["Who's driving?"]);
+  await send(b, "Me");
+  await expect(texts(c)).toHaveText(["Who's driving?", "Me"]);
+  await send(c, "I'll bring snacks");
+  for (const p of [a, b, c]) await expect(texts(p)).toHaveText(["Who's driving?", "Me", "I'll bring snacks"]);
+
+  // All three are reading: the last message is read by the two who did not send it.
+  await expect(message(c, "I'll bring snacks").getByText("Read by 2")).toBeVisible();
+  // C types: both others see who.
+  // Typing signals go out at most every 2.5 s, so type for longer than that.
+  await composer(c).pressSequentially("and drinks too", { delay: 250 });
+  await expect(typingLine(a)).toHaveText(`${c.user.displayName} is typing…`);
+  await expect(typingLine(b)).toHaveText(`${c.user.displayName} is typing…`);
+
+  await Promise.all([a.context.close(), b.context.close(), c.context.close()]);
+});
+
+test("a dropped socket: messages sent meanwhile show up after reconnecting, in order, once", async ({
+  browser,
+}) => {
+  const [a, b] = await Promise.all([signUp(browser, "a"), signUp(browser, "b")]);
+  // Keeps B's sockets reachable from the test, so it can cut the live one.
+  await b.context.addInitScript(() => {
+    const Native = window.WebSocket;
+    const sockets: WebSocket[] = [];
+    Object.assign(window, { __sockets: sockets });
+    window.WebSocket = class extends Native {
+      constructor(url: string | URL, protocols?: string | string[]) {
+        super(url, protocols);
+        sockets.push(this);
+      }
+    };
+  });
+  await b.page.goto(`/u/?h=${a.user.handle}`);
+  await b.page.getByRole("button", { name: "Message" }).click();
+  await expect(b.page.getByRole("heading", { name: a.user.displayName })).toBeVisible();
+  await openChats(a);
+  await roomLink(a, new RegExp(b.user.displayName)).click();
+  await send(a, "before 1");
+  await send(a, "before 2");
+  await expect(texts(b)).toHaveText(["before 1", "before 2"]);
+
+  // B goes offline (no new socket, no HTTP) and its live socket is cut; A keeps writing.
+  await b.context.setOffline(true);
+  const cut = await b.page.evaluate(() => {
+    const open = (window as unknown as { __sockets: WebSocket[] }).__sockets.filter(
+      (s) => s.readyState === 1,
+    );
+    for (const s of open) s.close(4000, "connection lost");
+    return open.length;
+  });
+  expect(cut).toBe(1);
+  await expect(reconnecting(b)).toBeVisible();
+  const during = ["during 1", "during 2", "during 3", "during 4", "during 5"];
+  for (const text of during) await send(a, text);
+  await expect(texts(b)).toHaveText(["before 1", "before 2"]);
+
+  // Back online: every missed message, in order, each once; then live delivery again.
+  await b.context.setOffline(false);
+  await expect(reconnecting(b)).toBeHidden({ timeout: 45_000 });
+  await expect(texts(b)).toHaveText(["before 1", "before 2", ...during]);
+  await send(a, "after");
+  await expect(texts(b)).toHaveText(["before 1", "before 2", ...during, "after"]);
+  await send(b, "got them all");
+  await expect(texts(a)).toHaveText(["before 1", "before 2", ...during, "after", "got them all"]);
+
+  await a.context.close();
+  await b.context.close();
+});
