@@ -65,6 +65,8 @@ api.route("DELETE /api/rooms/{id}/messages/{messageId}", chatFn.arn, jwt);
 api.route("POST /api/rooms/{id}/members", chatFn.arn, jwt);
 api.route("DELETE /api/rooms/{id}/members/{handle}", chatFn.arn, jwt);
 api.route("POST /api/rooms/{id}/read", chatFn.arn, jwt);
+api.route("PATCH /api/rooms/{id}", chatFn.arn, jwt);
+api.route("PATCH /api/rooms/{id}/members/{handle}", chatFn.arn, jwt);
 
 api.route("GET /api/me", queryFn.arn, jwt);
 api.route("GET /api/users/{handle}", queryFn.arn, jwt);

@@ -214,6 +214,27 @@ describe("chat on the local cloud", () => {
     expect(left.data).toMatchObject({ roomId: room.id, member: false });
     expect((await member.api(`/rooms/${room.id}/messages`, post({ text: "still here?" }))).status).toBe(403);
     expect((await json(owner.api(`/rooms/${room.id}`), 200)).members).toHaveLength(48);
+    // The owner makes an admin; admins add people and rename, but cannot remove the owner or set roles.
+    const admin = people[2]!;
+    const promote = (by: ChatUser, who: ChatUser, role: string) =>
+      by.api(`/rooms/${room.id}/members/${who.handle}`, {
+        method: "PATCH",
+        body: JSON.stringify({ role }),
+      });
+    expect((await promote(people[3]!, admin, "admin")).status).toBe(403);
+    const promoted = await json(promote(owner, admin, "admin"), 200);
+    expect(promoted.members.find((m: { id: string }) => m.id === admin.sub).role).toBe("admin");
+    expect((await promote(admin, people[3]!, "admin")).status).toBe(403);
+    expect(
+      (await json(admin.api(`/rooms/${room.id}/members`, post({ handles: [another.handle] })), 200)).members,
+    ).toHaveLength(49);
+    const rename = (by: ChatUser) =>
+      by.api(`/rooms/${room.id}`, { method: "PATCH", body: JSON.stringify({ name: "大きな部屋" }) });
+    expect((await rename(people[3]!)).status).toBe(403);
+    expect((await json(rename(admin), 200)).name).toBe("大きな部屋");
+    expect((await admin.api(`/rooms/${room.id}/members/${owner.handle}`, { method: "DELETE" })).status).toBe(
+      403,
+    );
     // 1:1 rooms have fixed members.
     const direct = await json(owner.api("/rooms", post({ memberHandles: [member.handle] })));
     expect((await owner.api(`/rooms/${direct.id}/members`, post({ handles: [another.handle] }))).status).toBe(

@@ -39,7 +39,7 @@ export const Typing = z.object({ roomId: z.string(), userId: z.string(), handle:
 export const Read = z.object({ roomId: z.string(), userId: z.string(), seq: z.number().int().nonnegative() });
 export const RoomUpdated = z.object({
   roomId: z.string(),
-  reason: z.enum(["created", "renamed", "member_added", "member_removed", "member_left"]),
+  reason: z.enum(["created", "renamed", "member_added", "member_removed", "member_left", "role_changed"]),
   /** Whether the recipient is still a member; false tells the UI to drop the room. */
   member: z.boolean(),
 });

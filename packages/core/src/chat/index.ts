@@ -18,7 +18,9 @@ import {
   MAX_MEMBERS,
   MarkRead,
   RemoveMember,
+  RenameRoom,
   SendMessage,
+  SetRole,
 } from "../room/inputs";
 import {
   DirectEntity,
@@ -172,6 +174,42 @@ export const removeMember = fn(RemoveMember, async ({ roomId, handle }) => {
     leaving ? "member_left" : "member_removed",
     targetId,
   );
+});
+
+/** Renames a group (owner or admin); members get room.updated. */
+export const rename = fn(RenameRoom, async ({ roomId, name }) => {
+  const userId = useUserId();
+  const { room, membership } = await requireMember(roomId, userId);
+  requireGroup(room);
+  if (membership.role === "member")
+    throw new VisibleError("forbidden", "room.not_admin", "Only the room's owner or admins can rename it.");
+  await RoomEntity.patch({ roomId }).set({ name }).go();
+  await roomChanged(roomId, await memberIds(roomId), "renamed");
+  return view(roomId, userId);
+});
+
+/** Makes a member an admin or back (owner only): admins may add, remove members and rename. */
+export const setRole = fn(SetRole, async ({ roomId, handle, role }) => {
+  const userId = useUserId();
+  const { room, membership } = await requireMember(roomId, userId);
+  requireGroup(room);
+  if (membership.role !== "owner")
+    throw new VisibleError("forbidden", "room.not_owner", "Only the room's owner can change roles.");
+  const targetId = await userIdOf(handle);
+  if (targetId === userId)
+    throw new VisibleError(
+      "input",
+      "room.owner_role",
+      "The owner stays owner; leave the room to hand it on.",
+    );
+  await MembershipEntity.patch({ roomId, userId: targetId })
+    .set({ role })
+    .go()
+    .catch(() => {
+      throw new VisibleError("not-found", "room.member_not_found", `@${handle} is not in this room.`);
+    });
+  await roomChanged(roomId, await memberIds(roomId), "role_changed");
+  return view(roomId, userId);
 });
 
 // ---------- messages ----------
@@ -341,7 +379,7 @@ async function ownMessage(roomId: string, messageId: string, userId: string): Pr
 async function roomChanged(
   roomId: string,
   userIds: string[],
-  reason: "created" | "member_added" | "member_removed" | "member_left",
+  reason: "created" | "renamed" | "member_added" | "member_removed" | "member_left" | "role_changed",
   removed?: string,
 ) {
   const actor = useUserId();

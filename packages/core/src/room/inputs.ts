@@ -56,3 +56,6 @@ export const History = z.object({
   beforeSeq: Seq.optional(),
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
+
+export const RenameRoom = z.object({ roomId: RoomId, name: RoomName });
+export const SetRole = z.object({ roomId: RoomId, handle: HandleRef, role: z.enum(["admin", "member"]) });

@@ -8,7 +8,9 @@ import {
   editMessage,
   markRead,
   removeMember,
+  renameRoom,
   sendMessage,
+  setMemberRole,
 } from "./routes/rooms";
 
 // Chat Lambda: the room and message commands.
@@ -34,6 +36,13 @@ export const app = createApp()
   .openapi(removeMember, async (c) => {
     await Chat.removeMember({ roomId: c.req.valid("param").id, handle: c.req.valid("param").handle });
     return c.body(null, 204);
+  })
+  .openapi(renameRoom, async (c) =>
+    c.json(await Chat.rename({ ...c.req.valid("json"), roomId: c.req.valid("param").id }), 200),
+  )
+  .openapi(setMemberRole, async (c) => {
+    const { id, handle } = c.req.valid("param");
+    return c.json(await Chat.setRole({ ...c.req.valid("json"), roomId: id, handle }), 200);
   })
   .openapi(markRead, async (c) => {
     await Chat.markRead({ ...c.req.valid("json"), roomId: c.req.valid("param").id });

@@ -118,7 +118,29 @@ export const markRead = createRoute({
   responses: { 204: { description: "Marked" }, ...common },
 });
 
+export const renameRoom = createRoute({
+  method: "patch",
+  path: "/api/rooms/{id}",
+  tags: ["chat"],
+  summary: "Rename a group (owner or admin)",
+  security: bearer,
+  request: { params: RoomParam, ...body(Room.inputs.RenameRoom.omit({ roomId: true })) },
+  responses: { 200: json(Room.Info, "The room"), ...common },
+});
+
+export const setMemberRole = createRoute({
+  method: "patch",
+  path: "/api/rooms/{id}/members/{handle}",
+  tags: ["chat"],
+  summary: "Make a member an admin, or an admin a member again (owner only)",
+  security: bearer,
+  request: { params: MemberParam, ...body(Room.inputs.SetRole.omit({ roomId: true, handle: true })) },
+  responses: { 200: json(Room.Info, "The room"), ...common },
+});
+
 export const chatRoutes = [
+  renameRoom,
+  setMemberRole,
   createRoom,
   sendMessage,
   editMessage,
