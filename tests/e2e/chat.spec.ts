@@ -77,6 +77,28 @@ const message = (p: Person, text: string): Locator =>
     .filter({ has: p.page.locator(".msg-text", { hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
+/** A's access token straight from Cognito (USER_PASSWORD_AUTH), to write many messages through the API. */
+async function accessToken(page: Page, user: TestUser): Promise<string> {
+  const config = (await (await page.request.get("/config.json")).json()) as {
+    cognitoEndpoint: string;
+    userPoolClientId: string;
+  };
+  const res = await page.request.post(new URL(config.cognitoEndpoint, page.url()).toString(), {
+    headers: {
+      "content-type": "application/x-amz-json-1.1",
+      "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth",
+    },
+    data: {
+      AuthFlow: "USER_PASSWORD_AUTH",
+      ClientId: config.userPoolClientId,
+      AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+    },
+  });
+  expect(res.ok()).toBe(true);
+  return ((await res.json()) as { AuthenticationResult: { AccessToken: string } }).AuthenticationResult
+    .AccessToken;
+}
+
 test("1:1 chat both ways in realtime, with typing, read receipts and Japanese input", async ({ browser }) => {
   const [a, b] = await Promise.all([signUp(browser, "a"), signUp(browser, "b")]);
 
@@ -257,7 +279,37 @@ test("a dropped socket: messages sent meanwhile show up after reconnecting, in o
   await send(a, "after");
   await expect(texts(b)).toHaveText(["before 1", "before 2", ...during, "after"]);
   await send(b, "got them all");
-  await expect(texts(a)).toHaveText(["before 1", "before 2", ...during, "after", "got them all"]);
+  const shown = ["before 1", "before 2", ...during, "after", "got them all"];
+  await expect(texts(a)).toHaveText(shown);
+
+  // History: 55 more through the API; after a reload B sees the latest page, and scrolling to the
+  // top loads the older ones without moving what B was looking at.
+  const roomId = new URL(b.page.url()).searchParams.get("id");
+  const token = await accessToken(a.page, a.user);
+  const bulk = Array.from({ length: 55 }, (_, i) => `bulk ${i + 1}`);
+  for (const text of bulk) {
+    const res = await a.page.request.post(`/api/rooms/${roomId}/messages`, {
+      headers: { authorization: `Bearer ${token}` },
+      data: { text },
+    });
+    expect(res.status()).toBe(201);
+  }
+  const all = [...shown, ...bulk];
+  await b.page.reload();
+  await expect(texts(b)).toHaveText(all.slice(-50));
+  await expect(message(b, "bulk 55")).toBeInViewport();
+  const anchor = message(b, all.at(-50)!);
+  await b.page.locator(".room-scroll").evaluate((el) => el.scrollTo({ top: 0 }));
+  await expect(texts(b)).toHaveText(all);
+  await expect(anchor).toBeInViewport();
+  await expect(b.page.getByText("This is the start of the conversation.")).toBeAttached();
+
+  // Scrolled up, a new message does not yank B down: a "New messages" button appears instead.
+  await send(a, "while you were reading");
+  await expect(b.page.getByRole("button", { name: /New messages \(1\)/ })).toBeVisible();
+  await expect(anchor).toBeInViewport();
+  await b.page.getByRole("button", { name: /New messages/ }).click();
+  await expect(message(b, "while you were reading")).toBeInViewport();
 
   await a.context.close();
   await b.context.close();

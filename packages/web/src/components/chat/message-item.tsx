@@ -146,7 +146,7 @@ export function MessageItem({
           </div>
         )}
         {!message.deleted && !editing ? (
-          <div className="msg-actions">
+          <div className={`msg-actions${confirming ? " msg-actions-open" : ""}`}>
             {confirming ? (
               <>
                 <span className="msg-confirm">{t("chat.deleteConfirm")}</span>

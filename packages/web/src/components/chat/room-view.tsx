@@ -201,7 +201,8 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
         el.scrollTop = el.scrollHeight;
         setUnseen(0);
       } else {
-        setUnseen((n) => n + messages.filter((m) => m.seq > previousLast.current).length);
+        const fresh = messages.filter((m) => m.seq > previousLast.current).length;
+        setUnseen((n) => n + fresh);
       }
     }
     previousLast.current = last?.seq ?? 0;
