@@ -3,7 +3,7 @@
 //     against a floor measured in the same run: raw `ws` echo + one DynamoDB Local PutItem + one Query;
 //  2. reliability: M messages from the N clients while sockets are dropped at random; after resume,
 //     count lost, duplicated and out-of-order messages as each client's UI would have seen them.
-// Usage: tsx scripts/bench-chat.ts [--clients 200] [--rooms 20] [--latency 300] [--messages 10000]
+// Usage: npm run bench -- chat, or tsx scripts/bench/chat.ts [--clients 200] [--rooms 20] [--latency 300] [--messages 10000]
 //        [--concurrency 8] [--deadline-min 15]
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
