@@ -83,7 +83,7 @@ interface Seen {
 }
 
 async function main() {
-  const root = resolve(import.meta.dirname, "..");
+  const root = resolve(import.meta.dirname, "../..");
   const dataDir = await mkdtemp(join(tmpdir(), "asyncsns-bench-"));
   const started = performance.now();
   const cloud = await startLocalCloud({
