@@ -4,6 +4,8 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, resolve as resolvePath } from "node:path";
 import { planMounts, type RunningGateway, startGateway } from "./gateway";
+import type { Messaging } from "./messaging";
+import { type ProvisionedMessaging, provisionMessaging } from "./messaging/provision";
 import { startBucketNotifications } from "./notifications/bucket";
 import {
   createResolver,
@@ -61,6 +63,13 @@ export interface LocalCloud {
   functionEnv(fn: string): Record<string, string>;
   /** Resolves when every stream record written so far (and every bucket notification) reached its subscribers. */
   drainStreams(): Promise<void>;
+  /** drainStreams, then SNS deliveries and queue consumers until nothing visible is left to hand out. */
+  drainAll(): Promise<void>;
+  /** Local SNS + SQS: topics, subscriptions and queues (`store`), by physical name. */
+  messaging: Messaging;
+  /** Physical queue names and topic ARNs by logical name. */
+  queues: Record<string, string>;
+  topics: Record<string, string>;
   /** Project files each function's bundle includes (from esbuild's metafile). */
   bundleInputs: Record<string, string[]>;
   readyMs: number;
@@ -242,6 +251,16 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       cleanups.push(() => n.stop());
     }
 
+    // Topics and queues come after the functions they deliver to; queued messages from the last run resume.
+    const provisioned: ProvisionedMessaging = provisionMessaging({
+      topology,
+      messaging: standIns.messaging,
+      resolve,
+      invoke: (fn, event) => rt.invoke(fn, event),
+      log: (line) => warn(`[sqs] ${line}`),
+    });
+    cleanups.push(() => provisioned.pollers.stop());
+
     const urls: LocalCloudUrls = {
       webUrl: `${addr.publicOrigin}/`,
       apiUrl: `${addr.publicOrigin}/api`,
@@ -264,6 +283,10 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     log(
       `  cognito  ${urls.cognito.endpoint}  pool ${urls.cognito.userPoolId}  client ${urls.cognito.clientId}`,
     );
+    const topicCount = Object.keys(provisioned.topics).length;
+    const queueCount = Object.keys(provisioned.queues).length;
+    if (topicCount || queueCount)
+      log(`  sns/sqs  ${standIns.sns.endpoint}  ${topicCount} topic(s), ${queueCount} queue(s)`);
 
     let stopping: Promise<void> | undefined;
     return {
@@ -281,6 +304,14 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
         await pollers?.drain();
         await notifications?.drain();
       },
+      drainAll: async () => {
+        await pollers?.drain();
+        await notifications?.drain();
+        await provisioned.pollers.drain();
+      },
+      messaging: standIns.messaging,
+      queues: provisioned.queues,
+      topics: provisioned.topics,
       bundleInputs: bundles.inputs,
       readyMs,
       stop: () => {

@@ -22,6 +22,12 @@ export function physicalBucketName(topology: Topology, name: string): string {
   return physicalName(topology, name).toLowerCase();
 }
 
+/** SNS topic and SQS queue names: FIFO ones must end in ".fifo", as Pulumi's autonaming makes them. */
+export function physicalMessagingName(topology: Topology, r: ResourceRecord): string {
+  const fifo = Boolean((r.args as { fifo?: unknown } | null)?.fifo);
+  return `${physicalName(topology, r.name)}${fifo ? ".fifo" : ""}`;
+}
+
 export interface LocalAddresses {
   /** Where browsers reach the gateway, e.g. http://localhost:3000. */
   publicOrigin: string;
@@ -93,11 +99,12 @@ export function createResolver(
         if (attribute === "arn") return `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${phys}`;
         throw fail();
       case "sst.aws.SnsTopic":
-        if (attribute === "arn") return `arn:aws:sns:${region}:${ACCOUNT_ID}:${phys}`;
+        if (attribute === "arn") return standIns.messaging.topicArn(physicalMessagingName(topology, r));
+        if (attribute === "name") return physicalMessagingName(topology, r);
         throw fail();
       case "sst.aws.Queue":
-        if (attribute === "url") return `${addr.internalOrigin}/_local/sqs/${ACCOUNT_ID}/${phys}`;
-        if (attribute === "arn") return `arn:aws:sqs:${region}:${ACCOUNT_ID}:${phys}`;
+        if (attribute === "url") return standIns.messaging.queueUrl(physicalMessagingName(topology, r));
+        if (attribute === "arn") return standIns.messaging.queueArn(physicalMessagingName(topology, r));
         throw fail();
       case "sst.Secret": {
         const value =
@@ -171,5 +178,7 @@ export function functionEnv(fn: FunctionRecord, o: FunctionEnvOptions): Record<s
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: standIns.dynamodb.endpoint,
     AWS_ENDPOINT_URL_S3: standIns.s3.endpoint,
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: standIns.cognito.endpoint,
+    AWS_ENDPOINT_URL_SNS: standIns.sns.endpoint,
+    AWS_ENDPOINT_URL_SQS: standIns.sqs.endpoint,
   };
 }

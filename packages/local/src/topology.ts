@@ -129,6 +129,10 @@ export interface TopicSubscription {
   function?: string;
   queue?: string | Value;
   filter?: Value;
+  /** `transform.subscription.rawMessageDelivery`: the bare message, not the SNS envelope, reaches the queue. */
+  raw?: boolean;
+  /** `transform.subscription.filterPolicyScope`: "MessageAttributes" (default) or "MessageBody". */
+  filterPolicyScope?: string;
 }
 
 export interface QueueSubscription {
@@ -138,6 +142,8 @@ export interface QueueSubscription {
   batchSize: number;
   partialResponses: boolean;
   filters: Value[];
+  /** `batch.window` in seconds (recorded; batches go out as soon as messages arrive locally). */
+  window?: number;
 }
 
 export interface StaticSiteRecord {

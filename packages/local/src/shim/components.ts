@@ -629,6 +629,7 @@ export function createRecorder(root: string) {
         function: fn,
         batchSize: Number(batch.size ?? 10),
         partialResponses: Boolean(batch.partialResponses),
+        ...(batch.window ? { window: toSeconds(String(unwrap(batch.window)), 0) } : {}),
         filters: serialize(args.filters ?? []) as Value[],
       });
       return output({ name: subName });
@@ -666,6 +667,7 @@ export function createRecorder(root: string) {
         topic,
         function: fn,
         ...(args.filter ? { filter: serialize(args.filter) } : {}),
+        ...subscriptionTransform(args, subName),
       });
       return output({ name: subName });
     }
@@ -689,9 +691,18 @@ export function createRecorder(root: string) {
         topic,
         queue: queueName ?? serialize(queue),
         ...(args.filter ? { filter: serialize(args.filter) } : {}),
+        ...subscriptionTransform(args, subName),
       });
       return output({ name: subName });
     }
+  }
+
+  /** What `transform.subscription` sets on the sns.TopicSubscription that changes delivery. */
+  function subscriptionTransform(args: Args, subName: string): { raw?: boolean; filterPolicyScope?: string } {
+    const t = applyTransform(unwrap(args.transform)?.subscription, `${subName}Subscription`, {});
+    const raw = unwrap(t.rawMessageDelivery);
+    const scope = unwrap(t.filterPolicyScope);
+    return { ...(raw ? { raw: Boolean(raw) } : {}), ...(scope ? { filterPolicyScope: String(scope) } : {}) };
   }
 
   class Linkable extends Component {

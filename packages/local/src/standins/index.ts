@@ -3,6 +3,7 @@ import { mkdirSync } from "node:fs";
 import { join } from "node:path";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
+import { type RunningMessaging, startMessaging } from "../messaging";
 import { provisionUserPools, type RunningCognito, startCognitoLocal } from "./cognito";
 import { provisionTables, type RunningDynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
 import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from "./s3";
@@ -19,6 +20,8 @@ export { StandInError } from "./processes";
 export type * from "./types";
 
 export const LOCAL_REGION = "us-east-1";
+/** The account id in every local ARN and queue URL. */
+export const LOCAL_ACCOUNT_ID = "000000000000";
 /** One key pair for all three: s3rver insists on it, DynamoDB Local (-sharedDb) and cognito-local accept any. */
 export const LOCAL_CREDENTIALS = S3RVER_CREDENTIALS;
 
@@ -49,6 +52,15 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
         log: opts.log,
       }),
     ),
+    timed("SNS + SQS", opts.log, () =>
+      startMessaging({
+        dataDir: opts.dataDir,
+        inMemory: opts.inMemory,
+        region,
+        accountId: LOCAL_ACCOUNT_ID,
+        log: (line) => opts.log?.(`[sqs] ${line}`),
+      }),
+    ),
     timed("cognito-local", opts.log, () =>
       startCognitoLocal({
         dataDir: opts.dataDir,
@@ -59,7 +71,7 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
       }),
     ),
   ]);
-  const [dynamoResult, s3Result, cognitoResult] = started;
+  const [dynamoResult, s3Result, messagingResult, cognitoResult] = started;
   const running = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const failure = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure) {
@@ -69,10 +81,13 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
   const dynamo = (dynamoResult as PromiseFulfilledResult<RunningDynamoDbLocal>).value;
   const s3 = (s3Result as PromiseFulfilledResult<RunningS3>).value;
   const cognito = (cognitoResult as PromiseFulfilledResult<RunningCognito>).value;
+  const messaging = (messagingResult as PromiseFulfilledResult<RunningMessaging>).value;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= Promise.all([dynamo.stop(), s3.stop(), cognito.stop()]).then(() => undefined);
+    stopping ??= Promise.all([dynamo.stop(), s3.stop(), cognito.stop(), messaging.stop()]).then(
+      () => undefined,
+    );
     return stopping;
   };
 
@@ -97,6 +112,9 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
       dynamodb: { endpoint: dynamo.endpoint, tables },
       s3: { endpoint: s3.endpoint, onObjectCreated: s3.onObjectCreated },
       cognito: { endpoint: cognito.endpoint, pools },
+      sns: { endpoint: messaging.endpoint },
+      sqs: { endpoint: messaging.endpoint },
+      messaging: messaging.messaging,
       processes: {
         dynamodb: { pid: dynamo.pid, logPath: dynamo.logPath },
         cognito: { pid: cognito.pid, logPath: cognito.logPath },

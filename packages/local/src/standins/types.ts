@@ -1,5 +1,6 @@
 // Contract between the stand-ins (DynamoDB Local, s3rver, cognito-local) and the rest of the local cloud.
 import type { S3Event } from "aws-lambda";
+import type { Messaging } from "../messaging";
 
 /** A table as declared by `new sst.aws.Dynamo(name, args)` in infra/. */
 export interface TableSpec {
@@ -63,6 +64,11 @@ export interface RunningStandIns {
     /** userPoolId and client ids per logical name. */
     pools: Record<string, { id: string; clients: Record<string, { id: string }> }>;
   };
+  /** Local SNS (query protocol) and SQS (JSON protocol) share one loopback endpoint. */
+  sns: { endpoint: string };
+  sqs: { endpoint: string };
+  /** Topics, subscriptions and the persisted queues behind that endpoint. */
+  messaging: Messaging;
   /** Child process ids and log files, for diagnostics. */
   processes?: Record<"dynamodb" | "cognito", { pid: number; logPath: string }>;
   /** Stops every stand-in, including the JVM; safe to call twice. */
