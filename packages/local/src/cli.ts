@@ -13,11 +13,16 @@ async function start(dev: boolean) {
   const port = process.env.PORT === undefined ? 3000 : Number(process.env.PORT);
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     throw new Error(`PORT=${process.env.PORT} is not a port`);
+  // The e2e suite sets both so its cloud never shares data (or a build folder) with a developer's `npm start`.
+  const dataDir = resolve(root, process.env.ASYNCSNS_DATA_DIR || ".asyncsns");
+  const inMemory = ["1", "true"].includes(process.env.ASYNCSNS_IN_MEMORY ?? "");
+  console.log(`data     ${dataDir}${inMemory ? " (in memory: DynamoDB, S3 and SQS start empty)" : ""}`);
   const cloud = await startLocalCloud({
     root,
     configFile,
     port,
-    dataDir: resolve(root, ".asyncsns"),
+    dataDir,
+    inMemory,
     dev,
     ...(process.env.ASYNCSNS_CONFIRMATION_CODE
       ? { confirmationCode: process.env.ASYNCSNS_CONFIRMATION_CODE }
