@@ -33,6 +33,20 @@ describe("chat on the local cloud", () => {
     expect((await fromBob.json()).id).toBe(room.id);
   });
 
+  it("documents every chat route in the OpenAPI document", async () => {
+    const doc = await json(fetch(`${inject("localCloud").apiUrl}/openapi.json`), 200);
+    expect(Object.keys(doc.paths["/api/rooms"]).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths["/api/rooms/{id}"]).sort()).toEqual(["get", "patch"]);
+    expect(Object.keys(doc.paths["/api/rooms/{id}/messages"]).sort()).toEqual(["get", "post"]);
+    expect(Object.keys(doc.paths["/api/rooms/{id}/messages/{messageId}"]).sort()).toEqual([
+      "delete",
+      "patch",
+    ]);
+    expect(Object.keys(doc.paths["/api/rooms/{id}/members"])).toEqual(["post"]);
+    expect(Object.keys(doc.paths["/api/rooms/{id}/members/{handle}"]).sort()).toEqual(["delete", "patch"]);
+    expect(Object.keys(doc.paths["/api/rooms/{id}/read"])).toEqual(["post"]);
+  });
+
   it("creates the 1:1 room once even when both sides create it at the same moment", async () => {
     const [x, y] = await Promise.all([chatUser("x"), chatUser("y")]);
     const answers = await Promise.all([
