@@ -314,3 +314,28 @@ test("a dropped socket: messages sent meanwhile show up after reconnecting, in o
   await a.context.close();
   await b.context.close();
 });
+
+test.describe("on a 360 px phone", () => {
+  test.use({ viewport: { width: 360, height: 740 } });
+
+  test("one pane at a time: list, room, back @phone", async ({ browser }) => {
+    const [a, b] = await Promise.all([signUp(browser, "a"), signUp(browser, "b")]);
+    await a.page.setViewportSize({ width: 360, height: 740 });
+    await a.page.goto(`/u/?h=${b.user.handle}`);
+    await a.page.getByRole("button", { name: "Message" }).click();
+    await expect(a.page.getByRole("heading", { name: b.user.displayName })).toBeVisible();
+    // In a room the list is out of the way; the composer fits the screen.
+    await expect(a.page.getByRole("heading", { name: "Chats" })).toBeHidden();
+    await send(a, "Sent from a phone");
+    await expect(texts(a)).toHaveText(["Sent from a phone"]);
+    const box = await composer(a).boundingBox();
+    expect(box && box.x + box.width).toBeLessThanOrEqual(360);
+    expect(await a.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+    await a.page.screenshot({ path: test.info().outputPath("room-360.png") });
+    await a.page.getByRole("link", { name: "Back to chats" }).click();
+    await expect(a.page.getByRole("heading", { name: "Chats" })).toBeVisible();
+    await expect(roomLink(a, /Sent from a phone/)).toBeVisible();
+    await a.context.close();
+    await b.context.close();
+  });
+});
