@@ -146,9 +146,13 @@ export class RealtimeClient {
     const generation = ++this.generation;
     this.setState(this.attempt === 0 ? "connecting" : "reconnecting");
     let token: string;
+    // Refresh once per refusal, not on every retry while the server is simply unreachable.
+    const refresh = this.refreshNext;
+    this.refreshNext = false;
     try {
-      token = await this.options.token({ refresh: this.refreshNext });
+      token = await this.options.token({ refresh });
     } catch {
+      this.refreshNext ||= refresh;
       if (generation === this.generation) this.scheduleReconnect();
       return;
     }

@@ -135,10 +135,14 @@ describe("RealtimeClient", () => {
     await vi.advanceTimersByTimeAsync(500);
     expect(tokens).toEqual([false, true]);
     expect(transport.last.url).toContain("token=fresh");
+    // Refused again (the server is down, not the token): no refresh on every retry.
+    transport.refuse();
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(tokens).toEqual([false, true, false]);
     transport.accept();
     transport.drop(4401);
     await vi.advanceTimersByTimeAsync(500);
-    expect(tokens).toEqual([false, true, true]);
+    expect(tokens).toEqual([false, true, false, true]);
     transport.accept();
     transport.drop(1001);
     await vi.advanceTimersByTimeAsync(500);
