@@ -60,6 +60,8 @@ export interface FunctionRecord {
   createdBy: string;
   /** `nodejs.install`: packages SST installs instead of bundling (native modules such as sharp). */
   install?: string[];
+  /** `nodejs.esbuild.external`: left out of the bundle, loaded at run time (e.g. the runtime's own `@aws-sdk/*`). */
+  external?: string[];
 }
 
 export type HttpAuth =

@@ -1,6 +1,6 @@
 export * as Cursor from "./index";
 
-import { z } from "zod";
+import * as z from "zod";
 import { VisibleError } from "../error";
 
 // Opaque to clients, versioned so the key layout can change without breaking saved links.

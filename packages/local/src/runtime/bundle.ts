@@ -73,6 +73,10 @@ export async function bundleFunctions(opts: BundleOptions): Promise<Bundles> {
     },
   };
 
+  // nodejs.esbuild.external (e.g. `@aws-sdk/*`, which the Lambda runtime ships) stays a bare import, resolved
+  // at run time from the app's node_modules as Lambda resolves it from the runtime's.
+  const external = [...new Set(opts.functions.flatMap((f) => f.external ?? []))];
+
   const options: BuildOptions = {
     entryPoints: Object.fromEntries(entries),
     outdir: outDir,
@@ -88,6 +92,7 @@ export async function bundleFunctions(opts: BundleOptions): Promise<Bundles> {
     sourcesContent: false,
     absWorkingDir: root,
     plugins: [externals],
+    external,
   };
 
   const inputs: Record<string, string[]> = {};

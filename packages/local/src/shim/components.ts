@@ -189,6 +189,9 @@ export function createRecorder(root: string) {
         architecture: String((unwrap(transformed.architectures) as string[])[0]),
         createdBy,
         ...(unwrap(a.nodejs)?.install ? { install: [...unwrap(a.nodejs).install] } : {}),
+        ...(unwrap(unwrap(a.nodejs)?.esbuild)?.external
+          ? { external: [...unwrap(unwrap(a.nodejs).esbuild).external] }
+          : {}),
       };
       topology.functions.push(record);
       fnRefs.set(refToken(name, "arn"), name);
