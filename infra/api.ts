@@ -48,6 +48,7 @@ api.route("POST /api/me", profileFn.arn, jwt);
 api.route("PATCH /api/me", profileFn.arn, jwt);
 
 api.route("POST /api/media/uploads", postFn.arn, jwt);
+api.route("PATCH /api/media/{id}", postFn.arn, jwt);
 api.route("POST /api/posts", postFn.arn, jwt);
 api.route("PATCH /api/posts/{id}", postFn.arn, jwt);
 api.route("DELETE /api/posts/{id}", postFn.arn, jwt);

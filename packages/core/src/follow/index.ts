@@ -1,7 +1,7 @@
 export * as Follow from "./index";
 
 import { Service } from "electrodb";
-import { z } from "zod";
+import * as z from "zod";
 import { useUserId } from "../actor";
 import { configuration } from "../dynamo";
 import { VisibleError } from "../error";
@@ -16,6 +16,14 @@ export async function exists(followerId: string, followeeId: string): Promise<bo
   if (followerId === followeeId) return false;
   const result = await FollowEntity.get({ followerId, followeeId }).go();
   return result.data !== null;
+}
+
+/** Which of `userIds` the follower follows: one batch get of edges (oneself is never followed). */
+export async function followedBy(followerId: string, userIds: string[]): Promise<Set<string>> {
+  const others = [...new Set(userIds)].filter((id) => id !== followerId);
+  if (others.length === 0) return new Set();
+  const { data } = await FollowEntity.get(others.map((followeeId) => ({ followerId, followeeId }))).go();
+  return new Set(data.map((edge) => edge.followeeId));
 }
 
 async function userIdOf(handle: string): Promise<string> {

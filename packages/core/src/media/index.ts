@@ -1,10 +1,16 @@
 export * as Media from "./index";
 
-import { GetObjectCommand, HeadObjectCommand } from "@aws-sdk/client-s3";
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  ListObjectsV2Command,
+} from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
-import type { Entity, TransactWriteEntity } from "electrodb";
-import { z } from "zod";
+import { type Entity, Service, type TransactWriteEntity } from "electrodb";
+import * as z from "zod";
 import { useUserId } from "../actor";
+import { configuration } from "../dynamo";
 import { VisibleError } from "../error";
 import { createId } from "../id";
 import { fn, graphemeLength } from "../util";
@@ -173,16 +179,19 @@ export function toPublic(media: MediaItem): Info {
 export async function get(mediaId: string): Promise<OwnerInfo | Info> {
   const userId = useUserId();
   const item = MediaId.safeParse(mediaId).success ? (await MediaEntity.get({ mediaId }).go()).data : null;
-  if (item && item.ownerId === userId)
-    return {
-      ...toPublic(item),
-      size: item.size,
-      fileName: item.fileName ?? null,
-      attachedTo: item.attachedTo ?? null,
-      createdAt: new Date(item.createdAt).toISOString(),
-    };
-  if (item?.attachedTo) return toPublic(item);
+  if (item && item.ownerId === userId) return ownerView(item);
+  if (item?.attachedTo && !item.deletedAt) return toPublic(item);
   throw new VisibleError("not-found", "media.not_found", "This media does not exist.");
+}
+
+function ownerView(item: MediaItem): OwnerInfo {
+  return {
+    ...toPublic(item),
+    size: item.size,
+    fileName: item.fileName ?? null,
+    attachedTo: item.attachedTo ?? null,
+    createdAt: new Date(item.createdAt).toISOString(),
+  };
 }
 
 /**
@@ -290,4 +299,77 @@ export async function fromIds(mediaIds: string[]): Promise<MediaItem[]> {
     preserveBatchOrder: true,
   });
   return data.filter((item): item is MediaItem => item !== null && item !== undefined);
+}
+
+const service = new Service({ media: MediaEntity }, configuration());
+
+export const Update = z
+  .object({
+    alt: Alt.optional(),
+    /** An image upload of the caller's (e.g. a frame the browser drew) that becomes this video's poster. */
+    posterMediaId: MediaId.optional(),
+  })
+  .meta({ id: "MediaUpdate" });
+
+/**
+ * The owner edits an upload before or after it is attached: alt text, and a video's poster. The poster is
+ * verified like an attachment (owner, unused, object as declared) and claimed by the video in one transaction.
+ */
+export const update = fn(Update.extend({ mediaId: MediaId }), async (input): Promise<OwnerInfo> => {
+  const userId = useUserId();
+  const { mediaId } = input;
+  const { data: item } = await MediaEntity.get({ mediaId }).go();
+  if (!item || item.deletedAt || (item.ownerId !== userId && !item.attachedTo))
+    throw new VisibleError("not-found", "media.not_found", "This media does not exist.");
+  if (item.ownerId !== userId)
+    throw new VisibleError("forbidden", "media.forbidden", "You can only edit files you uploaded.");
+  const alt = input.alt !== undefined ? { alt: input.alt } : {};
+  if (!input.posterMediaId) {
+    if (input.alt !== undefined) await MediaEntity.patch({ mediaId }).set(alt).go();
+    return ownerView({ ...item, ...alt });
+  }
+  if (item.kind !== "video")
+    throw new VisibleError("input", "media.poster_not_video", "Only a video can have a poster image.");
+  if (input.posterMediaId === mediaId)
+    throw new VisibleError("input", "media.poster_invalid", "A video cannot be its own poster.");
+  const [poster] = await verifyForAttach([input.posterMediaId]);
+  if (poster!.kind !== "image")
+    throw new VisibleError("input", "media.poster_not_image", "A poster must be an image.");
+  const posterKey = publicKeys(poster!.mediaId, "image", poster!.contentType).main;
+  const result = await service.transaction
+    .write(({ media }) => [
+      ...markAttached([poster!.mediaId], mediaId),
+      media
+        .patch({ mediaId })
+        .set({ ...alt, posterMediaId: poster!.mediaId, posterKey })
+        .where(
+          ({ ownerId, deletedAt }, { eq, notExists }) => `${eq(ownerId, userId)} AND ${notExists(deletedAt)}`,
+        )
+        .commit(),
+    ])
+    .go();
+  if (result.canceled) throw inUse();
+  return ownerView({ ...item, ...alt, posterMediaId: poster!.mediaId, posterKey });
+});
+
+/**
+ * What a deleted post (or message) held stops being served: its derivatives under public/<id>/ and the
+ * original are deleted (a video's poster too) and the item is marked, so it is never shown or reused.
+ */
+export async function release(mediaIds: string[], Bucket = bucket()): Promise<void> {
+  const items = await fromIds(mediaIds);
+  const posters = await fromIds(items.flatMap((item) => (item.posterMediaId ? [item.posterMediaId] : [])));
+  await Promise.all(
+    [...items, ...posters].map(async (media) => {
+      const listed = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: `public/${media.mediaId}/` }));
+      const keys = [
+        ...(listed.Contents ?? []).flatMap((o) => o.Key ?? []),
+        originalKey(media.ownerId, media.mediaId),
+      ];
+      // One DeleteObject per key: DeleteObjects needs a checksum header s3rver does not understand.
+      await Promise.all(keys.map((Key) => s3.send(new DeleteObjectCommand({ Bucket, Key }))));
+      if (!media.deletedAt)
+        await MediaEntity.patch({ mediaId: media.mediaId }).set({ deletedAt: Date.now() }).go();
+    }),
+  );
 }

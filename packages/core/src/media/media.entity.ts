@@ -25,6 +25,10 @@ export const MediaEntity = new Entity(
       publicKey: { type: "string" },
       thumbnailKey: { type: "string" },
       posterKey: { type: "string" },
+      /** A video's poster: an image upload of the same owner, attached to the video. */
+      posterMediaId: { type: "string" },
+      /** Set when what it was attached to was deleted: its served files are gone. */
+      deletedAt: { type: "number" },
       failure: { type: "string" },
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
       updatedAt: {

@@ -14,6 +14,11 @@ export function claim(mediaIds: string[], postId: string) {
 
 export const inUse = () => Media.inUse();
 
+/** A deleted post's files stop being served (derivatives and originals deleted, items marked). */
+export async function release(mediaIds: string[]): Promise<void> {
+  if (mediaIds.length) await Media.release(mediaIds);
+}
+
 export type Attachment = Media.Info;
 
 /** The public shape of every attachment of a page of posts, by media id, in one batch get. */

@@ -2,7 +2,7 @@ export * as Post from "./index";
 
 import { Service } from "electrodb";
 import { ulid } from "ulid";
-import { z } from "zod";
+import * as z from "zod";
 import { useUserId } from "../actor";
 import { configuration } from "../dynamo";
 import { VisibleError } from "../error";
@@ -242,7 +242,8 @@ export const remove = fn(z.object({ postId: PostId }), async ({ postId }) => {
   const { data: current } = await PostEntity.get({ postId }).go();
   if (!current) throw notFound();
   if (current.authorId !== userId) throw notYours("delete");
-  if (current.deletedAt) return;
+  // A retried delete (e.g. the first one failed while releasing files) finishes releasing them.
+  if (current.deletedAt) return Attachments.release(current.mediaIds);
   const seq = Feed.seqOf(postId);
   await transact(
     () =>
@@ -265,6 +266,7 @@ export const remove = fn(z.object({ postId: PostId }), async ({ postId }) => {
     // Someone (the author, in another tab) deleted it first.
     () => undefined,
   );
+  await Attachments.release(current.mediaIds);
 });
 
 const Target = z.object({ postId: PostId });

@@ -1,7 +1,7 @@
 export * as User from "./index";
 
 import { Service } from "electrodb";
-import { z } from "zod";
+import * as z from "zod";
 import { useUserId } from "../actor";
 import { configuration } from "../dynamo";
 import { VisibleError } from "../error";
@@ -153,13 +153,26 @@ export async function many(userIds: string[]): Promise<Map<string, Info>> {
   return new Map(data.map((item) => [item.userId, serialize(item)]));
 }
 
-/** Followers or followees of a user as profiles: one key query of edges, one batch get of profiles. */
+export const ListedInfo = Info.extend({ followedByMe: z.boolean() }).meta({ id: "ListedProfile" });
+export type ListedInfo = z.infer<typeof ListedInfo>;
+
+/**
+ * Followers or followees of a user as profiles, each with whether the caller follows them: one key query of
+ * edges, then one batch get of profiles and one of the caller's own edges, side by side.
+ */
 export async function connections(
   handle: string,
   direction: "followers" | "following",
   options: { cursor?: string; limit?: number } = {},
-): Promise<{ items: Info[]; cursor: string | null }> {
+): Promise<{ items: ListedInfo[]; cursor: string | null }> {
+  const viewer = useUserId();
   const { userIds, cursor } = await Follow.list(handle, direction, options);
-  const profiles = await many(userIds);
-  return { items: userIds.flatMap((id) => profiles.get(id) ?? []), cursor };
+  const [profiles, followed] = await Promise.all([many(userIds), Follow.followedBy(viewer, userIds)]);
+  return {
+    items: userIds.flatMap((id) => {
+      const profile = profiles.get(id);
+      return profile ? [{ ...profile, followedByMe: followed.has(id) }] : [];
+    }),
+    cursor,
+  };
 }

@@ -2,7 +2,7 @@ import { Media } from "@asyncsns/core/media";
 import { Post } from "@asyncsns/core/post";
 import { handle } from "hono/aws-lambda";
 import { createApp } from "./app";
-import { createUpload } from "./routes/media";
+import { createUpload, updateMedia } from "./routes/media";
 import {
   createPost,
   deletePost,
@@ -16,6 +16,9 @@ import {
 // Post Lambda: the posting commands (media uploads first; posts join it).
 export const app = createApp()
   .openapi(createUpload, async (c) => c.json(await Media.createUpload(c.req.valid("json")), 201))
+  .openapi(updateMedia, async (c) =>
+    c.json(await Media.update({ ...c.req.valid("json"), mediaId: c.req.valid("param").id }), 200),
+  )
   .openapi(createPost, async (c) => c.json(await Post.create(c.req.valid("json")), 201))
   .openapi(editPost, async (c) =>
     c.json(await Post.edit({ ...c.req.valid("json"), postId: c.req.valid("param").id }), 200),

@@ -68,6 +68,8 @@ export interface ListedProfile {
   avatarUrl: string | null;
   followers: number;
   following: number;
+  /** Whether the signed-in user follows this person (false for oneself). */
+  followedByMe: boolean;
 }
 
 export interface UploadTicket {
@@ -98,6 +100,9 @@ export type PageFetcher = (cursor: string | null, limit?: number) => Promise<Pag
 export const postsApi = {
   createUpload: (input: UploadRequest) => request<UploadTicket>("POST", "/media/uploads", input),
   getMedia: (id: string) => request<Media>("GET", `/media/${enc(id)}`),
+  /** The owner edits an upload, before or after it is attached: alt text, a video's poster image. */
+  updateMedia: (id: string, change: { alt?: string; posterMediaId?: string }) =>
+    request<Media>("PATCH", `/media/${enc(id)}`, change),
   createPost: (input: { text: string; mediaIds?: string[]; replyTo?: string }) =>
     request<Post>("POST", "/posts", input),
   editPost: (id: string, text: string) => request<Post>("PATCH", `/posts/${enc(id)}`, { text }),

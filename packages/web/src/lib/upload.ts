@@ -73,3 +73,49 @@ export function probeDuration(file: Blob, kind: "audio" | "video"): Promise<numb
     el.src = url;
   });
 }
+
+/** Poster types the server accepts, in the order a browser's canvas is asked for them. */
+const POSTER_TYPES = ["image/webp", "image/jpeg", "image/png"];
+
+/**
+ * A video's poster frame: the picture at ~0.1 s drawn onto a canvas (at most 1280 px on its long side) as a
+ * WebP (JPEG/PNG where WebP encoding is missing); null when the browser cannot decode the video.
+ */
+export function posterFrame(file: Blob, atSeconds = 0.1): Promise<Blob | null> {
+  return new Promise((resolve) => {
+    const url = URL.createObjectURL(file);
+    const video = document.createElement("video");
+    video.muted = true;
+    video.playsInline = true;
+    video.preload = "auto";
+    let settled = false;
+    const finish = (blob: Blob | null) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      video.removeAttribute("src");
+      video.load();
+      URL.revokeObjectURL(url);
+      resolve(blob && POSTER_TYPES.includes(blob.type) ? blob : null);
+    };
+    const timer = setTimeout(() => finish(null), 8_000);
+    video.onloadeddata = () => {
+      const duration = Number.isFinite(video.duration) ? video.duration : atSeconds * 2;
+      video.currentTime = Math.min(atSeconds, duration / 2);
+    };
+    video.onseeked = () => {
+      const { videoWidth: w, videoHeight: h } = video;
+      if (!w || !h) return finish(null);
+      const scale = Math.min(1, 1280 / Math.max(w, h));
+      const canvas = document.createElement("canvas");
+      canvas.width = Math.round(w * scale);
+      canvas.height = Math.round(h * scale);
+      const context = canvas.getContext("2d");
+      if (!context) return finish(null);
+      context.drawImage(video, 0, 0, canvas.width, canvas.height);
+      canvas.toBlob((blob) => finish(blob), "image/webp", 0.82);
+    };
+    video.onerror = () => finish(null);
+    video.src = url;
+  });
+}

@@ -9,7 +9,7 @@ const PageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 
-const ProfilePage = z.object({ items: z.array(User.Info), cursor: z.string().nullable() }).meta({
+const ProfilePage = z.object({ items: z.array(User.ListedInfo), cursor: z.string().nullable() }).meta({
   id: "ProfilePage",
 });
 

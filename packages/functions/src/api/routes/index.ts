@@ -1,6 +1,6 @@
 import { follow, followers, following, unfollow } from "./follows";
 import { createMe, getMe, updateMe } from "./me";
-import { createUpload, getMedia } from "./media";
+import { createUpload, getMedia, updateMedia } from "./media";
 import {
   createPost,
   deletePost,
@@ -48,6 +48,7 @@ export const allRoutes = [
   getUser,
   createUpload,
   getMedia,
+  updateMedia,
   ...chatRoutes,
   ...postRoutes,
 ];

@@ -34,3 +34,25 @@ export const getMedia = createRoute({
     404: errors[404],
   },
 });
+
+export const updateMedia = createRoute({
+  method: "patch",
+  path: "/api/media/{id}",
+  tags: ["media"],
+  summary: "The owner edits an upload, before or after it is attached: alt text, a video's poster image",
+  description:
+    "`posterMediaId` names an uploaded image of the caller's; it is verified like an attachment and becomes the video's `posterUrl`. Errors: media.not_found (404), media.forbidden (403), media.poster_not_video, media.poster_not_image (400), media.in_use (409).",
+  security: bearer,
+  request: {
+    params: z.object({ id: z.string().min(1).max(64) }),
+    body: { content: { "application/json": { schema: Media.Update } }, required: true },
+  },
+  responses: {
+    200: json(Media.OwnerInfo, "The media as its owner sees it"),
+    400: errors[400],
+    401: errors[401],
+    403: json(ErrorSchema, "Not the caller's upload"),
+    404: errors[404],
+    409: errors[409],
+  },
+});

@@ -25,7 +25,7 @@ import {
 import { postEvents } from "../../lib/post-events";
 import { type Media, type MediaKind, type Post, postsApi } from "../../lib/posts-api";
 import { formatDuration } from "../../lib/time";
-import { probeDuration, sendToBucket, UploadAborted } from "../../lib/upload";
+import { posterFrame, probeDuration, sendToBucket, UploadAborted } from "../../lib/upload";
 import { Icon } from "./icons";
 import { VoiceRecorder } from "./voice-recorder";
 import "./post.css";
@@ -52,6 +52,19 @@ interface Attachment {
 interface Running {
   abort: () => void;
   done: Promise<string>;
+}
+
+/** Uploads a frame of the video as an image and links it as the video's poster (posterUrl). */
+async function attachPoster(video: File, videoId: string): Promise<void> {
+  const frame = await posterFrame(video);
+  if (!frame) return;
+  const ticket = await postsApi.createUpload({
+    contentType: frame.type,
+    size: frame.size,
+    fileName: `${video.name.replace(/\.[^.]+$/, "")}-poster.${frame.type.split("/")[1]}`,
+  });
+  await sendToBucket(ticket, frame, "poster", () => {}).done;
+  await postsApi.updateMedia(videoId, { posterMediaId: ticket.mediaId });
 }
 
 let sequence = 0;
@@ -147,6 +160,8 @@ export function Composer({
         );
         abortXhr = upload.abort;
         await upload.done;
+        // A poster frame drawn here: Lambda has no video decoder. Without one the player still works.
+        if (att.kind === "video") await attachPoster(att.file, ticket.mediaId).catch(() => undefined);
         patch(att.key, { status: "done", progress: 1, mediaId: ticket.mediaId, altSent: alt });
         return ticket.mediaId;
       })();
@@ -244,13 +259,17 @@ export function Composer({
       return;
     }
     if (uploading) return;
-    // Alt text typed after an upload started needs a new upload: the API takes alt only when one is created.
+    // Alt text typed after the upload started is sent as an edit of that upload, not a second upload.
     const media = attachments.map((a) => ({
       att: a,
-      mediaId:
-        a.alt.trim() === a.altSent && a.mediaId
+      mediaId: !a.mediaId
+        ? startUpload({ ...a, durationMs: a.durationMs }).done
+        : a.alt.trim() === a.altSent
           ? Promise.resolve(a.mediaId)
-          : startUpload({ ...a, durationMs: a.durationMs }).done,
+          : postsApi.updateMedia(a.mediaId, { alt: a.alt.trim() }).then(() => {
+              patch(a.key, { altSent: a.alt.trim() });
+              return a.mediaId as string;
+            }),
     }));
     const tempId = `tmp_${nextKey()}`;
     const body = text;

@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useI18n } from "../../i18n";
+import { useApp } from "../../lib/app-context";
 import { apiErrorMessage } from "../../lib/errors";
 import { type ListedProfile, type Page, postsApi } from "../../lib/posts-api";
 import { profileHref } from "../site-header";
@@ -58,7 +59,10 @@ type Fetch = (cursor: string | null) => Promise<Page<ListedProfile>>;
 
 export function PeopleList({ fetchPage, label, empty }: { fetchPage: Fetch; label: string; empty: string }) {
   const { t } = useI18n();
+  const { me } = useApp();
   const [items, setItems] = useState<ListedProfile[]>([]);
+  const setFollowing = (id: string, followedByMe: boolean) =>
+    setItems((prev) => prev.map((p) => (p.id === id ? { ...p, followedByMe } : p)));
   const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState<"loading" | "idle" | "error">("loading");
   const [error, setError] = useState<unknown>(null);
@@ -95,6 +99,13 @@ export function PeopleList({ fetchPage, label, empty }: { fetchPage: Fetch; labe
                 </Link>
                 {p.bio ? <p className="person-bio muted small">{p.bio}</p> : null}
               </div>
+              {me && p.id !== me.id ? (
+                <FollowButton
+                  handle={p.handle}
+                  following={p.followedByMe}
+                  onChange={(on) => setFollowing(p.id, on)}
+                />
+              ) : null}
             </li>
           ))}
         </ul>
