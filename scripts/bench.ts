@@ -1,5 +1,5 @@
 // `npm run bench [-- <section>...]`: every figure the issues ask for, each against a baseline measured
-// in the same run (these machines are noisy). Sections: local, chat. Not part of `npm test`.
+// in the same run (these machines are noisy). Sections: local, chat, timeline. Not part of `npm test`.
 import { benchLocal } from "./bench/local";
 
 const sections = process.argv.slice(2);
@@ -9,5 +9,10 @@ if (want("local")) await benchLocal();
 if (want("chat")) {
   const { spawnSync } = await import("node:child_process");
   spawnSync("npx", ["tsx", "scripts/bench/chat.ts"], { stdio: "inherit" });
+}
+if (want("timeline")) {
+  // Its own process: it imports core with its own local cloud's env (module-scope clients).
+  const { spawnSync } = await import("node:child_process");
+  spawnSync("npx", ["tsx", "scripts/bench/timeline.ts"], { stdio: "inherit" });
 }
 process.exit(0);

@@ -1,0 +1,509 @@
+// Issue 3's figures on a local cloud this script starts itself (loopback only, in memory, bounded in time):
+//  1. home timeline page read p50/p99 for a user following 1,000 accounts: the Query handler in-process (with
+//     its function's env) and through the gateway, interleaved with one raw DynamoDB Local Query of the same page;
+//  2. fan-out: a post by an author with 5,000 followers, POSTed through the gateway, until every follower's home
+//     has it; write cost per post (items written, write units) for 1 / 5,000 / 50,000 followers (hybrid above
+//     the threshold);
+//  3. bundle size of each Lambda, esbuild-minified as SST v3.19.3 bundles it for its runtime.
+// Seeding goes through the domain (User/Post use cases) or writes exactly the items they write, in batches.
+// Usage: npm run bench -- timeline, or tsx scripts/bench/timeline.ts [--following 1000] [--followers 5000]
+//        [--big 50000] [--reads 300] [--deadline-min 10] [--skip-cloud]
+import { randomUUID } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  CognitoIdentityProviderClient,
+  ConfirmSignUpCommand,
+  InitiateAuthCommand,
+  SignUpCommand,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { BatchGetItemCommand, DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
+import { marshall } from "@aws-sdk/util-dynamodb";
+import { build } from "esbuild";
+import { startLocalCloud } from "../../packages/local/src/local-cloud";
+import { loadTopology } from "../../packages/local/src/shim";
+import type { FunctionRecord } from "../../packages/local/src/topology";
+import { ms, percentile } from "./stats";
+
+const { values: args } = parseArgs({
+  options: {
+    following: { type: "string", default: "1000" },
+    followers: { type: "string", default: "5000" },
+    big: { type: "string", default: "50000" },
+    reads: { type: "string", default: "300" },
+    "deadline-min": { type: "string", default: "10" },
+    "skip-cloud": { type: "boolean", default: false },
+  },
+});
+const FOLLOWING = Number(args.following);
+const FOLLOWERS = Number(args.followers);
+const BIG = Number(args.big);
+const READS = Number(args.reads);
+/** Between the 5,000 and the 50,000 case; the same setting the deploy and the integration suite use. */
+const THRESHOLD = 10_000;
+const PAGE = 20;
+const deadline = Date.now() + Number(args["deadline-min"]) * 60_000;
+const root = resolve(import.meta.dirname, "../..");
+
+const log = (line: string) => console.log(`[bench] ${line}`);
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
+const sleep = (t: number) => new Promise((r) => setTimeout(r, t));
+const checkDeadline = (what: string) => {
+  if (Date.now() > deadline) throw new Error(`deadline passed before ${what}`);
+};
+
+async function pool<T>(items: T[], limit: number, fn: (item: T, i: number) => Promise<void>) {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        await fn(items[i]!, i);
+      }
+    }),
+  );
+}
+
+const chunks = <T>(xs: T[], n: number) =>
+  Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
+
+// ---------------------------------------------------------------------------------------------------------------
+// 3. Bundle sizes: SST v3.19.3's Node runtime (pkg/runtime/node/build.go): esbuild, ESM, platform node, target
+// es2023 for nodejs22.x, mainFields module/main, keepNames, minified (nodejs.minify defaults to true), external
+// sharp + pg-native + nodejs.install + nodejs.esbuild.external.
+const SST_TARGET: Record<string, string> = { "nodejs22.x": "es2023", "nodejs20.x": "es2023" };
+
+export async function bundleSizes(functions: FunctionRecord[], options: { bundleSdk?: boolean } = {}) {
+  const rows: { name: string; file: string; bytes: number; top: string }[] = [];
+  for (const fn of functions) {
+    const external = [
+      "sharp",
+      "pg-native",
+      ...(fn.install ?? []),
+      ...(options.bundleSdk ? [] : (fn.external ?? [])),
+    ];
+    const result = await build({
+      entryPoints: [join(root, fn.file)],
+      bundle: true,
+      platform: "node",
+      format: "esm",
+      target: SST_TARGET[fn.runtime] ?? "es2023",
+      mainFields: ["module", "main"],
+      keepNames: true,
+      minify: true,
+      external,
+      write: false,
+      metafile: true,
+      outfile: join(tmpdir(), "asyncsns-bundle", fn.name, "bundle.mjs"),
+      absWorkingDir: root,
+      logLevel: "silent",
+    });
+    const out = result.outputFiles.find((f) => f.path.endsWith(".mjs"))!;
+    const meta = Object.values(result.metafile.outputs).find((o) => o.entryPoint)!;
+    const byPackage = new Map<string, number>();
+    for (const [path, input] of Object.entries(meta.inputs)) {
+      const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(path)?.[1] ?? "(app code)";
+      byPackage.set(pkg, (byPackage.get(pkg) ?? 0) + input.bytesInOutput);
+    }
+    const top = [...byPackage]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 4)
+      .map(([p, b]) => `${p} ${kib(b)}`)
+      .join(", ");
+    rows.push({ name: fn.name, file: fn.file, bytes: out.contents.length, top });
+  }
+  return rows;
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Cognito users (the reader and the fan-out author post through the gateway with real tokens).
+async function cognitoUser(urls: { endpoint: string; region: string; clientId: string }) {
+  const cognito = new CognitoIdentityProviderClient({
+    endpoint: urls.endpoint,
+    region: urls.region,
+    credentials: { accessKeyId: "local", secretAccessKey: "local" },
+  });
+  const email = `bench-${randomUUID()}@example.com`;
+  const ClientId = urls.clientId;
+  await cognito.send(
+    new SignUpCommand({
+      ClientId,
+      Username: email,
+      Password: "Passw0rd!x",
+      UserAttributes: [{ Name: "email", Value: email }],
+    }),
+  );
+  await cognito.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: "123456" }));
+  const auth = await cognito.send(
+    new InitiateAuthCommand({
+      ClientId,
+      AuthFlow: "USER_PASSWORD_AUTH",
+      AuthParameters: { USERNAME: email, PASSWORD: "Passw0rd!x" },
+    }),
+  );
+  const token = auth.AuthenticationResult!.AccessToken!;
+  const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
+  return { token, claims: claims as Record<string, unknown>, sub: String(claims.sub) };
+}
+
+function httpEvent(
+  method: string,
+  path: string,
+  query: string,
+  token: string,
+  claims: object,
+  body?: unknown,
+) {
+  return {
+    version: "2.0",
+    routeKey: `${method} ${path}`,
+    rawPath: path,
+    rawQueryString: query,
+    queryStringParameters: Object.fromEntries(new URLSearchParams(query)),
+    headers: {
+      authorization: `Bearer ${token}`,
+      host: "localhost",
+      ...(body ? { "content-type": "application/json" } : {}),
+    },
+    requestContext: {
+      accountId: "000000000000",
+      apiId: "local",
+      domainName: "localhost",
+      domainPrefix: "localhost",
+      http: { method, path, protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "bench" },
+      requestId: randomUUID(),
+      routeKey: `${method} ${path}`,
+      stage: "$default",
+      time: new Date().toISOString(),
+      timeEpoch: Date.now(),
+      authorizer: { jwt: { claims, scopes: null } },
+    },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+    isBase64Encoded: false,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+async function cloudFigures(functions: FunctionRecord[]) {
+  process.env.ASYNCSNS_FANOUT_THRESHOLD = String(THRESHOLD);
+  const dataDir = await mkdtemp(join(tmpdir(), "asyncsns-bench-tl-"));
+  const t0 = performance.now();
+  const cloud = await startLocalCloud({
+    root,
+    configFile: join(root, "sst.config.ts"),
+    port: 0,
+    dataDir,
+    inMemory: true,
+    confirmationCode: "123456",
+    quiet: true,
+    functionOutput: () => {},
+  });
+  log(`local cloud ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  try {
+    const queryFn = functions.find((f) => f.handler.endsWith("api/query.handler"))!;
+    const fanoutFn = functions.find((f) => f.handler.endsWith("timeline/fanout.handler"))!;
+    // One process plays the Query Lambda (in-process handler) and the seeder: both envs, as their workers get them.
+    Object.assign(process.env, cloud.functionEnv(fanoutFn.name), cloud.functionEnv(queryFn.name));
+    const { withActor } = await import("../../packages/core/src/actor");
+    const { client } = await import("../../packages/core/src/dynamo");
+    const { UserEntity, HandleEntity } = await import("../../packages/core/src/user/user.entity");
+    const { FollowEntity } = await import("../../packages/core/src/follow/follow.entity");
+    const { Post } = await import("../../packages/core/src/post");
+    const { Fanout } = await import("../../packages/core/src/fanout");
+    const Feed = await import("../../packages/core/src/timeline/feed");
+    const { FeedEntryEntity } = Feed;
+    const { handler } = await import("../../packages/functions/src/api/query");
+    const tableName = JSON.parse(process.env.SST_RESOURCE_Table!).name as string;
+    const raw = new DynamoDBClient({});
+
+    // Write accounting on the core client: every write asks for ConsumedCapacity and is counted per item.
+    const cost = { items: 0, wcu: 0, calls: 0, reads: 0 };
+    const WRITES = new Set([
+      "BatchWriteItemCommand",
+      "PutItemCommand",
+      "UpdateItemCommand",
+      "DeleteItemCommand",
+      "TransactWriteItemsCommand",
+    ]);
+    client.middlewareStack.add(
+      (next, context) => async (a) => {
+        const name = context.commandName ?? "";
+        const input = a.input as Record<string, any>;
+        if (WRITES.has(name) || name.endsWith("ItemCommand") || name === "QueryCommand")
+          input.ReturnConsumedCapacity = "TOTAL";
+        const result = await next(a);
+        const output = result.output as Record<string, any>;
+        const consumed = [output.ConsumedCapacity ?? []].flat() as { CapacityUnits?: number }[];
+        const units = consumed.reduce((s, c) => s + (c.CapacityUnits ?? 0), 0);
+        if (WRITES.has(name)) {
+          cost.calls++;
+          cost.wcu += units;
+          if (name === "BatchWriteItemCommand") {
+            const sent = Object.values(input.RequestItems ?? {}).flat().length;
+            const left = Object.values(output.UnprocessedItems ?? {}).flat().length;
+            cost.items += sent - left;
+          } else if (name === "TransactWriteItemsCommand") cost.items += input.TransactItems.length;
+          else cost.items += 1;
+        } else cost.reads += units;
+        return result;
+      },
+      { step: "initialize", name: "benchWriteCost" },
+    );
+    const measureCost = async (run: () => Promise<unknown>) => {
+      Object.assign(cost, { items: 0, wcu: 0, calls: 0, reads: 0 });
+      await run();
+      return { ...cost };
+    };
+
+    // Seeding: synthetic users hold exactly the items User.create writes (user + handle); follow edges and the
+    // counters exactly what Follow.follow writes, in batches (one transaction per edge would take minutes).
+    let handleSeq = 0;
+    const newUsers = async (n: number, extra: { following?: number; followers?: number } = {}) => {
+      const users = Array.from({ length: n }, () => {
+        const userId = randomUUID();
+        const handle = `b${Date.now().toString(36)}${(handleSeq++).toString(36)}`.slice(0, 20);
+        return { userId, handle, displayName: `Bench ${handle}`, ...extra };
+      });
+      await pool(chunks(users, 25), 8, async (batch) => {
+        await UserEntity.put(batch).go();
+        await HandleEntity.put(
+          batch.map((u) => ({ handleKey: u.handle.toLowerCase(), userId: u.userId })),
+        ).go();
+      });
+      return users;
+    };
+    const follows = async (edges: { followerId: string; followeeId: string }[]) => {
+      await pool(chunks(edges, 25), 8, async (batch) => {
+        const { unprocessed } = await FollowEntity.put(batch).go();
+        if (unprocessed.length) throw new Error("seeding left follow edges unwritten");
+      });
+    };
+    const addCount = (userId: string, field: "followers" | "following", n: number) =>
+      UserEntity.patch({ userId })
+        .add({ [field]: n } as { followers: number })
+        .go();
+    const asUser = <T>(userId: string, run: () => Promise<T>) =>
+      withActor({ type: "user", properties: { userId } }, run);
+    const api = (token: string, path: string, init: RequestInit = {}) =>
+      fetch(`${cloud.urls.apiUrl}${path}`, {
+        ...init,
+        headers: { authorization: `Bearer ${token}`, "content-type": "application/json" },
+      });
+    const profile = async (token: string, displayName: string) => {
+      const handle = `bench${Date.now().toString(36)}${(handleSeq++).toString(36)}`.slice(0, 20);
+      const res = await api(token, "/me", { method: "POST", body: JSON.stringify({ handle, displayName }) });
+      if (res.status !== 201) throw new Error(`profile: ${res.status} ${await res.text()}`);
+      return handle;
+    };
+
+    // --- Read: a reader following FOLLOWING accounts, each with two posts made through Post.create. -----------
+    const cognitoUrls = cloud.urls.cognito;
+    const reader = await cognitoUser(cognitoUrls);
+    await profile(reader.token, "Reader");
+    let t = performance.now();
+    const followees = await newUsers(FOLLOWING, { followers: 1 });
+    await pool(followees, 8, (u) =>
+      asUser(u.userId, async () => {
+        await Post.create({ text: `hello #bench from @${u.handle} https://example.com/${u.handle}` });
+        await Post.create({ text: `second post by ${u.displayName} 東京 #東京` });
+      }),
+    );
+    // Edges after the posts: the stream's backfill fills the reader's home exactly as a real follow would.
+    await follows(followees.map((u) => ({ followerId: reader.sub, followeeId: u.userId })));
+    await addCount(reader.sub, "following", FOLLOWING);
+    await cloud.drainStreams();
+    log(
+      `seeded reader following ${FOLLOWING} (2 posts each) in ${((performance.now() - t) / 1000).toFixed(1)} s`,
+    );
+    checkDeadline("reads");
+
+    // A big author in the big-author list (not followed by the reader), so every read pays the hybrid check.
+    const bigAuthor = (await newUsers(1))[0]!;
+    await addCount(bigAuthor.userId, "followers", BIG);
+    await asUser(bigAuthor.userId, () => Post.create({ text: "big author, merged at read time" }));
+    await cloud.drainStreams();
+
+    const homeKey = FeedEntryEntity.query.byFeed({ feed: `home#${reader.sub}` }).params() as {
+      KeyConditionExpression: string;
+      ExpressionAttributeNames: Record<string, string>;
+      ExpressionAttributeValues: Record<string, unknown>;
+    };
+    const rawQuery = new QueryCommand({
+      TableName: tableName,
+      KeyConditionExpression: homeKey.KeyConditionExpression,
+      ExpressionAttributeNames: homeKey.ExpressionAttributeNames,
+      ExpressionAttributeValues: marshall(homeKey.ExpressionAttributeValues),
+      ScanIndexForward: false,
+      Limit: PAGE,
+    });
+    const event = httpEvent("GET", "/api/timelines/home", `limit=${PAGE}`, reader.token, reader.claims);
+    const rawMs: number[] = [];
+    const inProcessMs: number[] = [];
+    const gatewayMs: number[] = [];
+    const warm = 30;
+    for (let i = 0; i < READS + warm; i++) {
+      let s = performance.now();
+      const q = await raw.send(rawQuery);
+      const r = performance.now() - s;
+      s = performance.now();
+      const direct = (await handler(event as never, {} as never)) as { statusCode: number; body: string };
+      const d = performance.now() - s;
+      s = performance.now();
+      const res = await api(reader.token, `/timelines/home?limit=${PAGE}`);
+      const body = (await res.json()) as { items: unknown[] };
+      const g = performance.now() - s;
+      if (direct.statusCode !== 200 || res.status !== 200)
+        throw new Error(`home: ${direct.statusCode}/${res.status}`);
+      if (
+        q.Items?.length !== PAGE ||
+        body.items.length !== PAGE ||
+        JSON.parse(direct.body).items.length !== PAGE
+      )
+        throw new Error(`home page short: raw ${q.Items?.length}, gateway ${body.items.length}`);
+      if (i >= warm) {
+        rawMs.push(r);
+        inProcessMs.push(d);
+        gatewayMs.push(g);
+      }
+    }
+    checkDeadline("fan-out");
+
+    // --- Fan-out: an author with FOLLOWERS followers posts through the gateway. -----------------------------------
+    t = performance.now();
+    const author = await cognitoUser(cognitoUrls);
+    await profile(author.token, "Author");
+    const fans = await newUsers(FOLLOWERS, { following: 1 });
+    await follows(fans.map((u) => ({ followerId: u.userId, followeeId: author.sub })));
+    await addCount(author.sub, "followers", FOLLOWERS);
+    await cloud.drainStreams();
+    log(`seeded ${FOLLOWERS} followers in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+    const homeKeys = (userIds: string[], seq: string) =>
+      userIds.map((id) => {
+        const p = FeedEntryEntity.get({ feed: `home#${id}`, seq }).params() as {
+          Key: Record<string, unknown>;
+        };
+        return { id, key: marshall(p.Key) };
+      });
+    const started = performance.now();
+    const posted = await api(author.token, "/posts", {
+      method: "POST",
+      body: JSON.stringify({ text: "fan-out benchmark post #bench" }),
+    });
+    if (posted.status !== 201) throw new Error(`post: ${posted.status} ${await posted.text()}`);
+    const postId = ((await posted.json()) as { id: string }).id;
+    const postMs = performance.now() - started;
+    let missing = homeKeys(
+      fans.map((u) => u.userId),
+      Feed.seqOf(postId),
+    );
+    let reachedMs = Number.NaN;
+    while (Date.now() < deadline) {
+      const still: typeof missing = [];
+      await pool(chunks(missing, 100), 4, async (batch) => {
+        const out = await raw.send(
+          new BatchGetItemCommand({
+            RequestItems: { [tableName]: { Keys: batch.map((b) => b.key), ProjectionExpression: "pk" } },
+          }),
+        );
+        const found = new Set((out.Responses?.[tableName] ?? []).map((item) => item.pk?.S));
+        const unprocessed = (out.UnprocessedKeys?.[tableName]?.Keys?.length ?? 0) > 0;
+        for (const b of batch) if (unprocessed || !found.has(b.key.pk?.S)) still.push(b);
+      });
+      missing = still;
+      if (missing.length === 0) {
+        reachedMs = performance.now() - started;
+        break;
+      }
+      await sleep(20);
+    }
+    await cloud.drainStreams();
+    checkDeadline("write cost");
+
+    // --- Write cost per post for 1 / FOLLOWERS / BIG followers, counted on the core client in this process. ------
+    const one = (await newUsers(1))[0]!;
+    const oneFan = (await newUsers(1, { following: 1 }))[0]!;
+    await follows([{ followerId: oneFan.userId, followeeId: one.userId }]);
+    await addCount(one.userId, "followers", 1);
+    t = performance.now();
+    // Follower profiles for the 50,000 too (user + handle each), as real accounts would have.
+    const bigFans = (await newUsers(BIG, { following: 1 })).map((u) => u.userId);
+    const heavy = (await newUsers(1))[0]!;
+    await follows(bigFans.map((followerId) => ({ followerId, followeeId: heavy.userId })));
+    await addCount(heavy.userId, "followers", BIG);
+    log(
+      `seeded ${BIG} followers in ${((performance.now() - t) / 1000).toFixed(1)} s (their backfills are left queued)`,
+    );
+
+    const postCost = async (userId: string) => {
+      let created: { id: string } | undefined;
+      const write = await measureCost(() =>
+        asUser(userId, async () => {
+          created = await Post.create({ text: "cost of one post #bench" });
+        }),
+      );
+      // The stream subscriber's work for this post, run here on the counted client (same code, same threshold).
+      const seq = Feed.seqOf(created!.id);
+      const fan = await measureCost(() =>
+        Fanout.apply(
+          { type: "activity.added", entry: { seq, postId: created!.id, actorId: userId } },
+          THRESHOLD,
+        ),
+      );
+      return { write, fan };
+    };
+    const costs = [
+      { followers: 1, ...(await postCost(one.userId)) },
+      { followers: FOLLOWERS, ...(await postCost(author.sub)) },
+      { followers: BIG, ...(await postCost(heavy.userId)) },
+    ];
+    return { rawMs, inProcessMs, gatewayMs, postMs, reachedMs, missing: missing.length, costs };
+  } finally {
+    await cloud.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+const topology = await loadTopology(join(root, "sst.config.ts"), "local");
+const lambdas = topology.functions.filter(
+  (f, i, all) => all.findIndex((g) => g.file === f.file && g.export === f.export) === i,
+);
+const sizes = await bundleSizes(lambdas);
+const bundledSdk = await bundleSizes(lambdas, { bundleSdk: true });
+console.log("\n## Lambda bundles (issue 3): esbuild, minified, as SST v3.19.3 bundles for nodejs22.x arm64");
+for (const [i, row] of sizes.entries()) {
+  const media = row.file.includes("media/process");
+  const ok = media || row.bytes <= 1024 * 1024 ? "" : "  ← over 1 MB";
+  console.log(
+    `- ${row.name} (${row.file}): ${kib(row.bytes)}${ok}${media ? " (media processor, exempt)" : ""}; SDK bundled too: ${kib(bundledSdk[i]!.bytes)}\n    largest: ${row.top}`,
+  );
+}
+
+if (!args["skip-cloud"]) {
+  const r = await cloudFigures(topology.functions);
+  const p = (xs: number[]) => `${ms(percentile(xs, 50))} / ${ms(percentile(xs, 99))}`;
+  console.log(
+    `\n## Timelines (issue 3), local cloud, in memory, ${READS} interleaved reads of ${PAGE} posts`,
+  );
+  console.log(`- raw DynamoDB Local Query of the home partition (Limit ${PAGE}) p50 / p99: ${p(r.rawMs)}`);
+  console.log(`- home page, Query handler in-process p50 / p99: ${p(r.inProcessMs)}`);
+  console.log(`- home page, through the local gateway p50 / p99: ${p(r.gatewayMs)}`);
+  console.log(
+    `- ratio at p99 (target ≤ 2×): in-process ${(percentile(r.inProcessMs, 99) / percentile(r.rawMs, 99)).toFixed(1)}×, gateway ${(percentile(r.gatewayMs, 99) / percentile(r.rawMs, 99)).toFixed(1)}×`,
+  );
+  console.log(
+    `- fan-out to ${FOLLOWERS} followers (POST answered in ${ms(r.postMs)}), every home has it after: ${
+      Number.isNaN(r.reachedMs)
+        ? `NOT REACHED (${r.missing} missing at the deadline)`
+        : `${(r.reachedMs / 1000).toFixed(2)} s`
+    } (target ≤ 5 s)`,
+  );
+  console.log(`- write cost per post (threshold ${THRESHOLD}): post transaction + stream fan-out`);
+  for (const c of r.costs)
+    console.log(
+      `    ${String(c.followers).padStart(6)} followers: post ${c.write.items} items / ${c.write.wcu} WCU; fan-out ${c.fan.items} items / ${c.fan.wcu} WCU in ${c.fan.calls} write calls (reads ${c.fan.reads} RCU)`,
+    );
+}
+process.exit(0);
