@@ -66,7 +66,7 @@ async function coldStart(): Promise<{ readyMs: number; healthMs: number; rss: nu
   const readyMs = await new Promise<number>((done, fail) => {
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
-      if (/ready in|Ctrl-C to stop/i.test(output)) done(performance.now() - started);
+      if (/local cloud ready in/.test(output)) done(performance.now() - started);
     };
     child.stdout?.on("data", onData);
     child.stderr?.on("data", (c: Buffer) => (output += c.toString()));
