@@ -69,6 +69,33 @@ describe("keys", () => {
     expect(Media.publicKeys("med_1", "audio", "audio/x-m4a")).toEqual({ main: "public/med_1/audio.m4a" });
   });
 
+  it("writes chat derivatives under private/<id>/, out of the Router's reach, and the rest under public/", () => {
+    const id = "med_01J5ZC8Q4XK9V3N2M7B6T1R0AB";
+    expect(Media.privateKeys(id, "image", "image/png")).toEqual({
+      main: `private/${id}/image.png`,
+      thumbnail: `private/${id}/thumb.webp`,
+    });
+    const media = { mediaId: id, kind: "video", contentType: "video/mp4" } as const;
+    expect(Media.derivedKeys({ ...media, purpose: "chat" })).toEqual({ main: `private/${id}/video.mp4` });
+    expect(Media.derivedKeys({ ...media, purpose: "post" })).toEqual({ main: `public/${id}/video.mp4` });
+    expect(Media.derivedKeys({ ...media, purpose: "avatar" }).main).toBe(`public/${id}/video.mp4`);
+    // Uploads from before purposes were all processed as post media.
+    expect(Media.derivedKeys(media).main).toBe(`public/${id}/video.mp4`);
+    for (const purpose of Media.PURPOSES) {
+      const { main, thumbnail } = Media.derivedKeys({ ...media, kind: "image", purpose });
+      for (const key of [main, thumbnail!])
+        expect(key.startsWith("public/"), `${purpose} ${key}`).toBe(Media.isPublic(purpose));
+    }
+    expect(Media.isPublic("chat")).toBe(false);
+  });
+
+  it("records the purpose, post unless told, and refuses any other", () => {
+    const schema = Media.createUpload.schema;
+    expect(schema.parse({ contentType: "image/png", size: 10 }).purpose).toBe("post");
+    expect(schema.parse({ contentType: "image/png", size: 10, purpose: "chat" }).purpose).toBe("chat");
+    expect(schema.safeParse({ contentType: "image/png", size: 10, purpose: "public" }).success).toBe(false);
+  });
+
   it("embeds /media URLs derived from the id, so a post written before processing still points right", () => {
     const pending = {
       mediaId: "med_1",

@@ -1,3 +1,4 @@
+import sharp from "sharp";
 import { beforeAll, describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import {
@@ -348,20 +349,31 @@ describe("chat on the local cloud", () => {
   });
 
   it("attaches one's own verified upload to a message, served to members by a short-lived signed URL", async () => {
-    const [x, y] = await Promise.all([chatUser("mx"), chatUser("my")]);
+    const [x, y, z] = await Promise.all([chatUser("mx"), chatUser("my"), chatUser("mz")]);
     const room = await json(x.api("/rooms", post({ memberHandles: [y.handle] })), 201);
-    const png = Buffer.from(
-      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
-      "base64",
-    );
-    const { mediaId, upload } = await json(
-      x.api("/media/uploads", post({ contentType: "image/png", size: png.length })),
-      201,
-    );
-    const form = new FormData();
-    for (const [k, v] of Object.entries(upload.fields as Record<string, string>)) form.append(k, v);
-    form.append("file", new Blob([new Uint8Array(png)], { type: "image/png" }), "dot.png");
-    expect((await fetch(upload.url, { method: "POST", body: form })).status).toBeLessThan(300);
+    const png = await sharp({ create: { width: 40, height: 30, channels: 3, background: "#c33" } })
+      .png()
+      .toBuffer();
+    const upload = async (purpose?: string) => {
+      const { mediaId, upload } = await json(
+        x.api("/media/uploads", post({ contentType: "image/png", size: png.length, purpose })),
+        201,
+      );
+      const form = new FormData();
+      for (const [k, v] of Object.entries(upload.fields as Record<string, string>)) form.append(k, v);
+      form.append("file", new Blob([new Uint8Array(png)], { type: "image/png" }), "dot.png");
+      expect((await fetch(upload.url, { method: "POST", body: form })).status).toBeLessThan(300);
+      return mediaId as string;
+    };
+    const [mediaId, forPost] = await Promise.all([upload("chat"), upload()]);
+
+    // A chat file never goes on a post (it would become public), nor a post's file in a chat.
+    const onPost = await x.api("/posts", post({ text: "leak", mediaIds: [mediaId] }));
+    expect(onPost.status).toBe(400);
+    expect((await onPost.json()).error.code).toBe("media.wrong_purpose");
+    const inChat = await x.api(`/rooms/${room.id}/messages`, post({ text: "", mediaIds: [forPost] }));
+    expect(inChat.status).toBe(400);
+    expect((await inChat.json()).error.code).toBe("media.wrong_purpose");
 
     const stolen = await y.api(`/rooms/${room.id}/messages`, post({ text: "", mediaIds: [mediaId] }));
     expect(stolen.status).toBe(403);
@@ -379,13 +391,49 @@ describe("chat on the local cloud", () => {
     const reused = await x.api(`/rooms/${room.id}/messages`, post({ text: "again", mediaIds: [mediaId] }));
     expect(reused.status).toBe(409);
     expect((await reused.json()).error.code).toBe("media.in_use");
-    // The processed copy appears asynchronously; a member's freshly signed URL then fetches it.
-    let status = 0;
-    for (let i = 0; i < 80 && status !== 200; i++) {
-      const { items } = await json(y.api(`/rooms/${room.id}/messages?afterSeq=0`), 200);
-      status = (await fetch(items[0].media[0].url)).status;
-      if (status !== 200) await new Promise((r) => setTimeout(r, 250));
+
+    // Processing is asynchronous: wait until the owner sees it ready, then the EXIF-free copy exists.
+    let owned: { status: string; url: string } = { status: "pending", url: "" };
+    for (let i = 0; i < 80 && owned.status === "pending"; i++) {
+      owned = await json(x.api(`/media/${mediaId}`), 200);
+      if (owned.status === "pending") await new Promise((r) => setTimeout(r, 250));
     }
-    expect(status).toBe(200);
+    expect(owned.status).toBe("ready");
+    expect(new URL(owned.url).pathname).toMatch(new RegExp(`/private/${mediaId}/image\\.png$`));
+
+    // A member's freshly signed URL fetches the processed copy (re-encoded: not the uploaded bytes).
+    const { items } = await json(y.api(`/rooms/${room.id}/messages?afterSeq=0`), 200);
+    const signed = new URL(items[0].media[0].url);
+    expect(signed.pathname).toMatch(new RegExp(`/private/${mediaId}/image\\.png$`));
+    const fetched = await fetch(signed);
+    expect(fetched.status).toBe(200);
+    expect(fetched.headers.get("content-type")).toBe("image/png");
+    expect(fetched.headers.get("cache-control")).toMatch(/^private/);
+    expect((await sharp(Buffer.from(await fetched.arrayBuffer())).metadata()).width).toBe(40);
+
+    // Nothing of it is public: no /media path reaches the copy, the thumbnail or the original.
+    const web = inject("localCloud").webUrl;
+    for (const path of [
+      `/media/${mediaId}/image.png`,
+      `/media/${mediaId}/thumb.webp`,
+      `/media/private/${mediaId}/image.png`,
+      `/media/..%2fprivate/${mediaId}/image.png`,
+      `/media/uploads/${x.sub}/${mediaId}`,
+    ]) {
+      const res = await fetch(new URL(path, web));
+      expect([403, 404], path).toContain(res.status);
+      await res.body?.cancel();
+    }
+    // The media route shows it to its owner only; a member gets it with the messages, others get 403.
+    expect((await y.api(`/media/${mediaId}`)).status).toBe(404);
+    const outsider = await z.api(`/rooms/${room.id}/messages?afterSeq=0`);
+    expect(outsider.status).toBe(403);
+    expect((await outsider.json()).error.code).toBe("room.not_member");
+
+    // Deleting the message deletes its files: even a URL signed before stops working.
+    expect((await x.api(`/rooms/${room.id}/messages/${sent.id}`, { method: "DELETE" })).status).toBe(204);
+    const after = await fetch(signed);
+    expect(after.status).toBe(404);
+    await after.body?.cancel();
   });
 });

@@ -223,7 +223,7 @@ export const send = fn(SendMessage, async (input): Promise<Message> => {
     profileOf(userId),
     requireMember(input.roomId, userId),
     input.replyTo ? messageById(input.roomId, input.replyTo) : undefined,
-    mediaIds.length > 0 ? Media.verifyForAttach(mediaIds) : undefined,
+    mediaIds.length > 0 ? Media.verifyForAttach(mediaIds, "chat") : undefined,
   ]);
   const messageId = createId("msg");
   const item = await allocate(room, async (seq) => {
@@ -328,6 +328,8 @@ export const remove = fn(DeleteMessage, async ({ roomId, messageId }) => {
     .go({ response: "all_new" })
     .catch(() => undefined);
   if (!updated) return;
+  // A tombstone signs nothing, but the files themselves go too (derivatives, originals).
+  if (current.mediaIds?.length) await Media.release(current.mediaIds);
   const message = await serialize(updated.data as MessageItem);
   await deliver(await memberIds(roomId), envelope("chat.message_deleted", message), { actor: userId });
 });

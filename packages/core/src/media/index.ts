@@ -7,6 +7,7 @@ import {
   ListObjectsV2Command,
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
+import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import { type Entity, Service, type TransactWriteEntity } from "electrodb";
 import * as z from "zod";
 import { useUserId } from "../actor";
@@ -16,18 +17,39 @@ import { createId } from "../id";
 import { fn, graphemeLength } from "../util";
 import { baseType, kindOf, LIMITS, type MediaKind, matchesMagic } from "./limits";
 import { MediaEntity, type MediaItem } from "./media.entity";
-import { bucket, originalKey, publicKeys, s3, urlOf } from "./storage";
+import {
+  bucket,
+  derivedKeys,
+  isPublic,
+  originalKey,
+  PURPOSES,
+  type Purpose,
+  publicKeys,
+  s3,
+  urlOf,
+} from "./storage";
 
 export { kindOf, LIMITS, type MediaKind, matchesMagic } from "./limits";
 export type { MediaItem } from "./media.entity";
 export { MediaEntity } from "./media.entity";
-export { originalKey, parseOriginalKey, publicKeys } from "./storage";
+export {
+  derivedKeys,
+  isPublic,
+  originalKey,
+  PURPOSES,
+  type Purpose,
+  parseOriginalKey,
+  privateKeys,
+  publicKeys,
+} from "./storage";
 
 /** How long a presigned POST stays usable: enough to start a 100 MB upload, short enough to limit swaps. */
 export const UPLOAD_EXPIRES_SECONDS = 5 * 60;
 /** Bytes read from the start of an object to check its magic number. */
 const HEAD_BYTES = 16;
 const MB = 1024 * 1024;
+/** How long a chat file's presigned GET lives: a member re-reads the room for a fresh one. */
+export const SIGNED_URL_SECONDS = 15 * 60;
 
 type Conditions = NonNullable<Parameters<typeof createPresignedPost>[1]["Conditions"]>[number];
 
@@ -44,6 +66,8 @@ export const UploadRequest = z
     size: z.number().int().positive(),
     fileName: z.string().trim().max(255).optional(),
     alt: Alt.optional(),
+    /** What the file is for: chat files are served to room members only, by short-lived signed URLs. */
+    purpose: z.enum(PURPOSES).default("post"),
     /** Measured by the browser before upload (no ffmpeg on Lambda). */
     durationMs: z
       .number()
@@ -147,6 +171,7 @@ export const createUpload = fn(UploadRequest, async (input): Promise<Upload> => 
     size: input.size,
     fileName: input.fileName || undefined,
     alt: input.alt ?? "",
+    purpose: input.purpose,
     durationMs: kind === "image" ? undefined : input.durationMs,
   }).go();
   const { url, fields } = await createPresignedPost(s3, {
@@ -156,16 +181,22 @@ export const createUpload = fn(UploadRequest, async (input): Promise<Upload> => 
   return { mediaId, upload: { url, fields } };
 });
 
-export function toPublic(media: MediaItem): Info {
+type Urls = Pick<Info, "url" | "thumbnailUrl" | "posterUrl">;
+
+export function toPublic(media: MediaItem, urls?: Urls): Info {
   const keys = publicKeys(media.mediaId, media.kind, media.contentType);
   return {
     id: media.mediaId,
     kind: media.kind,
     contentType: media.contentType,
     // Derived from the id, so a post written before processing finishes still points at the right file.
-    url: urlOf(media.publicKey ?? keys.main),
-    thumbnailUrl: keys.thumbnail ? urlOf(media.thumbnailKey ?? keys.thumbnail) : null,
-    posterUrl: media.posterKey ? urlOf(media.posterKey) : null,
+    url: urls?.url ?? urlOf(media.publicKey ?? keys.main),
+    thumbnailUrl: urls
+      ? urls.thumbnailUrl
+      : keys.thumbnail
+        ? urlOf(media.thumbnailKey ?? keys.thumbnail)
+        : null,
+    posterUrl: urls ? urls.posterUrl : media.posterKey ? urlOf(media.posterKey) : null,
     width: media.width ?? null,
     height: media.height ?? null,
     blurhash: media.blurhash ?? null,
@@ -175,18 +206,45 @@ export function toPublic(media: MediaItem): Info {
   };
 }
 
-/** One upload as its owner sees it (status while processing); anyone else only once it is attached. */
+/**
+ * One upload as its owner sees it (status while processing); anyone else only once it is attached to a
+ * post. Chat files are never shown here to others: members get them with the room's messages.
+ */
 export async function get(mediaId: string): Promise<OwnerInfo | Info> {
   const userId = useUserId();
   const item = MediaId.safeParse(mediaId).success ? (await MediaEntity.get({ mediaId }).go()).data : null;
   if (item && item.ownerId === userId) return ownerView(item);
-  if (item?.attachedTo && !item.deletedAt) return toPublic(item);
+  if (item?.attachedTo && !item.deletedAt && isPublic(item.purpose)) return toPublic(item);
   throw new VisibleError("not-found", "media.not_found", "This media does not exist.");
 }
 
-function ownerView(item: MediaItem): OwnerInfo {
+/**
+ * A private (chat) file as short-lived presigned GETs: the processed copy once ready; before that, audio
+ * and video play from the upload, while an image waits for its EXIF-free copy.
+ */
+export async function signedUrls(media: MediaItem): Promise<Urls> {
+  const keys = derivedKeys(media);
+  // Items from before purposes were processed to public/: sign what the processor recorded.
+  const main =
+    media.publicKey ??
+    (media.status === "ready" || media.kind === "image"
+      ? keys.main
+      : originalKey(media.ownerId, media.mediaId));
+  const thumbnail = media.thumbnailKey ?? keys.thumbnail;
   return {
-    ...toPublic(item),
+    url: await sign(main),
+    thumbnailUrl: thumbnail ? await sign(thumbnail) : null,
+    posterUrl: media.posterKey ? await sign(media.posterKey) : null,
+  };
+}
+
+const sign = (Key: string) =>
+  getSignedUrl(s3, new GetObjectCommand({ Bucket: bucket(), Key }), { expiresIn: SIGNED_URL_SECONDS });
+
+async function ownerView(item: MediaItem): Promise<OwnerInfo> {
+  const urls = isPublic(item.purpose) ? undefined : await signedUrls(item);
+  return {
+    ...toPublic(item, urls),
     size: item.size,
     fileName: item.fileName ?? null,
     attachedTo: item.attachedTo ?? null,
@@ -194,12 +252,22 @@ function ownerView(item: MediaItem): OwnerInfo {
   };
 }
 
+const AttachIds = z.array(MediaId).max(10);
+
+const PURPOSE_NAMES: Record<Purpose, string> = {
+  post: "a post",
+  avatar: "a profile picture",
+  chat: "a chat",
+};
+
 /**
- * Checks uploads before a post or message takes them: owned by the caller, unused, and the stored object
+ * Checks uploads before a post, message or profile takes them: owned by the caller, unused, uploaded for
+ * this purpose (a chat file must never become public, nor a post's file private), and the stored object
  * is what was declared (size, Content-Type, first bytes). s3rver enforces no policy and clients can lie,
  * so this, not the presigned policy, is the gate. Returns the media in the order given.
  */
-export const verifyForAttach = fn(z.array(MediaId).max(10), async (mediaIds): Promise<MediaItem[]> => {
+export async function verifyForAttach(ids: string[], purpose: Purpose = "post"): Promise<MediaItem[]> {
+  const mediaIds = AttachIds.parse(ids);
   const userId = useUserId();
   if (new Set(mediaIds).size !== mediaIds.length)
     throw new VisibleError("input", "media.duplicate", "The same file is attached twice.");
@@ -215,6 +283,12 @@ export const verifyForAttach = fn(z.array(MediaId).max(10), async (mediaIds): Pr
       throw new VisibleError("forbidden", "media.forbidden", "You can only attach files you uploaded.");
     if (item.attachedTo)
       throw new VisibleError("conflict", "media.in_use", "This file is already attached elsewhere.");
+    if ((item.purpose ?? "post") !== purpose)
+      throw new VisibleError(
+        "input",
+        "media.wrong_purpose",
+        `${item.fileName ?? "This file"} was uploaded for ${PURPOSE_NAMES[item.purpose ?? "post"]}, not ${PURPOSE_NAMES[purpose]}. Upload it again here.`,
+      );
     if (item.status === "failed")
       throw new VisibleError(
         "input",
@@ -225,7 +299,7 @@ export const verifyForAttach = fn(z.array(MediaId).max(10), async (mediaIds): Pr
   });
   await Promise.all(items.map((item) => checkObject(item)));
   return items;
-});
+}
 
 /** The stored original against what was declared; throws the first problem a user can act on. */
 export async function checkObject(media: MediaItem, Bucket = bucket()): Promise<void> {
@@ -332,10 +406,10 @@ export const update = fn(Update.extend({ mediaId: MediaId }), async (input): Pro
     throw new VisibleError("input", "media.poster_not_video", "Only a video can have a poster image.");
   if (input.posterMediaId === mediaId)
     throw new VisibleError("input", "media.poster_invalid", "A video cannot be its own poster.");
-  const [poster] = await verifyForAttach([input.posterMediaId]);
+  const [poster] = await verifyForAttach([input.posterMediaId], item.purpose ?? "post");
   if (poster!.kind !== "image")
     throw new VisibleError("input", "media.poster_not_image", "A poster must be an image.");
-  const posterKey = publicKeys(poster!.mediaId, "image", poster!.contentType).main;
+  const posterKey = derivedKeys(poster!).main;
   const result = await service.transaction
     .write(({ media }) => [
       ...markAttached([poster!.mediaId], mediaId),
@@ -353,17 +427,21 @@ export const update = fn(Update.extend({ mediaId: MediaId }), async (input): Pro
 });
 
 /**
- * What a deleted post (or message) held stops being served: its derivatives under public/<id>/ and the
- * original are deleted (a video's poster too) and the item is marked, so it is never shown or reused.
+ * What a deleted post (or message) held stops being served: its derivatives under public/<id>/ (or
+ * private/<id>/) and the original are deleted (a video's poster too) and the item is marked, so it is never shown or reused.
  */
 export async function release(mediaIds: string[], Bucket = bucket()): Promise<void> {
   const items = await fromIds(mediaIds);
   const posters = await fromIds(items.flatMap((item) => (item.posterMediaId ? [item.posterMediaId] : [])));
   await Promise.all(
     [...items, ...posters].map(async (media) => {
-      const listed = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: `public/${media.mediaId}/` }));
+      const listed = await Promise.all(
+        ["public", "private"].map((prefix) =>
+          s3.send(new ListObjectsV2Command({ Bucket, Prefix: `${prefix}/${media.mediaId}/` })),
+        ),
+      );
       const keys = [
-        ...(listed.Contents ?? []).flatMap((o) => o.Key ?? []),
+        ...listed.flatMap((l) => l.Contents ?? []).flatMap((o) => o.Key ?? []),
         originalKey(media.ownerId, media.mediaId),
       ];
       // One DeleteObject per key: DeleteObjects needs a checksum header s3rver does not understand.

@@ -13,6 +13,8 @@ export const MediaEntity = new Entity(
       /** Declared by the client and pinned in the upload policy; the stored object must match it. */
       size: { type: "number", required: true, readOnly: true },
       fileName: { type: "string" },
+      /** post, avatar or chat (absent on items from before purposes: post); chat files are never public. */
+      purpose: { type: ["post", "avatar", "chat"] as const, readOnly: true },
       alt: { type: "string", required: true, default: "" },
       status: { type: ["pending", "ready", "failed"] as const, required: true, default: "pending" },
       /** The post (or message) id once attached; absent while unattached, so a condition can test it. */
@@ -21,7 +23,7 @@ export const MediaEntity = new Entity(
       height: { type: "number" },
       blurhash: { type: "string" },
       durationMs: { type: "number" },
-      /** Served keys under public/<mediaId>/, written by the processor. */
+      /** Served keys under public/<mediaId>/, written by the processor; never set for chat media. */
       publicKey: { type: "string" },
       thumbnailKey: { type: "string" },
       posterKey: { type: "string" },

@@ -41,14 +41,43 @@ const EXTENSIONS: Record<string, string> = {
 
 export const extensionOf = (contentType: string) => EXTENSIONS[baseType(contentType)] ?? "bin";
 
-/** Served derivatives live under public/<mediaId>/, which the Router maps to /media/<mediaId>/. */
-export const publicKeys = (mediaId: string, kind: MediaKind, contentType: string) => ({
-  main: `public/${mediaId}/${kind}.${extensionOf(contentType)}`,
-  thumbnail: kind === "image" ? `public/${mediaId}/thumb.webp` : undefined,
+/** What an upload is for, recorded at createUpload: it decides where its derivatives live and who may read them. */
+export const PURPOSES = ["post", "avatar", "chat"] as const;
+export type Purpose = (typeof PURPOSES)[number];
+
+/** Chat media are for a room's members only: never under public/, only behind presigned GETs. */
+export const isPublic = (purpose: Purpose | undefined) => purpose !== "chat";
+
+const derivatives = (
+  prefix: "public" | "private",
+  mediaId: string,
+  kind: MediaKind,
+  contentType: string,
+) => ({
+  main: `${prefix}/${mediaId}/${kind}.${extensionOf(contentType)}`,
+  thumbnail: kind === "image" ? `${prefix}/${mediaId}/thumb.webp` : undefined,
 });
+
+/** Served derivatives live under public/<mediaId>/, which the Router maps to /media/<mediaId>/. */
+export const publicKeys = (mediaId: string, kind: MediaKind, contentType: string) =>
+  derivatives("public", mediaId, kind, contentType);
+
+/** Chat derivatives live under private/<mediaId>/, which no Router path reaches. */
+export const privateKeys = (mediaId: string, kind: MediaKind, contentType: string) =>
+  derivatives("private", mediaId, kind, contentType);
+
+/** Where the processor writes an upload's derivatives, by its purpose (items from before purposes: post). */
+export const derivedKeys = (media: {
+  mediaId: string;
+  kind: MediaKind;
+  contentType: string;
+  purpose?: Purpose | undefined;
+}) => (isPublic(media.purpose) ? publicKeys : privateKeys)(media.mediaId, media.kind, media.contentType);
 
 /** The browser-facing path of a served key (public/x → /media/x). */
 export const urlOf = (publicKey: string) => `/media/${publicKey.replace(/^public\//, "")}`;
 
 /** Derivatives are written once per id and never change, so caches may keep them forever. */
 export const IMMUTABLE = "public, max-age=31536000, immutable";
+/** The same for chat derivatives, but no shared cache may keep what a signed URL fetched. */
+export const PRIVATE_IMMUTABLE = "private, max-age=31536000, immutable";

@@ -4,7 +4,7 @@ import { Media } from "../media";
 
 /** Owner, unused, object present, size/type/magic bytes; throws the 4xx a user can act on. */
 export async function verify(mediaIds: string[]): Promise<void> {
-  if (mediaIds.length) await Media.verifyForAttach(mediaIds);
+  if (mediaIds.length) await Media.verifyForAttach(mediaIds, "post");
 }
 
 /** Transaction items that mark the media attached to the post; a concurrent reuse cancels the transaction. */

@@ -28,16 +28,21 @@ export async function serveMedia(req: IncomingMessage, res: ServerResponse, url:
     return;
   }
   const path = o.rewrite ? url.pathname.replace(new RegExp(o.rewrite.regex), o.rewrite.to) : url.pathname;
-  const key = path.replace(/^\//, "");
+  const key = s3Key(path);
   const headers: Record<string, string> = {};
   for (const h of PASS_REQUEST) {
     const v = req.headers[h];
     if (typeof v === "string") headers[h] = v;
   }
-  const upstream = await fetch(`${o.s3Endpoint}/${o.bucket}/${key}`, { method: req.method, headers });
+  const upstream = key
+    ? await fetch(`${o.s3Endpoint}/${o.bucket}/${key.split("/").map(encodeURIComponent).join("/")}`, {
+        method: req.method,
+        headers,
+      })
+    : undefined;
   // OAC grants s3:GetObject only, so S3 answers a missing key with 403 AccessDenied, not 404.
-  if (upstream.status === 404 || !key) {
-    await upstream.body?.cancel();
+  if (!upstream || upstream.status === 404) {
+    await upstream?.body?.cancel();
     const body =
       '<?xml version="1.0" encoding="UTF-8"?>\n<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>';
     res.writeHead(403, {
@@ -59,4 +64,19 @@ export async function serveMedia(req: IncomingMessage, res: ServerResponse, url:
     return;
   }
   Readable.fromWeb(upstream.body as import("node:stream/web").ReadableStream).pipe(res);
+}
+
+/**
+ * S3 takes a key literally ("public/../private/x" is just a key that does not exist); s3rver resolves dot
+ * segments on disk, so /media/..%2fprivate/x would leave public/. Refuse any such key as S3 would miss it.
+ */
+export function s3Key(path: string): string | undefined {
+  let key: string;
+  try {
+    key = decodeURIComponent(path.replace(/^\//, ""));
+  } catch {
+    return undefined;
+  }
+  if (!key || key.includes("\\") || key.split("/").some((s) => s === "." || s === "..")) return undefined;
+  return key;
 }

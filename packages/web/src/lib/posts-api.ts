@@ -83,6 +83,8 @@ export interface UploadRequest {
   fileName?: string;
   alt?: string;
   durationMs?: number;
+  /** Default post; chat files are served to room members only, by short-lived signed URLs. */
+  purpose?: "post" | "avatar" | "chat";
 }
 
 const enc = encodeURIComponent;

@@ -6,7 +6,15 @@ import sharp from "sharp";
 import { VisibleError } from "../../error";
 import { checkObject } from "../index";
 import { MediaEntity, type MediaItem } from "../media.entity";
-import { IMMUTABLE, originalKey, parseOriginalKey, publicKeys, s3 } from "../storage";
+import {
+  derivedKeys,
+  IMMUTABLE,
+  isPublic,
+  originalKey,
+  PRIVATE_IMMUTABLE,
+  parseOriginalKey,
+  s3,
+} from "../storage";
 
 // A Lambda keeps one invocation at a time: libvips' cache only holds memory between unrelated images.
 sharp.cache(false);
@@ -102,10 +110,12 @@ async function processImage(bucket: string, media: MediaItem) {
     if (error instanceof VisibleError) throw error;
     throw new VisibleError("input", "media.unreadable", `Not a readable image: ${(error as Error).message}`);
   });
-  const keys = publicKeys(media.mediaId, media.kind, media.contentType);
+  // Chat files go under private/, which no /media path reaches; posts' and avatars' under public/.
+  const keys = derivedKeys(media);
+  const cache = cacheControl(media);
   await Promise.all([
-    put(bucket, keys.main, out.image, media.contentType),
-    put(bucket, keys.thumbnail!, out.thumbnail, "image/webp"),
+    put(bucket, keys.main, out.image, media.contentType, cache),
+    put(bucket, keys.thumbnail!, out.thumbnail, "image/webp", cache),
   ]);
   await MediaEntity.patch({ mediaId: media.mediaId })
     .set({
@@ -113,8 +123,7 @@ async function processImage(bucket: string, media: MediaItem) {
       width: out.width,
       height: out.height,
       blurhash: out.blurhash,
-      publicKey: keys.main,
-      thumbnailKey: keys.thumbnail!,
+      ...(isPublic(media.purpose) ? { publicKey: keys.main, thumbnailKey: keys.thumbnail! } : {}),
     })
     .remove(["failure"])
     .go();
@@ -123,30 +132,32 @@ async function processImage(bucket: string, media: MediaItem) {
 // No ffmpeg on Lambda without a layer: video and audio are served as uploaded (container metadata kept);
 // duration comes from the browser.
 async function publishAsIs(bucket: string, media: MediaItem) {
-  const keys = publicKeys(media.mediaId, media.kind, media.contentType);
+  const keys = derivedKeys(media);
   await s3.send(
     new CopyObjectCommand({
       Bucket: bucket,
       Key: keys.main,
       CopySource: `${bucket}/${originalKey(media.ownerId, media.mediaId)}`,
       ContentType: media.contentType,
-      CacheControl: IMMUTABLE,
+      CacheControl: cacheControl(media),
       MetadataDirective: "REPLACE",
     }),
   );
   await MediaEntity.patch({ mediaId: media.mediaId })
-    .set({ status: "ready", publicKey: keys.main })
+    .set({ status: "ready", ...(isPublic(media.purpose) ? { publicKey: keys.main } : {}) })
     .remove(["failure"])
     .go();
 }
 
-const put = (bucket: string, key: string, body: Buffer, contentType: string) =>
+const cacheControl = (media: MediaItem) => (isPublic(media.purpose) ? IMMUTABLE : PRIVATE_IMMUTABLE);
+
+const put = (bucket: string, key: string, body: Buffer, contentType: string, cache: string) =>
   s3.send(
     new PutObjectCommand({
       Bucket: bucket,
       Key: key,
       Body: body,
       ContentType: contentType,
-      CacheControl: IMMUTABLE,
+      CacheControl: cache,
     }),
   );

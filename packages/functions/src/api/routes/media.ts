@@ -8,7 +8,7 @@ export const createUpload = createRoute({
   tags: ["media"],
   summary: "Start an upload: a presigned POST pinned to one key, its Content-Type and its exact size",
   description:
-    "Send every returned field, then the file last, as multipart/form-data to `upload.url`. Errors: media.unsupported_type (400), media.too_large (413).",
+    "Send every returned field, then the file last, as multipart/form-data to `upload.url`. `purpose` (post, avatar or chat; default post) decides where it can be attached: a chat file is never public and only goes on a message, a post's file never on one (media.wrong_purpose, 400). Errors: media.unsupported_type (400), media.too_large (413).",
   security: bearer,
   request: {
     body: { content: { "application/json": { schema: Media.createUpload.schema } }, required: true },

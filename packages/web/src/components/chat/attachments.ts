@@ -65,7 +65,12 @@ export function useAttachments(onProblem: (problem: AttachProblem) => void) {
         setItems((current) => [...current, item]);
         void (async () => {
           try {
-            const ticket = await postsApi.createUpload({ contentType, size: file.size, fileName: file.name });
+            const ticket = await postsApi.createUpload({
+              contentType,
+              size: file.size,
+              fileName: file.name,
+              purpose: "chat",
+            });
             const running = sendToBucket(ticket, file, file.name, (loaded, total) =>
               patch(key, { progress: total > 0 ? loaded / total : 0 }),
             );
