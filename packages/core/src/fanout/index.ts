@@ -2,6 +2,7 @@ export * as Fanout from "./index";
 
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { encodeTime } from "ulid";
 import { FollowEntity } from "../follow/follow.entity";
 import * as Feed from "../timeline/feed";
 import { BIG, BigAuthorEntity, type EntryRef, FeedEntryEntity } from "../timeline/feed";
@@ -11,7 +12,13 @@ import { UserEntity } from "../user/user.entity";
 
 /** How many of a followee's latest posts and reposts land in a new follower's home. */
 export const BACKFILL = 50;
-const FOLLOWERS_PAGE = 1000;
+/** Follow edges per query page (a page stops at 1 MB anyway); the next page loads while this one is written. */
+const FOLLOWERS_PAGE = 5000;
+/** BatchWriteItem calls (25 entries each) in flight: a post to 5,000 followers is 200 calls. */
+export const WRITES_IN_FLIGHT = 24;
+const BATCH = 25;
+/** Clocks of the Lambdas that stamp follows and posts may disagree by this much. */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 /** Fan-out on write, unless the author has more followers than the threshold: then merge at read time. */
 export function shouldFanOut(followers: number, threshold: number): boolean {
@@ -20,7 +27,8 @@ export function shouldFanOut(followers: number, threshold: number): boolean {
 
 export type Change =
   | { type: "activity.added" | "activity.removed"; entry: EntryRef }
-  | { type: "follow.added" | "follow.removed"; followerId: string; followeeId: string };
+  | { type: "follow.added"; followerId: string; followeeId: string }
+  | { type: "follow.removed"; followerId: string; followeeId: string; since?: number };
 
 export interface StreamRecord {
   eventName?: string;
@@ -38,11 +46,11 @@ export function changeOf(record: StreamRecord): Change | undefined {
   }
   // A follow item is never modified; only its birth and death matter.
   if (item.__edb_e__ === "follow" && record.eventName !== "MODIFY") {
-    return {
-      type: removed ? "follow.removed" : "follow.added",
-      followerId: String(item.followerId),
-      followeeId: String(item.followeeId),
-    };
+    const edge = { followerId: String(item.followerId), followeeId: String(item.followeeId) };
+    if (!removed) return { type: "follow.added", ...edge };
+    return typeof item.createdAt === "number"
+      ? { type: "follow.removed", ...edge, since: item.createdAt }
+      : { type: "follow.removed", ...edge };
   }
   return undefined;
 }
@@ -57,7 +65,7 @@ export async function apply(change: Change, threshold: number): Promise<void> {
     case "follow.added":
       return backfill(change.followerId, change.followeeId);
     case "follow.removed":
-      return forget(change.followerId, change.followeeId);
+      return forget(change.followerId, change.followeeId, change.since);
   }
 }
 
@@ -88,51 +96,93 @@ async function backfill(followerId: string, followeeId: string) {
   await putAll(recent.map((entry) => ({ ...entry, feed: `home#${followerId}` as const })));
 }
 
-async function forget(followerId: string, followeeId: string) {
+/**
+ * Unfollow: the followee's entries in this home are the BACKFILL latest before the follow (the backfill)
+ * plus their activity since (fan-out), so two key queries of their profile feed name every one of them.
+ * Deleting a seq that is not in the home is a no-op, and a seq is only ever the followee's activity.
+ */
+async function forget(followerId: string, followeeId: string, since?: number) {
+  const profile = `user#${followeeId}` as const;
+  const home = `home#${followerId}` as const;
+  const floor =
+    since === undefined
+      ? undefined
+      : `${encodeTime(Math.max(0, since - CLOCK_SKEW_MS), 10)}${"0".repeat(16)}`;
+  let backfilled = floor ? await Feed.read(profile, { from: floor, limit: BACKFILL }) : [];
   let cursor: string | null = null;
   do {
-    const result: { data: { seq: string }[]; cursor: string | null } = await FeedEntryEntity.query
-      .byActor({ feed: `home#${followerId}`, actorId: followeeId })
-      .go({ cursor, limit: 500 });
-    await deleteAll(result.data.map((e) => ({ feed: `home#${followerId}` as const, seq: e.seq })));
+    const query = FeedEntryEntity.query.byFeed({ feed: profile });
+    const result: { data: { seq: string }[]; cursor: string | null } = await (floor
+      ? query.gte({ seq: floor })
+      : query
+    ).go({ cursor, limit: 1000, attributes: ["seq"] });
+    await deleteAll([...backfilled, ...result.data].map((e) => ({ feed: home, seq: e.seq })));
+    backfilled = [];
     cursor = result.cursor;
   } while (cursor);
 }
 
-async function* followersOf(userId: string) {
-  let cursor: string | null = null;
-  do {
-    const result: { data: { followerId: string }[]; cursor: string | null } = await FollowEntity.query
-      .byFollowee({ followeeId: userId })
-      .go({ cursor, limit: FOLLOWERS_PAGE });
-    if (result.data.length) yield result.data.map((edge) => edge.followerId);
-    cursor = result.cursor;
-  } while (cursor);
+type FollowersPage = { ids: string[]; cursor: string | null };
+
+async function followersPage(userId: string, cursor: string | null): Promise<FollowersPage> {
+  const result = await FollowEntity.query
+    .byFollowee({ followeeId: userId })
+    .go({ cursor, limit: FOLLOWERS_PAGE, attributes: ["followerId"] });
+  return { ids: result.data.map((edge) => edge.followerId), cursor: result.cursor };
+}
+
+async function* followersOf(userId: string): AsyncGenerator<string[]> {
+  let next: Promise<FollowersPage> | undefined = followersPage(userId, null);
+  while (next) {
+    const page: FollowersPage = await next;
+    next = page.cursor ? followersPage(userId, page.cursor) : undefined;
+    // Observed here so a failed prefetch cannot go unhandled if the consumer stops first.
+    next?.catch(() => {});
+    if (page.ids.length) yield page.ids;
+  }
 }
 
 type HomeEntry = EntryRef & { feed: `home#${string}` };
+type HomeKey = { feed: `home#${string}`; seq: string };
 
 const keyOf = (k: { feed: string; seq: string }) => `${k.feed}\u0000${k.seq}`;
 
+/** Runs `write` over chunks of 25 with WRITES_IN_FLIGHT calls in flight (a pool, not waves). */
+async function inFlight<T>(items: T[], write: (chunk: T[]) => Promise<void>) {
+  const chunks = Array.from({ length: Math.ceil(items.length / BATCH) }, (_, i) =>
+    items.slice(i * BATCH, (i + 1) * BATCH),
+  );
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(WRITES_IN_FLIGHT, chunks.length) }, async () => {
+      while (next < chunks.length) await write(chunks[next++]!);
+    }),
+  );
+}
+
 // BatchWriteItem may leave items unprocessed under throttling: retry just those, with backoff.
-async function putAll(items: HomeEntry[]) {
-  let pending = items;
+async function retrying<T extends HomeKey>(
+  chunk: T[],
+  send: (items: T[]) => Promise<HomeKey[]>,
+  what: string,
+) {
+  let pending = chunk;
   for (let attempt = 0; pending.length; attempt++) {
-    if (attempt > 8) throw new Error(`fan-out left ${pending.length} entries unwritten`);
+    if (attempt > 8) throw new Error(`${what} left ${pending.length} entries unwritten`);
     if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-    const { unprocessed } = await FeedEntryEntity.put(pending).go({ concurrency: 4 });
-    const left = new Set(unprocessed.map(keyOf));
+    const left = new Set((await send(pending)).map(keyOf));
     pending = pending.filter((item) => left.has(keyOf(item)));
   }
 }
 
-async function deleteAll(keys: { feed: `home#${string}`; seq: string }[]) {
-  let pending = keys;
-  for (let attempt = 0; pending.length; attempt++) {
-    if (attempt > 8) throw new Error(`fan-in left ${pending.length} entries undeleted`);
-    if (attempt) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-    const { unprocessed } = await FeedEntryEntity.delete(pending).go({ concurrency: 4 });
-    const left = new Set(unprocessed.map(keyOf));
-    pending = pending.filter((key) => left.has(keyOf(key)));
-  }
+async function putAll(items: HomeEntry[]) {
+  await inFlight(items, (chunk) =>
+    retrying(chunk, async (p) => (await FeedEntryEntity.put(p).go()).unprocessed as HomeKey[], "fan-out"),
+  );
+}
+
+async function deleteAll(keys: HomeKey[]) {
+  await inFlight(keys, (chunk) =>
+    retrying(chunk, async (p) => (await FeedEntryEntity.delete(p).go()).unprocessed as HomeKey[], "fan-in"),
+  );
 }

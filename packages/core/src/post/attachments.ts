@@ -1,3 +1,4 @@
+import * as Batch from "../dynamo/batch";
 import { Media } from "../media";
 
 // The one seam between posts and the media domain: verification, claiming and display.
@@ -26,6 +27,21 @@ export async function load(mediaIds: string[]): Promise<Map<string, Attachment>>
   const unique = [...new Set(mediaIds)];
   const items = unique.length ? await Media.fromIds(unique) : [];
   return new Map(items.map((item) => [item.mediaId, Media.toPublic(item)]));
+}
+
+/** Table keys of attachments, for a batch get that also reads other entities. */
+export const keys = (mediaIds: string[]) =>
+  [...new Set(mediaIds)].map((mediaId) => Batch.keyOf(Media.MediaEntity, { mediaId }));
+
+/** The attachments among raw items of a mixed batch get, in their public shape, by media id. */
+export function fromItems(items: Batch.Item[]): Map<string, Attachment> {
+  const found = new Map<string, Attachment>();
+  for (const Item of items) {
+    if (Item.__edb_e__ !== "media") continue;
+    const { data } = Media.MediaEntity.parse({ Item });
+    if (data) found.set(data.mediaId, Media.toPublic(data));
+  }
+  return found;
 }
 
 export const AttachmentInfo = Media.Info;

@@ -5,6 +5,7 @@ import { ulid } from "ulid";
 import * as z from "zod";
 import { useUserId } from "../actor";
 import { configuration } from "../dynamo";
+import * as Batch from "../dynamo/batch";
 import { VisibleError } from "../error";
 import { createId } from "../id";
 import { Text } from "../text";
@@ -157,7 +158,13 @@ export const create = fn(
     ]);
     await Attachments.verify(mediaIds);
     const postId = createId("pst");
-    const ref: Feed.EntryRef = { seq: Feed.seqOf(postId), postId, actorId: userId };
+    const ref: Feed.EntryRef = {
+      seq: Feed.seqOf(postId),
+      postId,
+      actorId: userId,
+      authorId: userId,
+      mediaIds,
+    };
     // Item order matters: explain() below maps failing indexes back to causes.
     const parentIndex = parent ? 3 : -1;
     const claims = Attachments.claim(mediaIds, postId);
@@ -213,7 +220,13 @@ export const edit = fn(z.object({ postId: PostId, text: Body }), async ({ postId
   const mentions = await resolveMentions(parsed.mentions);
   const before = indexedTags(current.hashtags);
   const after = indexedTags(parsed.hashtags);
-  const ref: Feed.EntryRef = { seq: Feed.seqOf(postId), postId, actorId: userId };
+  const ref: Feed.EntryRef = {
+    seq: Feed.seqOf(postId),
+    postId,
+    actorId: userId,
+    authorId: userId,
+    mediaIds: current.mediaIds,
+  };
   await transact(
     () =>
       service.transaction
@@ -310,13 +323,18 @@ export const unlike = fn(Target, async ({ postId }) => {
 export const repost = fn(Target, async ({ postId }) => {
   const userId = useUserId();
   const seq = ulid();
+  // Author and attachments ride on the feed entry so timelines read them in the page's one batch get.
+  const original = await live(postId);
+  const shared = { authorId: original.authorId, mediaIds: original.mediaIds };
   await transact(
     () =>
       service.transaction
         .write(({ repost, post, entry: feed }) => [
           repost.create({ postId, userId, seq }).commit(),
           post.patch({ postId }).add({ reposts: 1 }).where(alive()).commit(),
-          feed.put(entry(`user#${userId}`, { seq, postId, actorId: userId, repostedBy: userId })).commit(),
+          feed
+            .put(entry(`user#${userId}`, { seq, postId, actorId: userId, repostedBy: userId, ...shared }))
+            .commit(),
         ])
         .go(),
     (failed) => (failed.includes(1) ? notFound() : undefined),
@@ -343,30 +361,60 @@ export const unrepost = fn(Target, async ({ postId }) => {
   );
 });
 
+type Shown = Pick<Feed.EntryRef, "postId" | "repostedBy" | "authorId" | "mediaIds">;
+
 /**
- * Feed entries as the caller sees them: posts, authors, media and "liked/reposted by me" each in one batch
- * get for the whole page. Entries whose post was deleted are left out.
+ * Feed entries as the caller sees them. Entries carry their post's author and media ids, so posts, authors,
+ * "liked/reposted by me" and media are one BatchGetItem for the whole page; entries written before they
+ * carried them cost one batch get of their posts first. Entries whose post was deleted are left out.
  */
-export async function views(entries: Pick<Feed.EntryRef, "postId" | "repostedBy">[]): Promise<Info[]> {
+export async function views(entries: Shown[]): Promise<Info[]> {
   if (entries.length === 0) return [];
   const viewer = useUserId();
-  const postIds = [...new Set(entries.map((e) => e.postId))];
-  const { data: posts } = await PostEntity.get(postIds.map((postId) => ({ postId }))).go();
-  const byId = new Map(posts.filter((p) => !p.deletedAt).map((p) => [p.postId, p]));
-  const shown = [...byId.keys()];
-  if (shown.length === 0) return [];
-  const mine = shown.map((postId) => ({ postId, userId: viewer }));
-  const [users, liked, reposted, media] = await Promise.all([
-    User.many([...[...byId.values()].map((p) => p.authorId), ...entries.flatMap((e) => e.repostedBy ?? [])]),
-    LikeEntity.get(mine).go(),
-    RepostEntity.get(mine).go(),
-    Attachments.load([...byId.values()].flatMap((p) => p.mediaIds)),
+  const unique = (ids: string[]) => [...new Set(ids)];
+  const bare = unique(entries.filter((e) => !e.authorId || !e.mediaIds).map((e) => e.postId));
+  const early = bare.length ? (await PostEntity.get(bare.map((postId) => ({ postId }))).go()).data : [];
+  const posts = new Map(early.map((p) => [p.postId, p]));
+  const refs = entries.map((e) => {
+    const post = posts.get(e.postId);
+    return { ...e, authorId: e.authorId ?? post?.authorId, mediaIds: e.mediaIds ?? post?.mediaIds ?? [] };
+  });
+  const postIds = unique(refs.map((e) => e.postId));
+  const userIds = unique(refs.flatMap((e) => [e.authorId ?? [], e.repostedBy ?? []].flat()));
+  const items = await Batch.getMany([
+    ...postIds.filter((postId) => !posts.has(postId)).map((postId) => Batch.keyOf(PostEntity, { postId })),
+    ...userIds.map((userId) => Batch.keyOf(UserEntity, { userId })),
+    ...postIds.map((postId) => Batch.keyOf(LikeEntity, { postId, userId: viewer })),
+    ...postIds.map((postId) => Batch.keyOf(RepostEntity, { postId, userId: viewer })),
+    ...Attachments.keys(refs.flatMap((e) => e.mediaIds)),
   ]);
-  const likedIds = new Set(liked.data.map((l) => l.postId));
-  const repostedIds = new Set(reposted.data.map((r) => r.postId));
-  return entries.flatMap((e) => {
-    const post = byId.get(e.postId);
-    const author = post && users.get(post.authorId);
+  const users = new Map<string, User.Info>();
+  const likedIds = new Set<string>();
+  const repostedIds = new Set<string>();
+  for (const Item of items) {
+    switch (Item.__edb_e__) {
+      case "post": {
+        const { data } = PostEntity.parse({ Item });
+        if (data) posts.set(data.postId, data);
+        break;
+      }
+      case "user": {
+        const { data } = UserEntity.parse({ Item });
+        if (data) users.set(data.userId, User.toInfo(data));
+        break;
+      }
+      case "like":
+        likedIds.add(String(Item.postId));
+        break;
+      case "repost":
+        repostedIds.add(String(Item.postId));
+        break;
+    }
+  }
+  const media = Attachments.fromItems(items);
+  return refs.flatMap((e) => {
+    const post = posts.get(e.postId);
+    const author = post && !post.deletedAt ? users.get(post.authorId) : undefined;
     if (!post || !author) return [];
     const reposter = e.repostedBy ? users.get(e.repostedBy) : undefined;
     return [

@@ -16,19 +16,15 @@ export const FeedEntryEntity = new Entity(
       /** Whose activity put it here (the author, or the reposter): what an unfollow removes. */
       actorId: { type: "string", required: true, readOnly: true },
       repostedBy: { type: "string", readOnly: true },
+      /** The post's author and attachments (both immutable), so a page's every key is known from its entries. */
+      authorId: { type: "string", readOnly: true },
+      mediaIds: { type: "list", items: { type: "string" }, readOnly: true },
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
     },
     indexes: {
       byFeed: {
         pk: { ...keys.primary.pk, composite: ["feed"] },
         sk: { ...keys.primary.sk, composite: ["seq"] },
-      },
-      // Only home entries need "everything from this actor", for unfollow; the condition keeps the index sparse.
-      byActor: {
-        index: keys.gsi1.index,
-        condition: (attr) => typeof attr.feed === "string" && attr.feed.startsWith("home#"),
-        pk: { ...keys.gsi1.pk, composite: ["feed", "actorId"] },
-        sk: { ...keys.gsi1.sk, composite: ["seq"] },
       },
     },
   },

@@ -38,6 +38,9 @@ export interface EntryRef {
   postId: string;
   actorId: string;
   repostedBy?: string;
+  /** Copied from the post when the entry is written; absent on entries written before they were. */
+  authorId?: string;
+  mediaIds?: string[];
 }
 
 /** One page of a feed by key: newest first (timelines) or oldest first (replies), from after the cursor. */
@@ -61,6 +64,8 @@ export const toRef = (item: EntryRef): EntryRef => ({
   postId: item.postId,
   actorId: item.actorId,
   ...(item.repostedBy ? { repostedBy: item.repostedBy } : {}),
+  ...(item.authorId ? { authorId: item.authorId } : {}),
+  ...(Array.isArray(item.mediaIds) ? { mediaIds: item.mediaIds } : {}),
 });
 
 /** Newest first across sources, one entry per seq (a big author's post may also sit in a home feed). */

@@ -132,6 +132,9 @@ async function mustGet(userId: string): Promise<Info> {
 
 type UserItem = NonNullable<Awaited<ReturnType<ReturnType<typeof UserEntity.get>["go"]>>["data"]>;
 
+/** A stored user as its public profile (for callers that read the item themselves, e.g. a mixed batch get). */
+export const toInfo = (item: UserItem): Info => serialize(item);
+
 function serialize(item: UserItem): Info {
   return {
     id: item.userId,

@@ -1,0 +1,51 @@
+import {
+  type AttributeValue,
+  BatchGetItemCommand,
+  type BatchGetItemCommandOutput,
+  type KeysAndAttributes,
+} from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { client, table } from "./index";
+
+/** BatchGetItem's limit per call. */
+export const MAX_KEYS = 100;
+const MAX_ATTEMPTS = 8;
+
+export type Key = Record<string, unknown>;
+export type Item = Record<string, unknown>;
+
+/** An ElectroDB entity's table key for `key`, without a request (`Entity.get(key).params().Key`). */
+export const keyOf = (entity: { get: (key: never) => { params: () => unknown } }, key: unknown): Key =>
+  (entity.get(key as never).params() as { Key: Key }).Key;
+
+const id = (key: Key) => `${String(key.pk)}\u0000${String(key.sk)}`;
+
+/**
+ * One BatchGetItem over items of any entity in the table: keys deduplicated, chunks of 100 in parallel,
+ * unprocessed keys retried with backoff. Items come back as stored (raw attributes), in no particular order.
+ */
+export async function getMany(keys: Key[]): Promise<Item[]> {
+  const unique = [...new Map(keys.map((key) => [id(key), key])).values()];
+  const chunks = Array.from({ length: Math.ceil(unique.length / MAX_KEYS) }, (_, i) =>
+    unique.slice(i * MAX_KEYS, (i + 1) * MAX_KEYS),
+  );
+  const pages = await Promise.all(chunks.map((chunk) => getChunk(chunk.map((key) => marshall(key)))));
+  return pages.flat();
+}
+
+async function getChunk(keys: Record<string, AttributeValue>[]): Promise<Item[]> {
+  const name = table();
+  const items: Item[] = [];
+  let pending: KeysAndAttributes | undefined = { Keys: keys };
+  for (let attempt = 0; pending?.Keys?.length; attempt++) {
+    if (attempt >= MAX_ATTEMPTS) throw new Error(`batch get left ${pending.Keys.length} keys unread`);
+    // Unprocessed keys mean throttling: back off before asking again.
+    if (attempt) await new Promise((r) => setTimeout(r, 10 * 2 ** attempt));
+    const out: BatchGetItemCommandOutput = await client.send(
+      new BatchGetItemCommand({ RequestItems: { [name]: pending } }),
+    );
+    for (const item of out.Responses?.[name] ?? []) items.push(unmarshall(item));
+    pending = out.UnprocessedKeys?.[name];
+  }
+  return items;
+}
