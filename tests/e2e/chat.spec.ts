@@ -1,3 +1,11 @@
+import { readFile } from "node:fs/promises";
+import { resolve } from "node:path";
+import {
+  ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
+  GoneException,
+} from "@aws-sdk/client-apigatewaymanagementapi";
+import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from "@playwright/test";
 
 // The local cloud runs with ASYNCSNS_CONFIRMATION_CODE=123456, so every emailed code is this one.
@@ -97,6 +105,64 @@ async function accessToken(page: Page, user: TestUser): Promise<string> {
   expect(res.ok()).toBe(true);
   return ((await res.json()) as { AuthenticationResult: { AccessToken: string } }).AuthenticationResult
     .AccessToken;
+}
+
+/** What the local cloud wrote to <dataDir>/local.json (playwright.config.ts runs it on .asyncsns/e2e). */
+interface LocalJson {
+  webUrl: string;
+  dynamodb: { endpoint: string; region: string };
+  table: string;
+  managementEndpoint: string;
+}
+
+async function localCloud(baseURL: string | undefined): Promise<LocalJson> {
+  const file = resolve(process.env.ASYNCSNS_ROOT ?? process.cwd(), ".asyncsns/e2e/local.json");
+  const local = JSON.parse(await readFile(file, "utf8")) as LocalJson;
+  // A reused server from another checkout would write elsewhere: make sure this is the cloud under test.
+  expect(new URL(local.webUrl).port, `${file} is not the cloud at ${baseURL}`).toBe(new URL(baseURL!).port);
+  return local;
+}
+
+// The local stand-ins take any key pair (DynamoDB Local runs -sharedDb); the SDK still signs with SigV4.
+const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+
+/**
+ * What API Gateway does to a client when it drops its socket: find the user's connections in the table
+ * (Connection items, as $connect wrote them) and DeleteConnection each through the @connections API.
+ * Returns how many were live (stale items answer 410).
+ */
+async function dropConnections(local: LocalJson, userId: string): Promise<number> {
+  const dynamo = new DynamoDBClient({ ...local.dynamodb, credentials: LOCAL_CREDENTIALS });
+  // ElectroDB's byUser index on the Connection entity (packages/core/src/connection).
+  const { Items = [] } = await dynamo.send(
+    new QueryCommand({
+      TableName: local.table,
+      IndexName: "gsi1",
+      KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :sk)",
+      ExpressionAttributeValues: {
+        ":pk": { S: `$asyncsns#userid_${userId.toLowerCase()}` },
+        ":sk": { S: "$connection_1#connectionid_" },
+      },
+    }),
+  );
+  const ids = Items.flatMap((item) => item.connectionId?.S ?? []);
+  const api = new ApiGatewayManagementApiClient({
+    endpoint: local.managementEndpoint,
+    region: local.dynamodb.region,
+    credentials: LOCAL_CREDENTIALS,
+  });
+  let live = 0;
+  for (const ConnectionId of ids) {
+    try {
+      await api.send(new DeleteConnectionCommand({ ConnectionId }));
+      live++;
+    } catch (error) {
+      if (!(error instanceof GoneException)) throw error;
+    }
+  }
+  dynamo.destroy();
+  api.destroy();
+  return live;
 }
 
 test("1:1 chat both ways in realtime, with typing, read receipts and Japanese input", async ({ browser }) => {
@@ -232,22 +298,12 @@ test("a group of three: everyone sees every message in order, with read receipts
   await Promise.all([a.context.close(), b.context.close(), c.context.close()]);
 });
 
-test("a dropped socket: messages sent meanwhile show up after reconnecting, in order, once", async ({
+test("the server drops a socket: messages sent meanwhile show up after reconnecting, in order, once", async ({
   browser,
+  baseURL,
 }) => {
+  const local = await localCloud(baseURL);
   const [a, b] = await Promise.all([signUp(browser, "a"), signUp(browser, "b")]);
-  // Keeps B's sockets reachable from the test, so it can cut the live one.
-  await b.context.addInitScript(() => {
-    const Native = window.WebSocket;
-    const sockets: WebSocket[] = [];
-    Object.assign(window, { __sockets: sockets });
-    window.WebSocket = class extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols);
-        sockets.push(this);
-      }
-    };
-  });
   await b.page.goto(`/u/?h=${a.user.handle}`);
   await b.page.getByRole("button", { name: "Message" }).click();
   await expect(b.page.getByRole("heading", { name: a.user.displayName })).toBeVisible();
@@ -257,19 +313,17 @@ test("a dropped socket: messages sent meanwhile show up after reconnecting, in o
   await send(a, "before 2");
   await expect(texts(b)).toHaveText(["before 1", "before 2"]);
 
-  // B goes offline (no new socket, no HTTP) and its live socket is cut; A keeps writing.
+  // B goes offline (its reconnects fail until it is back), then the server drops B's live socket.
+  const bToken = await accessToken(b.page, b.user);
+  const me = await b.page.request.get("/api/me", { headers: { authorization: `Bearer ${bToken}` } });
+  const bId = ((await me.json()) as { id: string }).id;
   await b.context.setOffline(true);
-  const cut = await b.page.evaluate(() => {
-    const open = (window as unknown as { __sockets: WebSocket[] }).__sockets.filter(
-      (s) => s.readyState === 1,
-    );
-    for (const s of open) s.close(4000, "connection lost");
-    return open.length;
-  });
-  expect(cut).toBe(1);
+  expect(await dropConnections(local, bId)).toBe(1);
   await expect(reconnecting(b)).toBeVisible();
+  // A keeps writing while B has no socket.
   const during = ["during 1", "during 2", "during 3", "during 4", "during 5"];
   for (const text of during) await send(a, text);
+  await expect(reconnecting(b)).toBeVisible();
   await expect(texts(b)).toHaveText(["before 1", "before 2"]);
 
   // Back online: every missed message, in order, each once; then live delivery again.

@@ -51,6 +51,12 @@ export interface LocalCloudUrls {
   apiUrl: string;
   wsUrl: string;
   cognito: { endpoint: string; region: string; userPoolId: string; clientId: string };
+  /** DynamoDB Local, for tools and tests that read items as the backend does (any credentials: -sharedDb). */
+  dynamodb: { endpoint: string; region: string };
+  /** The app's table (physical name), when it has exactly one. */
+  table?: string;
+  /** The WebSocket API's @connections endpoint (ApiGatewayManagementApiClient), when it has exactly one. */
+  managementEndpoint?: string;
 }
 
 export interface LocalCloud {
@@ -90,6 +96,17 @@ function tableSpecs(topology: Topology): TableSpec[] {
         ...(a.ttl ? { ttl: a.ttl } : {}),
       };
     });
+}
+
+/** `{[key]: value}` of the topology's one resource of this type; nothing when it has none or several. */
+function only<K extends string>(
+  key: K,
+  topology: Topology,
+  type: string,
+  value: (name: string) => string,
+): Partial<Record<K, string>> {
+  const found = topology.resources.filter((r) => r.type === type);
+  return found.length === 1 ? ({ [key]: value(found[0]!.name) } as Record<K, string>) : {};
 }
 
 export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud> {
@@ -271,6 +288,11 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
         userPoolId: poolInfo?.id ?? "",
         clientId: firstClient?.id ?? "",
       },
+      dynamodb: { endpoint: standIns.dynamodb.endpoint, region: standIns.region },
+      ...only("table", topology, "sst.aws.Dynamo", (name) => resolve({ $ref: name, attribute: "name" })),
+      ...only("managementEndpoint", topology, "sst.aws.ApiGatewayWebSocket", (name) =>
+        resolve({ $ref: name, attribute: "managementEndpoint" }),
+      ),
     };
     await writeFile(join(o.dataDir, "local.json"), `${JSON.stringify(urls, null, 2)}\n`);
     const readyMs = Math.round(performance.now() - t0);

@@ -480,5 +480,9 @@ describe("router, media, site and config.json", () => {
     const local = JSON.parse(await readFile(join(dataDir, "local.json"), "utf8"));
     expect(local).toEqual(cloud.urls);
     expect(local.apiUrl).toBe(`http://localhost:${cloud.port}/api`);
+    // What a test needs to act as the backend: read Connection items, then call @connections.
+    expect(local.dynamodb).toEqual({ endpoint: cloud.standIns.dynamodb.endpoint, region: "us-east-1" });
+    expect(Object.keys(cloud.standIns.dynamodb.tables ?? {})).toContain(local.table);
+    expect(local.managementEndpoint).toBe(`http://127.0.0.1:${cloud.port}/ws`);
   });
 });
