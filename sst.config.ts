@@ -18,6 +18,7 @@ export default $config({
     const { table } = await import("./infra/database");
     const { bucket } = await import("./infra/storage");
     const { topic } = await import("./infra/notification");
+    const { search } = await import("./infra/search");
     const { api } = await import("./infra/api");
     const { ws } = await import("./infra/realtime");
     const { router, site } = await import("./infra/web");
@@ -29,6 +30,7 @@ export default $config({
       table: table.name,
       bucket: bucket.name,
       notifications: topic.arn,
+      search: search.url,
       userPool: userPool.id,
       webClient: webClient.id,
     };

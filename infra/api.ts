@@ -2,6 +2,7 @@ import { issuer, webClient } from "./auth";
 import { table } from "./database";
 import { topic } from "./notification";
 import { ws } from "./realtime";
+import { search } from "./search";
 import { bucket } from "./storage";
 
 // CQRS split from the seed: commands go to per-domain Lambdas, every GET goes to the Query Lambda.
@@ -25,7 +26,7 @@ export const chatFn = new sst.aws.Function("Chat", {
 
 export const queryFn = new sst.aws.Function("Query", {
   handler: "packages/functions/src/api/query.handler",
-  link: [table, bucket],
+  link: [table, bucket, search],
 });
 
 export const api = new sst.aws.ApiGatewayV2("Api", {
@@ -83,3 +84,6 @@ api.route("GET /api/users/{handle}/following", queryFn.arn, jwt);
 api.route("GET /api/rooms", queryFn.arn, jwt);
 api.route("GET /api/rooms/{id}", queryFn.arn, jwt);
 api.route("GET /api/rooms/{id}/messages", queryFn.arn, jwt);
+api.route("GET /api/search/posts", queryFn.arn, jwt);
+api.route("GET /api/search/users", queryFn.arn, jwt);
+api.route("GET /api/search/tags", queryFn.arn, jwt);

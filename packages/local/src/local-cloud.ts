@@ -18,6 +18,7 @@ import {
 import { type Bundles, bundleFunctions } from "./runtime/bundle";
 import { FunctionRuntime } from "./runtime/functions";
 import { loadTopology } from "./shim";
+import { startSearchStandIn } from "./search";
 import { startStandIns } from "./standins";
 import type { RunningStandIns, TableSpec } from "./standins/types";
 import { type RunningStreamPollers, startStreamPollers } from "./streams/poller";
@@ -179,6 +180,13 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     if (bundlesResult.status === "rejected") throw bundlesResult.reason;
     const standIns = standInsResult.value;
     const bundles: Bundles = bundlesResult.value;
+
+    const search = await startSearchStandIn(topology, standIns, {
+      dataDir: o.dataDir,
+      inMemory: o.inMemory,
+      log: (line) => log(`[stand-ins] ${line}`),
+    });
+    if (search) cleanups.push(() => search.stop());
 
     const addr: LocalAddresses = { publicOrigin: "", internalOrigin: "", wsPath: "/ws" };
     addr.wsPath = planMounts(topology).find((m) => m.kind === "ws")?.prefix ?? "/ws";

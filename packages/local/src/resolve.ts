@@ -106,6 +106,13 @@ export function createResolver(
         if (attribute === "url") return standIns.messaging.queueUrl(physicalMessagingName(topology, r));
         if (attribute === "arn") return standIns.messaging.queueArn(physicalMessagingName(topology, r));
         throw fail();
+      case "sst.aws.OpenSearch": {
+        if (!standIns.search) throw fail();
+        if (attribute === "url") return standIns.search.endpoint;
+        if (attribute === "username") return standIns.search.username;
+        if (attribute === "password") return standIns.search.password;
+        throw fail();
+      }
       case "sst.Secret": {
         const value =
           process.env[`ASYNCSNS_SECRET_${name}`] ?? (r.args as { placeholder?: string }).placeholder;

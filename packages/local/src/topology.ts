@@ -26,6 +26,7 @@ export type SstType =
   | "sst.aws.Router"
   | "sst.aws.SnsTopic"
   | "sst.aws.Queue"
+  | "sst.aws.OpenSearch"
   | "sst.Linkable"
   | "sst.Secret";
 

@@ -1,6 +1,7 @@
 import { Media } from "@asyncsns/core/media";
 import { Post } from "@asyncsns/core/post";
 import { Room } from "@asyncsns/core/room";
+import { Search } from "@asyncsns/core/search";
 import { Timeline } from "@asyncsns/core/timeline";
 import { User } from "@asyncsns/core/user";
 import { OpenAPIHono } from "@hono/zod-openapi";
@@ -12,6 +13,7 @@ import { getMe } from "./routes/me";
 import { getMedia } from "./routes/media";
 import { getPost, getReplies } from "./routes/posts";
 import { getRoom, listMessages, listRooms } from "./routes/rooms";
+import { searchPosts, searchTags, searchUsers } from "./routes/search";
 import { health, openapi } from "./routes/system";
 import { homeTimeline, publicTimeline, tagPosts, userPosts } from "./routes/timelines";
 import { getUser } from "./routes/users";
@@ -54,6 +56,9 @@ export const app = createApp()
   .openapi(following, async (c) =>
     c.json(await User.connections(c.req.valid("param").handle, "following", c.req.valid("query")), 200),
   )
+  .openapi(searchPosts, async (c) => c.json(await Search.posts(c.req.valid("query")), 200))
+  .openapi(searchUsers, async (c) => c.json(await Search.users(c.req.valid("query")), 200))
+  .openapi(searchTags, async (c) => c.json(await Search.tags(c.req.valid("query")), 200))
   .openapi(listRooms, async (c) => c.json(await Room.list(), 200))
   .openapi(getRoom, async (c) => c.json(await Room.get(c.req.valid("param").id), 200))
   .openapi(listMessages, async (c) =>

@@ -730,6 +730,27 @@ export function createRecorder(root: string) {
     }
   }
 
+  // Locally the url points at the search stand-in (the OpenSearch REST subset over an embedded engine).
+  class OpenSearch extends Component {
+    static override readonly sstType = "sst.aws.OpenSearch" as const;
+    constructor(name: string, args?: Args, opts?: Args) {
+      super("sst.aws.OpenSearch", name, args, opts);
+      this.record({ url: this.ref("url"), username: this.ref("username"), password: this.ref("password") });
+    }
+    get url() {
+      return this.ref("url");
+    }
+    get username() {
+      return this.ref("username");
+    }
+    get password() {
+      return this.ref("password");
+    }
+    get nodes(): never {
+      throw unknownApi("sst.aws.OpenSearch.nodes");
+    }
+  }
+
   const aws: Record<string, unknown> = {
     Function: SstFunction,
     Dynamo,
@@ -742,6 +763,7 @@ export function createRecorder(root: string) {
     Router,
     SnsTopic,
     Queue,
+    OpenSearch,
   };
   const strict = (prefix: string, target: Record<string, unknown>) =>
     new Proxy(target, {

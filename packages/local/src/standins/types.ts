@@ -69,6 +69,8 @@ export interface RunningStandIns {
   sqs: { endpoint: string };
   /** Topics, subscriptions and the persisted queues behind that endpoint. */
   messaging: Messaging;
+  /** The OpenSearch stand-in, started by the local cloud when the app declares sst.aws.OpenSearch. */
+  search?: { endpoint: string; username: string; password: string };
   /** Child process ids and log files, for diagnostics. */
   processes?: Record<"dynamodb" | "cognito", { pid: number; logPath: string }>;
   /** Stops every stand-in, including the JVM; safe to call twice. */

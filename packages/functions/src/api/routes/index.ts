@@ -13,6 +13,7 @@ import {
   unrepostPost,
 } from "./posts";
 import { chatRoutes } from "./rooms";
+import { searchRoutes } from "./search";
 import { health, openapi } from "./system";
 import { homeTimeline, publicTimeline, tagPosts, userPosts } from "./timelines";
 import { getUser } from "./users";
@@ -51,4 +52,5 @@ export const allRoutes = [
   updateMedia,
   ...chatRoutes,
   ...postRoutes,
+  ...searchRoutes,
 ];

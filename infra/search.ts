@@ -1,0 +1,28 @@
+import { table } from "./database";
+
+// Posts and people search: Amazon OpenSearch (kuromoji is on the service); locally the same link points at
+// the search stand-in.
+// SST's defaults: encryption at rest and node to node, HTTPS only (TLS 1.2), fine-grained access control.
+export const search = new sst.aws.OpenSearch("Search");
+
+// The indexer sees only posts and profiles (their items' sort keys); it re-reads each item, so replays are harmless.
+table.subscribe(
+  "Search",
+  {
+    handler: "packages/functions/src/search/indexer.handler",
+    link: [table, search],
+    timeout: "1 minute",
+    memory: "512 MB",
+  },
+  {
+    filters: [{ dynamodb: { Keys: { sk: { S: ["$post_1", "$user_1"] } } } }],
+    transform: {
+      eventSourceMapping: (esm) => {
+        esm.batchSize = 50;
+        esm.functionResponseTypes = ["ReportBatchItemFailures"];
+        esm.bisectBatchOnFunctionError = true;
+        esm.maximumRetryAttempts = 10;
+      },
+    },
+  },
+);

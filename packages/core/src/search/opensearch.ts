@@ -1,0 +1,286 @@
+// The SearchIndex on the OpenSearch REST API: Amazon OpenSearch Service in AWS, the local stand-in offline.
+import type { Client } from "@opensearch-project/opensearch";
+import type { PostDoc, UserDoc } from "./documents";
+import type { Query, Term } from "./query";
+
+export type Sort = "latest" | "relevance";
+export type SortValues = (string | number)[];
+
+export interface PostSearch {
+  query: Query;
+  /** Epoch ms, from since:/until: in the caller's time zone (lt is exclusive). */
+  range: { gte?: number; lt?: number };
+  sort: Sort;
+  size: number;
+  after?: SortValues;
+}
+
+export interface Hits {
+  ids: string[];
+  /** Sort values of the last hit, when there may be more. */
+  next: SortValues | null;
+}
+
+export interface TagCount {
+  tag: string;
+  count: number;
+}
+
+/** The port: how the app keeps and asks its search index. */
+export interface SearchIndex {
+  putPost(doc: PostDoc): Promise<void>;
+  removePost(id: string, version: number): Promise<void>;
+  putUser(doc: UserDoc): Promise<void>;
+  searchPosts(search: PostSearch): Promise<Hits>;
+  searchUsers(prefix: string, size: number, after?: SortValues): Promise<Hits>;
+  suggestTags(prefix: string, size: number): Promise<TagCount[]>;
+}
+
+export const INDEX_VERSION = 1;
+
+/** Settings and mappings of the posts index (kuromoji for Japanese, english, and a 1–2-gram field for partial words). */
+export const postsIndex = {
+  settings: {
+    index: { number_of_shards: 1, max_ngram_diff: 1 },
+    analysis: {
+      tokenizer: {
+        ja_tokenizer: { type: "kuromoji_tokenizer", mode: "search" },
+        // Every character, spaces included, so a phrase on this field is an exact, in-order match.
+        gram_tokenizer: { type: "ngram", min_gram: 1, max_gram: 2, token_chars: [] },
+      },
+      analyzer: {
+        ja: {
+          type: "custom",
+          tokenizer: "ja_tokenizer",
+          filter: [
+            "kuromoji_baseform",
+            "kuromoji_part_of_speech",
+            "cjk_width",
+            "ja_stop",
+            "kuromoji_stemmer",
+            "lowercase",
+          ],
+        },
+        gram: { type: "custom", tokenizer: "gram_tokenizer" },
+      },
+    },
+  },
+  mappings: {
+    dynamic: "strict",
+    properties: {
+      id: { type: "keyword" },
+      authorId: { type: "keyword" },
+      author: { type: "keyword" },
+      body: {
+        type: "text",
+        analyzer: "ja",
+        fields: { ngram: { type: "text", analyzer: "gram" }, en: { type: "text", analyzer: "english" } },
+      },
+      tags: { type: "keyword" },
+      mentions: { type: "keyword" },
+      media: { type: "keyword" },
+      reply: { type: "boolean" },
+      lang: { type: "keyword" },
+      createdAt: { type: "long" },
+      version: { type: "long" },
+    },
+  },
+} as const;
+
+export const usersIndex = {
+  settings: { index: { number_of_shards: 1 } },
+  mappings: {
+    dynamic: "strict",
+    properties: {
+      id: { type: "keyword" },
+      handle: { type: "keyword" },
+      name: { type: "keyword" },
+      nameWords: { type: "keyword" },
+      version: { type: "long" },
+    },
+  },
+} as const;
+
+function clause(term: Term): Record<string, unknown> {
+  switch (term.type) {
+    case "word":
+    case "phrase":
+      return { match_phrase: { "body.ngram": term.value } };
+    case "from":
+      return { term: { author: term.handle } };
+    case "to":
+      return { term: { mentions: term.handle } };
+    case "tag":
+      return { term: { tags: term.tag } };
+    case "has":
+      return { term: { media: term.media } };
+    case "is":
+      return { term: { reply: true } };
+  }
+}
+
+/** The request body for a post search: matching is all filters (the same on every engine); words only score. */
+export function postsRequest(search: PostSearch): Record<string, unknown> {
+  const { query, range, sort, size, after } = search;
+  const filter: unknown[] = query.all.map((group) =>
+    group.length === 1 ? clause(group[0]!) : { bool: { should: group.map(clause), minimum_should_match: 1 } },
+  );
+  if (range.gte !== undefined || range.lt !== undefined) filter.push({ range: { createdAt: range } });
+  if (query.lang) filter.push({ term: { lang: query.lang } });
+  const texts = query.all.flat().flatMap((t) => (t.type === "word" || t.type === "phrase" ? [t.value] : []));
+  const should = texts.length
+    ? [{ match: { body: { query: texts.join(" ") } } }, { match: { "body.en": { query: texts.join(" ") } } }]
+    : [];
+  return {
+    size,
+    track_total_hits: false,
+    _source: false,
+    query: {
+      bool: {
+        filter,
+        ...(query.none.length ? { must_not: query.none.map(clause) } : {}),
+        ...(should.length ? { should } : {}),
+      },
+    },
+    sort:
+      sort === "relevance"
+        ? [{ _score: "desc" }, { createdAt: "desc" }, { id: "desc" }]
+        : [{ createdAt: "desc" }, { id: "desc" }],
+    ...(after ? { search_after: after } : {}),
+  };
+}
+
+export function usersRequest(prefix: string, size: number, after?: SortValues): Record<string, unknown> {
+  return {
+    size,
+    track_total_hits: false,
+    _source: false,
+    query: {
+      bool: {
+        should: [
+          { prefix: { handle: prefix } },
+          { prefix: { name: prefix } },
+          { prefix: { nameWords: prefix } },
+        ],
+        minimum_should_match: 1,
+      },
+    },
+    sort: [{ handle: "asc" }],
+    ...(after ? { search_after: after } : {}),
+  };
+}
+
+const escapeRegex = (s: string) => s.replace(/[.?+*|{}[\]()"\\#@&<>~]/g, "\\$&");
+
+export function tagsRequest(prefix: string, size: number): Record<string, unknown> {
+  return {
+    size: 0,
+    track_total_hits: false,
+    query: { prefix: { tags: prefix } },
+    aggs: { tags: { terms: { field: "tags", include: `${escapeRegex(prefix)}.*`, size } } },
+  };
+}
+
+type Hit = { _id: string; sort?: SortValues };
+const statusOf = (error: unknown) =>
+  (error as { statusCode?: number; meta?: { statusCode?: number } }).statusCode;
+
+/** The adapter; `refresh` makes writes visible at once (tests), otherwise within the index's refresh interval. */
+export function openSearchIndex(
+  client: Client,
+  options: { prefix?: string; refresh?: boolean } = {},
+): SearchIndex {
+  const prefix = options.prefix ?? "";
+  const posts = `${prefix}posts-v${INDEX_VERSION}`;
+  const users = `${prefix}users-v${INDEX_VERSION}`;
+  const refresh = options.refresh ? ("wait_for" as const) : undefined;
+  let ready: Promise<void> | undefined;
+
+  // Created on first use and never changed in place: a new mapping is a new INDEX_VERSION and a re-index.
+  const setup = () => {
+    ready ??= Promise.all(
+      [
+        [posts, postsIndex],
+        [users, usersIndex],
+      ].map(async ([index, body]) => {
+        const exists = await client.indices.exists({ index: index as string });
+        if (exists.body) return;
+        try {
+          await client.indices.create({ index: index as string, body: body as never });
+        } catch (error) {
+          if (!JSON.stringify((error as { body?: unknown }).body ?? "").includes("resource_already_exists"))
+            throw error;
+        }
+      }),
+    ).then(
+      () => undefined,
+      (error) => {
+        ready = undefined;
+        throw error;
+      },
+    );
+    return ready;
+  };
+
+  // A stale stream record (older version) is a conflict: the newer document stays, which is what we want.
+  const versioned = async (write: () => Promise<unknown>) => {
+    await setup();
+    try {
+      await write();
+    } catch (error) {
+      const status = statusOf(error);
+      if (status === 409 || status === 404) return;
+      throw error;
+    }
+  };
+
+  const hitsOf = (body: { hits: { hits: Hit[] } }, size: number): Hits => {
+    const hits = body.hits.hits;
+    return { ids: hits.map((h) => h._id), next: hits.length === size ? (hits.at(-1)?.sort ?? null) : null };
+  };
+
+  return {
+    putPost: (doc) =>
+      versioned(() =>
+        client.index({
+          index: posts,
+          id: doc.id,
+          body: doc,
+          version: doc.version,
+          version_type: "external_gte",
+          refresh,
+        }),
+      ),
+    removePost: (id, version) =>
+      versioned(() => client.delete({ index: posts, id, version, version_type: "external_gte", refresh })),
+    putUser: (doc) =>
+      versioned(() =>
+        client.index({
+          index: users,
+          id: doc.id,
+          body: doc,
+          version: doc.version,
+          version_type: "external_gte",
+          refresh,
+        }),
+      ),
+    async searchPosts(search) {
+      await setup();
+      const { body } = await client.search({ index: posts, body: postsRequest(search) as never });
+      return hitsOf(body as never, search.size);
+    },
+    async searchUsers(q, size, after) {
+      await setup();
+      const { body } = await client.search({ index: users, body: usersRequest(q, size, after) as never });
+      return hitsOf(body as never, size);
+    },
+    async suggestTags(q, size) {
+      await setup();
+      const { body } = await client.search({ index: posts, body: tagsRequest(q, size) as never });
+      const buckets = (
+        body as { aggregations?: { tags?: { buckets?: { key: string; doc_count: number }[] } } }
+      ).aggregations?.tags?.buckets;
+      return (buckets ?? []).map((b) => ({ tag: b.key, count: b.doc_count }));
+    },
+  };
+}

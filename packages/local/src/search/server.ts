@@ -1,0 +1,163 @@
+// The local stand-in for Amazon OpenSearch: the subset of the REST API the app's OpenSearch client uses,
+// over the embedded engine, with a JSON-lines journal per index under <dataDir>/search.
+import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { join } from "node:path";
+import { EngineError, LocalIndex, type Source } from "./engine";
+
+export const LOCAL_SEARCH_USERNAME = "admin";
+export const LOCAL_SEARCH_PASSWORD = "local-Passw0rd";
+
+export interface RunningSearch {
+  /** http://127.0.0.1:<port>, what `Resource.Search.url` holds locally. */
+  endpoint: string;
+  username: string;
+  password: string;
+  indices: Map<string, LocalIndex>;
+  stop(): Promise<void>;
+}
+
+type Op = { op: "put"; id: string; v?: number; doc: Source } | { op: "del"; id: string; v?: number };
+
+export async function startSearch(o: {
+  dataDir: string;
+  inMemory?: boolean;
+  port?: number;
+  log?: (line: string) => void;
+}): Promise<RunningSearch> {
+  const dir = join(o.dataDir, "search");
+  const persist = !o.inMemory;
+  const indices = new Map<string, LocalIndex>();
+  if (persist) {
+    mkdirSync(dir, { recursive: true });
+    for (const file of readdirSync(dir).filter((f) => f.endsWith(".index.json"))) {
+      const name = file.slice(0, -".index.json".length);
+      const index = new LocalIndex(name, JSON.parse(readFileSync(join(dir, file), "utf8")));
+      const journal = join(dir, `${name}.jsonl`);
+      if (existsSync(journal)) {
+        for (const line of readFileSync(journal, "utf8").split("\n")) {
+          if (!line) continue;
+          const op = JSON.parse(line) as Op;
+          try {
+            if (op.op === "put") index.put(op.id, op.doc, op.v);
+            else index.remove(op.id, op.v);
+          } catch {
+            // A conflict in the journal was a conflict then too.
+          }
+        }
+      }
+      indices.set(name, index);
+    }
+    if (indices.size)
+      o.log?.(
+        `search: ${[...indices.values()].map((i) => `${i.name} ${i.docs.size}`).join(", ")} docs restored`,
+      );
+  }
+  const journal = (index: string, op: Op) => {
+    if (persist) appendFileSync(join(dir, `${index}.jsonl`), `${JSON.stringify(op)}\n`);
+  };
+  const expectedAuth = `Basic ${Buffer.from(`${LOCAL_SEARCH_USERNAME}:${LOCAL_SEARCH_PASSWORD}`).toString("base64")}`;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? "/", "http://local");
+    const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
+    const method = req.method ?? "GET";
+    const send = (status: number, body?: unknown) => {
+      const text = body === undefined ? "" : JSON.stringify(body);
+      res.writeHead(status, {
+        "content-type": "application/json",
+        "content-length": Buffer.byteLength(text),
+      });
+      res.end(method === "HEAD" ? undefined : text);
+    };
+    const fail = (status: number, type: string, reason: string) =>
+      send(status, { error: { root_cause: [{ type, reason }], type, reason }, status });
+    if (req.headers.authorization !== expectedAuth)
+      return fail(401, "security_exception", "missing or wrong credentials");
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const raw = Buffer.concat(chunks).toString("utf8");
+    const body = raw ? JSON.parse(raw) : {};
+    const [name, action, id] = parts;
+    const version = url.searchParams.has("version") ? Number(url.searchParams.get("version")) : undefined;
+    if (!name)
+      return send(200, { name: "asyncsns-local", version: { distribution: "opensearch", number: "2.17.0" } });
+    const index = indices.get(name);
+    if (!action) {
+      if (method === "HEAD") return send(index ? 200 : 404);
+      if (method === "PUT") {
+        if (index) return fail(400, "resource_already_exists_exception", `index [${name}] already exists`);
+        indices.set(name, new LocalIndex(name, body));
+        if (persist) writeFileSync(join(dir, `${name}.index.json`), JSON.stringify(body));
+        return send(200, { acknowledged: true, shards_acknowledged: true, index: name });
+      }
+      if (method === "DELETE" && index) {
+        indices.delete(name);
+        return send(200, { acknowledged: true });
+      }
+    }
+    if (!index) return fail(404, "index_not_found_exception", `no such index [${name}]`);
+    if (action === "_doc" && id && (method === "PUT" || method === "POST")) {
+      const created = !index.docs.has(id);
+      index.put(id, body, version);
+      journal(name, { op: "put", id, ...(version !== undefined ? { v: version } : {}), doc: body });
+      return send(created ? 201 : 200, {
+        _index: name,
+        _id: id,
+        _version: version ?? 1,
+        result: created ? "created" : "updated",
+      });
+    }
+    if (action === "_doc" && id && method === "DELETE") {
+      const found = index.remove(id, version);
+      journal(name, { op: "del", id, ...(version !== undefined ? { v: version } : {}) });
+      return send(found ? 200 : 404, { _index: name, _id: id, result: found ? "deleted" : "not_found" });
+    }
+    if (action === "_doc" && id && method === "GET") {
+      const doc = index.docs.get(id);
+      return send(doc ? 200 : 404, {
+        _index: name,
+        _id: id,
+        found: Boolean(doc),
+        ...(doc ? { _source: doc } : {}),
+      });
+    }
+    if (action === "_search" && (method === "POST" || method === "GET")) return send(200, index.search(body));
+    if (action === "_refresh") return send(200, { _shards: { total: 1, successful: 1, failed: 0 } });
+    if (action === "_count") return send(200, { count: index.docs.size });
+    return fail(
+      400,
+      "illegal_argument_exception",
+      `the local search stand-in does not support ${method} ${url.pathname}`,
+    );
+  };
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      if (res.headersSent) return res.end();
+      const status = error instanceof EngineError ? error.status : 500;
+      const type = error instanceof EngineError ? error.type : "exception";
+      const reason = error instanceof Error ? error.message : String(error);
+      const text = JSON.stringify({ error: { root_cause: [{ type, reason }], type, reason }, status });
+      res.writeHead(status, { "content-type": "application/json" });
+      res.end(text);
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(o.port ?? 0, "127.0.0.1", () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    username: LOCAL_SEARCH_USERNAME,
+    password: LOCAL_SEARCH_PASSWORD,
+    indices,
+    stop: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
