@@ -1,0 +1,207 @@
+import { randomUUID } from "node:crypto";
+import { beforeAll, describe, expect, inject, it } from "vitest";
+import { createId } from "../../core/src/id";
+
+// The home read path in-process against the local cloud's table (its stream subscriber fans out as deployed),
+// counting every DynamoDB call the read makes on core's client.
+type Core = {
+  withActor: typeof import("@asyncsns/core/actor").withActor;
+  client: typeof import("@asyncsns/core/dynamo").client;
+  User: typeof import("@asyncsns/core/user").User;
+  Follow: typeof import("@asyncsns/core/follow").Follow;
+  Post: typeof import("@asyncsns/core/post").Post;
+  Timeline: typeof import("@asyncsns/core/timeline").Timeline;
+  MediaEntity: typeof import("@asyncsns/core/media").Media.MediaEntity;
+  UserEntity: typeof import("../../core/src/user/user.entity").UserEntity;
+  FeedEntryEntity: typeof import("../../core/src/timeline/feed").FeedEntryEntity;
+  BigAuthorEntity: typeof import("../../core/src/timeline/feed").BigAuthorEntity;
+  PostEntity: typeof import("@asyncsns/core/post").PostEntity;
+};
+let core: Core;
+
+type Call = { name: string; start: number; end: number };
+const calls: Call[] = [];
+let counting = false;
+
+beforeAll(async () => {
+  const { endpoint, tables } = inject("localDynamo");
+  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
+  process.env.AWS_ACCESS_KEY_ID ??= "local";
+  process.env.AWS_SECRET_ACCESS_KEY ??= "local";
+  process.env.SST_RESOURCE_Table = JSON.stringify({ name: tables[0], type: "sst.aws.Dynamo" });
+  process.env.SST_RESOURCE_App ??= JSON.stringify({ name: "asyncsns", stage: "int" });
+  process.env.SST_RESOURCE_Media ??= JSON.stringify({ name: "unused", type: "sst.aws.Bucket" });
+  const [actor, dynamo, user, follow, post, timeline, media, userEntity] = await Promise.all([
+    import("@asyncsns/core/actor"),
+    import("@asyncsns/core/dynamo"),
+    import("@asyncsns/core/user"),
+    import("@asyncsns/core/follow"),
+    import("@asyncsns/core/post"),
+    import("@asyncsns/core/timeline"),
+    import("@asyncsns/core/media"),
+    import("../../core/src/user/user.entity"),
+  ]);
+  core = {
+    withActor: actor.withActor,
+    client: dynamo.client,
+    User: user.User,
+    Follow: follow.Follow,
+    Post: post.Post,
+    Timeline: timeline.Timeline,
+    MediaEntity: media.Media.MediaEntity,
+    UserEntity: userEntity.UserEntity,
+    FeedEntryEntity: (await import("../../core/src/timeline/feed")).FeedEntryEntity,
+    BigAuthorEntity: (await import("../../core/src/timeline/feed")).BigAuthorEntity,
+    PostEntity: post.Post.PostEntity,
+  };
+  core.client.middlewareStack.add(
+    (next, context) => async (args) => {
+      if (!counting) return next(args);
+      const call = { name: context.commandName ?? "?", start: performance.now(), end: Number.NaN };
+      calls.push(call);
+      try {
+        return await next(args);
+      } finally {
+        call.end = performance.now();
+      }
+    },
+    { step: "initialize", name: "countCalls" },
+  );
+});
+
+const as = <T>(userId: string, run: () => Promise<T>) =>
+  core.withActor({ type: "user", properties: { userId } }, run);
+
+async function person(prefix: string) {
+  const userId = randomUUID();
+  const handle = `${prefix}${randomUUID().replaceAll("-", "").slice(0, 10)}`;
+  await as(userId, () => core.User.create({ handle, displayName: prefix }));
+  return { userId, handle };
+}
+
+async function eventually(check: () => Promise<void>, timeoutMs = 20_000) {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await check();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}
+
+/** A post with an attachment as Post.create leaves it (verification needs S3, which this test does not use). */
+async function postWithImage(authorId: string, text: string, alt: string) {
+  const postId = createId("pst");
+  const mediaId = createId("med");
+  const postSeq = postId.slice(4);
+  await core.MediaEntity.create({
+    mediaId,
+    ownerId: authorId,
+    kind: "image",
+    contentType: "image/png",
+    size: 100,
+    purpose: "post",
+    alt,
+    status: "ready",
+    attachedTo: postId,
+    width: 4,
+    height: 3,
+  }).go();
+  await core.PostEntity.create({ postId, authorId, text, mediaIds: [mediaId] }).go();
+  // The profile entry last: the stream fans it out, carrying author and media ids as Post.create writes them.
+  await core.FeedEntryEntity.put({
+    feed: `user#${authorId}`,
+    seq: postSeq,
+    postId,
+    actorId: authorId,
+    authorId,
+    mediaIds: [mediaId],
+  }).go();
+  return { postId, mediaId };
+}
+
+describe("home timeline read", () => {
+  it("serves a page of reposts, media, a big author's posts, an edit and a like from one key query round and one batch get; deleted posts stay hidden", async () => {
+    const [reader, alice, bob, reposter, star] = await Promise.all([
+      person("rd"),
+      person("al"),
+      person("bo"),
+      person("rp"),
+      person("st"),
+    ]);
+    // Above the suite's threshold (3): the star's posts are merged at read time, never fanned out.
+    await core.UserEntity.patch({ userId: star.userId }).add({ followers: 100 }).go();
+    // Big before anyone here follows them (the fan-out marks them on their first post), so nothing is backfilled.
+    await as(star.userId, () => core.Post.create({ text: "warming up" }));
+    await eventually(async () =>
+      expect((await core.BigAuthorEntity.get({ scope: "all", userId: star.userId }).go()).data).toBeTruthy(),
+    );
+    for (const followee of [alice, bob, reposter, star])
+      await as(reader.userId, () => core.Follow.follow({ handle: followee.handle }));
+
+    const plain = await as(alice.userId, () => core.Post.create({ text: "first draft" }));
+    const pictured = await postWithImage(alice.userId, "with a picture", "a red square");
+    const doomed = await as(bob.userId, () => core.Post.create({ text: "about to be deleted" }));
+    const bobs = await as(bob.userId, () => core.Post.create({ text: "bob stays" }));
+    await as(reposter.userId, () => core.Post.repost({ postId: bobs.id }));
+    const starred = await as(star.userId, () => core.Post.create({ text: "from the star" }));
+
+    const home = () => as(reader.userId, () => core.Timeline.home({ limit: 20 }));
+    await eventually(async () => {
+      const ids = (await home()).items.map((i) => i.id);
+      expect(ids).toEqual(expect.arrayContaining([plain.id, pictured.postId, doomed.id, starred.id]));
+      expect((await home()).items.some((i) => i.repostedBy?.handle === reposter.handle)).toBe(true);
+    });
+    // Changes after fan-out must show: an edit, a like, a deletion (its home entry may still be there).
+    await as(alice.userId, () => core.Post.edit({ postId: plain.id, text: "final text" }));
+    await as(reader.userId, () => core.Post.like({ postId: plain.id }));
+    await as(bob.userId, () => core.Post.remove({ postId: doomed.id }));
+
+    calls.length = 0;
+    counting = true;
+    const page = await home();
+    counting = false;
+
+    const byId = new Map(page.items.map((i) => [i.id, i]));
+    expect(byId.has(doomed.id)).toBe(false);
+    expect(byId.get(plain.id)).toMatchObject({
+      text: "final text",
+      editedAt: expect.any(String),
+      likes: 1,
+      likedByMe: true,
+      author: { handle: alice.handle },
+    });
+    expect(byId.get(pictured.postId)?.media).toEqual([
+      expect.objectContaining({ id: pictured.mediaId, alt: "a red square", width: 4, height: 3 }),
+    ]);
+    expect(byId.get(starred.id)).toMatchObject({ author: { handle: star.handle } });
+    const repost = page.items.find((i) => i.repostedBy);
+    expect(repost).toMatchObject({
+      id: bobs.id,
+      author: { handle: bob.handle },
+      repostedBy: { handle: reposter.handle },
+    });
+    expect(page.items.filter((i) => i.id === bobs.id)).toHaveLength(2);
+
+    // Round 1: the home partition, the reader's follow stamp, the big-author list and the star's feed, in
+    // parallel; round 2: one BatchGetItem for everything on the page. Nothing else.
+    const batch = calls.filter((c) => c.name === "BatchGetItemCommand");
+    const first = calls.filter((c) => c.name !== "BatchGetItemCommand");
+    expect(batch).toHaveLength(1);
+    expect(first.map((c) => c.name).sort()).toEqual([
+      "GetItemCommand",
+      "QueryCommand",
+      "QueryCommand",
+      "QueryCommand",
+    ]);
+    const firstRoundEnd = Math.max(...first.map((c) => c.end));
+    expect(Math.max(...first.map((c) => c.start))).toBeLessThan(Math.min(...first.map((c) => c.end)));
+    expect(batch[0]!.start).toBeGreaterThanOrEqual(firstRoundEnd);
+
+    // Unfollowing the star changes the reader's follow stamp: the remembered list is not reused.
+    await as(reader.userId, () => core.Follow.unfollow({ handle: star.handle }));
+    expect((await home()).items.map((i) => i.id)).not.toContain(starred.id);
+  });
+});
