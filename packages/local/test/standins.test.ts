@@ -1,6 +1,6 @@
 // Runs the real stand-ins (DynamoDB Local JVM, s3rver, cognito-local) and checks what the local cloud relies on.
 import { execFileSync, spawn } from "node:child_process";
-import { mkdtempSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -385,6 +385,37 @@ describe("stand-ins in memory", () => {
     } finally {
       await standIns.stop();
       expect(standInPids(dataDir)).toEqual([]);
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("cognito-local state", () => {
+  it("comes up even when an earlier run left its state half-written, and keeps the broken file aside", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "asyncsns-standins-corrupt-"));
+    const db = join(dataDir, "cognito", ".cognito", "db");
+    mkdirSync(db, { recursive: true });
+    writeFileSync(join(db, "clients.json"), '{"Clients": {"abc": {"ClientId"');
+    const standIns = await startStandIns(baseOptions(dataDir));
+    try {
+      expect(Object.keys(standIns.cognito.pools)).toEqual(["UserPool"]);
+      expect(readdirSync(db).some((f) => f.startsWith("clients.json.corrupt-"))).toBe(true);
+    } finally {
+      await standIns.stop();
+      rmSync(dataDir, { recursive: true, force: true });
+    }
+  });
+
+  it("starts with no users in memory mode, like the other stand-ins", async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), "asyncsns-standins-fresh-"));
+    const first = await startStandIns({ ...baseOptions(dataDir), inMemory: true });
+    const firstPool = first.cognito.pools.UserPool?.id;
+    await first.stop();
+    const second = await startStandIns({ ...baseOptions(dataDir), inMemory: true });
+    try {
+      expect(second.cognito.pools.UserPool?.id).not.toBe(firstPool);
+    } finally {
+      await second.stop();
       rmSync(dataDir, { recursive: true, force: true });
     }
   });

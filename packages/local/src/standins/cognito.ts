@@ -10,7 +10,16 @@
 //   until they expire (as they do for JWT authorizers on AWS).
 // - CORS: every origin may call it (Access-Control-Allow-Origin: *), preflights answered with 204.
 import { type ChildProcess, spawn } from "node:child_process";
-import { createWriteStream, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  createWriteStream,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +52,23 @@ export interface RunningCognito {
   stop(): Promise<void>;
 }
 
+/** A process killed mid-write leaves truncated JSON that cognito-local cannot load; keep it aside, start clean. */
+function setAsideCorruptState(dbDir: string, log?: (line: string) => void): void {
+  if (!existsSync(dbDir)) return;
+  for (const file of readdirSync(dbDir).filter((f) => f.endsWith(".json"))) {
+    const path = join(dbDir, file);
+    try {
+      JSON.parse(readFileSync(path, "utf8"));
+    } catch {
+      const aside = `${path}.corrupt-${Date.now()}`;
+      renameSync(path, aside);
+      log?.(
+        `cognito-local state ${file} was unreadable (an earlier run stopped mid-write); moved to ${aside}`,
+      );
+    }
+  }
+}
+
 /** Keeps whatever a developer put in config.json but pins the issuer and listener to this run's port. */
 function writeConfig(cognitoDir: string, port: number): void {
   const path = join(cognitoDir, ".cognito", "config.json");
@@ -63,6 +89,8 @@ export async function startCognitoLocal(args: {
   confirmationCode?: string;
   onConfirmationCode?: StandInOptions["onConfirmationCode"];
   log?: (line: string) => void;
+  /** Start with no users or pools (in-memory runs), as the other stand-ins do. */
+  fresh?: boolean;
 }): Promise<RunningCognito> {
   const startJs = createRequire(import.meta.url).resolve("cognito-local/lib/bin/start.js");
   const bootJs = join(dirname(fileURLToPath(import.meta.url)), "cognito-local-boot.cjs");
@@ -72,6 +100,9 @@ export async function startCognitoLocal(args: {
   mkdirSync(dirname(logPath), { recursive: true });
   mkdirSync(cwd, { recursive: true });
   await reapStale(pidPath, "cognito-local", args.log);
+  const dbDir = join(cwd, ".cognito", "db");
+  if (args.fresh) rmSync(dbDir, { recursive: true, force: true });
+  else setAsideCorruptState(dbDir, args.log);
 
   for (let attempt = 1; ; attempt++) {
     const port = await freePort();

@@ -68,6 +68,7 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
         confirmationCode: opts.confirmationCode,
         onConfirmationCode: opts.onConfirmationCode,
         log: opts.log,
+        ...(opts.inMemory ? { fresh: true } : {}),
       }),
     ),
   ]);
