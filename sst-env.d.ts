@@ -4,14 +4,13 @@ import "sst";
 
 declare module "sst" {
   export interface Resource {
+    Auth: { clientId: string; type: "sst.Linkable"; userPoolId: string };
     Media: { name: string; type: "sst.aws.Bucket" };
     Notifications: { arn: string; type: "sst.aws.SnsTopic" };
     Realtime: { managementEndpoint: string; type: "sst.aws.ApiGatewayWebSocket"; url: string };
     Search: { password: string; type: "sst.aws.OpenSearch"; url: string; username: string };
     Table: { name: string; type: "sst.aws.Dynamo" };
     Timeline: { fanoutThreshold: number; type: "sst.Linkable" };
-    UserPool: { id: string; type: "sst.aws.CognitoUserPool" };
-    WebClient: { id: string; secret: string; type: "sst.aws.CognitoUserPoolClient" };
   }
 }
 

@@ -31,3 +31,9 @@ export const webClient = userPool.addClient("WebClient", {
 });
 
 export const issuer = $interpolate`https://cognito-idp.${aws.getRegionOutput().name}.amazonaws.com/${userPool.id}`;
+
+// What code that verifies tokens itself (the WebSocket authorizer) needs: the ids, and no IAM at all —
+// linking the pool or client would grant cognito-idp:* on them.
+export const authConfig = new sst.Linkable("Auth", {
+  properties: { userPoolId: userPool.id, clientId: webClient.id },
+});

@@ -1,3 +1,23 @@
+// SST's SNS → SQS queue policy lets SNS, S3 and EventBridge send from anywhere (confused deputy): a queue
+// subscribed to a topic accepts only that topic. Registered before any subscribeQueue, so each is right.
+$transform(aws.sqs.QueuePolicy, (args, opts) => {
+  const parent = opts.parent as unknown as {
+    __pulumiType?: string;
+    nodes: { subscription: aws.sns.TopicSubscription };
+  };
+  if (parent?.__pulumiType !== "sst:aws:SnsTopicQueueSubscriber") return;
+  // The subscriber builds its policy before its subscription: read the topic once the constructor is done.
+  const topicArn = $output(undefined).apply(() => parent.nodes.subscription.topic);
+  args.policy = $util.all([args.policy, topicArn]).apply(([policy, topic]) => {
+    const doc = JSON.parse(String(policy)) as { Statement: Record<string, unknown>[] };
+    for (const st of doc.Statement) {
+      st.Principal = { Service: "sns.amazonaws.com" };
+      st.Condition = { ArnEquals: { "aws:SourceArn": topic } };
+    }
+    return JSON.stringify(doc);
+  });
+});
+
 // The notification pipeline's entry: chat (and later mentions, follows, calls) publish events here for
 // users who are offline; the consumer that turns them into stored notifications and Web Push comes later.
 export const topic = new sst.aws.SnsTopic("Notifications", {

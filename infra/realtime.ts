@@ -1,4 +1,4 @@
-import { userPool, webClient } from "./auth";
+import { authConfig } from "./auth";
 import { table } from "./database";
 
 export const ws = new sst.aws.ApiGatewayWebSocket("Realtime");
@@ -8,7 +8,7 @@ const authorizer = ws.addAuthorizer("cognito", {
   lambda: {
     function: {
       handler: "packages/functions/src/realtime/authorizer.handler",
-      link: [userPool, webClient],
+      link: [authConfig],
     },
     identitySources: ["route.request.querystring.token"],
   },

@@ -1,7 +1,7 @@
 import { api } from "./api";
 import { userPool, webClient } from "./auth";
 import { ws } from "./realtime";
-import { bucket } from "./storage";
+import { bucket, bucketName, servedBy } from "./storage";
 
 const region = aws.getRegionOutput().name;
 
@@ -21,7 +21,7 @@ const contentSecurityPolicy = $interpolate`${[
   "frame-ancestors 'none'",
 ].join(
   "; ",
-)}; connect-src 'self' https://cognito-idp.${region}.amazonaws.com https://${bucket.domain} https://${bucket.name}.s3.${region}.amazonaws.com`;
+)}; connect-src 'self' https://cognito-idp.${region}.amazonaws.com https://${bucketName}.s3.amazonaws.com https://${bucketName}.s3.${region}.amazonaws.com`;
 
 export const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy("RouterSecurityHeaders", {
   comment: "asyncsns security headers",
@@ -68,6 +68,7 @@ router.route(
 );
 // Only processed copies under public/ are reachable; originals (uploads/, with EXIF) never are.
 router.routeBucket("/media", bucket, { rewrite: { regex: "^/media/(.*)$", to: "/public/$1" } });
+servedBy(router.nodes.cdn.nodes.distribution.arn);
 
 // The static export is stage-agnostic; /config.json (written at deploy) carries the stage's settings.
 export const webConfig = $jsonStringify({

@@ -22,9 +22,10 @@ import {
   type InfraGraph,
   loadGraph,
   type Problem,
+  parsePolicy,
   repoRoot,
 } from "./harness/index";
-import { ACCOUNT_LEVEL, ALLOWED_WILDCARDS, PUBLIC_ROUTES } from "./rules";
+import { ACCOUNT_LEVEL, ALLOWED_WILDCARDS, MEDIA_READABLE, PUBLIC_ROUTES } from "./rules";
 
 const fixture = path.join(import.meta.dirname, "fixture/sst.config.ts");
 const load = (variant: string, stage = "dev-ci") => loadGraph(fixture, stage, { INFRA_FIXTURE: variant });
@@ -158,6 +159,26 @@ describe("messaging with a queue without DLQ, an unencrypted topic and all-or-no
   });
 });
 
+describe("a queue subscribed to the app's Notifications topic (infra/notification.ts)", () => {
+  let graph: InfraGraph;
+  beforeAll(async () => {
+    graph = await load("subscribed");
+  });
+
+  it("gets a queue policy that lets only that topic send (aws:SourceArn), by construction", () => {
+    expect(checkTopicSubscriptions(graph)).toEqual([]);
+    expect(checkQueuePolicies(graph)).toEqual([]);
+    expect(checkEncryption(graph)).toEqual([]);
+    const topic = graph.findOne("aws:sns/topic:Topic");
+    const statements = graph
+      .findAll("aws:sqs/queuePolicy:QueuePolicy")
+      .flatMap((p) => parsePolicy(p.inputs.policy));
+    expect(statements.map((st) => [st.Principal, st.Condition])).toEqual([
+      [{ Service: "sns.amazonaws.com" }, { ArnEquals: { "aws:SourceArn": topic.outputs.arn } }],
+    ]);
+  });
+});
+
 describe("a public bucket behind a CloudFront without security headers", () => {
   let graph: InfraGraph;
   beforeAll(async () => {
@@ -172,9 +193,31 @@ describe("a public bucket behind a CloudFront without security headers", () => {
     ]);
   });
 
-  it("reports the missing response headers policy", () => {
+  it("reports the missing response headers policy and the custom domain's old TLS policy", () => {
     expect(messages(checkCloudFront(graph))).toEqual([
+      "RouterCdnDistribution accepts viewers on TLSv1.2_2019, not TLSv1.2_2021 or TLSv1.2_2025 or TLSv1.3_2025",
       "RouterCdnDistribution default behavior has no response headers policy",
+    ]);
+  });
+});
+
+describe("buckets CloudFront may read whole, or that name another account's distribution", () => {
+  let graph: InfraGraph;
+  beforeAll(async () => {
+    graph = await load("bucket");
+  });
+
+  it('reports SST\'s `access: "cloudfront"`: any distribution, every key', () => {
+    const bucket = graph.findAll("aws:s3/bucketV2:BucketV2").find((b) => graph.componentOf(b) === "Media");
+    expect(messages(checkPrivateBucket(graph, "Media", { readable: MEDIA_READABLE }))).toEqual([
+      "Media policy lets any CloudFront distribution read it (no AWS:SourceArn condition naming this app's distribution)",
+      `Media policy lets {"Service":["cloudfront.amazonaws.com"]} read ${bucket?.outputs.arn}/*, beyond public/*`,
+    ]);
+  });
+
+  it("reports a source condition that names a distribution of another app", () => {
+    expect(messages(checkPrivateBucket(graph, "Other", { readable: MEDIA_READABLE }))).toEqual([
+      "Other policy lets any CloudFront distribution read it (no AWS:SourceArn condition naming this app's distribution)",
     ]);
   });
 });

@@ -12,13 +12,13 @@ import {
   checkWildcards,
   findWildcards,
 } from "./harness/index";
-import { ALLOWED_WILDCARDS, POSTURE_EXCEPTIONS } from "./rules";
+import { ALLOWED_WILDCARDS, MEDIA_READABLE, POSTURE_EXCEPTIONS } from "./rules";
 
 const graph = appGraph("dev-ci");
 
 describe("storage", () => {
-  it("the media bucket blocks public access and is read only through CloudFront with OAC", () => {
-    const problems = checkPrivateBucket(graph, "Media");
+  it("the media bucket blocks public access; only our distribution (OAC) reads it, and only public/", () => {
+    const problems = checkPrivateBucket(graph, "Media", { readable: MEDIA_READABLE });
     const known = (p: { check: string; subject: string; message: string }) =>
       POSTURE_EXCEPTIONS.some(
         (e) => e.check === p.check && e.subject === p.subject && e.message === p.message,
@@ -58,7 +58,7 @@ describe("compute", () => {
 });
 
 describe("edge", () => {
-  it("CloudFront redirects to HTTPS and sends HSTS, CSP, nosniff and frame options", () => {
+  it("CloudFront redirects to HTTPS, needs TLS 1.2 on a custom domain, sends HSTS, CSP, nosniff, frame options", () => {
     expect(graph.findAll("aws:cloudfront/distribution:Distribution").length).toBe(1);
     expect(checkCloudFront(graph)).toEqual([]);
   });

@@ -58,14 +58,9 @@ export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
 /** Made by SST once per account and region and shared by every stage, so it is retained on purpose. */
 export const ACCOUNT_LEVEL = ["aws:apigateway/account:Account", "aws:iam/role:Role"];
 
+/** What CloudFront may read of the media bucket: the processed copies. Originals (uploads/, with EXIF) and
+ * chat media (private/, presigned GETs only) must stay unreadable even to this app's distribution. */
+export const MEDIA_READABLE = ["public/*"];
+
 /** Posture problems known and accepted for now, each with its reason and who can close it. Must still occur. */
-export const POSTURE_EXCEPTIONS: { check: string; subject: string; message: string; reason: string }[] = [
-  {
-    check: "bucket",
-    subject: "Media",
-    message:
-      "Media policy lets any CloudFront distribution read it (no AWS:SourceArn condition naming this app's distribution)",
-    reason:
-      "SST's `access: \"cloudfront\"` grants s3:GetObject on every key to the CloudFront service without naming the distribution, so another account's distribution could read uploads/ (EXIF) and chat media. Open: infra/storage.ts needs `transform.policy` adding AWS:SourceArn = the Router's distribution ARN",
-  },
-];
+export const POSTURE_EXCEPTIONS: { check: string; subject: string; message: string; reason: string }[] = [];

@@ -289,8 +289,20 @@ export function checkLinks(graph: InfraGraph, readsByHandler: Record<string, Cod
 
 // ---------------------------------------------------------------- posture
 
-/** The bucket blocks public access, denies plain HTTP, and is readable only by CloudFront (OAC) through the Router. */
-export function checkPrivateBucket(graph: InfraGraph, component: string): Problem[] {
+export interface PrivateBucketRules {
+  /** Keys CloudFront may read (`public/*`); anything else in the bucket stays unreadable to it. */
+  readable: string[];
+}
+
+/**
+ * The bucket blocks public access, denies plain HTTP, and is readable only by this app's CloudFront
+ * distribution (OAC, `AWS:SourceArn`) through the Router, and only under the served prefixes.
+ */
+export function checkPrivateBucket(
+  graph: InfraGraph,
+  component: string,
+  rules: PrivateBucketRules = { readable: ["*"] },
+): Problem[] {
   const out: Problem[] = [];
   const bucket = graph.findAll(T.bucket).find((b) => graph.componentOf(b) === component);
   if (!bucket) return [problem("bucket", component, `no bucket ${component}`)];
@@ -311,8 +323,14 @@ export function checkPrivateBucket(graph: InfraGraph, component: string): Proble
         problem("bucket", component, `${component} policy allows ${s(st.Action)} beyond s3:GetObject`),
       );
     const distributions = graph.findAll(T.distribution).map((d) => String(d.outputs.arn));
-    const condition = JSON.stringify(st.Condition ?? "");
-    if (principal.includes("cloudfront") && !distributions.some((arn) => condition.includes(arn)))
+    const conditions = (st.Condition ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const sources = ["StringEquals", "ArnEquals"].flatMap((test) =>
+      [conditions[test]?.["AWS:SourceArn"] ?? conditions[test]?.["aws:SourceArn"] ?? []].flat().map(String),
+    );
+    if (
+      principal.includes("cloudfront") &&
+      (sources.length === 0 || !sources.every((arn) => distributions.includes(arn)))
+    )
       out.push(
         problem(
           "bucket",
@@ -320,6 +338,16 @@ export function checkPrivateBucket(graph: InfraGraph, component: string): Proble
           `${component} policy lets any CloudFront distribution read it (no AWS:SourceArn condition naming this app's distribution)`,
         ),
       );
+    const readable = rules.readable.map((key) => `${bucket.outputs.arn}/${key}`);
+    for (const resource of statementList(st, "Resource"))
+      if (!readable.includes(resource))
+        out.push(
+          problem(
+            "bucket",
+            component,
+            `${component} policy lets ${principal} read ${resource}, beyond ${rules.readable.join(", ")}`,
+          ),
+        );
   }
   if (!statements.some((x) => x.Effect === "Allow"))
     out.push(problem("bucket", component, `${component} policy does not let CloudFront (OAC) read it`));
@@ -447,10 +475,29 @@ export function checkFunctions(graph: InfraGraph): Problem[] {
   return out;
 }
 
-/** CloudFront: HTTPS only on every behavior, with a response headers policy carrying HSTS, CSP, nosniff, frame options. */
+/** Security policies CloudFront offers that refuse TLS below 1.2 and weak ciphers (2021 and later). */
+export const MODERN_TLS_POLICIES = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
+
+/**
+ * CloudFront: viewers need TLS 1.2+, HTTPS only on every behavior, with a response headers policy carrying
+ * HSTS, CSP, nosniff, frame options. The TLS floor applies to a custom domain's certificate: with the default
+ * *.cloudfront.net certificate AWS fixes the policy (TLSv1) and refuses a minimumProtocolVersion.
+ */
 export function checkCloudFront(graph: InfraGraph): Problem[] {
   const out: Problem[] = [];
   for (const d of graph.findAll(T.distribution)) {
+    const cert = (d.inputs.viewerCertificate ?? {}) as Record<string, unknown>;
+    if (cert.acmCertificateArn || cert.iamCertificateId) {
+      if (!MODERN_TLS_POLICIES.includes(String(cert.minimumProtocolVersion)))
+        out.push(
+          problem(
+            "cloudfront",
+            d.name,
+            `${d.name} accepts viewers on ${s(cert.minimumProtocolVersion ?? "TLSv1")}, not ${MODERN_TLS_POLICIES.join(" or ")}`,
+          ),
+        );
+    } else if (cert.cloudfrontDefaultCertificate !== true)
+      out.push(problem("cloudfront", d.name, `${d.name} has no viewer certificate`));
     const behaviors = [
       d.inputs.defaultCacheBehavior as Record<string, unknown>,
       ...((d.inputs.orderedCacheBehaviors as Record<string, unknown>[] | undefined) ?? []),

@@ -9,7 +9,7 @@ const endpoint =
   process.env.AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER?.replace(/\/$/, "") ??
   `https://cognito-idp.${process.env.AWS_REGION}.amazonaws.com`;
 
-export const issuer = () => `${endpoint}/${Resource.UserPool.id}`;
+export const issuer = () => `${endpoint}/${Resource.Auth.userPoolId}`;
 
 let jwks: ReturnType<typeof createRemoteJWKSet> | undefined;
 
@@ -26,7 +26,7 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
   try {
     const { payload } = await jwtVerify(token, jwks, { issuer: issuer() });
     if (payload.token_use !== "access") throw new Error("not an access token");
-    if (payload.client_id !== Resource.WebClient.id) throw new Error("token was issued to another client");
+    if (payload.client_id !== Resource.Auth.clientId) throw new Error("token was issued to another client");
     if (!payload.sub || !payload.exp) throw new Error("token lacks sub or exp");
     return {
       sub: payload.sub,

@@ -78,6 +78,7 @@ export function createRecorder(root: string) {
     pulumiResources: [],
   };
   const transforms = new Map<string, TransformFn[]>();
+  const pulumiTransforms = new Map<string, TransformFn[]>();
   const names = new Set<string>();
 
   const ALLOWED = new Set([
@@ -574,6 +575,10 @@ export function createRecorder(root: string) {
     get url() {
       return this.ref("url");
     }
+    /** The distribution's ARN (a bucket policy names it); the deploy computes it, the local cloud never reads it. */
+    get nodes() {
+      return { cdn: output({ nodes: { distribution: { arn: this.ref("distributionArn") } } }) };
+    }
     route(pattern: string, url: unknown, args: Args = {}) {
       const rewrite = unwrap(args.rewrite) as { regex: string; to: string } | undefined;
       topology.routerRoutes.push({
@@ -774,9 +779,18 @@ export function createRecorder(root: string) {
     });
   const sst = strict("sst", { aws: strict("sst.aws", aws), Linkable, Secret });
 
-  function $transform(component: { sstType?: string }, cb: TransformFn) {
+  function $transform(component: { sstType?: string; pulumiType?: string }, cb: TransformFn) {
+    // A Pulumi resource class: applied to the `new aws.*` infra declares, as SST's stack transformation
+    // would; resources SST makes inside components are not emulated here, so they are not affected.
+    if (component?.pulumiType) {
+      const list = pulumiTransforms.get(component.pulumiType) ?? [];
+      list.push(cb);
+      pulumiTransforms.set(component.pulumiType, list);
+      return;
+    }
     const type = component?.sstType;
-    if (!type) throw unknownApi("$transform on a non-SST component (Pulumi resources)");
+    if (!type)
+      throw unknownApi("$transform on something that is neither an SST component nor a Pulumi resource");
     const list = transforms.get(type) ?? [];
     list.push(cb);
     transforms.set(type, list);
@@ -785,8 +799,9 @@ export function createRecorder(root: string) {
   /** `new aws.<module>.<Resource>(name, args)`: recorded; every attribute is a ref the deploy would compute. */
   function pulumiClass(module: string, resource: string) {
     const type = `aws:${module}/${resource.charAt(0).toLowerCase()}${resource.slice(1)}:${resource}`;
-    return function PulumiResource(this: unknown, name: string, args: Args = {}) {
+    function PulumiResource(this: unknown, name: string, args: Args = {}, opts: Args = {}) {
       if (!new.target) throw new Error(`aws.${module}.${resource} must be called with new`);
+      for (const t of pulumiTransforms.get(type) ?? []) t(args, opts, name);
       topology.pulumiResources.push({ type, name, args: serialize(args) });
       const target = { [COMPONENT]: { name, type } };
       return new Proxy(target, {
@@ -796,7 +811,8 @@ export function createRecorder(root: string) {
           return output(refToken(name, prop));
         },
       });
-    };
+    }
+    return Object.assign(PulumiResource, { pulumiType: type });
   }
 
   return { topology, sst, $transform, pulumiClass };
