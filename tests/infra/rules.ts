@@ -16,7 +16,7 @@ export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
   {
     owner: /.*/,
     kind: "action",
-    value: /^(dynamodb|s3|cognito-idp|sns|sqs):\*$/,
+    value: /^(dynamodb|s3|sns|sqs):\*$/,
     reason:
       "SST `link` grants every action of the linked service, scoped to the linked resource's ARN; narrowing it needs a per-function `permissions` list instead of `link`",
   },
