@@ -32,6 +32,9 @@ export function grams(text: string): string[] {
   return [...out];
 }
 
+/** A clause narrows the search when it keeps at most 1/SELECTIVE of the documents. */
+const SELECTIVE = 30;
+
 const KEYWORD_FIELDS = ["id", "authorId", "author", "tags", "mentions", "media", "lang", "handle", "reply"];
 
 /** One index: sources by id, versions (external versioning, tombstones included), text and keyword postings. */
@@ -40,6 +43,11 @@ export class LocalIndex {
   private readonly versions = new Map<string, number>();
   private readonly text = new FlexSearch.Index({ tokenize: "strict", encode: grams, resolution: 1 });
   private readonly keywords = new Map<string, Map<string, Set<string>>>();
+  /** How many documents hold each gram: the planner's selectivity estimate. */
+  private readonly gramCounts = new Map<string, number>();
+  /** Ids by createdAt, oldest first (removed ids are skipped lazily), for newest-first walks. */
+  private readonly timeline: { id: string; t: number }[] = [];
+  private readonly inTimeline = new Set<string>();
 
   constructor(
     readonly name: string,
@@ -52,7 +60,11 @@ export class LocalIndex {
     if (this.docs.has(id)) this.unindex(id);
     this.docs.set(id, source);
     if (version !== undefined) this.versions.set(id, version);
-    if (typeof source.body === "string") this.text.add(id, source.body);
+    if (typeof source.body === "string") {
+      this.text.add(id, source.body);
+      for (const g of grams(source.body)) this.gramCounts.set(g, (this.gramCounts.get(g) ?? 0) + 1);
+    }
+    if (typeof source.createdAt === "number" && !this.inTimeline.has(id)) this.enlist(id, source.createdAt);
     for (const field of KEYWORD_FIELDS) {
       for (const value of values(source[field])) {
         const byValue = this.keywords.get(field) ?? new Map<string, Set<string>>();
@@ -86,26 +98,72 @@ export class LocalIndex {
   private unindex(id: string) {
     const old = this.docs.get(id);
     if (!old) return;
-    if (typeof old.body === "string") this.text.remove(id);
+    if (typeof old.body === "string") {
+      this.text.remove(id);
+      for (const g of grams(old.body)) this.gramCounts.set(g, (this.gramCounts.get(g) ?? 1) - 1);
+    }
     for (const field of KEYWORD_FIELDS)
       for (const value of values(old[field])) this.keywords.get(field)?.get(String(value))?.delete(id);
+  }
+
+  private enlist(id: string, t: number) {
+    this.inTimeline.add(id);
+    const last = this.timeline.at(-1);
+    if (!last || last.t <= t) {
+      this.timeline.push({ id, t });
+      return;
+    }
+    let lo = 0;
+    let hi = this.timeline.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.timeline[mid]!.t <= t) lo = mid + 1;
+      else hi = mid;
+    }
+    this.timeline.splice(lo, 0, { id, t });
   }
 
   search(body: Json): Json {
     const started = performance.now();
     const query: Json = body.query ?? { match_all: {} };
     const matched: { id: string; doc: Source; score: number }[] = [];
-    for (const id of this.candidates(query)) {
-      const doc = this.docs.get(id);
-      if (!doc) continue;
-      const score = evaluate(query, doc);
-      if (score !== false) matched.push({ id, doc, score });
+    const sort = sortSpec(body.sort);
+    const size = Number(body.size ?? 10);
+    const candidates = this.candidates(query);
+    const newestFirst =
+      sort[0]?.field === "createdAt" && sort[0].order === "desc" && !body.aggs && !body.from;
+    if (!candidates && newestFirst) {
+      // No selective clause: walk newest first and stop at a page (every match is still evaluated exactly).
+      const after: SortValue[] | undefined = body.search_after;
+      for (let i = this.timeline.length - 1; i >= 0 && matched.length <= size; i--) {
+        const { id, t } = this.timeline[i]!;
+        const doc = this.docs.get(id);
+        if (!doc || doc.createdAt !== t) continue;
+        const score = evaluate(query, doc);
+        if (score === false) continue;
+        const m = { id, doc, score };
+        if (
+          after &&
+          compare(
+            sort.map((s) => sortValue(s.field, m)),
+            after,
+            sort,
+          ) <= 0
+        )
+          continue;
+        matched.push(m);
+      }
+    } else {
+      for (const id of candidates ?? this.docs.keys()) {
+        const doc = this.docs.get(id);
+        if (!doc) continue;
+        const score = evaluate(query, doc);
+        if (score !== false) matched.push({ id, doc, score });
+      }
     }
     const response: Json = { took: Math.round(performance.now() - started), timed_out: false };
     if (body.aggs || body.aggregations)
       response.aggregations = aggregate(body.aggs ?? body.aggregations, matched);
-    const size = Number(body.size ?? 10);
-    const sort = sortSpec(body.sort);
     const keyed = matched.map((m) => ({ ...m, key: sort.map((s) => sortValue(s.field, m)) }));
     keyed.sort((a, b) => compare(a.key, b.key, sort));
     const after: SortValue[] | undefined = body.search_after;
@@ -124,15 +182,20 @@ export class LocalIndex {
     return response;
   }
 
-  /** The smallest id set every match must be in, from the query's required clauses; all ids if none helps. */
-  private candidates(query: Json): Iterable<string> {
+  /** The smallest id set every match must be in, from the query's selective required clauses; none if none is. */
+  private candidates(query: Json): Set<string> | undefined {
     let best: Set<string> | undefined;
     for (const clause of required(query)) {
       const set = this.lookup(clause);
       if (set && (!best || set.size < best.size)) best = set;
       if (best?.size === 0) break;
     }
-    return best ?? this.docs.keys();
+    // A set holding a large share of the index is slower to use than a newest-first walk.
+    return best && best.size * SELECTIVE <= this.docs.size
+      ? best
+      : best && this.docs.size < 1000
+        ? best
+        : undefined;
   }
 
   private lookup(clause: Json): Set<string> | undefined {
@@ -140,7 +203,11 @@ export class LocalIndex {
       const [field, value] = Object.entries(clause.match_phrase)[0] as [string, unknown];
       if (!field.startsWith("body")) return undefined;
       const text = typeof value === "string" ? value : String((value as Json).query ?? "");
-      if (grams(text).length === 0) return undefined;
+      const gs = grams(text);
+      if (gs.length === 0) return undefined;
+      // Estimate first: the rarest gram bounds the result; a common phrase is left to the walk.
+      const rarest = Math.min(...gs.map((g) => this.gramCounts.get(g) ?? 0));
+      if (rarest * SELECTIVE > this.docs.size && this.docs.size >= 1000) return undefined;
       return new Set(this.text.search(text, { limit: this.docs.size + 1 }).map(String));
     }
     if (clause.term) {

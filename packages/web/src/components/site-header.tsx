@@ -64,6 +64,21 @@ export function SiteHeader() {
                   <span className="nav-text">{t("nav.chat")}</span>
                 </Link>
               </li>
+              <li>
+                <Link
+                  href="/search/"
+                  className="nav-link"
+                  aria-current={pathname.startsWith("/search/") ? "page" : undefined}
+                >
+                  <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
+                    <path
+                      fill="currentColor"
+                      d="M10 3a7 7 0 0 1 5.6 11.2l5.1 5.1-1.4 1.4-5.1-5.1A7 7 0 1 1 10 3Zm0 2a5 5 0 1 0 0 10 5 5 0 0 0 0-10Z"
+                    />
+                  </svg>
+                  <span className="nav-text">{t("nav.search")}</span>
+                </Link>
+              </li>
               {me ? (
                 <li>
                   <Link
