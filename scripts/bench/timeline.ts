@@ -253,8 +253,9 @@ async function cloudFigures(functions: FunctionRecord[]) {
     );
     const measureCost = async (run: () => Promise<unknown>) => {
       Object.assign(cost, { items: 0, wcu: 0, calls: 0, reads: 0 });
+      const s = performance.now();
       await run();
-      return { ...cost };
+      return { ...cost, ms: performance.now() - s };
     };
 
     // Seeding: synthetic users hold exactly the items User.create writes (user + handle); follow edges and the
@@ -503,7 +504,7 @@ if (!args["skip-cloud"]) {
   console.log(`- write cost per post (threshold ${THRESHOLD}): post transaction + stream fan-out`);
   for (const c of r.costs)
     console.log(
-      `    ${String(c.followers).padStart(6)} followers: post ${c.write.items} items / ${c.write.wcu} WCU; fan-out ${c.fan.items} items / ${c.fan.wcu} WCU in ${c.fan.calls} write calls (reads ${c.fan.reads} RCU)`,
+      `    ${String(c.followers).padStart(6)} followers: post ${c.write.items} items / ${c.write.wcu} WCU; fan-out ${c.fan.items} items / ${c.fan.wcu} WCU in ${c.fan.calls} write calls (reads ${c.fan.reads} RCU), ${ms(c.fan.ms)} in this process`,
     );
 }
 process.exit(0);
