@@ -70,7 +70,7 @@ describe("search in the local cloud", () => {
         index: "posts-v1",
         body: { query: { match_phrase: { "body.ngram": "タワー" } } },
       });
-      expect(body.hits.hits.map((h: { _id: string }) => h._id)).toEqual(["p1"]);
+      expect(body.hits.hits.map((h) => h._id)).toEqual(["p1"]);
       await second.stop();
     } finally {
       await rm(dataDir, { recursive: true, force: true });
