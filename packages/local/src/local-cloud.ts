@@ -17,8 +17,8 @@ import {
 } from "./resolve";
 import { type Bundles, bundleFunctions } from "./runtime/bundle";
 import { FunctionRuntime } from "./runtime/functions";
-import { loadTopology } from "./shim";
 import { startSearchStandIn } from "./search";
+import { loadTopology } from "./shim";
 import { startStandIns } from "./standins";
 import type { RunningStandIns, TableSpec } from "./standins/types";
 import { type RunningStreamPollers, startStreamPollers } from "./streams/poller";
