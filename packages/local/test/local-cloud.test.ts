@@ -13,12 +13,18 @@ import {
   InitiateAuthCommand,
   SignUpCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
-import { DynamoDBClient, GetItemCommand, PutItemCommand } from "@aws-sdk/client-dynamodb";
+import {
+  BatchWriteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+} from "@aws-sdk/client-dynamodb";
 import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type LocalCloud, startLocalCloud } from "../src/local-cloud";
+import { startStreamPollers } from "../src/streams/poller";
 
 const fixtureDir = join(import.meta.dirname, "fixture");
 const CODE = "654321";
@@ -400,6 +406,75 @@ describe("DynamoDB stream subscriber", () => {
     expect((await seen("fail-once-1"))?.deliveries?.N).toBe("2");
     // The filter keeps comments (and the subscriber's own "seen" writes) away from it.
     expect(await seen("c1")).toBeUndefined();
+  });
+
+  it("drains past a backlog longer than one GetRecords page that built up during an invoke", async () => {
+    const dynamo = new DynamoDBClient({
+      endpoint: cloud.standIns.dynamodb.endpoint,
+      region: "us-east-1",
+      credentials,
+    });
+    const TableName = "fixture-local-Table";
+    // A second mapping on the fixture table whose function we hold: the backlog grows while it runs.
+    let release = () => {};
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    let started = () => {};
+    const invoked = new Promise<void>((r) => {
+      started = r;
+    });
+    const delivered: string[] = [];
+    const pollers = await startStreamPollers({
+      endpoint: cloud.standIns.dynamodb.endpoint,
+      region: "us-east-1",
+      credentials,
+      subscriptions: [
+        {
+          streamArn: cloud.standIns.dynamodb.tables![TableName]!.streamArn!,
+          subscription: {
+            name: "Backlog",
+            table: "Table",
+            function: "Backlog",
+            filters: [{ dynamodb: { Keys: { pk: { S: ["backlog-post"] } } } }],
+            batchSize: 10,
+            maximumRetryAttempts: 0,
+            functionResponseTypes: [],
+            startingPosition: "LATEST",
+          },
+        },
+      ],
+      invoke: async (_fn, event) => {
+        const records = (event as { Records: { dynamodb: { Keys: { sk: { S: string } } } }[] }).Records;
+        delivered.push(...records.map((r) => r.dynamodb.Keys.sk.S));
+        started();
+        await held;
+        return null;
+      },
+      log: () => {},
+      intervalMs: 50,
+    });
+    try {
+      const put = (pk: string, sk: string) =>
+        dynamo.send(new PutItemCommand({ TableName, Item: { pk: { S: pk }, sk: { S: sk } } }));
+      await put("backlog-post", "first");
+      await invoked;
+      // 2,500 filtered-out records, then a matching one: three pages of 1,000 past the held invoke.
+      const items = Array.from({ length: 2500 }, (_, i) => ({
+        PutRequest: { Item: { pk: { S: "backlog" }, sk: { S: `c${i}` } } },
+      }));
+      for (let i = 0; i < items.length; i += 25)
+        await dynamo.send(
+          new BatchWriteItemCommand({ RequestItems: { [TableName]: items.slice(i, i + 25) } }),
+        );
+      await put("backlog-post", "last");
+      release();
+      await pollers.drain(20_000);
+      expect(delivered).toEqual(["first", "last"]);
+    } finally {
+      release();
+      await pollers.stop();
+    }
   });
 });
 

@@ -34,6 +34,32 @@ export interface RunningStreamPollers {
 
 type LambdaAttribute = Record<string, unknown>;
 
+/** ASYNCSNS_STREAM_TRACE=1: per-subscription GetRecords/filter/invoke figures on stderr, once a second. */
+const TRACE = process.env.ASYNCSNS_STREAM_TRACE === "1";
+class Trace {
+  calls = 0;
+  getMs = 0;
+  maxGetMs = 0;
+  read = 0;
+  kept = 0;
+  filterMs = 0;
+  invokes = 0;
+  invokeMs = 0;
+  describes = 0;
+  private last = Date.now();
+  constructor(private readonly name: string) {}
+  flush() {
+    const now = Date.now();
+    if (!TRACE || now - this.last < 1000) return;
+    if (this.calls || this.invokes || this.describes)
+      process.stderr.write(
+        `[stream-trace] ${new Date(now).toISOString().slice(11, 23)} ${this.name}: GetRecords ${this.calls} (avg ${(this.getMs / Math.max(1, this.calls)).toFixed(0)} ms, max ${this.maxGetMs.toFixed(0)} ms), read ${this.read}, kept ${this.kept}, filter ${this.filterMs.toFixed(0)} ms, invokes ${this.invokes} (${this.invokeMs.toFixed(0)} ms), describes ${this.describes} over ${((now - this.last) / 1000).toFixed(1)} s\n`,
+      );
+    Object.assign(this, { calls: 0, getMs: 0, maxGetMs: 0, read: 0, kept: 0, filterMs: 0 });
+    Object.assign(this, { invokes: 0, invokeMs: 0, describes: 0, last: now });
+  }
+}
+
 /** Lambda delivers binary attributes as base64 strings and dates as epoch seconds. */
 function toLambdaAttribute(v: AttributeValue): LambdaAttribute {
   const a = v as unknown as Record<string, unknown>;
@@ -85,6 +111,8 @@ interface Shard {
   iterator?: string;
   lastSequence?: string;
   closed: boolean;
+  /** The last GetRecords came back empty: every record written before it was issued has been read. */
+  caughtUp: boolean;
   buffer: LambdaRecord[];
   attempts: number;
   retryAt: number;
@@ -96,16 +124,23 @@ class SubscriptionPoller {
   private lastDescribe = 0;
   cycles = 0;
   busy = false;
+  private readonly trace: Trace;
 
   constructor(
     private readonly client: DynamoDBStreamsClient,
     private readonly sub: StreamSubscription,
     private readonly streamArn: string,
     private readonly o: StreamPollerOptions,
-  ) {}
+  ) {
+    this.trace = new Trace(sub.name);
+  }
 
+  /** Nothing buffered or in flight, and every open shard read to its end (not just one page of it). */
   get idle(): boolean {
-    return !this.busy && [...this.shards.values()].every((s) => s.buffer.length === 0);
+    return (
+      !this.busy &&
+      [...this.shards.values()].every((s) => s.buffer.length === 0 && (s.caughtUp || !s.iterator))
+    );
   }
 
   private async iterator(shardId: string, type: ShardIteratorType, sequence?: string) {
@@ -122,6 +157,7 @@ class SubscriptionPoller {
 
   private async describe() {
     this.lastDescribe = Date.now();
+    this.trace.describes++;
     let exclusiveStartShardId: string | undefined;
     do {
       const out = await this.client.send(
@@ -135,7 +171,14 @@ class SubscriptionPoller {
         const open = !s.SequenceNumberRange?.EndingSequenceNumber;
         // Start at LATEST like the mapping's startingPosition; shards born later are read from their start.
         if (!this.started && !open) {
-          this.shards.set(s.ShardId, { id: s.ShardId, closed: true, buffer: [], attempts: 0, retryAt: 0 });
+          this.shards.set(s.ShardId, {
+            id: s.ShardId,
+            closed: true,
+            caughtUp: true,
+            buffer: [],
+            attempts: 0,
+            retryAt: 0,
+          });
           continue;
         }
         const type: ShardIteratorType = this.started ? "TRIM_HORIZON" : "LATEST";
@@ -144,6 +187,7 @@ class SubscriptionPoller {
           id: s.ShardId,
           iterator,
           closed: false,
+          caughtUp: false,
           buffer: [],
           attempts: 0,
           retryAt: 0,
@@ -154,7 +198,9 @@ class SubscriptionPoller {
     this.started = true;
   }
 
-  async tick() {
+  /** One pass: read a page from every open shard, then deliver. True if some shard returned records. */
+  async tick(): Promise<boolean> {
+    let more = false;
     const anyClosed = [...this.shards.values()].some(
       (s) => s.closed && s.iterator === undefined && s.buffer.length === 0,
     );
@@ -168,17 +214,33 @@ class SubscriptionPoller {
     for (const shard of this.shards.values()) {
       if (!shard.iterator) continue;
       try {
+        const t0 = performance.now();
         const out = await this.client.send(
           new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: 1000 }),
         );
+        const t1 = performance.now();
         shard.iterator = out.NextShardIterator;
         if (!shard.iterator) shard.closed = true;
+        shard.caughtUp = (out.Records?.length ?? 0) === 0;
+        if (!shard.caughtUp) more = true;
         for (const r of out.Records ?? []) {
           shard.lastSequence = r.dynamodb?.SequenceNumber ?? shard.lastSequence;
           const record = toLambdaRecord(r, this.streamArn, this.o.region);
-          if (passesFilters(record, this.sub.filters)) shard.buffer.push(record);
+          if (passesFilters(record, this.sub.filters)) {
+            shard.buffer.push(record);
+            this.trace.kept++;
+          }
+        }
+        if (TRACE) {
+          const t2 = performance.now();
+          this.trace.calls++;
+          this.trace.getMs += t1 - t0;
+          this.trace.maxGetMs = Math.max(this.trace.maxGetMs, t1 - t0);
+          this.trace.read += out.Records?.length ?? 0;
+          this.trace.filterMs += t2 - t1;
         }
       } catch (err) {
+        shard.caughtUp = false;
         if (err instanceof ExpiredIteratorException || err instanceof TrimmedDataAccessException) {
           shard.iterator = shard.lastSequence
             ? await this.iterator(shard.id, "AFTER_SEQUENCE_NUMBER", shard.lastSequence)
@@ -188,6 +250,8 @@ class SubscriptionPoller {
     }
     for (const shard of this.shards.values()) await this.deliver(shard);
     this.cycles++;
+    this.trace.flush();
+    return more;
   }
 
   private async deliver(shard: Shard) {
@@ -196,6 +260,7 @@ class SubscriptionPoller {
       let failedFrom: number | undefined;
       let reason = "";
       this.busy = true;
+      const t0 = performance.now();
       try {
         const result = (await this.o.invoke(this.sub.function, { Records: batch })) as {
           batchItemFailures?: { itemIdentifier?: string }[];
@@ -220,6 +285,12 @@ class SubscriptionPoller {
         reason = (err as Error).message;
       } finally {
         this.busy = false;
+        this.trace.invokes++;
+        this.trace.invokeMs += performance.now() - t0;
+        if (TRACE && performance.now() - t0 > 1000)
+          process.stderr.write(
+            `[stream-trace] ${this.sub.name}: invoke of ${batch.length} took ${(performance.now() - t0).toFixed(0)} ms\n`,
+          );
       }
       if (failedFrom === undefined) {
         shard.buffer.splice(0, batch.length);
@@ -255,13 +326,16 @@ export async function startStreamPollers(o: StreamPollerOptions): Promise<Runnin
   let stopped = false;
   // Iterators are taken now, so records written once startStreamPollers resolves are all seen.
   await Promise.all(pollers.map((p) => p.tick()));
+  // Like Lambda's poller, a shard that returned records is read again at once; only a caught-up one waits.
   const loops = pollers.map(async (p) => {
+    let more = false;
     while (!stopped) {
-      await new Promise((r) => setTimeout(r, interval));
+      await new Promise((r) => (more ? setImmediate(r) : setTimeout(r, interval)));
       if (stopped) break;
       try {
-        await p.tick();
+        more = await p.tick();
       } catch (err) {
+        more = false;
         if (!stopped) o.log(`stream poller: ${(err as Error).message}`);
       }
     }
