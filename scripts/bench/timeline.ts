@@ -388,6 +388,9 @@ async function cloudFigures(functions: FunctionRecord[]) {
         return { id, key: marshall(p.Key) };
       });
     const started = performance.now();
+    const trace = process.env.ASYNCSNS_STREAM_TRACE === "1";
+    const stamp = () => new Date().toISOString().slice(11, 23);
+    if (trace) log(`${stamp()} fan-out post sent`);
     const posted = await api(author.token, "/posts", {
       method: "POST",
       body: JSON.stringify({ text: "fan-out benchmark post #bench" }),
@@ -412,6 +415,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
         const unprocessed = (out.UnprocessedKeys?.[tableName]?.Keys?.length ?? 0) > 0;
         for (const b of batch) if (unprocessed || !found.has(b.key.pk?.S)) still.push(b);
       });
+      if (trace && still.length !== missing.length) log(`${stamp()} homes still missing: ${still.length}`);
       missing = still;
       if (missing.length === 0) {
         reachedMs = performance.now() - started;
