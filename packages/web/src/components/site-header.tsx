@@ -109,7 +109,19 @@ export function SiteHeader() {
               disabled={signingOut}
               aria-busy={signingOut}
             >
-              {t("nav.signOut")}
+              <svg
+                aria-hidden="true"
+                viewBox="0 0 24 24"
+                width="20"
+                height="20"
+                className="icon sign-out-icon"
+              >
+                <path
+                  fill="currentColor"
+                  d="M10 3h9a2 2 0 0 1 2 2v14a2 2 0 0 1-2 2h-9v-2h9V5h-9V3Zm-.6 4.4L11 6l5 6-5 6-1.6-1.4 3-3.6H3v-2h9.4l-3-3.6Z"
+                />
+              </svg>
+              <span className="nav-text">{t("nav.signOut")}</span>
             </button>
           ) : (
             <>
