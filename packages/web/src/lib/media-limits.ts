@@ -1,34 +1,15 @@
 // The server's upload limits (core/src/media/limits.ts), checked in the browser before anything is uploaded.
-import type { MediaKind } from "./posts-api";
-
-const MB = 1024 * 1024;
+import { baseType, kindOf, LIMITS, type MediaKind } from "@asyncsns/core/media/limits";
 
 export const MAX_ATTACHMENTS = 4;
 
-export const LIMITS: Record<MediaKind, { maxBytes: number; types: readonly string[] }> = {
-  image: { maxBytes: 16 * MB, types: ["image/jpeg", "image/png", "image/webp", "image/gif"] },
-  video: { maxBytes: 100 * MB, types: ["video/mp4", "video/webm"] },
-  audio: {
-    maxBytes: 40 * MB,
-    types: [
-      "audio/mpeg",
-      "audio/mp4",
-      "audio/aac",
-      "audio/x-m4a",
-      "audio/ogg",
-      "audio/webm",
-      "audio/wav",
-      "audio/x-wav",
-    ],
-  },
-};
+const MB = 1024 * 1024;
+
+// One table of limits for the browser and the server: the rule lives once, in core.
+export { baseType, kindOf, LIMITS, type MediaKind } from "@asyncsns/core/media/limits";
 
 /** What the file picker offers; drag-and-drop and paste are checked against LIMITS too. */
 export const ACCEPT = [...LIMITS.image.types, ...LIMITS.video.types, ...LIMITS.audio.types].join(",");
-
-export function baseType(contentType: string): string {
-  return contentType.split(";")[0]!.trim().toLowerCase();
-}
 
 // Some systems report no type (or an odd alias) for these; the extension decides then.
 const BY_EXTENSION: Record<string, string> = {
@@ -55,11 +36,6 @@ export function contentTypeOf(file: { type: string; name: string }): string {
   if (own === "audio/x-wav" || own === "audio/wave") return "audio/wav";
   const ext = file.name.split(".").pop()?.toLowerCase() ?? "";
   return own || BY_EXTENSION[ext] || "application/octet-stream";
-}
-
-export function kindOf(contentType: string): MediaKind | undefined {
-  const type = baseType(contentType);
-  return (Object.keys(LIMITS) as MediaKind[]).find((kind) => LIMITS[kind].types.includes(type));
 }
 
 export type FileProblem =
