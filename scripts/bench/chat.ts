@@ -11,12 +11,6 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { CreateTableCommand, DynamoDBClient, PutItemCommand, QueryCommand } from "@aws-sdk/client-dynamodb";
 import WebSocket, { WebSocketServer } from "ws";
 import { startLocalCloud } from "../../packages/local/src/local-cloud";
@@ -27,6 +21,7 @@ import {
   type WebSocketConstructor,
   webSocketTransport,
 } from "../../packages/realtime/src";
+import { cognitoClient, cognitoUser } from "./users";
 
 const { values: args } = parseArgs({
   options: {
@@ -108,36 +103,16 @@ async function main() {
       });
 
     // ---- users, profiles, rooms ----
-    const idp = new CognitoIdentityProviderClient({
-      endpoint: cognito.endpoint,
-      region: cognito.region,
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
+    const idp = cognitoClient(cognito);
     const run = Date.now().toString(36);
     const users = await pool(
       Array.from({ length: CLIENTS }, (_, i) => i),
       8,
       async (i): Promise<BenchUser> => {
-        const email = `bench-${run}-${i}@example.com`;
-        const ClientId = cognito.clientId;
-        await idp.send(
-          new SignUpCommand({
-            ClientId,
-            Username: email,
-            Password: "Passw0rd!x",
-            UserAttributes: [{ Name: "email", Value: email }],
-          }),
-        );
-        await idp.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: "123456" }));
-        const auth = await idp.send(
-          new InitiateAuthCommand({
-            ClientId,
-            AuthFlow: "USER_PASSWORD_AUTH",
-            AuthParameters: { USERNAME: email, PASSWORD: "Passw0rd!x" },
-          }),
-        );
-        const token = auth.AuthenticationResult!.AccessToken!;
-        const sub = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()).sub as string;
+        const { token, sub } = await cognitoUser(cognito, {
+          email: `bench-${run}-${i}@example.com`,
+          client: idp,
+        });
         const handle = `b${run}${i}`.slice(0, 20);
         const res = await api(token, "/me", {
           method: "POST",

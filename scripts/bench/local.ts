@@ -3,17 +3,13 @@
 // against calling the same handler in-process, measured in the same run and interleaved.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { Agent, request } from "node:http";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { startLocalCloud } from "../../packages/local/src/local-cloud";
 import { median, ms, percentile } from "./stats";
+import { cognitoUser } from "./users";
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -89,6 +85,19 @@ async function coldStart(): Promise<{ readyMs: number; healthMs: number; rss: nu
   return { readyMs, healthMs, rss };
 }
 
+// node:http with keep-alive, as a browser keeps its connection: undici's fetch adds ~1 ms of its own per call.
+const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+function get(url: string, headers: Record<string, string>): Promise<{ status: number }> {
+  return new Promise((done, fail) => {
+    request(url, { headers, agent }, (res) => {
+      res.resume();
+      res.once("end", () => done({ status: res.statusCode ?? 0 }));
+    })
+      .once("error", fail)
+      .end();
+  });
+}
+
 async function gatewayOverhead(calls: number) {
   const dataDir = await mkdtemp(join(tmpdir(), "asyncsns-bench-"));
   const cloud = await startLocalCloud({
@@ -102,31 +111,7 @@ async function gatewayOverhead(calls: number) {
     functionOutput: () => {},
   });
   try {
-    const cognito = new CognitoIdentityProviderClient({
-      endpoint: cloud.urls.cognito.endpoint,
-      region: cloud.urls.cognito.region,
-      credentials: { accessKeyId: "local", secretAccessKey: "local" },
-    });
-    const ClientId = cloud.urls.cognito.clientId;
-    const email = `bench-${Date.now()}@example.com`;
-    await cognito.send(
-      new SignUpCommand({
-        ClientId,
-        Username: email,
-        Password: "Passw0rd!x",
-        UserAttributes: [{ Name: "email", Value: email }],
-      }),
-    );
-    await cognito.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: "123456" }));
-    const auth = await cognito.send(
-      new InitiateAuthCommand({
-        ClientId,
-        AuthFlow: "USER_PASSWORD_AUTH",
-        AuthParameters: { USERNAME: email, PASSWORD: "Passw0rd!x" },
-      }),
-    );
-    const token = auth.AuthenticationResult!.AccessToken!;
-    const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
+    const { token, claims } = await cognitoUser(cloud.urls.cognito);
     const headers = { authorization: `Bearer ${token}`, "content-type": "application/json" };
     const created = await fetch(`${cloud.urls.apiUrl}/me`, {
       method: "POST",
@@ -167,6 +152,7 @@ async function gatewayOverhead(calls: number) {
       isBase64Encoded: false,
     };
     const direct: number[] = [];
+    const viaWorker: number[] = [];
     const viaGateway: number[] = [];
     const warm = 50;
     for (let i = 0; i < calls + warm; i++) {
@@ -174,16 +160,20 @@ async function gatewayOverhead(calls: number) {
       const a = (await handler(event as never, {} as never)) as { statusCode: number };
       const d = performance.now() - t;
       t = performance.now();
-      const res = await fetch(`${cloud.urls.apiUrl}/me`, { headers });
-      await res.arrayBuffer();
+      const w = (await cloud.invoke(query.name, event)) as { statusCode: number };
+      const wMs = performance.now() - t;
+      t = performance.now();
+      const res = await get(`${cloud.urls.apiUrl}/me`, headers);
       const g = performance.now() - t;
-      if (a.statusCode !== 200 || res.status !== 200) throw new Error(`status ${a.statusCode}/${res.status}`);
+      if (a.statusCode !== 200 || w.statusCode !== 200 || res.status !== 200)
+        throw new Error(`status ${a.statusCode}/${w.statusCode}/${res.status}`);
       if (i >= warm) {
         direct.push(d);
+        viaWorker.push(wMs);
         viaGateway.push(g);
       }
     }
-    return { direct, viaGateway };
+    return { direct, viaWorker, viaGateway };
   } finally {
     await cloud.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -194,13 +184,14 @@ export async function benchLocal(options: { runs?: number; calls?: number } = {}
   const runs = options.runs ?? 3;
   const starts = [];
   for (let i = 0; i < runs; i++) starts.push(await coldStart());
-  const { direct, viaGateway } = await gatewayOverhead(options.calls ?? 500);
+  const { direct, viaWorker, viaGateway } = await gatewayOverhead(options.calls ?? 500);
   const overheadP50 = median(viaGateway) - median(direct);
   const rows = {
     "ready (printed) median": ms(median(starts.map((s) => s.readyMs))),
     "ready (first /api/health 200) median": ms(median(starts.map((s) => s.healthMs))),
     "idle RSS, whole tree, median": `${median(starts.map((s) => s.rss)).toFixed(0)} MiB`,
     "GET /api/me in-process handler p50 / p99": `${ms(percentile(direct, 50))} / ${ms(percentile(direct, 99))}`,
+    "GET /api/me in its worker thread, no HTTP, p50 / p99": `${ms(percentile(viaWorker, 50))} / ${ms(percentile(viaWorker, 99))}`,
     "GET /api/me through the local gateway p50 / p99": `${ms(percentile(viaGateway, 50))} / ${ms(percentile(viaGateway, 99))}`,
     "gateway overhead p50 (target ≤ 2 ms)": ms(overheadP50),
   };

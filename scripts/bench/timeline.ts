@@ -13,12 +13,6 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { BatchGetItemCommand, DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { build } from "esbuild";
@@ -26,6 +20,7 @@ import { startLocalCloud } from "../../packages/local/src/local-cloud";
 import { loadTopology } from "../../packages/local/src/shim";
 import type { FunctionRecord } from "../../packages/local/src/topology";
 import { ms, percentile } from "./stats";
+import { cognitoUser } from "./users";
 
 const { values: args } = parseArgs({
   options: {
@@ -115,37 +110,6 @@ export async function bundleSizes(functions: FunctionRecord[], options: { bundle
     rows.push({ name: fn.name, file: fn.file, bytes: out.contents.length, top });
   }
   return rows;
-}
-
-// ---------------------------------------------------------------------------------------------------------------
-// Cognito users (the reader and the fan-out author post through the gateway with real tokens).
-async function cognitoUser(urls: { endpoint: string; region: string; clientId: string }) {
-  const cognito = new CognitoIdentityProviderClient({
-    endpoint: urls.endpoint,
-    region: urls.region,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
-  const email = `bench-${randomUUID()}@example.com`;
-  const ClientId = urls.clientId;
-  await cognito.send(
-    new SignUpCommand({
-      ClientId,
-      Username: email,
-      Password: "Passw0rd!x",
-      UserAttributes: [{ Name: "email", Value: email }],
-    }),
-  );
-  await cognito.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: "123456" }));
-  const auth = await cognito.send(
-    new InitiateAuthCommand({
-      ClientId,
-      AuthFlow: "USER_PASSWORD_AUTH",
-      AuthParameters: { USERNAME: email, PASSWORD: "Passw0rd!x" },
-    }),
-  );
-  const token = auth.AuthenticationResult!.AccessToken!;
-  const claims = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString());
-  return { token, claims: claims as Record<string, unknown>, sub: String(claims.sub) };
 }
 
 function httpEvent(
