@@ -1,6 +1,6 @@
 // After-upload edits through the real gateway: alt text (owner only, before or after attach), a video's poster
 // from an uploaded image, files of a deleted post no longer served, and followedByMe in follower lists.
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, inject, it, vi } from "vitest";
 import { createTestUser, type TestUser, uniqueHandle } from "../../../tests/support/test-user";
 
 type Member = TestUser & { handle: string };
@@ -38,17 +38,9 @@ async function upload(user: TestUser, file: Buffer, contentType: string, alt?: s
   return mediaId;
 }
 
-async function eventually(check: () => Promise<void>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
+/** Polls until the check passes: stream subscribers and bucket notifications are asynchronous. */
+const eventually = (check: () => Promise<void>, timeout = 20_000) =>
+  vi.waitFor(check, { timeout, interval: 200 });
 
 describe("editing uploads", () => {
   it("lets only the owner change alt text, before and after the file is attached", async () => {

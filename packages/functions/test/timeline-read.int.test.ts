@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { createId } from "../../core/src/id";
 
 // The home read path in-process against the local cloud's table (its stream subscriber fans out as deployed),
@@ -79,17 +79,9 @@ async function person(prefix: string) {
   return { userId, handle };
 }
 
-async function eventually(check: () => Promise<void>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
+/** Polls until the check passes: stream subscribers and bucket notifications are asynchronous. */
+const eventually = (check: () => Promise<void>, timeout = 20_000) =>
+  vi.waitFor(check, { timeout, interval: 200 });
 
 /** A post with an attachment as Post.create leaves it (verification needs S3, which this test does not use). */
 async function postWithImage(authorId: string, text: string, alt: string) {

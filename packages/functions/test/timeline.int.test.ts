@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { createTestUser, type TestUser, uniqueHandle } from "../../../tests/support/test-user";
 
 // Posting, follows and timelines through the real local gateway, Lambdas, DynamoDB Local and its stream.
@@ -40,18 +40,9 @@ const page = async (user: TestUser, path: string): Promise<Page> => {
 
 const ids = (p: Page) => p.items.map((item) => item.id);
 
-/** Polls until the check passes: the fan-out is asynchronous (stream → subscriber). */
-async function eventually(check: () => Promise<void>, timeoutMs = 20_000) {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (error) {
-      if (Date.now() > deadline) throw error;
-      await new Promise((r) => setTimeout(r, 200));
-    }
-  }
-}
+/** Polls until the check passes: stream subscribers and bucket notifications are asynchronous. */
+const eventually = (check: () => Promise<void>, timeout = 20_000) =>
+  vi.waitFor(check, { timeout, interval: 200 });
 
 describe("posts", () => {
   it("posts text with a Japanese hashtag and a mention, and finds it by tag", async () => {
