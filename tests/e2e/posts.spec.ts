@@ -20,7 +20,8 @@ async function chooseFiles(
 async function reloadUntil(page: Page, post: () => Locator, visible: boolean) {
   await expect(async () => {
     await page.reload();
-    await expect(page.getByRole("tab", { name: "Following" })).toBeVisible();
+    // A short wait per attempt, so a page caught mid-load is simply reloaded again.
+    await expect(page.getByRole("tab", { name: "Following" })).toBeVisible({ timeout: 5_000 });
     if (visible) await expect(post()).toBeVisible({ timeout: 2_000 });
     else {
       await expect(
@@ -28,7 +29,7 @@ async function reloadUntil(page: Page, post: () => Locator, visible: boolean) {
       ).toBeVisible();
       await expect(post()).toHaveCount(0);
     }
-  }).toPass({ timeout: 45_000, intervals: [500, 1_000, 2_000] });
+  }).toPass({ timeout: 60_000, intervals: [500, 1_000, 2_000] });
 }
 
 test("B posts text, a photo and a voice clip; A follows, sees, plays and likes it; B deletes it", async ({
