@@ -1,31 +1,11 @@
 // SNS subscription filter policies, on message attributes (the default scope) or on a JSON message body.
+import { inNumericRange } from "../filters/numeric";
 import type { MessageAttributeValue } from "./queue-store";
 
 type Policy = Record<string, unknown>;
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-function numericMatches(n: number, spec: unknown[]): boolean {
-  for (let i = 0; i < spec.length; i += 2) {
-    const bound = Number(spec[i + 1]);
-    const op = spec[i];
-    const ok =
-      op === "="
-        ? n === bound
-        : op === "<"
-          ? n < bound
-          : op === "<="
-            ? n <= bound
-            : op === ">"
-              ? n > bound
-              : op === ">="
-                ? n >= bound
-                : false;
-    if (!ok) return false;
-  }
-  return true;
 }
 
 /** One value against one condition of a policy's array (a literal or an operator object). */
@@ -45,7 +25,7 @@ function conditionMatches(value: string | number | boolean | null, condition: un
   if ("numeric" in condition) {
     const n = typeof value === "number" ? value : Number(value);
     return (
-      value !== null && value !== "" && !Number.isNaN(n) && numericMatches(n, condition.numeric as unknown[])
+      value !== null && value !== "" && !Number.isNaN(n) && inNumericRange(n, condition.numeric as unknown[])
     );
   }
   if ("anything-but" in condition) {

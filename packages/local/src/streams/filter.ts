@@ -1,4 +1,6 @@
 // Lambda event-filtering patterns (the EventBridge pattern syntax Lambda applies to each record).
+import { inNumericRange } from "../filters/numeric";
+
 type Pattern = Record<string, unknown>;
 
 function isPlainObject(v: unknown): v is Record<string, unknown> {
@@ -12,25 +14,7 @@ function matchNumeric(value: unknown, spec: unknown[]): boolean {
       : typeof value === "string" && value.trim() !== ""
         ? Number(value)
         : Number.NaN;
-  if (Number.isNaN(n)) return false;
-  for (let i = 0; i < spec.length; i += 2) {
-    const op = spec[i];
-    const bound = Number(spec[i + 1]);
-    const ok =
-      op === "="
-        ? n === bound
-        : op === "<"
-          ? n < bound
-          : op === "<="
-            ? n <= bound
-            : op === ">"
-              ? n > bound
-              : op === ">="
-                ? n >= bound
-                : false;
-    if (!ok) return false;
-  }
-  return true;
+  return !Number.isNaN(n) && inNumericRange(n, spec);
 }
 
 function wildcard(value: string, pattern: string): boolean {

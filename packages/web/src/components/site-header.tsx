@@ -10,6 +10,14 @@ export function profileHref(handle: string): string {
   return `/u/?h=${encodeURIComponent(handle)}`;
 }
 
+const ICONS = {
+  home: "M12 3 2 11h3v9h5v-6h4v6h5v-9h3L12 3Z",
+  chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2Zm0 2v11.2L7.2 14H20V6H4Z",
+  search:
+    "M10 3a7 7 0 0 1 5.6 11.2l5.1 5.1-1.4 1.4-5.1-5.1A7 7 0 1 1 10 3Zm0 2a5 5 0 1 0 0 10 5 5 0 0 0 0-10Z",
+  profile: "M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9Zm0 2c-4.4 0-8 2.5-8 5.5V21h16v-1.5c0-3-3.6-5.5-8-5.5Z",
+};
+
 export function SiteHeader() {
   const { t } = useI18n();
   const { auth, me, signOut } = useApp();
@@ -29,6 +37,27 @@ export function SiteHeader() {
     router.replace("/");
   };
 
+  const links = [
+    { href: "/", label: t("nav.home"), current: onHome, icon: ICONS.home },
+    { href: "/chat/", label: t("nav.chat"), current: pathname.startsWith("/chat/"), icon: ICONS.chat },
+    {
+      href: "/search/",
+      label: t("nav.search"),
+      current: pathname.startsWith("/search/"),
+      icon: ICONS.search,
+    },
+    ...(me
+      ? [
+          {
+            href: profileHref(me.handle),
+            label: t("nav.profile"),
+            current: onOwnProfile,
+            icon: ICONS.profile,
+          },
+        ]
+      : []),
+  ];
+
   return (
     <header className="site-header">
       <div className="site-header-inner">
@@ -41,61 +70,20 @@ export function SiteHeader() {
         {auth.signedIn ? (
           <nav aria-label={t("nav.label")} className="site-nav">
             <ul>
-              <li>
-                <Link href="/" className="nav-link" aria-current={onHome ? "page" : undefined}>
-                  <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
-                    <path fill="currentColor" d="M12 3 2 11h3v9h5v-6h4v6h5v-9h3L12 3Z" />
-                  </svg>
-                  <span className="nav-text">{t("nav.home")}</span>
-                </Link>
-              </li>
-              <li>
-                <Link
-                  href="/chat/"
-                  className="nav-link"
-                  aria-current={pathname.startsWith("/chat/") ? "page" : undefined}
-                >
-                  <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
-                    <path
-                      fill="currentColor"
-                      d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2Zm0 2v11.2L7.2 14H20V6H4Z"
-                    />
-                  </svg>
-                  <span className="nav-text">{t("nav.chat")}</span>
-                </Link>
-              </li>
-              <li>
-                <Link
-                  href="/search/"
-                  className="nav-link"
-                  aria-current={pathname.startsWith("/search/") ? "page" : undefined}
-                >
-                  <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
-                    <path
-                      fill="currentColor"
-                      d="M10 3a7 7 0 0 1 5.6 11.2l5.1 5.1-1.4 1.4-5.1-5.1A7 7 0 1 1 10 3Zm0 2a5 5 0 1 0 0 10 5 5 0 0 0 0-10Z"
-                    />
-                  </svg>
-                  <span className="nav-text">{t("nav.search")}</span>
-                </Link>
-              </li>
-              {me ? (
-                <li>
+              {links.map((link) => (
+                <li key={link.href}>
                   <Link
-                    href={profileHref(me.handle)}
+                    href={link.href}
                     className="nav-link"
-                    aria-current={onOwnProfile ? "page" : undefined}
+                    aria-current={link.current ? "page" : undefined}
                   >
                     <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
-                      <path
-                        fill="currentColor"
-                        d="M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9Zm0 2c-4.4 0-8 2.5-8 5.5V21h16v-1.5c0-3-3.6-5.5-8-5.5Z"
-                      />
+                      <path fill="currentColor" d={link.icon} />
                     </svg>
-                    <span className="nav-text">{t("nav.profile")}</span>
+                    <span className="nav-text">{link.label}</span>
                   </Link>
                 </li>
-              ) : null}
+              ))}
             </ul>
           </nav>
         ) : null}
