@@ -1,8 +1,8 @@
 // Search behaviours every engine must show: the local stand-in always, a real OpenSearch when OPENSEARCH_URL is set.
 import { postDoc, userDoc } from "@asyncsns/core/search/documents";
+import { searchClient } from "@asyncsns/core/search/http";
 import { openSearchIndex, type SearchIndex, type Sort } from "@asyncsns/core/search/opensearch";
 import { parse, timeRange } from "@asyncsns/core/search/query";
-import { Client } from "@opensearch-project/opensearch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSearch, startSearch } from "../src/search";
 
@@ -13,24 +13,24 @@ const engines: Engine[] = [
     name: "local stand-in",
     async start() {
       const search: RunningSearch = await startSearch({ dataDir: "/unused", inMemory: true });
-      const client = new Client({
+      const client = searchClient({
         node: search.endpoint,
-        auth: { username: search.username, password: search.password },
+        username: search.username,
+        password: search.password,
       });
       return { index: openSearchIndex(client, { prefix: "contract-" }), stop: () => search.stop() };
     },
   },
 ];
-if (process.env.OPENSEARCH_URL) {
+const url = process.env.OPENSEARCH_URL;
+if (url) {
   engines.push({
     name: "OpenSearch",
     async start() {
-      const client = new Client({
-        node: process.env.OPENSEARCH_URL,
-        auth: {
-          username: process.env.OPENSEARCH_USERNAME ?? "admin",
-          password: process.env.OPENSEARCH_PASSWORD ?? "",
-        },
+      const client = searchClient({
+        node: url,
+        username: process.env.OPENSEARCH_USERNAME ?? "admin",
+        password: process.env.OPENSEARCH_PASSWORD ?? "",
       });
       return {
         index: openSearchIndex(client, { prefix: `contract-${Date.now()}-`, refresh: true }),

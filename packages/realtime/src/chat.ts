@@ -1,4 +1,4 @@
-import { z } from "zod";
+import * as z from "zod";
 
 /** The wire shapes of chat objects: the API answers them and events carry them, one schema for both. */
 export const Sender = z.object({

@@ -1,7 +1,7 @@
 export * as Room from "./index";
 
 import { Message as MessageSchema } from "@asyncsns/realtime";
-import { z } from "zod";
+import * as z from "zod";
 import { useUserId } from "../actor";
 import { UserEntity } from "../user/user.entity";
 import { fn } from "../util";

@@ -1,6 +1,6 @@
 export * as Search from "./index";
 
-import { z } from "zod";
+import * as z from "zod";
 import { Cursor } from "../cursor";
 import { Post } from "../post";
 import { User } from "../user";

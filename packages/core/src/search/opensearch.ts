@@ -1,6 +1,6 @@
 // The SearchIndex on the OpenSearch REST API: Amazon OpenSearch Service in AWS, the local stand-in offline.
-import type { Client } from "@opensearch-project/opensearch";
 import type { PostDoc, UserDoc } from "./documents";
+import { OpenSearchError, type SearchClient } from "./http";
 import type { Query, Term } from "./query";
 
 export type Sort = "latest" | "relevance";
@@ -181,13 +181,12 @@ export function tagsRequest(prefix: string, size: number): Record<string, unknow
   };
 }
 
-type Hit = { _id: string; sort?: SortValues };
-const statusOf = (error: unknown) =>
-  (error as { statusCode?: number; meta?: { statusCode?: number } }).statusCode;
+type HitsResponse = { hits: { hits: { _id: string; sort?: SortValues }[] } };
+type TagsResponse = { aggregations?: { tags?: { buckets?: { key: string; doc_count: number }[] } } };
 
 /** The adapter; `refresh` makes writes visible at once (tests), otherwise within the index's refresh interval. */
 export function openSearchIndex(
-  client: Client,
+  client: SearchClient,
   options: { prefix?: string; refresh?: boolean } = {},
 ): SearchIndex {
   const prefix = options.prefix ?? "";
@@ -199,16 +198,17 @@ export function openSearchIndex(
   // Created on first use and never changed in place: a new mapping is a new INDEX_VERSION and a re-index.
   const setup = () => {
     ready ??= Promise.all(
-      [
-        [posts, postsIndex],
-        [users, usersIndex],
-      ].map(async ([index, body]) => {
-        const exists = await client.indices.exists({ index: index as string });
-        if (exists.body) return;
+      (
+        [
+          [posts, postsIndex],
+          [users, usersIndex],
+        ] as const
+      ).map(async ([index, body]) => {
+        if (await client.indexExists(index)) return;
         try {
-          await client.indices.create({ index: index as string, body: body as never });
+          await client.createIndex(index, body);
         } catch (error) {
-          if (!JSON.stringify((error as { body?: unknown }).body ?? "").includes("resource_already_exists"))
+          if (!(error instanceof OpenSearchError && error.type === "resource_already_exists_exception"))
             throw error;
         }
       }),
@@ -228,13 +228,12 @@ export function openSearchIndex(
     try {
       await write();
     } catch (error) {
-      const status = statusOf(error);
-      if (status === 409 || status === 404) return;
+      if (error instanceof OpenSearchError && (error.status === 409 || error.status === 404)) return;
       throw error;
     }
   };
 
-  const hitsOf = (body: { hits: { hits: Hit[] } }, size: number): Hits => {
+  const hitsOf = (body: HitsResponse, size: number): Hits => {
     const hits = body.hits.hits;
     return { ids: hits.map((h) => h._id), next: hits.length === size ? (hits.at(-1)?.sort ?? null) : null };
   };
@@ -242,44 +241,26 @@ export function openSearchIndex(
   return {
     putPost: (doc) =>
       versioned(() =>
-        client.index({
-          index: posts,
-          id: doc.id,
-          body: doc,
-          version: doc.version,
-          version_type: "external_gte",
-          refresh,
-        }),
+        client.index(posts, doc.id, doc, { version: doc.version, version_type: "external_gte", refresh }),
       ),
     removePost: (id, version) =>
-      versioned(() => client.delete({ index: posts, id, version, version_type: "external_gte", refresh })),
+      versioned(() => client.delete(posts, id, { version, version_type: "external_gte", refresh })),
     putUser: (doc) =>
       versioned(() =>
-        client.index({
-          index: users,
-          id: doc.id,
-          body: doc,
-          version: doc.version,
-          version_type: "external_gte",
-          refresh,
-        }),
+        client.index(users, doc.id, doc, { version: doc.version, version_type: "external_gte", refresh }),
       ),
     async searchPosts(search) {
       await setup();
-      const { body } = await client.search({ index: posts, body: postsRequest(search) as never });
-      return hitsOf(body as never, search.size);
+      return hitsOf(await client.search<HitsResponse>(posts, postsRequest(search)), search.size);
     },
     async searchUsers(q, size, after) {
       await setup();
-      const { body } = await client.search({ index: users, body: usersRequest(q, size, after) as never });
-      return hitsOf(body as never, size);
+      return hitsOf(await client.search<HitsResponse>(users, usersRequest(q, size, after)), size);
     },
     async suggestTags(q, size) {
       await setup();
-      const { body } = await client.search({ index: posts, body: tagsRequest(q, size) as never });
-      const buckets = (
-        body as { aggregations?: { tags?: { buckets?: { key: string; doc_count: number }[] } } }
-      ).aggregations?.tags?.buckets;
+      const body = await client.search<TagsResponse>(posts, tagsRequest(q, size));
+      const buckets = body.aggregations?.tags?.buckets;
       return (buckets ?? []).map((b) => ({ tag: b.key, count: b.doc_count }));
     },
   };
