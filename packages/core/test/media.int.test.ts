@@ -1,4 +1,5 @@
 // Media against the real stand-ins (DynamoDB Local, s3rver): presigned uploads, attach verification, processing.
+import { readFileSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -324,20 +325,55 @@ describe("MediaProcessor.process", () => {
     );
   });
 
-  it("publishes video as uploaded, with the duration the browser measured", async () => {
-    const mp4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypisom"), Buffer.alloc(200, 1)]);
-    const id = await upload("u-alice", mp4, "video/mp4", { durationMs: 4200 });
+  it("serves a video without its location or title, with the duration the browser measured", async () => {
+    const mp4 = readFileSync(new URL("./fixtures/media/location-keys.mp4", import.meta.url));
+    expect(mp4.includes("ISO6709")).toBe(true);
+    const id = await upload("u-alice", mp4, "video/mp4", { durationMs: 1000 });
     expect(await MediaProcessor.process(BUCKET, `uploads/u-alice/${id}`)).toMatchObject({ status: "ready" });
     const served = await read(`public/${id}/video.mp4`);
     expect(served.type).toBe("video/mp4");
-    expect(served.body.equals(mp4)).toBe(true);
+    // Same size (chunk offsets hold), but the ISO 6709 location, title and recording date are gone.
+    expect(served.body.length).toBe(mp4.length);
+    for (const secret of ["ISO6709", "+35.6586", "SECRET-TITLE", "2024-05"])
+      expect(served.body.includes(secret), secret).toBe(false);
     expect(await as("u-alice", () => Media.get(id))).toMatchObject({
       kind: "video",
-      durationMs: 4200,
+      durationMs: 1000,
       url: `/media/${id}/video.mp4`,
       thumbnailUrl: null,
       status: "ready",
     });
+  });
+
+  it("signs only the stripped copy of a chat video, even before it is processed", async () => {
+    const mp4 = readFileSync(new URL("./fixtures/media/location-keys.mp4", import.meta.url));
+    const id = await upload("u-alice", mp4, "video/mp4", { purpose: "chat" });
+    const pending = await as("u-alice", () => Media.get(id));
+    expect(pending).toMatchObject({ status: "pending" });
+    expect(new URL((pending as { url: string }).url).pathname).toMatch(`/private/${id}/video.mp4`);
+    await MediaProcessor.process(BUCKET, `uploads/u-alice/${id}`);
+    const ready = (await as("u-alice", () => Media.get(id))) as { url: string };
+    const served = Buffer.from(await (await fetch(ready.url)).arrayBuffer());
+    expect(served.length).toBe(mp4.length);
+    expect(served.includes("ISO6709")).toBe(false);
+  });
+
+  it("marks audio it cannot walk failed and serves neither it nor a half-stripped copy", async () => {
+    const wav = readFileSync(new URL("./fixtures/media/location.wav", import.meta.url));
+    const cut = wav.subarray(0, wav.length - 100);
+    const id = await upload("u-alice", cut, "audio/wav");
+    expect(await MediaProcessor.process(BUCKET, `uploads/u-alice/${id}`)).toEqual({
+      status: "failed",
+      mediaId: id,
+      reason: "media.unreadable",
+      detail: "Not a readable WAV file: the RIFF chunk claims 8736 bytes of 8636.",
+    });
+    await expect(
+      s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `public/${id}/audio.wav` })),
+    ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    await expect(as("u-alice", () => Media.verifyForAttach([id]))).rejects.toThrow(
+      error("media.unreadable", "input"),
+    );
   });
 
   it("ignores keys outside uploads/ and objects that no upload owns", async () => {

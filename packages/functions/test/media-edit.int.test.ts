@@ -1,5 +1,6 @@
 // After-upload edits through the real gateway: alt text (owner only, before or after attach), a video's poster
 // from an uploaded image, files of a deleted post no longer served, and followedByMe in follower lists.
+import { readFileSync } from "node:fs";
 import { describe, expect, inject, it, vi } from "vitest";
 import { createTestUser, type TestUser, uniqueHandle } from "../../../tests/support/test-user";
 
@@ -10,8 +11,8 @@ const PNG = Buffer.from(
   "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
   "base64",
 );
-// Enough of an MP4 for the magic-byte check (…ftyp at offset 4); videos are published as uploaded.
-const MP4 = Buffer.concat([Buffer.from([0, 0, 0, 0x18]), Buffer.from("ftypisom"), Buffer.alloc(200, 1)]);
+// A real (tiny) MP4: the processor walks its boxes to strip metadata, so made-up bytes would fail.
+const MP4 = readFileSync(new URL("../../core/test/fixtures/media/location.mp4", import.meta.url));
 
 async function member(prefix: string): Promise<Member> {
   const user = await createTestUser();

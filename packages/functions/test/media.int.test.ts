@@ -1,5 +1,6 @@
 // Uploads through the real gateway: presigned POST to s3rver, the bucket notification runs the processor,
 // and /media serves only the processed copies.
+import { readFileSync } from "node:fs";
 import sharp from "sharp";
 import { describe, expect, inject, it } from "vitest";
 import { createTestUser, type TestUser } from "../../../tests/support/test-user";
@@ -80,6 +81,33 @@ describe("media uploads on the local cloud", () => {
     // /media/x maps to public/x: the original (with its EXIF) has no URL at all.
     const original = await fetch(new URL(`/media/uploads/${user.sub}/${mediaId}`, web()));
     expect(original.status).toBe(403);
+  });
+
+  it("uploads a phone video with its location and serves a copy without it", async () => {
+    const user = await createTestUser();
+    const video = readFileSync(new URL("../../core/test/fixtures/media/location-keys.mp4", import.meta.url));
+    expect(video.includes("com.apple.quicktime.location.ISO6709")).toBe(true);
+    const res = await startUpload(user, {
+      contentType: "video/mp4",
+      size: video.byteLength,
+      durationMs: 1000,
+    });
+    expect(res.status).toBe(201);
+    const { mediaId, upload } = await res.json();
+    expect((await postForm(upload, video, "video/mp4")).status).toBeLessThan(300);
+
+    const media = await until(
+      async () => (await user.api(`/media/${mediaId}`)).json(),
+      (m) => m.status !== "pending",
+    );
+    expect(media).toMatchObject({ kind: "video", status: "ready", url: `/media/${mediaId}/video.mp4` });
+    const served = await fetch(new URL(media.url, web()));
+    expect(served.status).toBe(200);
+    expect(served.headers.get("content-type")).toBe("video/mp4");
+    const bytes = Buffer.from(await served.arrayBuffer());
+    expect(bytes.length).toBe(video.length);
+    for (const secret of ["ISO6709", "+35.6586", "SECRET-TITLE"])
+      expect(bytes.includes(secret), secret).toBe(false);
   });
 
   it("refuses an unsupported type with 400 and an oversize file with 413, before any upload", async () => {

@@ -219,17 +219,13 @@ export async function get(mediaId: string): Promise<OwnerInfo | Info> {
 }
 
 /**
- * A private (chat) file as short-lived presigned GETs: the processed copy once ready; before that, audio
- * and video play from the upload, while an image waits for its EXIF-free copy.
+ * A private (chat) file as short-lived presigned GETs of its processed copy, for every kind: the upload
+ * still carries its metadata (EXIF, a video's location), so it is never signed, even while processing.
  */
 export async function signedUrls(media: MediaItem): Promise<Urls> {
   const keys = derivedKeys(media);
-  // Items from before purposes were processed to public/: sign what the processor recorded.
-  const main =
-    media.publicKey ??
-    (media.status === "ready" || media.kind === "image"
-      ? keys.main
-      : originalKey(media.ownerId, media.mediaId));
+  // The processed copy may not exist for a few seconds after upload: the browser retries.
+  const main = media.publicKey ?? keys.main;
   const thumbnail = media.thumbnailKey ?? keys.thumbnail;
   return {
     url: await sign(main),

@@ -31,7 +31,7 @@ export function baseType(contentType: string): string {
   return contentType.split(";")[0]!.trim().toLowerCase();
 }
 
-const ascii = (bytes: Uint8Array, offset: number, text: string) =>
+export const ascii = (bytes: Uint8Array, offset: number, text: string) =>
   text.split("").every((ch, i) => bytes[offset + i] === ch.charCodeAt(0));
 
 /** Whether a file's first bytes are what its declared type says; a renamed or lying upload fails here. */

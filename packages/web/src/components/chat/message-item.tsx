@@ -5,6 +5,38 @@ import type { Member, Message } from "../../lib/chat-api";
 import { isSendKey } from "../../lib/chat-logic";
 import { absoluteTime } from "../../lib/time";
 
+const MEDIA_RETRIES = 6;
+
+/**
+ * A chat file is signed before the processor has written its stripped copy (a few seconds after upload),
+ * so its first load can 404: retry with backoff, each time on a fresh element. The fragment makes the URL
+ * new to the browser without touching the signed query.
+ */
+function MessageMedia({ media, label }: { media: Message["media"][number]; label: string }) {
+  const [attempt, setAttempt] = useState(0);
+  const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const onError = () => {
+    if (attempt >= MEDIA_RETRIES) return;
+    timer.current = setTimeout(() => setAttempt((n) => n + 1), 500 * 2 ** attempt);
+  };
+  const src = attempt ? `${media.url}#retry${attempt}` : media.url;
+  if (media.kind === "image")
+    return (
+      <a href={media.url} target="_blank" rel="noreferrer">
+        {/* biome-ignore lint/performance/noImgElement: signed URLs, no optimizer. */}
+        <img key={attempt} src={src} alt={label} loading="lazy" onError={onError} />
+      </a>
+    );
+  return media.kind === "video" ? (
+    // biome-ignore lint/a11y/useMediaCaption: user uploads carry no captions.
+    <video key={attempt} src={src} controls preload="metadata" onError={onError} />
+  ) : (
+    // biome-ignore lint/a11y/useMediaCaption: user uploads carry no captions.
+    <audio key={attempt} src={src} controls preload="metadata" onError={onError} />
+  );
+}
+
 export function initials(name: string): string {
   return [...name.trim()].slice(0, 1).join("").toUpperCase() || "?";
 }
@@ -122,20 +154,9 @@ export function MessageItem({
                 )}
                 {message.media.length > 0 ? (
                   <div className="msg-media">
-                    {message.media.map((media, i) =>
-                      media.kind === "image" ? (
-                        <a key={media.id} href={media.url} target="_blank" rel="noreferrer">
-                          {/* biome-ignore lint/performance/noImgElement: signed URLs, no optimizer. */}
-                          <img src={media.url} alt={t("chat.attachment", { n: i + 1 })} loading="lazy" />
-                        </a>
-                      ) : media.kind === "video" ? (
-                        // biome-ignore lint/a11y/useMediaCaption: user uploads carry no captions.
-                        <video key={media.id} src={media.url} controls preload="metadata" />
-                      ) : (
-                        // biome-ignore lint/a11y/useMediaCaption: user uploads carry no captions.
-                        <audio key={media.id} src={media.url} controls preload="metadata" />
-                      ),
-                    )}
+                    {message.media.map((media, i) => (
+                      <MessageMedia key={media.id} media={media} label={t("chat.attachment", { n: i + 1 })} />
+                    ))}
                   </div>
                 ) : null}
               </>
