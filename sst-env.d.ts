@@ -5,6 +5,7 @@ import "sst";
 declare module "sst" {
   export interface Resource {
     Auth: { clientId: string; type: "sst.Linkable"; userPoolId: string };
+    Cdn: { distributionId: string; type: "sst.Linkable" };
     Media: { name: string; type: "sst.aws.Bucket" };
     Notifications: { arn: string; type: "sst.aws.SnsTopic" };
     Realtime: { managementEndpoint: string; type: "sst.aws.ApiGatewayWebSocket"; url: string };

@@ -1,16 +1,20 @@
 import { table } from "./database";
 
-// A bucket holds one policy (SST rejects a second) and ours must name the Router's distribution, which
-// infra/web.ts builds later: the policy waits for servedBy() to hand it the distribution.
-let serve: (distributionArn: $util.Input<string>) => void = () => {};
-const distributionArn = $output(
-  new Promise<$util.Input<string>>((resolve) => {
-    serve = resolve;
-  }),
-);
+// A bucket holds one policy (SST rejects a second) and one notify call, and both must name the Router's
+// distribution, which infra/web.ts builds later: they wait for servedBy() to hand it over.
+interface Distribution {
+  id: $util.Input<string>;
+  arn: $util.Input<string>;
+}
+let serve: (distribution: Distribution) => void = () => {};
+const distribution = new Promise<Distribution>((resolve) => {
+  serve = resolve;
+});
+const distributionArn = $output(distribution.then((d) => d.arn));
+const distributionId = $output(distribution.then((d) => d.id));
 
-/** Lets this distribution (and no other) read the processed copies under public/. */
-export const servedBy = (arn: $util.Input<string>) => serve(arn);
+/** Lets this distribution (and no other) read the processed copies under public/, and purges it. */
+export const servedBy = (d: Distribution) => serve(d);
 
 // SST gates `bucket.name` on that policy; what the distribution itself needs (the CSP's upload host)
 // must not wait for it, so it reads the name the policy and the public access block are made with.
@@ -43,7 +47,14 @@ export const bucket = new sst.aws.Bucket("Media", {
 
 export const bucketName = unGatedName ?? bucket.name;
 
+// What purging needs of the CDN: its id, and invalidating it — nothing else of CloudFront.
+export const cdn = new sst.Linkable("Cdn", {
+  properties: { distributionId },
+  include: [sst.aws.permission({ actions: ["cloudfront:CreateInvalidation"], resources: [distributionArn] })],
+});
+
 // Uploads land under uploads/<userId>/<mediaId>; the processor writes the served copies under public/.
+// Served copies are cached for a year (immutable): once one is deleted, the CDN must forget it too.
 bucket.notify({
   notifications: [
     {
@@ -59,6 +70,18 @@ bucket.notify({
       },
       events: ["s3:ObjectCreated:*"],
       filterPrefix: "uploads/",
+    },
+    {
+      name: "MediaPurge",
+      function: {
+        handler: "packages/functions/src/media/purge.handler",
+        link: [cdn],
+        // One CloudFront call per record; throttling is retried by the SDK, then by the async invoke.
+        memory: "256 MB",
+        timeout: "30 seconds",
+      },
+      events: ["s3:ObjectRemoved:*"],
+      filterPrefix: "public/",
     },
   ],
 });

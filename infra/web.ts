@@ -68,7 +68,8 @@ router.route(
 );
 // Only processed copies under public/ are reachable; originals (uploads/, with EXIF) never are.
 router.routeBucket("/media", bucket, { rewrite: { regex: "^/media/(.*)$", to: "/public/$1" } });
-servedBy(router.nodes.cdn.nodes.distribution.arn);
+const distribution = router.nodes.cdn.nodes.distribution;
+servedBy({ id: distribution.id, arn: distribution.arn });
 
 // The static export is stage-agnostic; /config.json (written at deploy) carries the stage's settings.
 export const webConfig = $jsonStringify({

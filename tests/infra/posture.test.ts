@@ -11,6 +11,8 @@ import {
   checkQueuePolicies,
   checkWildcards,
   findWildcards,
+  statementList,
+  T,
 } from "./harness/index";
 import { ALLOWED_WILDCARDS, MEDIA_READABLE, POSTURE_EXCEPTIONS } from "./rules";
 
@@ -76,6 +78,29 @@ describe("IAM", () => {
       (a) => !found.some((w) => w.kind === a.kind && match(a.owner, w.owner) && match(a.value, w.value)),
     );
     expect(stale.map((a) => `${a.kind} ${String(a.value)}`)).toEqual([]);
+  });
+
+  it("only the CDN purge reaches CloudFront: CreateInvalidation on the Router's distribution, nothing else", () => {
+    const distribution = graph.findOne(T.distribution);
+    const grants = graph.functions().flatMap((fn) =>
+      graph
+        .policiesOf(fn)
+        .filter((st) => statementList(st, "Action").some((a) => a.startsWith("cloudfront:")))
+        .map((st) => ({
+          fn: fn.logicalName,
+          effect: st.Effect,
+          actions: statementList(st, "Action"),
+          resources: statementList(st, "Resource"),
+        })),
+    );
+    expect(grants).toEqual([
+      {
+        fn: "MediaNotificationsNotificationMediaPurge",
+        effect: "Allow",
+        actions: ["cloudfront:CreateInvalidation"],
+        resources: [distribution.outputs.arn],
+      },
+    ]);
   });
 
   it("no statement grants a bare * action or resource", () => {

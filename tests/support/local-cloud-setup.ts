@@ -27,6 +27,8 @@ export default async function setup(project: TestProject) {
     endpoint: cloud.standIns.dynamodb.endpoint,
     tables: Object.keys(cloud.standIns.dynamodb.tables ?? {}),
   });
+  // Admin tools (`npm run reindex`) find the running cloud's stand-ins from files in its data directory.
+  project.provide("localDataDir", dataDir);
   return async () => {
     await cloud.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -40,7 +42,9 @@ declare module "vitest" {
       apiUrl: string;
       wsUrl: string;
       cognito: { endpoint: string; region: string; userPoolId: string; clientId: string };
+      cloudfront?: { endpoint: string; distributionId?: string };
     };
     localDynamo: { endpoint: string; tables: string[] };
+    localDataDir: string;
   }
 }

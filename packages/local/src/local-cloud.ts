@@ -19,7 +19,7 @@ import { type Bundles, bundleFunctions } from "./runtime/bundle";
 import { FunctionRuntime } from "./runtime/functions";
 import { startSearchStandIn } from "./search";
 import { loadTopology } from "./shim";
-import { startStandIns } from "./standins";
+import { localDistributionId, startStandIns } from "./standins";
 import type { RunningStandIns, TableSpec } from "./standins/types";
 import { type RunningStreamPollers, startStreamPollers } from "./streams/poller";
 import { resolveValue, type Topology } from "./topology";
@@ -58,6 +58,8 @@ export interface LocalCloudUrls {
   table?: string;
   /** The WebSocket API's @connections endpoint (ApiGatewayManagementApiClient), when it has exactly one. */
   managementEndpoint?: string;
+  /** The CloudFront API (CloudFrontClient) and the Router's distribution id, when it has exactly one Router. */
+  cloudfront?: { endpoint: string; distributionId?: string };
 }
 
 export interface LocalCloud {
@@ -146,6 +148,9 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       buckets: topology.resources
         .filter((r) => r.type === "sst.aws.Bucket")
         .map((r) => physicalBucketName(topology, r.name)),
+      distributions: topology.resources
+        .filter((r) => r.type === "sst.aws.Router")
+        .map((r) => localDistributionId(r.name)),
       userPools: pools.map((p) => ({
         name: p.name,
         usernames: (p.args as { usernames?: ("email" | "phone")[] }).usernames,
@@ -262,13 +267,13 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
 
     const bucketSubs = topology.bucketNotifications.filter((n) => n.function);
     let notifications: ReturnType<typeof startBucketNotifications> | undefined;
-    if (bucketSubs.length && standIns.s3.onObjectCreated) {
+    if (bucketSubs.length && standIns.s3.onObjectEvent) {
       notifications = startBucketNotifications({
         notifications: bucketSubs.map((n) => ({
           ...n,
           physicalBucket: physicalBucketName(topology, n.bucket),
         })),
-        onObjectCreated: standIns.s3.onObjectCreated,
+        onObjectEvent: standIns.s3.onObjectEvent,
         invoke: (fn, event) => rt.invoke(fn, event),
         log: (line) => warn(`[s3] ${line}`),
       });
@@ -301,6 +306,12 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       ...only("managementEndpoint", topology, "sst.aws.ApiGatewayWebSocket", (name) =>
         resolve({ $ref: name, attribute: "managementEndpoint" }),
       ),
+      cloudfront: {
+        endpoint: standIns.cloudfront.endpoint,
+        ...only("distributionId", topology, "sst.aws.Router", (name) =>
+          resolve({ $ref: name, attribute: "distributionId" }),
+        ),
+      },
     };
     await writeFile(join(o.dataDir, "local.json"), `${JSON.stringify(urls, null, 2)}\n`);
     const readyMs = Math.round(performance.now() - t0);

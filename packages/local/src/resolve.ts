@@ -1,4 +1,5 @@
 // Gives every deploy-time value (ids, urls, arns) its local counterpart, and builds each worker's env.
+import { localDistributionId } from "./standins/cloudfront";
 import type { RunningStandIns } from "./standins/types";
 import {
   type FunctionRecord,
@@ -91,6 +92,11 @@ export function createResolver(
         if (attribute === "managementEndpoint") return `${addr.internalOrigin}${addr.wsPath}`;
         throw fail();
       case "sst.aws.Router":
+        if (attribute === "url") return addr.publicOrigin;
+        if (attribute === "distributionId") return localDistributionId(name);
+        if (attribute === "distributionArn")
+          return `arn:aws:cloudfront::${ACCOUNT_ID}:distribution/${localDistributionId(name)}`;
+        throw fail();
       case "sst.aws.StaticSite":
         if (attribute === "url") return addr.publicOrigin;
         throw fail();
@@ -187,5 +193,6 @@ export function functionEnv(fn: FunctionRecord, o: FunctionEnvOptions): Record<s
     AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: standIns.cognito.endpoint,
     AWS_ENDPOINT_URL_SNS: standIns.sns.endpoint,
     AWS_ENDPOINT_URL_SQS: standIns.sqs.endpoint,
+    AWS_ENDPOINT_URL_CLOUDFRONT: standIns.cloudfront.endpoint,
   };
 }

@@ -8,6 +8,11 @@ import {
   GetConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import {
+  CloudFrontClient,
+  GetInvalidationCommand,
+  ListInvalidationsCommand,
+} from "@aws-sdk/client-cloudfront";
+import {
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,
   InitiateAuthCommand,
@@ -19,11 +24,12 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { decodeJwt, exportJWK, generateKeyPair, importJWK, type JWK, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { type LocalCloud, startLocalCloud } from "../src/local-cloud";
+import { localDistributionId } from "../src/standins";
 import { startStreamPollers } from "../src/streams/poller";
 
 const fixtureDir = join(import.meta.dirname, "fixture");
@@ -533,6 +539,53 @@ describe("router, media, site and config.json", () => {
     await expect.poll(async () => (await get("uploads/a b.txt")).Item?.bucket?.S).toBe("fixture-local-files");
     await cloud.drainStreams();
     expect((await get("other/c.txt")).Item).toBeUndefined();
+  });
+
+  it("delivers removals to ObjectRemoved subscribers only, whose CloudFront calls reach the Router's distribution", async () => {
+    const s3 = new S3Client({
+      endpoint: cloud.standIns.s3.endpoint,
+      region: "us-east-1",
+      credentials,
+      forcePathStyle: true,
+    });
+    const Bucket = "fixture-local-files";
+    for (const Key of ["uploads/gone.txt", "other/gone.txt"])
+      await s3.send(new PutObjectCommand({ Bucket, Key, Body: "x" }));
+    for (const Key of ["uploads/gone.txt", "other/gone.txt"])
+      await s3.send(new DeleteObjectCommand({ Bucket, Key }));
+    await cloud.drainStreams();
+
+    // The Linkable's deferred distribution id became the Router's fixed local id, which the stand-in knows.
+    const DistributionId = cloud.urls.cloudfront?.distributionId;
+    expect(DistributionId).toBe(localDistributionId("Router"));
+    const cloudfront = new CloudFrontClient({
+      endpoint: cloud.urls.cloudfront?.endpoint,
+      region: "us-east-1",
+      credentials,
+    });
+    const { InvalidationList } = await cloudfront.send(new ListInvalidationsCommand({ DistributionId }));
+    const paths = await Promise.all(
+      (InvalidationList?.Items ?? []).map(
+        async ({ Id }) =>
+          (await cloudfront.send(new GetInvalidationCommand({ DistributionId, Id }))).Invalidation
+            ?.InvalidationBatch?.Paths?.Items,
+      ),
+    );
+    expect(paths).toEqual([["/files/uploads/gone.txt"]]);
+
+    // The created-only subscriber recorded the upload and was not invoked again for its removal.
+    const dynamo = new DynamoDBClient({
+      endpoint: cloud.standIns.dynamodb.endpoint,
+      region: "us-east-1",
+      credentials,
+    });
+    const { Item } = await dynamo.send(
+      new GetItemCommand({
+        TableName: "fixture-local-Table",
+        Key: { pk: { S: "s3" }, sk: { S: "uploads/gone.txt" } },
+      }),
+    );
+    expect(Item?.event?.S).toBe("ObjectCreated:Put");
   });
 
   it("serves the static export like CloudFront + S3", async () => {

@@ -97,6 +97,13 @@ describe("loadTopology on the fixture app", async () => {
     });
   });
 
+  it("settles what infra deferred ($output of a promise) to what it named once run() made it", () => {
+    expect(t.resources.find((r) => r.name === "Cdn")?.link).toEqual({
+      distributionId: { $ref: "Router", attribute: "distributionId" },
+    });
+    expect(JSON.stringify(t)).not.toContain("$deferred");
+  });
+
   it("is plain JSON", () => {
     expect(JSON.parse(JSON.stringify(t))).toEqual(t);
   });

@@ -19,7 +19,7 @@ import {
   GetItemCommand,
   PutItemCommand,
 } from "@aws-sdk/client-dynamodb";
-import { GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import type { S3Event } from "aws-lambda";
 import { createRemoteJWKSet, decodeJwt, jwtVerify } from "jose";
@@ -162,7 +162,7 @@ describe("stand-ins on a persisted data dir", () => {
 
   it("stores objects and announces them like S3 bucket notifications", async () => {
     const events: S3Event[] = [];
-    const unsubscribe = standIns.s3.onObjectCreated!((e) => events.push(e));
+    const unsubscribe = standIns.s3.onObjectEvent!((e) => events.push(e));
     await s3.send(
       new PutObjectCommand({
         Bucket: BUCKET,
@@ -184,9 +184,38 @@ describe("stand-ins on a persisted data dir", () => {
     expect(events).toHaveLength(1);
   });
 
+  it("announces each deleted object as ObjectRemoved:Delete, also several deleted at once from one folder", async () => {
+    // Pairs of copies, as a post's image and thumbnail: each pair races s3rver's empty-folder cleanup.
+    const keys = Array.from({ length: 10 }, (_, i) => [
+      `public/med ${i}/image.jpg`,
+      `public/med ${i}/thumb.webp`,
+    ]).flat();
+    for (const Key of keys) await s3.send(new PutObjectCommand({ Bucket: BUCKET, Key, Body: "x" }));
+    const events: S3Event[] = [];
+    const unsubscribe = standIns.s3.onObjectEvent!((e) => events.push(e));
+    const deleted = await Promise.all(
+      keys.map((Key) => s3.send(new DeleteObjectCommand({ Bucket: BUCKET, Key }))),
+    );
+    // One attempt each: a 500 retried by the SDK would find nothing left to announce.
+    expect(deleted.map((d) => [d.$metadata.httpStatusCode, d.$metadata.attempts])).toEqual(
+      keys.map(() => [204, 1]),
+    );
+    await eventually(() => (events.length >= keys.length ? events : undefined));
+    unsubscribe();
+    const records = events.flatMap((e) => e.Records);
+    expect(records.map((r) => r.s3.object.key).sort()).toEqual(keys.map((k) => k.replace(/ /g, "+")).sort());
+    for (const r of records) {
+      expect(r).toMatchObject({
+        eventName: "ObjectRemoved:Delete",
+        s3: { bucket: { name: BUCKET, arn: `arn:aws:s3:::${BUCKET}` } },
+      });
+      expect(r.s3.object.sequencer).toMatch(/^[0-9A-F]+$/);
+    }
+  });
+
   it("accepts a browser-style presigned POST upload from another origin", async () => {
     const events: S3Event[] = [];
-    const unsubscribe = standIns.s3.onObjectCreated!((e) => events.push(e));
+    const unsubscribe = standIns.s3.onObjectEvent!((e) => events.push(e));
     const key = "media/med_1.png";
     const { url, fields } = await createPresignedPost(s3 as never, {
       Bucket: BUCKET,

@@ -74,8 +74,7 @@ export const derivedKeys = (media: {
   purpose?: Purpose | undefined;
 }) => (isPublic(media.purpose) ? publicKeys : privateKeys)(media.mediaId, media.kind, media.contentType);
 
-/** The browser-facing path of a served key (public/x → /media/x). */
-export const urlOf = (publicKey: string) => `/media/${publicKey.replace(/^public\//, "")}`;
+export { urlOf } from "./urls";
 
 /** Derivatives are written once per id and never change, so caches may keep them forever. */
 export const IMMUTABLE = "public, max-age=31536000, immutable";

@@ -1,15 +1,9 @@
 import { MediaProcessor } from "@asyncsns/core/media/processor";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { S3Event } from "aws-lambda";
+import { objectsOf } from "./s3-event";
 
 const logger = new Logger();
-
-/** S3 sends keys URL-encoded with "+" for spaces. */
-export const objectsOf = (event: S3Event) =>
-  event.Records.map((r) => ({
-    bucket: r.s3.bucket.name,
-    key: decodeURIComponent(r.s3.object.key.replace(/\+/g, " ")),
-  }));
 
 // Media processor: S3 ObjectCreated under uploads/ → served derivatives. Idempotent, so a failed record
 // is retried with the whole (usually one-record) event.

@@ -7,7 +7,8 @@ const ASYNC_RETRIES = 2;
 
 export interface BucketNotificationOptions {
   notifications: (BucketNotification & { physicalBucket: string })[];
-  onObjectCreated: (listener: (event: S3Event) => void) => () => void;
+  /** Every object event of the stand-in; each notification keeps those its `events` and filters name. */
+  onObjectEvent: (listener: (event: S3Event) => void) => () => void;
   invoke: (fn: string, event: unknown) => Promise<unknown>;
   log: (line: string) => void;
   retryDelayMs?: number;
@@ -20,7 +21,7 @@ function eventMatches(patterns: string[], eventName: string): boolean {
 
 export function startBucketNotifications(o: BucketNotificationOptions) {
   const inflight = new Set<Promise<void>>();
-  const unsubscribe = o.onObjectCreated((event) => {
+  const unsubscribe = o.onObjectEvent((event) => {
     for (const n of o.notifications) {
       if (!n.function) continue;
       const records = event.Records.filter((r) => {

@@ -575,9 +575,13 @@ export function createRecorder(root: string) {
     get url() {
       return this.ref("url");
     }
-    /** The distribution's ARN (a bucket policy names it); the deploy computes it, the local cloud never reads it. */
+    /** The distribution (a bucket policy names its ARN, the CDN purge its id); the local cloud has a fixed one. */
     get nodes() {
-      return { cdn: output({ nodes: { distribution: { arn: this.ref("distributionArn") } } }) };
+      return {
+        cdn: output({
+          nodes: { distribution: { id: this.ref("distributionId"), arn: this.ref("distributionArn") } },
+        }),
+      };
     }
     route(pattern: string, url: unknown, args: Args = {}) {
       const rewrite = unwrap(args.rewrite) as { regex: string; to: string } | undefined;
@@ -769,6 +773,8 @@ export function createRecorder(root: string) {
     SnsTopic,
     Queue,
     OpenSearch,
+    // Recorded with the Linkable that includes it; nothing enforces IAM locally.
+    permission: (input: Args) => ({ type: "aws.permission", ...input }),
   };
   const strict = (prefix: string, target: Record<string, unknown>) =>
     new Proxy(target, {

@@ -3,7 +3,7 @@ import { mkdir, rm } from "node:fs/promises";
 import { dirname, join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { build } from "esbuild";
-import type { Topology } from "../topology";
+import type { Topology, Value } from "../topology";
 import { createRecorder, unknownApi } from "./components";
 import {
   concat,
@@ -14,6 +14,7 @@ import {
   output,
   refToken,
   serialize,
+  settleDeferred,
   unwrap,
 } from "./output";
 
@@ -155,12 +156,14 @@ async function evaluate(configFile: string, stage: string): Promise<Topology> {
       providers: a.providers ?? {},
     });
     const outputs = await config.run();
-    return {
+    // Values infra deferred (servedBy) resolve once run() has made what they wait for.
+    await new Promise((resolve) => setImmediate(resolve));
+    return settleDeferred({
       app: appInfo,
       root,
       ...recorder.topology,
       outputs: serialize(outputs),
-    };
+    } as unknown as Value) as unknown as Topology;
   } finally {
     for (const [k, v] of saved) {
       if (v === undefined) delete g[k];

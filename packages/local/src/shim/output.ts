@@ -1,6 +1,6 @@
 // A tiny stand-in for Pulumi's Output: values the deploy would compute travel as tokens inside strings,
 // so apply/interpolate/JSON work unchanged and the tokens become {$ref, attribute} when recorded.
-import type { Ref, Value } from "../topology";
+import { isRef, isTemplate, type Ref, type Value } from "../topology";
 
 const TOKEN = /\{\{ref:([^{}|]+)\|([^{}|]+)\}\}/g;
 
@@ -27,9 +27,25 @@ export class Out<T = unknown> {
   }
 }
 
+// `$output(promise)`: infra that names a resource made later (the bucket policy naming the distribution)
+// defers it. Recording cannot wait, so the value travels as a token until the evaluation settles it.
+const DEFERRED = "$deferred";
+let deferredCount = 0;
+const settled = new Map<string, unknown>();
+
+function deferred(promise: PromiseLike<unknown>): Out<unknown> {
+  const id = String(deferredCount++);
+  promise.then((value) => settled.set(id, value));
+  return output(refToken(DEFERRED, id));
+}
+
+const isThenable = (v: unknown): v is PromiseLike<unknown> =>
+  typeof v === "object" && v !== null && typeof (v as { then?: unknown }).then === "function";
+
 /** Pulumi lifts properties (`aws.getRegionOutput().name`); a proxy does the same here. */
 export function output<T>(value: T): Out<unknown> {
   if (value instanceof Out) return value;
+  if (isThenable(value)) return deferred(value);
   const out = new Out(unwrap(value));
   return new Proxy(out, {
     get(target, prop, receiver) {
@@ -119,4 +135,25 @@ export function serialize(v: unknown): Value {
     return out;
   }
   return String(v);
+}
+
+/** Replaces deferred tokens in recorded values with what their promises resolved to (once they have). */
+export function settleDeferred<V extends Value>(v: V): V {
+  const settle = (x: Value): Value => {
+    if (x === null || typeof x !== "object") return x;
+    if (Array.isArray(x)) return x.map(settle);
+    if (isRef(x))
+      return x.$ref === DEFERRED && settled.has(x.attribute)
+        ? settle(serialize(settled.get(x.attribute)))
+        : x;
+    if (isTemplate(x))
+      return {
+        $template: x.$template.flatMap((part): (string | Ref)[] => {
+          const s = settle(part);
+          return isTemplate(s) ? s.$template : isRef(s) ? [s] : [String(s)];
+        }),
+      };
+    return Object.fromEntries(Object.entries(x).map(([k, y]) => [k, settle(y)]));
+  };
+  return settle(v) as V;
 }

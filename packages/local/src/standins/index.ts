@@ -4,11 +4,13 @@ import { join } from "node:path";
 import { CognitoIdentityProviderClient } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type RunningMessaging, startMessaging } from "../messaging";
+import { type RunningCloudFront, startCloudFront } from "./cloudfront";
 import { provisionUserPools, type RunningCognito, startCognitoLocal } from "./cognito";
 import { provisionTables, type RunningDynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
 import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from "./s3";
 import type { RunningStandIns, StandInOptions } from "./types";
 
+export { localDistributionId } from "./cloudfront";
 export { poolName } from "./cognito";
 export {
   checkJava,
@@ -71,8 +73,14 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
         ...(opts.inMemory ? { fresh: true } : {}),
       }),
     ),
+    timed("CloudFront", opts.log, () =>
+      startCloudFront({
+        distributions: opts.distributions ?? [],
+        log: (line) => opts.log?.(`[cloudfront] ${line}`),
+      }),
+    ),
   ]);
-  const [dynamoResult, s3Result, messagingResult, cognitoResult] = started;
+  const [dynamoResult, s3Result, messagingResult, cognitoResult, cloudfrontResult] = started;
   const running = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const failure = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure) {
@@ -83,12 +91,17 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
   const s3 = (s3Result as PromiseFulfilledResult<RunningS3>).value;
   const cognito = (cognitoResult as PromiseFulfilledResult<RunningCognito>).value;
   const messaging = (messagingResult as PromiseFulfilledResult<RunningMessaging>).value;
+  const cloudfront = (cloudfrontResult as PromiseFulfilledResult<RunningCloudFront>).value;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
-    stopping ??= Promise.all([dynamo.stop(), s3.stop(), cognito.stop(), messaging.stop()]).then(
-      () => undefined,
-    );
+    stopping ??= Promise.all([
+      dynamo.stop(),
+      s3.stop(),
+      cognito.stop(),
+      messaging.stop(),
+      cloudfront.stop(),
+    ]).then(() => undefined);
     return stopping;
   };
 
@@ -111,7 +124,8 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
       region,
       credentials,
       dynamodb: { endpoint: dynamo.endpoint, tables },
-      s3: { endpoint: s3.endpoint, onObjectCreated: s3.onObjectCreated },
+      s3: { endpoint: s3.endpoint, onObjectEvent: s3.onObjectEvent },
+      cloudfront: { endpoint: cloudfront.endpoint },
       cognito: { endpoint: cognito.endpoint, pools },
       sns: { endpoint: messaging.endpoint },
       sqs: { endpoint: messaging.endpoint },

@@ -1,18 +1,18 @@
-// s3rver in-process: buckets with browser-friendly CORS and object-created events for bucket subscribers.
+// s3rver in-process: buckets with browser-friendly CORS and object events (created, removed) for bucket subscribers.
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client } from "@aws-sdk/client-s3";
 import type { S3Event, S3EventRecord } from "aws-lambda";
 import S3rver from "s3rver";
 import { StandInError } from "./processes";
-import type { ObjectCreatedListener } from "./types";
+import type { ObjectEventListener } from "./types";
 
 /** s3rver only knows this key pair (it checks the key id, not SigV4 signatures). */
 export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
 export interface RunningS3 {
   endpoint: string;
-  onObjectCreated(listener: ObjectCreatedListener): () => void;
+  onObjectEvent(listener: ObjectEventListener): () => void;
   stop(): Promise<void>;
 }
 
@@ -41,6 +41,14 @@ export async function startS3(args: {
   if (args.inMemory) rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
   const server = new S3rver({ address: "127.0.0.1", port: 0, directory, silent: true });
+  // After unlinking an object s3rver removes folders left empty; two deletes in one folder at once race
+  // there (ENOENT), the DELETE fails with 500 after the object is gone, and the SDK's retry finds nothing
+  // to delete: S3 would have answered 204 and announced ObjectRemoved, so the stand-in does too.
+  const deleteObject = server.store.deleteObject.bind(server.store);
+  server.store.deleteObject = (bucket, key) =>
+    deleteObject(bucket, key).catch((err: NodeJS.ErrnoException) => {
+      if (err.code !== "ENOENT") throw err;
+    });
   let endpoint: string;
   try {
     const address = await server.run();
@@ -104,13 +112,8 @@ export async function startS3(args: {
 
   return {
     endpoint,
-    onObjectCreated(listener) {
-      const handler = (event: S3Event) => {
-        const records = event.Records.filter((r) => r.eventName.startsWith("ObjectCreated:")).map(
-          toAwsRecord,
-        );
-        if (records.length) listener({ Records: records });
-      };
+    onObjectEvent(listener) {
+      const handler = (event: S3Event) => listener({ Records: event.Records.map(toAwsRecord) });
       server.on("event", handler);
       return () => server.off("event", handler);
     },

@@ -18,6 +18,7 @@ declare module "s3rver" {
   class S3rver extends EventEmitter {
     constructor(options: S3rverOptions);
     httpServer?: Server;
+    store: { deleteObject(bucket: string, key: string): Promise<void> };
     run(): Promise<AddressInfo>;
     close(): Promise<void>;
   }

@@ -31,6 +31,8 @@ export interface StandInOptions {
   tables: TableSpec[];
   /** Physical bucket names. */
   buckets: string[];
+  /** CloudFront distribution ids (one per Router) the CloudFront stand-in knows. */
+  distributions?: string[];
   userPools: UserPoolSpec[];
   /** Fixed confirmation code for cognito-local (tests); otherwise random codes are printed. */
   confirmationCode?: string;
@@ -43,8 +45,8 @@ export interface StandInOptions {
   startTimeoutMs?: number;
 }
 
-/** An S3 object-created notification in the shape Lambda receives (key URL-encoded, as AWS sends it). */
-export type ObjectCreatedListener = (event: S3Event) => void;
+/** An S3 object event (created or removed) in the shape Lambda receives (key URL-encoded, as AWS sends it). */
+export type ObjectEventListener = (event: S3Event) => void;
 
 export interface RunningStandIns {
   region: string;
@@ -56,9 +58,11 @@ export interface RunningStandIns {
   };
   s3: {
     endpoint: string;
-    /** Subscribes to object-created events (put, POST upload, copy); returns an unsubscribe function. */
-    onObjectCreated?: (listener: ObjectCreatedListener) => () => void;
+    /** Subscribes to object events (put, POST upload, copy, delete); returns an unsubscribe function. */
+    onObjectEvent?: (listener: ObjectEventListener) => () => void;
   };
+  /** The CloudFront API (invalidations) for the Routers' distributions. */
+  cloudfront: { endpoint: string };
   cognito: {
     endpoint: string;
     /** userPoolId and client ids per logical name. */
