@@ -1,19 +1,27 @@
 // Issue 3's figures on a local cloud this script starts itself (loopback only, in memory, bounded in time):
 //  1. home timeline page read p50/p99 for a user following 1,000 accounts: the Query handler in-process (with
-//     its function's env) and through the gateway, interleaved with one raw DynamoDB Local Query of the same page;
+//     its function's env) and through the gateway, interleaved with one raw DynamoDB Local Query of the same page
+//     and the floor (that raw Query, then a raw BatchGetItem of the keys the handler's batch get asks for); the
+//     handler's time split into its query round, its batch get and the rest (CPU: core, Hono, JSON);
 //  2. fan-out: a post by an author with 5,000 followers, POSTed through the gateway, until every follower's home
 //     has it; write cost per post (items written, write units) for 1 / 5,000 / 50,000 followers (hybrid above
 //     the threshold);
 //  3. bundle size of each Lambda, esbuild-minified as SST v3.19.3 bundles it for its runtime.
 // Seeding goes through the domain (User/Post use cases) or writes exactly the items they write, in batches.
 // Usage: npm run bench -- timeline, or tsx scripts/bench/timeline.ts [--following 1000] [--followers 5000]
-//        [--big 50000] [--reads 300] [--deadline-min 10] [--skip-cloud]
+//        [--big 50000] [--reads 300] [--deadline-min 10] [--skip-cloud] [--read-only]
+//        (--read-only: section 1 alone, no fan-out, write cost or bundles; --skip-cloud: section 3 alone)
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { BatchGetItemCommand, DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
+import {
+  BatchGetItemCommand,
+  type BatchGetItemCommandInput,
+  DynamoDBClient,
+  QueryCommand,
+} from "@aws-sdk/client-dynamodb";
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { build } from "esbuild";
 import { startLocalCloud } from "../../packages/local/src/local-cloud";
@@ -30,6 +38,7 @@ const { values: args } = parseArgs({
     reads: { type: "string", default: "300" },
     "deadline-min": { type: "string", default: "10" },
     "skip-cloud": { type: "boolean", default: false },
+    "read-only": { type: "boolean", default: false },
   },
 });
 const FOLLOWING = Number(args.following);
@@ -182,8 +191,10 @@ async function cloudFigures(functions: FunctionRecord[]) {
     const tableName = JSON.parse(process.env.SST_RESOURCE_Table!).name as string;
     const raw = new DynamoDBClient({});
 
-    // Write accounting on the core client: every write asks for ConsumedCapacity and is counted per item.
+    // Write accounting on the core client, while measuring cost only (it adds ReturnConsumedCapacity to reads):
+    // every write asks for ConsumedCapacity and is counted per item.
     const cost = { items: 0, wcu: 0, calls: 0, reads: 0 };
+    let accounting = false;
     const WRITES = new Set([
       "BatchWriteItemCommand",
       "PutItemCommand",
@@ -193,6 +204,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
     ]);
     client.middlewareStack.add(
       (next, context) => async (a) => {
+        if (!accounting) return next(a);
         const name = context.commandName ?? "";
         const input = a.input as Record<string, any>;
         if (WRITES.has(name) || name.endsWith("ItemCommand") || name === "QueryCommand")
@@ -215,10 +227,29 @@ async function cloudFigures(functions: FunctionRecord[]) {
       },
       { step: "initialize", name: "benchWriteCost" },
     );
+    // The read's DynamoDB calls on the core client, timed, so a handler's time splits into its rounds and the rest.
+    type Call = { name: string; input: unknown; start: number; end: number };
+    let calls: Call[] | undefined;
+    client.middlewareStack.add(
+      (next, context) => async (a) => {
+        if (!calls) return next(a);
+        const call = { name: context.commandName ?? "", input: a.input, start: performance.now(), end: 0 };
+        calls.push(call);
+        try {
+          return await next(a);
+        } finally {
+          call.end = performance.now();
+        }
+      },
+      { step: "initialize", name: "benchReadCalls" },
+    );
     const measureCost = async (run: () => Promise<unknown>) => {
       Object.assign(cost, { items: 0, wcu: 0, calls: 0, reads: 0 });
+      accounting = true;
       const s = performance.now();
-      await run();
+      await run().finally(() => {
+        accounting = false;
+      });
       return { ...cost, ms: performance.now() - s };
     };
 
@@ -304,35 +335,78 @@ async function cloudFigures(functions: FunctionRecord[]) {
       Limit: PAGE,
     });
     const event = httpEvent("GET", "/api/timelines/home", `limit=${PAGE}`, reader.token, reader.claims);
-    const rawMs: number[] = [];
-    const inProcessMs: number[] = [];
-    const gatewayMs: number[] = [];
+    const inProcess = async () => {
+      calls = [];
+      const s = performance.now();
+      const out = (await handler(event as never, {} as never)) as { statusCode: number; body: string };
+      const total = performance.now() - s;
+      const made = calls;
+      calls = undefined;
+      if (out.statusCode !== 200) throw new Error(`home: ${out.statusCode} ${out.body}`);
+      const items = (JSON.parse(out.body) as { items: unknown[] }).items.length;
+      return { total, items, calls: made };
+    };
+    // The floor's batch get asks for exactly what the handler's last does (same keys, same projection), once the
+    // reader's first read (which may do more) is behind.
+    await inProcess();
+    const warmed = await inProcess();
+    const pageGet = warmed.calls.findLast((c) => c.name === "BatchGetItemCommand");
+    if (!pageGet) throw new Error("home read made no batch get");
+    const pageKeys = pageGet.input as BatchGetItemCommandInput;
+    const rawBatch = new BatchGetItemCommand(pageKeys);
+    const keyCount = Object.values(pageKeys.RequestItems ?? {}).reduce(
+      (n, r) => n + (r.Keys?.length ?? 0),
+      0,
+    );
+    const span = (cs: Call[]) =>
+      cs.length ? Math.max(...cs.map((c) => c.end)) - Math.min(...cs.map((c) => c.start)) : 0;
+    const reads = {
+      raw: [] as number[],
+      floor: [] as number[],
+      inProcess: [] as number[],
+      gateway: [] as number[],
+      queryRound: [] as number[],
+      batchGet: [] as number[],
+      rest: [] as number[],
+      calls: [] as number[],
+    };
     const warm = 30;
     for (let i = 0; i < READS + warm; i++) {
       let s = performance.now();
       const q = await raw.send(rawQuery);
       const r = performance.now() - s;
-      s = performance.now();
-      const direct = (await handler(event as never, {} as never)) as { statusCode: number; body: string };
-      const d = performance.now() - s;
+      const got = await raw.send(rawBatch);
+      const f = performance.now() - s;
+      const direct = await inProcess();
       s = performance.now();
       const res = await api(reader.token, `/timelines/home?limit=${PAGE}`);
       const body = (await res.json()) as { items: unknown[] };
       const g = performance.now() - s;
-      if (direct.statusCode !== 200 || res.status !== 200)
-        throw new Error(`home: ${direct.statusCode}/${res.status}`);
-      if (
-        q.Items?.length !== PAGE ||
-        body.items.length !== PAGE ||
-        JSON.parse(direct.body).items.length !== PAGE
-      )
+      if (res.status !== 200) throw new Error(`home through the gateway: ${res.status}`);
+      if (q.Items?.length !== PAGE || body.items.length !== PAGE || direct.items !== PAGE)
         throw new Error(`home page short: raw ${q.Items?.length}, gateway ${body.items.length}`);
-      if (i >= warm) {
-        rawMs.push(r);
-        inProcessMs.push(d);
-        gatewayMs.push(g);
-      }
+      if (got.Responses === undefined || Object.keys(got.UnprocessedKeys ?? {}).length)
+        throw new Error("raw batch get left keys unread");
+      if (i < warm) continue;
+      const batch = direct.calls.filter((c) => c.name === "BatchGetItemCommand");
+      const firstBatch = Math.min(...batch.map((c) => c.start));
+      const queryRound = span(direct.calls.filter((c) => c.start < firstBatch && !batch.includes(c)));
+      const batchGet = span(batch);
+      reads.raw.push(r);
+      reads.floor.push(f);
+      reads.inProcess.push(direct.total);
+      reads.gateway.push(g);
+      reads.queryRound.push(queryRound);
+      reads.batchGet.push(batchGet);
+      reads.rest.push(direct.total - queryRound - batchGet);
+      reads.calls.push(direct.calls.length);
     }
+    const readShape = {
+      keys: keyCount,
+      calls: [...new Set(warmed.calls.map((c) => c.name))].join(", "),
+      callsPerRead: Math.max(...reads.calls),
+    };
+    if (args["read-only"]) return { reads, readShape };
     checkDeadline("fan-out");
 
     // --- Fan-out: an author with FOLLOWERS followers posts through the gateway. -----------------------------------
@@ -423,11 +497,17 @@ async function cloudFigures(functions: FunctionRecord[]) {
       return { write, fan };
     };
     const costs = [
-      { followers: 1, ...(await postCost(one.userId)) },
-      { followers: FOLLOWERS, ...(await postCost(author.sub)) },
-      { followers: BIG, ...(await postCost(heavy.userId)) },
+      { followers: 1, note: "", ...(await postCost(one.userId)) },
+      { followers: FOLLOWERS, note: "", ...(await postCost(author.sub)) },
+      ...(BIG > THRESHOLD
+        ? [
+            // Crossing the threshold tells every follower's home state once (one update each); later posts do not.
+            { followers: BIG, note: " (first post above the threshold)", ...(await postCost(heavy.userId)) },
+            { followers: BIG, note: " (every later post)", ...(await postCost(heavy.userId)) },
+          ]
+        : [{ followers: BIG, note: "", ...(await postCost(heavy.userId)) }]),
     ];
-    return { rawMs, inProcessMs, gatewayMs, postMs, reachedMs, missing: missing.length, costs };
+    return { reads, readShape, fanout: { postMs, reachedMs, missing: missing.length, costs } };
   } finally {
     await cloud.stop();
     await rm(dataDir, { recursive: true, force: true });
@@ -436,43 +516,59 @@ async function cloudFigures(functions: FunctionRecord[]) {
 
 // ---------------------------------------------------------------------------------------------------------------
 const topology = await loadTopology(join(root, "sst.config.ts"), "local");
-const lambdas = topology.functions.filter(
-  (f, i, all) => all.findIndex((g) => g.file === f.file && g.export === f.export) === i,
-);
-const sizes = await bundleSizes(lambdas);
-const bundledSdk = await bundleSizes(lambdas, { bundleSdk: true });
-console.log("\n## Lambda bundles (issue 3): esbuild, minified, as SST v3.19.3 bundles for nodejs22.x arm64");
-for (const [i, row] of sizes.entries()) {
-  const media = row.file.includes("media/process");
-  const ok = media || row.bytes <= 1024 * 1024 ? "" : "  ← over 1 MB";
-  console.log(
-    `- ${row.name} (${row.file}): ${kib(row.bytes)}${ok}${media ? " (media processor, exempt)" : ""}; SDK bundled too: ${kib(bundledSdk[i]!.bytes)}\n    largest: ${row.top}`,
+if (!args["read-only"]) {
+  const lambdas = topology.functions.filter(
+    (f, i, all) => all.findIndex((g) => g.file === f.file && g.export === f.export) === i,
   );
+  const sizes = await bundleSizes(lambdas);
+  const bundledSdk = await bundleSizes(lambdas, { bundleSdk: true });
+  console.log(
+    "\n## Lambda bundles (issue 3): esbuild, minified, as SST v3.19.3 bundles for nodejs22.x arm64",
+  );
+  for (const [i, row] of sizes.entries()) {
+    const media = row.file.includes("media/process");
+    const ok = media || row.bytes <= 1024 * 1024 ? "" : "  ← over 1 MB";
+    console.log(
+      `- ${row.name} (${row.file}): ${kib(row.bytes)}${ok}${media ? " (media processor, exempt)" : ""}; SDK bundled too: ${kib(bundledSdk[i]!.bytes)}\n    largest: ${row.top}`,
+    );
+  }
 }
 
 if (!args["skip-cloud"]) {
-  const r = await cloudFigures(topology.functions);
+  const { reads, readShape, fanout } = await cloudFigures(topology.functions);
   const p = (xs: number[]) => `${ms(percentile(xs, 50))} / ${ms(percentile(xs, 99))}`;
+  const ratio = (xs: number[], base: number[]) =>
+    `${(percentile(xs, 50) / percentile(base, 50)).toFixed(1)}× / ${(percentile(xs, 99) / percentile(base, 99)).toFixed(1)}×`;
   console.log(
-    `\n## Timelines (issue 3), local cloud, in memory, ${READS} interleaved reads of ${PAGE} posts`,
+    `\n## Timelines (issue 3), local cloud, in memory, ${READS} interleaved reads of ${PAGE} posts (load ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")})`,
   );
-  console.log(`- raw DynamoDB Local Query of the home partition (Limit ${PAGE}) p50 / p99: ${p(r.rawMs)}`);
-  console.log(`- home page, Query handler in-process p50 / p99: ${p(r.inProcessMs)}`);
-  console.log(`- home page, through the local gateway p50 / p99: ${p(r.gatewayMs)}`);
+  console.log(`- raw DynamoDB Local Query of the home partition (Limit ${PAGE}) p50 / p99: ${p(reads.raw)}`);
   console.log(
-    `- ratio at p99 (target ≤ 2×): in-process ${(percentile(r.inProcessMs, 99) / percentile(r.rawMs, 99)).toFixed(1)}×, gateway ${(percentile(r.gatewayMs, 99) / percentile(r.rawMs, 99)).toFixed(1)}×`,
+    `- floor: that raw Query, then a raw BatchGetItem of the handler's ${readShape.keys} keys, p50 / p99: ${p(reads.floor)}`,
   );
+  console.log(`- home page, Query handler in-process p50 / p99: ${p(reads.inProcess)}`);
   console.log(
-    `- fan-out to ${FOLLOWERS} followers (POST answered in ${ms(r.postMs)}), every home has it after: ${
-      Number.isNaN(r.reachedMs)
-        ? `NOT REACHED (${r.missing} missing at the deadline)`
-        : `${(r.reachedMs / 1000).toFixed(2)} s`
-    } (target ≤ 5 s)`,
+    `    split p50 / p99: query round ${p(reads.queryRound)}; batch get ${p(reads.batchGet)}; the rest (CPU: core, Hono, JSON) ${p(reads.rest)}; ${readShape.callsPerRead} DynamoDB calls (${readShape.calls})`,
   );
-  console.log(`- write cost per post (threshold ${THRESHOLD}): post transaction + stream fan-out`);
-  for (const c of r.costs)
+  console.log(`- home page, through the local gateway p50 / p99: ${p(reads.gateway)}`);
+  console.log(
+    `- ratio p50 / p99 to the raw Query (target ≤ 2× at p99): in-process ${ratio(reads.inProcess, reads.raw)}, gateway ${ratio(reads.gateway, reads.raw)}; in-process to the floor ${ratio(reads.inProcess, reads.floor)}`,
+  );
+  if (fanout) {
     console.log(
-      `    ${String(c.followers).padStart(6)} followers: post ${c.write.items} items / ${c.write.wcu} WCU; fan-out ${c.fan.items} items / ${c.fan.wcu} WCU in ${c.fan.calls} write calls (reads ${c.fan.reads} RCU), ${ms(c.fan.ms)} in this process`,
+      `- fan-out to ${FOLLOWERS} followers (POST answered in ${ms(fanout.postMs)}), every home has it after: ${
+        Number.isNaN(fanout.reachedMs)
+          ? `NOT REACHED (${fanout.missing} missing at the deadline)`
+          : `${(fanout.reachedMs / 1000).toFixed(2)} s`
+      } (target ≤ 5 s)`,
     );
+    console.log(`- write cost per post (threshold ${THRESHOLD}): post transaction + stream fan-out`);
+    for (const c of fanout.costs)
+      console.log(
+        `    ${String(c.followers).padStart(6)} followers: post ${c.write.items} items / ${c.write.wcu} WCU; fan-out ${c.fan.items} items / ${c.fan.wcu} WCU in ${c.fan.calls} write calls (reads ${c.fan.reads} RCU), ${ms(c.fan.ms)} in this process${c.note}`,
+      );
+  }
 }
 process.exit(0);

@@ -1,10 +1,13 @@
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { describe, expect, it } from "vitest";
 import { Cursor } from "../src/cursor";
+import { keyOf } from "../src/dynamo/batch";
 import { Fanout } from "../src/fanout";
 import { FollowEntity } from "../src/follow/follow.entity";
-import { LikeEntity, PostEntity } from "../src/post/post.entity";
-import { cursorOf, FeedEntryEntity, mergeNewest, seqFromCursor } from "../src/timeline/feed";
+import { Media } from "../src/media";
+import { LikeEntity, PostEntity, RepostEntity } from "../src/post/post.entity";
+import { cursorOf, FeedEntryEntity, HomeStateEntity, mergeNewest, seqFromCursor } from "../src/timeline/feed";
+import { UserEntity } from "../src/user/user.entity";
 
 const SEQ_A = "01J00000000000000000000000";
 const SEQ_B = "01J00000000000000000000001";
@@ -86,6 +89,33 @@ describe("keys", () => {
     expect(
       Fanout.changeOf({ eventName: "INSERT", dynamodb: { NewImage: marshall({ ...home, feed: "user#r" }) } }),
     ).toMatchObject({ entry: { authorId: "b", mediaIds: ["med_1"], repostedBy: "r" } });
+  });
+
+  it("keeps a reader's home state in their home partition, above every entry, so one query returns both", () => {
+    const state = HomeStateEntity.update({ feed: "home#a" }).add({ version: 1 }).params().Key;
+    const newest = FeedEntryEntity.put({
+      feed: "home#a",
+      seq: "7ZZZZZZZZZZZZZZZZZZZZZZZZZ",
+      postId: "p",
+      actorId: "u",
+    }).params().Item;
+    expect(state.pk).toBe(newest.pk);
+    expect(state.sk > newest.sk).toBe(true);
+  });
+
+  it("names batch-get keys exactly as each entity's own get does", () => {
+    const cases: [Parameters<typeof keyOf>[0], Record<string, string>][] = [
+      [PostEntity, { postId: `pst_${SEQ_A}` }],
+      [LikeEntity, { postId: `pst_${SEQ_A}`, userId: "Mixed-Case-Id" }],
+      [RepostEntity, { postId: `pst_${SEQ_A}`, userId: "Mixed-Case-Id" }],
+      [UserEntity, { userId: "Mixed-Case-Id" }],
+      [Media.MediaEntity, { mediaId: `med_${SEQ_B}` }],
+      [HomeStateEntity, { feed: "home#Mixed-Case-Id" }],
+    ];
+    for (const [entity, key] of cases)
+      expect(keyOf(entity, key), entity.schema.model.entity).toEqual(
+        (entity.get(key as never).params() as { Key: unknown }).Key,
+      );
   });
 
   it("sorts feed entries by seq, so a page query is newest-first by time", () => {

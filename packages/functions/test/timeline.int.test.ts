@@ -231,6 +231,10 @@ describe("follows and the home timeline", () => {
     expect(await (await b.api(`/users/${a.handle}`)).json()).toMatchObject({ following: 1, followsMe: true });
     const followers = await (await a.api(`/users/${b.handle}/followers`)).json();
     expect(followers.items.map((p: { handle: string }) => p.handle)).toEqual([a.handle]);
+    // Listed people carry the relation to the caller both ways: B sees that A follows B, not the reverse.
+    expect((await (await b.api(`/users/${b.handle}/followers`)).json()).items).toEqual([
+      expect.objectContaining({ handle: a.handle, followsMe: true, followedByMe: false }),
+    ]);
     const following = await (await b.api(`/users/${a.handle}/following`)).json();
     expect(following.items.map((p: { handle: string }) => p.handle)).toEqual([b.handle]);
     expect((await send(a, "DELETE", `/users/${b.handle}/follow`)).status).toBe(204);

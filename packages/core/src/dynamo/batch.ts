@@ -5,6 +5,7 @@ import {
   type KeysAndAttributes,
 } from "@aws-sdk/client-dynamodb";
 import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
+import { createConversions, type Entity } from "electrodb";
 import { client, table } from "./index";
 
 /** BatchGetItem's limit per call. */
@@ -14,9 +15,25 @@ const MAX_ATTEMPTS = 8;
 export type Key = Record<string, unknown>;
 export type Item = Record<string, unknown>;
 
-/** An ElectroDB entity's table key for `key`, without a request (`Entity.get(key).params().Key`). */
-export const keyOf = (entity: { get: (key: never) => { params: () => unknown } }, key: unknown): Key =>
-  (entity.get(key as never).params() as { Key: Key }).Key;
+// biome-ignore lint/suspicious/noExplicitAny: any entity of the table
+type AnyEntity = Entity<any, any, any, any>;
+const tableKeys = new WeakMap<AnyEntity, (key: Key) => Key>();
+
+/**
+ * An ElectroDB entity's table key for `key`, by ElectroDB's own key conversion: about a tenth of the CPU of
+ * building a request for it (`Entity.get(key).params().Key`), which a page of ~80 keys felt.
+ */
+export function keyOf(entity: AnyEntity, key: Key): Key {
+  let toKey = tableKeys.get(entity);
+  if (!toKey) {
+    const indexes = Object.entries(entity.schema.indexes as Record<string, { index?: string }>);
+    const [table] = indexes.find(([, index]) => !index.index)!;
+    const conversion = createConversions(entity).byAccessPattern[table]!.fromComposite;
+    toKey = (composite) => conversion.toKeys(composite as never, { strict: "all" });
+    tableKeys.set(entity, toKey);
+  }
+  return toKey(key);
+}
 
 const id = (key: Key) => `${String(key.pk)}\u0000${String(key.sk)}`;
 

@@ -5,7 +5,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { encodeTime } from "ulid";
 import { FollowEntity } from "../follow/follow.entity";
 import * as Feed from "../timeline/feed";
-import { BIG, BigAuthorEntity, type EntryRef, FeedEntryEntity } from "../timeline/feed";
+import { BIG, BigAuthorEntity, type EntryRef, FeedEntryEntity, HomeStateEntity } from "../timeline/feed";
 import { UserEntity } from "../user/user.entity";
 
 // The stream side of home timelines: the subscriber turns each table change into home-feed writes.
@@ -73,10 +73,7 @@ async function fanOut(entry: EntryRef, threshold: number) {
   const author = await UserEntity.get({ userId: entry.actorId }).go();
   // Your own activity is always in your own home.
   await putAll([{ ...entry, feed: `home#${entry.actorId}` }]);
-  if (!shouldFanOut(author.data?.followers ?? 0, threshold)) {
-    await BigAuthorEntity.put({ scope: BIG, userId: entry.actorId }).go();
-    return;
-  }
+  if (!shouldFanOut(author.data?.followers ?? 0, threshold)) return markBig(entry.actorId);
   for await (const followers of followersOf(entry.actorId))
     await putAll(followers.map((id) => ({ ...entry, feed: `home#${id}` as const })));
 }
@@ -88,10 +85,24 @@ async function fanIn(entry: EntryRef) {
     await deleteAll(followers.map((id) => ({ feed: `home#${id}` as const, seq: entry.seq })));
 }
 
+/**
+ * An author crossing the threshold: listed first (a home read recomputing its state must find them), then every
+ * follower's home state bumped so their next read merges this author's feed; then marked done, so a retry after
+ * a failure part-way bumps again.
+ */
+async function markBig(userId: string) {
+  const { data } = await BigAuthorEntity.get({ scope: BIG, userId }).go();
+  if (data?.announced) return;
+  if (!data) await BigAuthorEntity.put({ scope: BIG, userId }).go();
+  for await (const followers of followersOf(userId)) await bumpAll(followers);
+  await BigAuthorEntity.patch({ scope: BIG, userId }).set({ announced: true }).go();
+}
+
 async function backfill(followerId: string, followeeId: string) {
   const big = await BigAuthorEntity.get({ scope: BIG, userId: followeeId }).go();
-  // A big author's feed is merged at read time already.
-  if (big.data) return;
+  // A big author's feed is merged at read time; bumping again covers a follow that markBig's follower query
+  // (a secondary index, eventually consistent) did not see yet.
+  if (big.data) return bumpAll([followerId]);
   const recent = await Feed.read(`user#${followeeId}`, { limit: BACKFILL });
   await putAll(recent.map((entry) => ({ ...entry, feed: `home#${followerId}` as const })));
 }
@@ -147,10 +158,10 @@ type HomeKey = { feed: `home#${string}`; seq: string };
 
 const keyOf = (k: { feed: string; seq: string }) => `${k.feed}\u0000${k.seq}`;
 
-/** Runs `write` over chunks of 25 with WRITES_IN_FLIGHT calls in flight (a pool, not waves). */
-async function inFlight<T>(items: T[], write: (chunk: T[]) => Promise<void>) {
-  const chunks = Array.from({ length: Math.ceil(items.length / BATCH) }, (_, i) =>
-    items.slice(i * BATCH, (i + 1) * BATCH),
+/** Runs `write` over chunks (of 25) with WRITES_IN_FLIGHT calls in flight (a pool, not waves). */
+async function inFlight<T>(items: T[], write: (chunk: T[]) => Promise<void>, size = BATCH) {
+  const chunks = Array.from({ length: Math.ceil(items.length / size) }, (_, i) =>
+    items.slice(i * size, (i + 1) * size),
   );
   let next = 0;
   await Promise.all(
@@ -184,5 +195,18 @@ async function putAll(items: HomeEntry[]) {
 async function deleteAll(keys: HomeKey[]) {
   await inFlight(keys, (chunk) =>
     retrying(chunk, async (p) => (await FeedEntryEntity.delete(p).go()).unprocessed as HomeKey[], "fan-in"),
+  );
+}
+
+/** Readers' home states out of date: each one's next read recomputes the big authors it merges (one update each). */
+async function bumpAll(userIds: string[]) {
+  await inFlight(
+    userIds,
+    async ([id]) => {
+      await HomeStateEntity.update({ feed: `home#${id}` })
+        .add({ version: 1 })
+        .go();
+    },
+    1,
   );
 }

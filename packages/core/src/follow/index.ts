@@ -5,11 +5,15 @@ import * as z from "zod";
 import { useUserId } from "../actor";
 import { configuration } from "../dynamo";
 import { VisibleError } from "../error";
+import { HomeStateEntity } from "../timeline/feed.entity";
 import { HandleEntity, UserEntity } from "../user/user.entity";
 import { fn } from "../util";
 import { FollowEntity } from "./follow.entity";
 
-const service = new Service({ follow: FollowEntity, user: UserEntity }, configuration());
+const service = new Service(
+  { follow: FollowEntity, user: UserEntity, home: HomeStateEntity },
+  configuration(),
+);
 
 /** Whether `followerId` follows `followeeId`: one key read. */
 export async function exists(followerId: string, followeeId: string): Promise<boolean> {
@@ -26,6 +30,14 @@ export async function followedBy(followerId: string, userIds: string[]): Promise
   return new Set(data.map((edge) => edge.followeeId));
 }
 
+/** Which of `userIds` follow `followeeId`: one batch get of edges (oneself never follows oneself). */
+export async function followersAmong(followeeId: string, userIds: string[]): Promise<Set<string>> {
+  const others = [...new Set(userIds)].filter((id) => id !== followeeId);
+  if (others.length === 0) return new Set();
+  const { data } = await FollowEntity.get(others.map((followerId) => ({ followerId, followeeId }))).go();
+  return new Set(data.map((edge) => edge.followerId));
+}
+
 async function userIdOf(handle: string): Promise<string> {
   const found = await HandleEntity.get({ handleKey: handle.toLowerCase() }).go();
   if (!found.data)
@@ -35,7 +47,10 @@ async function userIdOf(handle: string): Promise<string> {
 
 const Target = z.object({ handle: z.string().min(1).max(64) });
 
-/** Follows a user; following twice is a no-op. The edge and both counters change in one transaction. */
+/**
+ * Follows a user; following twice is a no-op. The edge and both counters change in one transaction, with the
+ * follower's home state version, so their next home read recomputes which big authors it merges.
+ */
 export const follow = fn(Target, async ({ handle }) => {
   const followerId = useUserId();
   const followeeId = await userIdOf(handle);
@@ -44,29 +59,37 @@ export const follow = fn(Target, async ({ handle }) => {
   const me = await UserEntity.get({ userId: followerId }).go();
   if (!me.data) throw new VisibleError("not-found", "profile.not_found", "Create your profile first.");
   const result = await service.transaction
-    .write(({ follow, user }) => [
+    .write(({ follow, user, home }) => [
       follow.create({ followerId, followeeId }).commit(),
       user.patch({ userId: followerId }).add({ following: 1 }).commit(),
       user.patch({ userId: followeeId }).add({ followers: 1 }).commit(),
+      home
+        .update({ feed: `home#${followerId}` })
+        .add({ version: 1 })
+        .commit(),
     ])
     .go();
   if (result.canceled && !(await exists(followerId, followeeId)))
     throw new VisibleError("conflict", "follow.retry", "Could not follow right now; please try again.");
 });
 
-/** Unfollows; unfollowing someone you don't follow is a no-op. */
+/** Unfollows; unfollowing someone you don't follow is a no-op. Like follow, it bumps the home state version. */
 export const unfollow = fn(Target, async ({ handle }) => {
   const followerId = useUserId();
   const followeeId = await userIdOf(handle);
   if (followeeId === followerId) return;
   const result = await service.transaction
-    .write(({ follow, user }) => [
+    .write(({ follow, user, home }) => [
       follow
         .delete({ followerId, followeeId })
         .where((attr, op) => op.exists(attr.followerId))
         .commit(),
       user.patch({ userId: followerId }).subtract({ following: 1 }).commit(),
       user.patch({ userId: followeeId }).subtract({ followers: 1 }).commit(),
+      home
+        .update({ feed: `home#${followerId}` })
+        .add({ version: 1 })
+        .commit(),
     ])
     .go();
   if (result.canceled && (await exists(followerId, followeeId)))

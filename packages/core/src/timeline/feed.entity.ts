@@ -43,11 +43,40 @@ export const BigAuthorEntity = new Entity(
       scope: { type: "string", required: true, readOnly: true, default: () => "all" },
       userId: { type: "string", required: true, readOnly: true },
       markedAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
+      /** Set once every follower's home state was told (version bumped) that this author is big. */
+      announced: { type: "boolean" },
     },
     indexes: {
       all: {
         pk: { ...keys.primary.pk, composite: ["scope"] },
         sk: { ...keys.primary.sk, composite: ["userId"] },
+      },
+    },
+  },
+  configuration(),
+);
+
+/**
+ * A reader's hybrid state, kept in their home partition: its sort key (`$homestate_1`) sorts above every entry
+ * (`$feedentry_1#seq_…`), so the first page's one descending query returns it with the entries.
+ */
+export const HomeStateEntity = new Entity(
+  {
+    model: { entity: "homeState", version: "1", service },
+    attributes: {
+      /** `home#<userId>`: the same partition key as the reader's entries. */
+      feed: { type: "string", required: true, readOnly: true },
+      /** The big authors the reader follows, as of `builtAt`: their profile feeds are merged at read time. */
+      bigs: { type: "list", items: { type: "string" } },
+      /** Bumped by every follow, unfollow and big-author change that may touch `bigs`. */
+      version: { type: "number" },
+      /** The version `bigs` was computed at; behind `version` means recompute before trusting it. */
+      builtAt: { type: "number" },
+    },
+    indexes: {
+      byFeed: {
+        pk: { ...keys.primary.pk, composite: ["feed"] },
+        sk: { ...keys.primary.sk, composite: [] },
       },
     },
   },

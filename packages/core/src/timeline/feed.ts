@@ -1,8 +1,18 @@
+import { QueryCommand } from "@aws-sdk/client-dynamodb";
+import { marshall, unmarshall } from "@aws-sdk/util-dynamodb";
 import { Cursor } from "../cursor";
+import { client, table } from "../dynamo";
+import { keyOf } from "../dynamo/batch";
 import { VisibleError } from "../error";
-import { type Feed, FeedEntryEntity } from "./feed.entity";
+import { type Feed, FeedEntryEntity, HomeStateEntity } from "./feed.entity";
 
-export { BigAuthorEntity, type Feed, FeedEntryEntity, type FeedEntryItem } from "./feed.entity";
+export {
+  BigAuthorEntity,
+  type Feed,
+  FeedEntryEntity,
+  type FeedEntryItem,
+  HomeStateEntity,
+} from "./feed.entity";
 
 /** The one partition of the big-author list. */
 export const BIG = "all";
@@ -74,4 +84,69 @@ export function mergeNewest(sources: EntryRef[][], limit: number): EntryRef[] {
   for (const source of sources)
     for (const entry of source) if (!bySeq.has(entry.seq)) bySeq.set(entry.seq, entry);
   return [...bySeq.values()].sort((a, b) => (a.seq < b.seq ? 1 : a.seq > b.seq ? -1 : 0)).slice(0, limit);
+}
+
+/** A reader's hybrid state as read: the big authors they follow, trustworthy only when `builtAt === version`. */
+export interface HomeState {
+  bigs: string[];
+  version?: number;
+  builtAt?: number;
+}
+
+const toState = (item: Record<string, unknown>): HomeState => ({
+  bigs: Array.isArray(item.bigs) ? (item.bigs as string[]) : [],
+  ...(typeof item.version === "number" ? { version: item.version } : {}),
+  ...(typeof item.builtAt === "number" ? { builtAt: item.builtAt } : {}),
+});
+
+/**
+ * A page of a reader's home with their hybrid state. The first page is one descending key query from the state
+ * item (which sorts above every entry) down through the entries; a later page starts below the cursor, so the
+ * state is a key read beside it, in the same round.
+ */
+export async function home(
+  userId: string,
+  options: { from?: string; limit: number },
+): Promise<{ entries: EntryRef[]; state?: HomeState }> {
+  const feed = `home#${userId}` as const;
+  if (options.from) {
+    const [entries, state] = await Promise.all([
+      read(feed, options),
+      HomeStateEntity.get({ feed }).go({ attributes: ["bigs", "version", "builtAt"], consistent: true }),
+    ]);
+    return { entries, ...(state.data ? { state: toState(state.data) } : {}) };
+  }
+  // One key range over two entities (state and entries): ElectroDB queries one entity at a time.
+  const { Items = [] } = await client.send(
+    new QueryCommand({
+      TableName: table(),
+      ...topOf(feed),
+      // The state must show a follow or unfollow made the moment before.
+      ConsistentRead: true,
+      ScanIndexForward: false,
+      Limit: options.limit + 1,
+    }),
+  );
+  const items = Items.map((item) => unmarshall(item));
+  const state = items[0]?.__edb_e__ === "homeState" ? toState(items.shift()!) : undefined;
+  return {
+    entries: items.slice(0, options.limit).map((item) => toRef(item as EntryRef)),
+    ...(state ? { state } : {}),
+  };
+}
+
+/** The sort-key prefix of every feed entry, as ElectroDB writes it (the same for every feed). */
+let entriesPrefix: string | undefined;
+
+/** The key range from the home state item down through every entry, as ElectroDB keys them. */
+function topOf(feed: `home#${string}`) {
+  entriesPrefix ??= (
+    FeedEntryEntity.query.byFeed({ feed }).params() as { ExpressionAttributeValues: { ":sk1": string } }
+  ).ExpressionAttributeValues[":sk1"];
+  const state = keyOf(HomeStateEntity, { feed });
+  return {
+    KeyConditionExpression: "#pk = :pk and #sk between :entries and :state",
+    ExpressionAttributeNames: { "#pk": "pk", "#sk": "sk" },
+    ExpressionAttributeValues: marshall({ ":pk": state.pk, ":entries": entriesPrefix, ":state": state.sk }),
+  };
 }

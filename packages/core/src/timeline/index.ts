@@ -6,9 +6,8 @@ import { FollowEntity } from "../follow/follow.entity";
 import { Post } from "../post";
 import { Text } from "../text";
 import { User } from "../user";
-import { UserEntity } from "../user/user.entity";
 import * as Feed from "./feed";
-import { BIG, BigAuthorEntity, type EntryRef } from "./feed";
+import { BIG, BigAuthorEntity, type EntryRef, HomeStateEntity } from "./feed";
 
 export { type EntryRef, mergeNewest, seqFromCursor, seqOf } from "./feed";
 
@@ -28,53 +27,63 @@ async function feedPage(feed: Feed.Feed, options: Options): Promise<Post.Page> {
 }
 
 /**
- * The caller's home: one key query of their fanned-out entries, merged with the profile feeds of the (few)
- * big authors they follow, then one batch get for the whole page (Post.views). The big authors' feeds are
- * read in the same round as the home partition, from the list this Lambda remembers for the reader; the
- * list is checked in that round too and recomputed only when it changed.
+ * The caller's home: one key query returns their hybrid state (which big authors they follow) and their
+ * fanned-out entries, then one batch get reads the whole page (Post.views). A reader who follows big authors
+ * also reads their profile feeds: in the first round for those this Lambda saw last time, in a second only for
+ * new ones. A state left behind by a follow, an unfollow or a new big author is recomputed first, once.
  */
 export async function home(options: Options = {}): Promise<Post.Page> {
   const me = useUserId();
   const limit = Feed.clampLimit(options.limit);
   const from = Feed.seqFromCursor(options.cursor);
   const feedOf = (id: string) => Feed.read(`user#${id}`, { from, limit });
-  const remembered = followed.get(me);
-  const [own, version, bigs, merged] = await Promise.all([
-    Feed.read(`home#${me}`, { from, limit }),
-    followVersion(me),
-    bigAuthors(),
-    Promise.all((remembered?.ids ?? []).map(feedOf)),
+  const guessed = followed.get(me) ?? [];
+  const [{ entries, state }, ...guesses] = await Promise.all([
+    Feed.home(me, { from, limit }),
+    ...guessed.map(feedOf),
   ]);
-  const fresh = remembered && remembered.version === version && remembered.bigs === bigs.join();
-  if (fresh) return page(Feed.mergeNewest([own, ...merged], limit), limit);
-  const ids = await followedAmong(me, bigs);
-  remember(me, { version, bigs: bigs.join(), ids });
-  const feeds = await Promise.all(ids.map(feedOf));
-  return page(Feed.mergeNewest([own, ...feeds], limit), limit);
+  const bigs =
+    state?.builtAt !== undefined && state.builtAt === state.version ? state.bigs : await rebuild(me, state);
+  remember(me, bigs);
+  const read = new Map(guessed.map((id, i) => [id, guesses[i]!]));
+  const feeds = await Promise.all(bigs.map((id) => read.get(id) ?? feedOf(id)));
+  return page(Feed.mergeNewest([entries, ...feeds], limit), limit);
 }
 
-/** Per reader: the big authors they follow, valid while their follows and the big-author list are unchanged. */
-type Followed = { version: number; bigs: string; ids: string[] };
-const followed = new Map<string, Followed>();
+/** Per reader: the big authors they followed at their last read here, whose feeds the next read starts at once. */
+const followed = new Map<string, string[]>();
 const REMEMBERED_READERS = 10_000;
 
-function remember(userId: string, value: Followed) {
+function remember(userId: string, bigs: string[]) {
   followed.delete(userId);
-  // Oldest first in insertion order: forget the least recently refreshed reader.
+  // Oldest first in insertion order: forget the least recently seen reader.
   if (followed.size >= REMEMBERED_READERS) followed.delete(followed.keys().next().value!);
-  followed.set(userId, value);
+  followed.set(userId, bigs);
 }
 
-/** Changes whenever the user follows or unfollows: both patch their user item, which stamps updatedAt. */
-async function followVersion(userId: string): Promise<number> {
-  const { data } = await UserEntity.get({ userId }).go({ attributes: ["updatedAt"] });
-  return data?.updatedAt ?? 0;
+/**
+ * Recomputes which big authors the reader follows (the list, then their follow edges) and stores it as of the
+ * version read; if a follow or a new big author bumped the version meanwhile, the store is skipped and the next
+ * read recomputes again.
+ */
+async function rebuild(userId: string, state: Feed.HomeState | undefined): Promise<string[]> {
+  const bigs = await followedBigAuthors(userId);
+  const version = state?.version;
+  await HomeStateEntity.update({ feed: `home#${userId}` })
+    .set({ bigs, builtAt: version ?? 0, ...(version === undefined ? { version: 0 } : {}) })
+    .where((attr, op) => (version === undefined ? op.notExists(attr.version) : op.eq(attr.version, version)))
+    .go()
+    .catch((error: unknown) => {
+      if ((error as { cause?: { name?: string } }).cause?.name !== "ConditionalCheckFailedException")
+        throw error;
+    });
+  return bigs;
 }
 
 async function bigAuthors(): Promise<string[]> {
   const { data } = await BigAuthorEntity.query
     .all({ scope: BIG })
-    .go({ pages: "all", attributes: ["userId"] });
+    .go({ pages: "all", attributes: ["userId"], consistent: true });
   return data.map((b) => b.userId).sort();
 }
 
@@ -82,9 +91,10 @@ async function bigAuthors(): Promise<string[]> {
 async function followedAmong(userId: string, bigs: string[]): Promise<string[]> {
   const candidates = bigs.filter((id) => id !== userId);
   if (candidates.length === 0) return [];
+  // Consistent: an unfollow the moment before must not come back from a stale replica.
   const edges = await FollowEntity.get(
     candidates.map((followeeId) => ({ followerId: userId, followeeId })),
-  ).go();
+  ).go({ consistent: true });
   return edges.data.map((edge) => edge.followeeId);
 }
 

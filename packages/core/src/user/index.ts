@@ -156,12 +156,14 @@ export async function many(userIds: string[]): Promise<Map<string, Info>> {
   return new Map(data.map((item) => [item.userId, serialize(item)]));
 }
 
-export const ListedInfo = Info.extend({ followedByMe: z.boolean() }).meta({ id: "ListedProfile" });
+export const ListedInfo = Info.extend({ followedByMe: z.boolean(), followsMe: z.boolean() }).meta({
+  id: "ListedProfile",
+});
 export type ListedInfo = z.infer<typeof ListedInfo>;
 
 /**
- * Followers or followees of a user as profiles, each with whether the caller follows them: one key query of
- * edges, then one batch get of profiles and one of the caller's own edges, side by side.
+ * Followers or followees of a user as profiles, each with the follow relation to the caller both ways: one key
+ * query of edges, then one batch get of profiles and one for each direction of the caller's edges, side by side.
  */
 export async function connections(
   handle: string,
@@ -170,11 +172,15 @@ export async function connections(
 ): Promise<{ items: ListedInfo[]; cursor: string | null }> {
   const viewer = useUserId();
   const { userIds, cursor } = await Follow.list(handle, direction, options);
-  const [profiles, followed] = await Promise.all([many(userIds), Follow.followedBy(viewer, userIds)]);
+  const [profiles, followed, following] = await Promise.all([
+    many(userIds),
+    Follow.followedBy(viewer, userIds),
+    Follow.followersAmong(viewer, userIds),
+  ]);
   return {
     items: userIds.flatMap((id) => {
       const profile = profiles.get(id);
-      return profile ? [{ ...profile, followedByMe: followed.has(id) }] : [];
+      return profile ? [{ ...profile, followedByMe: followed.has(id), followsMe: following.has(id) }] : [];
     }),
     cursor,
   };
