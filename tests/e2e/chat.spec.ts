@@ -7,6 +7,7 @@ import {
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from "@playwright/test";
+import { signInTokens } from "./support/api";
 
 // The local cloud runs with ASYNCSNS_CONFIRMATION_CODE=123456, so every emailed code is this one.
 const CODE = "123456";
@@ -84,28 +85,6 @@ const message = (p: Person, text: string): Locator =>
     .getByRole("listitem")
     .filter({ has: p.page.locator(".msg-text", { hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-
-/** A's access token straight from Cognito (USER_PASSWORD_AUTH), to write many messages through the API. */
-async function accessToken(page: Page, user: TestUser): Promise<string> {
-  const config = (await (await page.request.get("/config.json")).json()) as {
-    cognitoEndpoint: string;
-    userPoolClientId: string;
-  };
-  const res = await page.request.post(new URL(config.cognitoEndpoint, page.url()).toString(), {
-    headers: {
-      "content-type": "application/x-amz-json-1.1",
-      "x-amz-target": "AWSCognitoIdentityProviderService.InitiateAuth",
-    },
-    data: {
-      AuthFlow: "USER_PASSWORD_AUTH",
-      ClientId: config.userPoolClientId,
-      AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
-    },
-  });
-  expect(res.ok()).toBe(true);
-  return ((await res.json()) as { AuthenticationResult: { AccessToken: string } }).AuthenticationResult
-    .AccessToken;
-}
 
 /** What the local cloud wrote to <dataDir>/local.json (playwright.config.ts runs it on .asyncsns/e2e). */
 interface LocalJson {
@@ -314,7 +293,7 @@ test("the server drops a socket: messages sent meanwhile show up after reconnect
   await expect(texts(b)).toHaveText(["before 1", "before 2"]);
 
   // B goes offline (its reconnects fail until it is back), then the server drops B's live socket.
-  const bToken = await accessToken(b.page, b.user);
+  const bToken = (await signInTokens(b.page.request, b.user)).AccessToken;
   const me = await b.page.request.get("/api/me", { headers: { authorization: `Bearer ${bToken}` } });
   const bId = ((await me.json()) as { id: string }).id;
   await b.context.setOffline(true);
@@ -339,7 +318,7 @@ test("the server drops a socket: messages sent meanwhile show up after reconnect
   // History: 55 more through the API; after a reload B sees the latest page, and scrolling to the
   // top loads the older ones without moving what B was looking at.
   const roomId = new URL(b.page.url()).searchParams.get("id");
-  const token = await accessToken(a.page, a.user);
+  const token = (await signInTokens(a.page.request, a.user)).AccessToken;
   const bulk = Array.from({ length: 55 }, (_, i) => `bulk ${i + 1}`);
   for (const text of bulk) {
     const res = await a.page.request.post(`/api/rooms/${roomId}/messages`, {

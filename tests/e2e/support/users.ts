@@ -2,7 +2,7 @@
 import { type Browser, type BrowserContext, expect, type Page } from "@playwright/test";
 
 // The local cloud runs with ASYNCSNS_CONFIRMATION_CODE=123456, so every emailed code is this one.
-const CODE = "123456";
+export const CODE = "123456";
 const PASSWORD = "correct horse 42";
 
 export interface TestUser {

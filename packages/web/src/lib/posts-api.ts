@@ -70,6 +70,8 @@ export interface ListedProfile {
   following: number;
   /** Whether the signed-in user follows this person (false for oneself). */
   followedByMe: boolean;
+  /** Whether this person follows the signed-in user (false for oneself). */
+  followsMe: boolean;
 }
 
 export interface UploadTicket {

@@ -63,6 +63,13 @@ export default function PostPage() {
           setState((prev) =>
             prev.kind === "loaded" ? { kind: "loaded", thread: { ...prev.thread, post: event.post } } : prev,
           );
+        // A reply to this post made here: its count follows at once.
+        if (event.type === "confirmed" && event.post.replyTo === id)
+          setState((prev) => {
+            if (prev.kind !== "loaded") return prev;
+            const post = { ...prev.thread.post, replies: prev.thread.post.replies + 1 };
+            return { kind: "loaded", thread: { ...prev.thread, post } };
+          });
       }),
     [id],
   );

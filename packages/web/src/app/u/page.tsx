@@ -8,6 +8,7 @@ import { useRequireProfile } from "../../components/guards";
 import { Loading, PageShell } from "../../components/page-shell";
 import { FollowButton } from "../../components/post/people";
 import { Timeline } from "../../components/post/timeline";
+import { useReturnFocus } from "../../components/use-return-focus";
 import { useI18n } from "../../i18n";
 import { ApiError, api, type Profile, type UserProfile } from "../../lib/api";
 import { useApp } from "../../lib/app-context";
@@ -114,7 +115,7 @@ function ProfileView({
   const { t, formatNumber } = useI18n();
   const [editing, setEditing] = useState(false);
   const [saved, setSaved] = useState(false);
-  const editButton = useRef<HTMLButtonElement>(null);
+  const editButton = useReturnFocus<HTMLButtonElement>(editing);
   const titleId = useId();
   const postsId = useId();
   const [follow, setFollow] = useState({ on: profile.followedByMe, followers: profile.followers });
@@ -135,7 +136,7 @@ function ProfileView({
           )}
           {isMe && !editing ? (
             <button
-              ref={editButton}
+              ref={editButton.ref}
               type="button"
               className="btn btn-secondary"
               onClick={() => {
@@ -172,14 +173,14 @@ function ProfileView({
           <EditProfileForm
             profile={profile}
             onCancel={() => {
+              editButton.returnFocus();
               setEditing(false);
-              requestAnimationFrame(() => editButton.current?.focus());
             }}
             onSaved={(next) => {
               onSaved(next);
               setEditing(false);
               setSaved(true);
-              requestAnimationFrame(() => editButton.current?.focus());
+              editButton.returnFocus();
             }}
           />
         ) : (

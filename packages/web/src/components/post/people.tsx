@@ -97,6 +97,7 @@ export function PeopleList({ fetchPage, label, empty }: { fetchPage: Fetch; labe
                   <span className="person-name">{p.displayName}</span>{" "}
                   <span className="muted">@{p.handle}</span>
                 </Link>
+                {p.followsMe ? <span className="badge">{t("profile.followsYou")}</span> : null}
                 {p.bio ? <p className="person-bio muted small">{p.bio}</p> : null}
               </div>
               {me && p.id !== me.id ? (

@@ -9,6 +9,7 @@ import { postEvents } from "../../lib/post-events";
 import { type Post, postsApi } from "../../lib/posts-api";
 import { absoluteTime, relativeTime } from "../../lib/time";
 import { profileHref } from "../site-header";
+import { useReturnFocus } from "../use-return-focus";
 import { ConfirmDialog } from "./dialog";
 import { Icon } from "./icons";
 import { MediaGrid } from "./media-grid";
@@ -72,7 +73,7 @@ export function PostCard({
   const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
   const [deleteError, setDeleteError] = useState<string | null>(null);
-  const editButton = useRef<HTMLButtonElement>(null);
+  const editButton = useReturnFocus<HTMLButtonElement>(editing);
 
   // A fresher copy from the server (a poll, another view) wins unless our own change is still in flight.
   useEffect(() => {
@@ -168,8 +169,8 @@ export function PostCard({
             <EditForm
               post={post}
               onDone={() => {
+                editButton.returnFocus();
                 setEditing(false);
-                requestAnimationFrame(() => editButton.current?.focus());
               }}
             />
           ) : (
@@ -237,7 +238,7 @@ export function PostCard({
               {isMine && !editing ? (
                 <span className="post-own-actions">
                   <button
-                    ref={editButton}
+                    ref={editButton.ref}
                     type="button"
                     className="post-action"
                     onClick={() => setEditing(true)}

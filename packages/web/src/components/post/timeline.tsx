@@ -173,8 +173,12 @@ export function Timeline({
           }
           case "confirmed": {
             const key = entryKey(event.post);
+            const parent = event.post.replyTo;
+            // A reply made on this page counts on its parent at once, as the server now does.
+            const counted = (e: Entry): Entry =>
+              parent && e.post.id === parent ? { ...e, post: { ...e.post, replies: e.post.replies + 1 } } : e;
             setEntries((prev) =>
-              dedupe(prev.map((e) => (e.key === event.tempId ? { key, post: event.post } : e))),
+              dedupe(prev.map((e) => (e.key === event.tempId ? { key, post: event.post } : counted(e)))),
             );
             setIncoming((prev) => prev.filter((e) => e.key !== key));
             return;
@@ -215,7 +219,7 @@ export function Timeline({
       : { key: "", top: 0, focusKey };
     setEntries((prev) => dedupe([...incoming, ...prev]));
     setIncoming([]);
-    setAnnounce(t("timeline.inserted", { count }));
+    setAnnounce(count === 1 ? t("timeline.inserted.one") : t("timeline.inserted.other", { count }));
   };
 
   useLayoutEffect(() => {
