@@ -6,12 +6,34 @@ import { Fanout } from "../src/fanout";
 import { FollowEntity } from "../src/follow/follow.entity";
 import { Media } from "../src/media";
 import { LikeEntity, PostEntity, RepostEntity } from "../src/post/post.entity";
-import { cursorOf, FeedEntryEntity, HomeStateEntity, mergeNewest, seqFromCursor } from "../src/timeline/feed";
+import {
+  cursorOf,
+  FeedEntryEntity,
+  HomeStateEntity,
+  mergeNewest,
+  PUBLIC_SHARDS,
+  publicFeed,
+  seqFromCursor,
+} from "../src/timeline/feed";
 import { UserEntity } from "../src/user/user.entity";
 
 const SEQ_A = "01J00000000000000000000000";
 const SEQ_B = "01J00000000000000000000001";
 const SEQ_C = "01J00000000000000000000002";
+
+describe("public timeline shards", () => {
+  it("spreads posts evenly over the shards by their ULID's random end, the same shard every time", () => {
+    const alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+    const counts = new Map<string, number>();
+    for (const c of alphabet) {
+      const feed = publicFeed(`01J0000000000000000000000${c}`);
+      expect(publicFeed(`01J0000000000000000000000${c}`)).toBe(feed);
+      counts.set(feed, (counts.get(feed) ?? 0) + 1);
+    }
+    expect(counts.size).toBe(PUBLIC_SHARDS);
+    expect(new Set(counts.values())).toEqual(new Set([alphabet.length / PUBLIC_SHARDS]));
+  });
+});
 
 describe("fan-out decision", () => {
   it("fans out up to the threshold and merges at read time above it", () => {

@@ -214,6 +214,24 @@ describe("posts", () => {
     } while (cursor);
     expect(seen).toEqual([...first].reverse());
   });
+
+  it("pages the public timeline, merged from its shards, newest first without repeats or gaps", async () => {
+    const a = await member("pub");
+    const mine: string[] = [];
+    for (let i = 0; i < 12; i++) mine.push((await post(a, { text: `public ${i}` })).id);
+    const seen: string[] = [];
+    let cursor: string | null = null;
+    // Other suites post too: read until the oldest of ours has gone by.
+    do {
+      const query: string = cursor ? `&cursor=${encodeURIComponent(cursor)}` : "";
+      const current = await page(a, `/timelines/public?limit=5${query}`);
+      const all = ids(current);
+      expect([...all].sort().reverse()).toEqual(all);
+      seen.push(...all.filter((id) => mine.includes(id)));
+      cursor = current.cursor;
+    } while (cursor && !seen.includes(mine[0]!));
+    expect(seen).toEqual([...mine].reverse());
+  });
 });
 
 describe("follows and the home timeline", () => {

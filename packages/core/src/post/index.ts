@@ -190,7 +190,7 @@ export const create = fn(
               .commit(),
             feed.put(entry(`user#${userId}`, ref)).commit(),
             // Replies live in their thread, not on the public timeline.
-            feed.put(entry(parent ? `replies#${parent.postId}` : "public", ref)).commit(),
+            feed.put(entry(parent ? `replies#${parent.postId}` : Feed.publicFeed(ref.seq), ref)).commit(),
             ...(parent
               ? [
                   post
@@ -269,7 +269,9 @@ export const remove = fn(z.object({ postId: PostId }), async ({ postId }) => {
             .commit(),
           // Removing the profile entry is what makes the stream subscriber clear followers' homes.
           feed.delete({ feed: `user#${userId}`, seq }).commit(),
-          feed.delete({ feed: current.replyTo ? `replies#${current.replyTo}` : "public", seq }).commit(),
+          feed
+            .delete({ feed: current.replyTo ? `replies#${current.replyTo}` : Feed.publicFeed(seq), seq })
+            .commit(),
           ...(current.replyTo
             ? [post.patch({ postId: current.replyTo }).subtract({ replies: 1 }).commit()]
             : []),

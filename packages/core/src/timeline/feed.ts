@@ -17,6 +17,19 @@ export {
 /** The one partition of the big-author list. */
 export const BIG = "all";
 
+/**
+ * The public timeline takes every top-level post: one partition key absorbs about 1,000 writes/s, so its
+ * entries are spread over this many partitions (by the post's random bits) and a page merges them.
+ */
+export const PUBLIC_SHARDS = 8;
+const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+
+/** The public partition a post's entry lives in: the ULID's last (random) character, evenly over the shards. */
+export const publicFeed = (seq: string): Feed =>
+  `public#${CROCKFORD.indexOf(seq.at(-1) ?? "0") % PUBLIC_SHARDS}`;
+
+export const publicFeeds: Feed[] = Array.from({ length: PUBLIC_SHARDS }, (_, i) => `public#${i}` as const);
+
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
 

@@ -113,9 +113,12 @@ export async function profile(handle: string, options: Options = {}): Promise<Po
   return feedPage(`user#${user.id}`, options);
 }
 
-/** Every top-level post, newest first. */
+/** Every top-level post, newest first: one query per public shard, in one round, merged. */
 export async function everyone(options: Options = {}): Promise<Post.Page> {
-  return feedPage("public", options);
+  const limit = Feed.clampLimit(options.limit);
+  const from = Feed.seqFromCursor(options.cursor);
+  const shards = await Promise.all(Feed.publicFeeds.map((feed) => Feed.read(feed, { from, limit })));
+  return page(Feed.mergeNewest(shards, limit), limit);
 }
 
 /** Posts with a hashtag; `#東京`, `東京` and full-width forms are one tag. */
