@@ -1,4 +1,4 @@
-import { type APIRequestContext, expect, type Locator, type Page, test } from "@playwright/test";
+import { type APIRequestContext, expect, type Locator, test } from "@playwright/test";
 import {
   type Account,
   callApi,
@@ -8,6 +8,7 @@ import {
   openAs,
   type SeededPost,
 } from "./support/api";
+import { tabTo } from "./support/keyboard";
 import { marker, postCard } from "./support/posts";
 
 test.use({ locale: "en-US" });
@@ -113,14 +114,6 @@ test("scrolling to the end of a profile loads the next page by itself", async ({
 
   await context.close();
 });
-
-/** Presses Tab until the target has focus: it must be reachable by keyboard, in a sensible number of steps. */
-async function tabTo(page: Page, target: Locator, steps = 30) {
-  await expect(target).toBeVisible();
-  for (let i = 0; i < steps && !(await target.evaluate((el) => el === document.activeElement)); i++)
-    await page.keyboard.press("Tab");
-  await expect(target).toBeFocused();
-}
 
 test("by keyboard only: write and post, open the post, like it", async ({ browser, baseURL, request }) => {
   const a = await createAccount(request, "ka");

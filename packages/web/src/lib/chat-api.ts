@@ -29,6 +29,8 @@ export interface Room {
 }
 
 export const MESSAGE_MAX = 4_000;
+/** A group holds at most this many people, its owner included. */
+export const MAX_MEMBERS = 50;
 export const PAGE = 50;
 
 const enc = encodeURIComponent;
@@ -52,6 +54,9 @@ export const chatApi = {
   markRead: (id: string, seq: number) => request<void>("POST", `/rooms/${enc(id)}/read`, { seq }),
   addMembers: (id: string, handles: string[]) =>
     request<Room>("POST", `/rooms/${enc(id)}/members`, { handles }),
+  /** Removes a member (owner or admin), or leaves the group when `handle` is the caller's own. */
   removeMember: (id: string, handle: string) =>
     request<void>("DELETE", `/rooms/${enc(id)}/members/${enc(handle)}`),
+  setRole: (id: string, handle: string, role: Exclude<Role, "owner">) =>
+    request<Room>("PATCH", `/rooms/${enc(id)}/members/${enc(handle)}`, { role }),
 };

@@ -25,6 +25,8 @@ interface ChatContextValue {
   reloadRooms: () => void;
   /** Puts a room (new or changed) into the list. */
   upsertRoom: (room: Room) => void;
+  /** Drops a room the user left or was removed from. */
+  removeRoom: (roomId: string) => void;
   /** The room the user is reading: its messages do not count as unread. */
   setReading: (roomId: string | null) => void;
   /** The user read a room up to `seq`. */
@@ -134,6 +136,7 @@ export function ChatProvider({ children }: { children: ReactNode }) {
       reloadRooms,
       upsertRoom: (room) =>
         setRooms((current) => sortRooms([room, ...(current ?? []).filter((r) => r.id !== room.id)])),
+      removeRoom: (roomId) => setRooms((current) => current?.filter((r) => r.id !== roomId)),
       setReading: (roomId) => {
         reading.current = roomId;
       },

@@ -2,12 +2,11 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
-import { ApiError, api } from "../../lib/api";
 import { chatApi } from "../../lib/chat-api";
 import { apiErrorMessage } from "../../lib/errors";
-import { checkHandle, normalizeHandle } from "../../lib/validation";
 import { FormAlert, TextField } from "../form";
 import { useChat } from "./chat-provider";
+import { findPerson } from "./find-person";
 import { roomHref } from "./room-list";
 
 interface Person {
@@ -38,39 +37,23 @@ export function NewChat({ meId, onClose }: { meId: string; onClose: () => void }
   }, []);
 
   const addPerson = async (): Promise<Person[] | null> => {
-    const handle = normalizeHandle(entry);
-    if (handle === "") return people;
-    const problem = checkHandle(handle);
-    if (problem) {
-      setEntryError(t("validation.handleInvalid"));
-      return null;
-    }
-    if (people.some((p) => p.handle.toLowerCase() === handle.toLowerCase())) {
-      setEntryError(t("chat.new.already", { handle }));
-      return null;
-    }
     setLooking(true);
-    try {
-      const profile = await api.getUser(handle);
-      if (profile.id === meId) {
-        setEntryError(t("chat.new.self"));
-        return null;
-      }
-      const next = [...people, { handle: profile.handle, displayName: profile.displayName }];
-      setPeople(next);
-      setEntry("");
-      setEntryError(null);
-      return next;
-    } catch (err) {
-      setEntryError(
-        err instanceof ApiError && err.status === 404
-          ? t("chat.new.notFound", { handle })
-          : apiErrorMessage(t, err),
-      );
+    const found = await findPerson(t, entry, (handle) =>
+      people.some((p) => p.handle.toLowerCase() === handle.toLowerCase())
+        ? t("chat.new.already", { handle })
+        : null,
+    );
+    setLooking(false);
+    if (found.kind === "empty") return people;
+    if (found.kind === "error" || found.person.id === meId) {
+      setEntryError(found.kind === "error" ? found.message : t("chat.new.self"));
       return null;
-    } finally {
-      setLooking(false);
     }
+    const next = [...people, { handle: found.person.handle, displayName: found.person.displayName }];
+    setPeople(next);
+    setEntry("");
+    setEntryError(null);
+    return next;
   };
 
   const onSubmit = async (e: FormEvent) => {
@@ -139,7 +122,7 @@ export function NewChat({ meId, onClose }: { meId: string; onClose: () => void }
           </ul>
         </div>
       ) : null}
-      <div className="new-chat-entry">
+      <div className="handle-entry">
         <TextField
           label={t("chat.new.people")}
           prefix="@"

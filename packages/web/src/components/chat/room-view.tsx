@@ -18,6 +18,7 @@ import { apiErrorMessage } from "../../lib/errors";
 import { Loading, useDocumentTitle } from "../page-shell";
 import { useChat } from "./chat-provider";
 import { Composer } from "./composer";
+import { MembersDialog } from "./members-dialog";
 import { Avatar, MessageItem } from "./message-item";
 
 type Load = { kind: "loading" } | { kind: "missing" } | { kind: "error"; error: unknown } | { kind: "ready" };
@@ -29,7 +30,7 @@ const TOP_SLACK = 120;
 
 export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
   const { t } = useI18n();
-  const { client, setReading, markedRead } = useChat();
+  const { client, setReading, markedRead, removeRoom } = useChat();
   const [load, setLoad] = useState<Load>({ kind: "loading" });
   const [attempt, setAttempt] = useState(0);
   const [room, setRoom] = useState<Room | null>(null);
@@ -41,6 +42,9 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
   const [typing, setTyping] = useState<Map<string, { handle: string; until: number }>>(new Map());
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [visible, setVisible] = useState(true);
+  const [membersOpen, setMembersOpen] = useState(false);
+  /** Set once the user is no longer in the room: the history stays readable, sending does not. */
+  const [gone, setGone] = useState<"removed" | "left" | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
   const messagesRef = useRef(messages);
   messagesRef.current = messages;
@@ -123,7 +127,7 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
       }),
       client.on("room.updated", (e) => {
         if (!here(e)) return;
-        if (!e.member) setLoad({ kind: "missing" });
+        if (!e.member) setGone(e.reason === "member_left" ? "left" : "removed");
         else chatApi.getRoom(roomId).then(setRoom, () => undefined);
       }),
     ];
@@ -268,6 +272,8 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
     if (client.send({ action: "typing", roomId })) lastTypingSent.current = now;
   };
 
+  const updateRoom = useCallback((change: (r: Room) => Room) => setRoom((r) => (r ? change(r) : r)), []);
+
   const onSend = async (input: { text: string; mediaIds: string[]; replyTo?: string }) => {
     try {
       const message = await chatApi.send(roomId, {
@@ -279,6 +285,11 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
       setMessages((current) => mergeMessages(current, [message]));
       setReplyTo(null);
     } catch (err) {
+      // Removed while this client missed the event: show it as such.
+      if (err instanceof ApiError && err.code === "room.not_member") {
+        setGone("removed");
+        removeRoom(roomId);
+      }
       throw new Error(apiErrorMessage(t, err));
     }
   };
@@ -325,6 +336,22 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
               : t("chat.members", { count: room.members.length })}
           </p>
         </div>
+        {room.kind === "group" && !gone ? (
+          <button
+            type="button"
+            className="btn btn-secondary btn-small room-members"
+            aria-haspopup="dialog"
+            onClick={() => setMembersOpen(true)}
+          >
+            <svg aria-hidden="true" viewBox="0 0 24 24" width="18" height="18">
+              <path
+                fill="currentColor"
+                d="M9 12a4 4 0 1 0 0-8 4 4 0 0 0 0 8Zm0 2c-3.3 0-7 1.6-7 4v2h14v-2c0-2.4-3.7-4-7-4Zm7.5-2a3.5 3.5 0 1 0-1.2-6.8 6 6 0 0 1 0 6.6c.4.1.8.2 1.2.2Zm1.8 2.3c1.6.8 2.7 2 2.7 3.7v2h2v-2c0-1.9-2.1-3.1-4.7-3.7Z"
+              />
+            </svg>
+            {t("chat.members.open")}
+          </button>
+        ) : null}
       </header>
       <div className="room-scroll" ref={listRef} onScroll={onScroll}>
         <div className="room-top">
@@ -388,12 +415,30 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
       <p className="room-typing" role="status" aria-live="polite">
         {typingText}
       </p>
-      <Composer
-        replyTo={replyTo}
-        onCancelReply={() => setReplyTo(null)}
-        onSend={onSend}
-        onTyping={onTyping}
-      />
+      {gone ? (
+        <div className="room-gone" role="status">
+          <p>{t(gone === "left" ? "chat.members.youLeft" : "chat.members.youWereRemoved")}</p>
+          <Link href="/chat/" className="btn btn-secondary btn-small">
+            {t("chat.back")}
+          </Link>
+        </div>
+      ) : (
+        <Composer
+          replyTo={replyTo}
+          onCancelReply={() => setReplyTo(null)}
+          onSend={onSend}
+          onTyping={onTyping}
+        />
+      )}
+      {room.kind === "group" && !gone ? (
+        <MembersDialog
+          room={room}
+          meId={meId}
+          open={membersOpen}
+          onClose={() => setMembersOpen(false)}
+          update={updateRoom}
+        />
+      ) : null}
     </section>
   );
 }

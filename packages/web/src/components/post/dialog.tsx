@@ -1,6 +1,7 @@
 "use client";
 import { type ReactNode, useEffect, useId, useRef } from "react";
 import { useI18n } from "../../i18n";
+import "./dialog.css";
 
 /**
  * A modal built on <dialog>: showModal() makes the rest of the page inert (focus stays inside), Esc closes it,
