@@ -1,8 +1,10 @@
 // The fetch-based search client against the real stand-in, and request for request against the official client.
 import { createServer, request, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { postDoc } from "@asyncsns/core/search/documents";
 import { OpenSearchError, searchClient } from "@asyncsns/core/search/http";
-import { postsIndex } from "@asyncsns/core/search/opensearch";
+import { INDEX_VERSION, openSearchIndex, postsIndex } from "@asyncsns/core/search/opensearch";
+import { parse } from "@asyncsns/core/search/query";
 import { Client } from "@opensearch-project/opensearch";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type RunningSearch, startSearch } from "../src/search";
@@ -176,6 +178,45 @@ describe("search client", () => {
       );
     } finally {
       await close(silent);
+    }
+  });
+});
+
+describe("search adapter", () => {
+  it("creates an index deleted under it again on the next write, instead of dropping the write", async () => {
+    const search = await startSearch({ dataDir: "/unused", inMemory: true });
+    try {
+      const client = searchClient({
+        node: search.endpoint,
+        username: search.username,
+        password: search.password,
+      });
+      const index = openSearchIndex(client, { prefix: "gone-" });
+      const doc = (id: string, text: string) =>
+        postDoc({
+          postId: id,
+          authorId: "u-a",
+          authorHandle: "a",
+          text,
+          hashtags: [],
+          mentions: [],
+          mediaKinds: [],
+          createdAt: Date.UTC(2025, 0, 1),
+        });
+      await index.putPost(doc("pst_1", "最初の投稿"));
+      const auth = `Basic ${Buffer.from(`${search.username}:${search.password}`).toString("base64")}`;
+      const deleted = await fetch(`${search.endpoint}/gone-posts-v${INDEX_VERSION}`, {
+        method: "DELETE",
+        headers: { authorization: auth },
+      });
+      expect(deleted.status).toBe(200);
+      await index.putPost(doc("pst_2", "消された後の投稿"));
+      const query = parse("投稿");
+      expect((await index.searchPosts({ query, range: {}, sort: "latest", size: 10 })).ids).toEqual([
+        "pst_2",
+      ]);
+    } finally {
+      await search.stop();
     }
   });
 });

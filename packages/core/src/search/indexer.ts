@@ -90,16 +90,19 @@ export async function reindex(
     Array.from({ length: segments }, async (_, segment) => {
       let cursor: string | null = null;
       do {
+        // ElectroDB has no parallel scan of its own: the segment goes to DynamoDB as extra request parameters.
         const page: { data: Parameters<typeof userDoc>[0][]; cursor: string | null } =
           await UserEntity.scan.go({
             cursor,
-            segments: { total: segments, segment },
             limit: 100,
-          } as never);
+            params: { Segment: segment, TotalSegments: segments },
+          });
         for (const user of page.data) {
           await index.putUser(userDoc(user));
           usersDone++;
-          postsDone += await reindexAuthor(user.userId, index);
+          // Not `postsDone += await …`: that reads the total before the await and loses other segments' counts.
+          const posts = await reindexAuthor(user.userId, index);
+          postsDone += posts;
         }
         cursor = page.cursor;
         options.log?.(`users ${usersDone}, posts ${postsDone}`);
@@ -119,7 +122,8 @@ async function reindexAuthor(userId: string, index: SearchIndex): Promise<number
     for (const post of data) {
       if (post.deletedAt) continue;
       const doc = await toPostDoc(post);
-      if (doc) await index.putPost(doc);
+      if (!doc) continue;
+      await index.putPost(doc);
       count++;
     }
     if (entries.length < 100) return count;

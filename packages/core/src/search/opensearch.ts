@@ -222,13 +222,21 @@ export function openSearchIndex(
     return ready;
   };
 
-  // A stale stream record (older version) is a conflict: the newer document stays, which is what we want.
-  const versioned = async (write: () => Promise<unknown>) => {
+  // A stale stream record (older version) is a conflict: the newer document stays, which is what we want;
+  // so is deleting a document that is not there. An index deleted under us (an operator about to re-index)
+  // is created again rather than the write dropped.
+  const versioned = async (write: () => Promise<unknown>, attempt = 0): Promise<void> => {
     await setup();
     try {
       await write();
     } catch (error) {
-      if (error instanceof OpenSearchError && (error.status === 409 || error.status === 404)) return;
+      if (!(error instanceof OpenSearchError)) throw error;
+      if (error.type === "index_not_found_exception" && attempt === 0) {
+        ready = undefined;
+        return versioned(write, attempt + 1);
+      }
+      if (error.status === 409 || (error.status === 404 && error.type !== "index_not_found_exception"))
+        return;
       throw error;
     }
   };

@@ -214,17 +214,28 @@ export function checkTimeZone(tz: string): string {
   }
 }
 
+// Building a DateTimeFormat costs far more than using one: one per time zone, for the process.
+const formats = new Map<string, Intl.DateTimeFormat>();
+const formatIn = (tz: string) => {
+  let format = formats.get(tz);
+  if (!format) {
+    format = new Intl.DateTimeFormat("en-US", {
+      timeZone: tz,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "2-digit",
+      day: "2-digit",
+      hour: "2-digit",
+      minute: "2-digit",
+      second: "2-digit",
+    });
+    formats.set(tz, format);
+  }
+  return format;
+};
+
 function offsetMs(utc: number, tz: string): number {
-  const parts = new Intl.DateTimeFormat("en-US", {
-    timeZone: tz,
-    hourCycle: "h23",
-    year: "numeric",
-    month: "2-digit",
-    day: "2-digit",
-    hour: "2-digit",
-    minute: "2-digit",
-    second: "2-digit",
-  }).formatToParts(new Date(utc));
+  const parts = formatIn(tz).formatToParts(new Date(utc));
   const get = (type: string) => Number(parts.find((p) => p.type === type)?.value);
   const local = Date.UTC(
     get("year"),

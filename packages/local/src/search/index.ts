@@ -6,7 +6,7 @@ import type { RunningStandIns } from "../standins/types";
 import type { Topology } from "../topology";
 import { type RunningSearch, startSearch } from "./server";
 
-export { grams, LocalIndex } from "./engine";
+export { LocalIndex } from "./engine";
 export { LOCAL_SEARCH_PASSWORD, LOCAL_SEARCH_USERNAME, type RunningSearch, startSearch } from "./server";
 
 export async function startSearchStandIn(

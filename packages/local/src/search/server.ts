@@ -1,6 +1,14 @@
 // The local stand-in for Amazon OpenSearch: the subset of the REST API the app's OpenSearch client uses,
 // over the embedded engine, with a JSON-lines journal per index under <dataDir>/search.
-import { appendFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  appendFileSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
@@ -50,9 +58,7 @@ export async function startSearch(o: {
       indices.set(name, index);
     }
     if (indices.size)
-      o.log?.(
-        `search: ${[...indices.values()].map((i) => `${i.name} ${i.docs.size}`).join(", ")} docs restored`,
-      );
+      o.log?.(`search: ${[...indices.values()].map((i) => `${i.name} ${i.size}`).join(", ")} docs restored`);
   }
   const journal = (index: string, op: Op) => {
     if (persist) appendFileSync(join(dir, `${index}.jsonl`), `${JSON.stringify(op)}\n`);
@@ -94,12 +100,16 @@ export async function startSearch(o: {
       }
       if (method === "DELETE" && index) {
         indices.delete(name);
+        // Its journal too, or the next start would bring the deleted index back (and a new one would replay it).
+        if (persist)
+          for (const file of [`${name}.index.json`, `${name}.jsonl`])
+            rmSync(join(dir, file), { force: true });
         return send(200, { acknowledged: true });
       }
     }
     if (!index) return fail(404, "index_not_found_exception", `no such index [${name}]`);
     if (action === "_doc" && id && (method === "PUT" || method === "POST")) {
-      const created = !index.docs.has(id);
+      const created = !index.get(id);
       index.put(id, body, version);
       journal(name, { op: "put", id, ...(version !== undefined ? { v: version } : {}), doc: body });
       return send(created ? 201 : 200, {
@@ -115,7 +125,7 @@ export async function startSearch(o: {
       return send(found ? 200 : 404, { _index: name, _id: id, result: found ? "deleted" : "not_found" });
     }
     if (action === "_doc" && id && method === "GET") {
-      const doc = index.docs.get(id);
+      const doc = index.get(id);
       return send(doc ? 200 : 404, {
         _index: name,
         _id: id,
@@ -125,7 +135,7 @@ export async function startSearch(o: {
     }
     if (action === "_search" && (method === "POST" || method === "GET")) return send(200, index.search(body));
     if (action === "_refresh") return send(200, { _shards: { total: 1, successful: 1, failed: 0 } });
-    if (action === "_count") return send(200, { count: index.docs.size });
+    if (action === "_count") return send(200, { count: index.size });
     return fail(
       400,
       "illegal_argument_exception",
