@@ -84,6 +84,12 @@ const message = (p: Person, text: string): Locator =>
   log(p)
     .getByRole("listitem")
     .filter({ has: p.page.locator(".msg-text", { hasText: new RegExp(`^${escapeRegExp(text)}$`) }) });
+/** Presses one of a message's actions (Edit, Delete, Reply) from the keyboard. */
+async function messageAction(p: Person, text: string, action: string): Promise<void> {
+  const button = message(p, text).getByRole("button", { name: action, exact: true });
+  await button.focus();
+  await button.press("Enter");
+}
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 /** What the local cloud wrote to <dataDir>/local.json (playwright.config.ts runs it on .asyncsns/e2e). */
@@ -142,6 +148,27 @@ async function dropConnections(local: LocalJson, userId: string): Promise<number
   dynamo.destroy();
   api.destroy();
   return live;
+}
+
+/** Takes a person offline (their reconnects fail until `setOffline(false)`), then the server drops their socket. */
+async function cutOff(local: LocalJson, p: Person): Promise<void> {
+  const token = (await signInTokens(p.page.request, p.user)).AccessToken;
+  const me = await p.page.request.get("/api/me", { headers: { authorization: `Bearer ${token}` } });
+  const id = ((await me.json()) as { id: string }).id;
+  await p.context.setOffline(true);
+  expect(await dropConnections(local, id)).toBe(1);
+  await expect(reconnecting(p)).toBeVisible();
+}
+
+/** A 1:1 room B opened from A's profile, open on both sides. */
+async function openPair(browser: Browser): Promise<[Person, Person]> {
+  const [a, b] = await Promise.all([signUp(browser, "a"), signUp(browser, "b")]);
+  await b.page.goto(`/u/?h=${a.user.handle}`);
+  await b.page.getByRole("button", { name: "Message" }).click();
+  await expect(b.page.getByRole("heading", { name: a.user.displayName })).toBeVisible();
+  await openChats(a);
+  await roomLink(a, new RegExp(b.user.displayName)).click();
+  return [a, b];
 }
 
 test("1:1 chat both ways in realtime, with typing, read receipts and Japanese input", async ({ browser }) => {
@@ -282,23 +309,13 @@ test("the server drops a socket: messages sent meanwhile show up after reconnect
   baseURL,
 }) => {
   const local = await localCloud(baseURL);
-  const [a, b] = await Promise.all([signUp(browser, "a"), signUp(browser, "b")]);
-  await b.page.goto(`/u/?h=${a.user.handle}`);
-  await b.page.getByRole("button", { name: "Message" }).click();
-  await expect(b.page.getByRole("heading", { name: a.user.displayName })).toBeVisible();
-  await openChats(a);
-  await roomLink(a, new RegExp(b.user.displayName)).click();
+  const [a, b] = await openPair(browser);
   await send(a, "before 1");
   await send(a, "before 2");
   await expect(texts(b)).toHaveText(["before 1", "before 2"]);
 
   // B goes offline (its reconnects fail until it is back), then the server drops B's live socket.
-  const bToken = (await signInTokens(b.page.request, b.user)).AccessToken;
-  const me = await b.page.request.get("/api/me", { headers: { authorization: `Bearer ${bToken}` } });
-  const bId = ((await me.json()) as { id: string }).id;
-  await b.context.setOffline(true);
-  expect(await dropConnections(local, bId)).toBe(1);
-  await expect(reconnecting(b)).toBeVisible();
+  await cutOff(local, b);
   // A keeps writing while B has no socket.
   const during = ["during 1", "during 2", "during 3", "during 4", "during 5"];
   for (const text of during) await send(a, text);
@@ -343,6 +360,49 @@ test("the server drops a socket: messages sent meanwhile show up after reconnect
   await expect(anchor).toBeInViewport();
   await b.page.getByRole("button", { name: /New messages/ }).click();
   await expect(message(b, "while you were reading")).toBeInViewport();
+
+  await a.context.close();
+  await b.context.close();
+});
+
+test("edits and deletions made while B was offline show after reconnecting, without a reload", async ({
+  browser,
+  baseURL,
+}) => {
+  const local = await localCloud(baseURL);
+  const [a, b] = await openPair(browser);
+  const before = ["keep me", "fix me", "delete me"];
+  for (const text of before) await send(a, text);
+  await expect(texts(b)).toHaveText(before);
+  await expect(roomLink(b, /delete me/)).toBeVisible();
+
+  // Edits and deletions take no seq: while B has no socket, they reach nobody on B's side.
+  await cutOff(local, b);
+  // From the keyboard: a hover-only action bar floats over the message above, which a mouse would hover instead.
+  await messageAction(a, "fix me", "Edit");
+  const edit = a.page.getByRole("textbox", { name: "Edit message" });
+  await edit.fill("fixed while you were away");
+  await edit.press("Enter");
+  await expect(message(a, "fixed while you were away")).toBeVisible();
+  await messageAction(a, "delete me", "Delete");
+  await a.page.getByRole("button", { name: "Delete message" }).click();
+  const after = ["keep me", "fixed while you were away", "Message deleted"];
+  await expect(texts(a)).toHaveText(after);
+  await expect(texts(b)).toHaveText(before);
+
+  // Back online, same page: the new text marked edited, the tombstone, each message once and in
+  // order, and the room list's preview of the deleted last message.
+  await b.context.setOffline(false);
+  await expect(reconnecting(b)).toBeHidden({ timeout: 45_000 });
+  await expect(texts(b)).toHaveText(after);
+  await expect(message(b, "fixed while you were away").getByText("edited", { exact: true })).toBeVisible();
+  await expect(log(b).getByText("edited", { exact: true })).toHaveCount(1);
+  await expect(roomLink(b, /Message deleted/)).toBeVisible();
+
+  // Live delivery goes on after the catch-up, still once each.
+  await send(a, "welcome back");
+  await expect(texts(b)).toHaveText([...after, "welcome back"]);
+  await expect(roomLink(b, /welcome back/)).toBeVisible();
 
   await a.context.close();
   await b.context.close();

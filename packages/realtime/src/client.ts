@@ -30,8 +30,9 @@ export interface ClientOptions {
   pongTimeoutMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
   /**
-   * A second resume pass this long after each open: a message stored while the new connection was
-   * not yet visible to the sender's lookup (an eventually consistent index on AWS) is caught here.
+   * A second resume (and resync) pass this long after each open: a message or edit stored while the new
+   * connection was not yet visible to the sender's lookup (an eventually consistent index on AWS) is
+   * caught here.
    */
   settleMs?: number;
   random?: () => number;
@@ -63,6 +64,7 @@ export class RealtimeClient {
   private readonly now: () => number;
   private readonly listeners = new Map<string, Set<Listener<never>>>();
   private readonly stateListeners = new Set<(state: ConnectionState) => void>();
+  private readonly resyncListeners = new Set<() => void>();
   private readonly sequencer: RoomSequencer;
   private readonly resuming = new Map<string, Promise<void>>();
   private readonly resumeAgain = new Set<string>();
@@ -101,6 +103,16 @@ export class RealtimeClient {
   onState(fn: (state: ConnectionState) => void): () => void {
     this.stateListeners.add(fn);
     return () => this.stateListeners.delete(fn);
+  }
+
+  /**
+   * Called after each (re)connect and again after the settle pass. Edits, deletions and room changes
+   * are live-only events (they take no seq, so resume cannot replay them): a view re-reads what it
+   * shows at these moments to see the ones it missed.
+   */
+  onResync(fn: () => void): () => void {
+    this.resyncListeners.add(fn);
+    return () => this.resyncListeners.delete(fn);
   }
 
   /** Tells the client the UI already shows a room up to `lastSeq`; resume starts from there. */
@@ -166,9 +178,11 @@ export class RealtimeClient {
         this.setState("open");
         this.startHeartbeat(generation);
         for (const roomId of this.sequencer.rooms()) void this.resume(roomId);
+        this.resync();
         this.settleTimer = this.timers.setTimeout(() => {
           if (generation !== this.generation) return;
           for (const roomId of this.sequencer.rooms()) void this.resume(roomId);
+          this.resync();
         }, this.options.settleMs ?? 2_000);
       },
       message: (text) => {
@@ -284,6 +298,16 @@ export class RealtimeClient {
         (fn as Listener<T>)(data, meta);
       } catch (error) {
         console.error(`realtime listener for ${type} failed`, error);
+      }
+    }
+  }
+
+  private resync() {
+    for (const fn of this.resyncListeners) {
+      try {
+        fn();
+      } catch (error) {
+        console.error("realtime resync listener failed", error);
       }
     }
   }

@@ -232,6 +232,29 @@ describe("RealtimeClient", () => {
     expect(received).toEqual(["r:1:resume"]);
   });
 
+  it("asks views to resync on every open and on the settle pass, not while disconnected", async () => {
+    let resyncs = 0;
+    client.onResync(() => resyncs++);
+    client.connect();
+    await flush();
+    expect(resyncs).toBe(0);
+    transport.accept();
+    expect(resyncs).toBe(1);
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(resyncs).toBe(2);
+    // Dropped before its settle pass: that pass belongs to a dead socket and never runs.
+    transport.drop();
+    await vi.advanceTimersByTimeAsync(500);
+    transport.accept();
+    expect(resyncs).toBe(3);
+    transport.drop();
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(resyncs).toBe(3);
+    transport.accept();
+    await vi.advanceTimersByTimeAsync(2_000);
+    expect(resyncs).toBe(5);
+  });
+
   it("stops resuming a room it was removed from", async () => {
     client.track("r", 0);
     client.connect();

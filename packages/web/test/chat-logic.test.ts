@@ -5,6 +5,7 @@ import {
   isSendKey,
   mergeMessages,
   readMarkers,
+  replaceMessage,
   roomAfterRead,
   roomsAfterMessage,
   roomTitle,
@@ -49,6 +50,95 @@ describe("mergeMessages", () => {
     const deleted = msg(2, "a", { text: "", deleted: true });
     const merged = mergeMessages([edited, deleted], [msg(1, "a"), msg(2, "a")]);
     expect(merged.map((m) => m.text)).toEqual(["fixed", ""]);
+  });
+});
+
+describe("mergeMessages: the window read again after a reconnect", () => {
+  const T1 = "2026-01-01T13:00:00.000Z";
+  const T2 = "2026-01-01T13:05:00.000Z";
+  const edited = (seq: number, text: string, at: string) => msg(seq, "a", { text, editedAt: at });
+  const tombstone = (seq: number) => msg(seq, "a", { text: "", deleted: true });
+  /** What a user sees of each message: seq, text, attachments, and the "edited" / "deleted" marks. */
+  const seen = (messages: Message[]) =>
+    messages.map(
+      (m) =>
+        `${m.seq}:${m.deleted ? "deleted" : m.text}${m.media.length ? ` +${m.media.length} media` : ""}${m.editedAt && !m.deleted ? " (edited)" : ""}`,
+    );
+
+  it.each([
+    {
+      name: "edited while offline: the new text, marked edited",
+      shown: [msg(1, "a"), msg(2, "a")],
+      read: [msg(1, "a"), edited(2, "fixed", T1)],
+      expected: ["1:m1", "2:fixed (edited)"],
+    },
+    {
+      name: "deleted while offline: a tombstone, its attachments gone",
+      shown: [
+        msg(1, "a"),
+        msg(2, "a", { media: [{ id: "med_1", kind: "image", contentType: "image/png", url: "/u" }] }),
+      ],
+      read: [msg(1, "a"), tombstone(2)],
+      expected: ["1:m1", "2:deleted"],
+    },
+    {
+      name: "edited twice: the later edit wins",
+      shown: [edited(1, "first fix", T1)],
+      read: [edited(1, "second fix", T2)],
+      expected: ["1:second fix (edited)"],
+    },
+    {
+      name: "a seq not shown yet: added in order, every seq once",
+      shown: [msg(1, "a"), msg(3, "a")],
+      read: [msg(1, "a"), msg(2, "b"), msg(3, "a")],
+      expected: ["1:m1", "2:m2", "3:m3"],
+    },
+    {
+      name: "the user's own save answered after the read started: the stale copy does not undo it",
+      shown: [edited(1, "saved", T2)],
+      read: [edited(1, "older", T1)],
+      expected: ["1:saved (edited)"],
+    },
+    {
+      name: "deleted here while the read was in flight: never resurrected",
+      shown: [tombstone(1), msg(2, "a")],
+      read: [msg(1, "a"), msg(2, "a")],
+      expected: ["1:deleted", "2:m2"],
+    },
+    {
+      name: "a live edit that landed after the read: kept",
+      shown: [edited(1, "live", T1)],
+      read: [msg(1, "a")],
+      expected: ["1:live (edited)"],
+    },
+  ])("$name", ({ shown, read, expected }) => {
+    const merged = mergeMessages(shown, read);
+    expect(seen(merged)).toEqual(expected);
+  });
+
+  it("unchanged: gives back the same list and objects, so nothing re-renders and media URLs stay", () => {
+    const shown = [
+      msg(1, "a", { media: [{ id: "med_1", kind: "image", contentType: "image/png", url: "/a?sig=1" }] }),
+    ];
+    const read = [
+      msg(1, "a", { media: [{ id: "med_1", kind: "image", contentType: "image/png", url: "/a?sig=2" }] }),
+    ];
+    expect(mergeMessages(shown, read)).toBe(shown);
+  });
+
+  it("replaces only the changed message, keeping the others' objects", () => {
+    const shown = [msg(1, "a"), msg(2, "a"), msg(3, "a")];
+    const merged = mergeMessages(shown, [msg(1, "a"), edited(2, "fixed", T1), msg(3, "a")]);
+    expect(merged.map((m, i) => m === shown[i])).toEqual([true, false, true]);
+  });
+});
+
+describe("replaceMessage", () => {
+  it("applies a live edit or delete, but not an older copy of a shown message", () => {
+    const shown = [msg(1, "a", { text: "fixed", editedAt: "2026-01-01T13:00:00.000Z" }), msg(2, "a")];
+    expect(replaceMessage(shown, msg(1, "a"))).toBe(shown);
+    expect(replaceMessage(shown, msg(2, "a", { deleted: true, text: "" }))[1]?.deleted).toBe(true);
+    expect(replaceMessage(shown, msg(3, "a", { deleted: true }))).toBe(shown);
   });
 });
 

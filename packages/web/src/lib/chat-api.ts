@@ -32,6 +32,8 @@ export const MESSAGE_MAX = 4_000;
 /** A group holds at most this many people, its owner included. */
 export const MAX_MEMBERS = 50;
 export const PAGE = 50;
+/** The largest page the history route answers. */
+const PAGE_MAX = 100;
 
 const enc = encodeURIComponent;
 
@@ -44,6 +46,22 @@ export const chatApi = {
     for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
     const qs = params.toString();
     return request<{ items: Message[] }>("GET", `/rooms/${enc(id)}/messages${qs ? `?${qs}` : ""}`);
+  },
+  /** Every message from `firstSeq` to `lastSeq` as stored now, read page by page. */
+  range: async (id: string, firstSeq: number, lastSeq: number): Promise<Message[]> => {
+    const out: Message[] = [];
+    for (let after = firstSeq - 1; after < lastSeq; ) {
+      const { items } = await chatApi.messages(id, {
+        afterSeq: after,
+        beforeSeq: lastSeq + 1,
+        limit: PAGE_MAX,
+      });
+      out.push(...items);
+      const last = items.at(-1);
+      if (!last || items.length < PAGE_MAX) break;
+      after = last.seq;
+    }
+    return out;
   },
   send: (id: string, input: { text: string; mediaIds?: string[]; replyTo?: string }) =>
     request<Message>("POST", `/rooms/${enc(id)}/messages`, input),

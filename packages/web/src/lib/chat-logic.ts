@@ -1,25 +1,41 @@
 // Pure chat view logic (merging, grouping, read markers, the room list), kept apart from React for unit tests.
 import type { Member, Message, Room } from "./chat-api";
 
-/** Messages by seq, each once; a later copy (edit, delete) replaces the earlier one. */
-export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): Message[] {
-  if (incoming.length === 0) return current as Message[];
-  const bySeq = new Map<number, Message>();
-  for (const m of current) bySeq.set(m.seq, m);
-  for (const m of incoming) {
-    const had = bySeq.get(m.seq);
-    // A live "new message" must not undo an edit or delete that already arrived for the same seq.
-    if (had && (had.deleted || (had.editedAt && !m.editedAt && !m.deleted))) continue;
-    bySeq.set(m.seq, m);
-  }
-  return [...bySeq.values()].sort((a, b) => a.seq - b.seq);
+const editedAt = (m: Message) => (m.editedAt ? Date.parse(m.editedAt) : 0);
+
+/**
+ * Whether `next` is a later state of the same message than `shown`: a tombstone is final, otherwise the
+ * later edit wins. Comparing states instead of arrival order lets a stale read (a catch-up that started
+ * before a live edit or the user's own save answered) never undo a change, and never resurrect a deletion.
+ */
+function isNewer(next: Message, shown: Message): boolean {
+  if (shown.deleted) return false;
+  return next.deleted || editedAt(next) > editedAt(shown);
 }
 
-/** Replaces a message (edited or deleted) if it is shown. */
+/**
+ * Messages by seq, each once; a copy replaces the shown one only when it is newer. An unchanged copy
+ * keeps the shown object (and its signed media URLs), and nothing changed gives back `current` itself,
+ * so re-reading a window after a reconnect re-renders only what was edited or deleted meanwhile.
+ */
+export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): Message[] {
+  const bySeq = new Map<number, Message>();
+  for (const m of current) bySeq.set(m.seq, m);
+  let changed = false;
+  for (const m of incoming) {
+    const had = bySeq.get(m.seq);
+    if (had && !isNewer(m, had)) continue;
+    bySeq.set(m.seq, m);
+    changed = true;
+  }
+  return changed ? [...bySeq.values()].sort((a, b) => a.seq - b.seq) : (current as Message[]);
+}
+
+/** Replaces a message (edited or deleted) if it is shown and the copy is newer. */
 export function replaceMessage(current: readonly Message[], next: Message): Message[] {
   let found = false;
   const out = current.map((m) => {
-    if (m.seq !== next.seq) return m;
+    if (m.seq !== next.seq || !isNewer(next, m)) return m;
     found = true;
     return next;
   });

@@ -116,14 +116,12 @@ export function ChatProvider({ children }: { children: ReactNode }) {
         if (!member) setRooms((current) => current?.filter((r) => r.id !== roomId));
         else reloadRooms();
       }),
+      // Back online after a gap: the list may have missed rooms created meanwhile, and last messages
+      // edited or deleted meanwhile (live-only events); the server's list has both as they are now.
+      client.onResync(reloadRooms),
     ];
-    // Back online after a gap: the list may have missed rooms created meanwhile.
-    const offState = client.onState((state) => {
-      if (state === "open") reloadRooms();
-    });
     return () => {
       for (const off of offs) off();
-      offState();
     };
   }, [client, reloadRooms]);
 

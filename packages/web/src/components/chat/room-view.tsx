@@ -151,6 +151,28 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
       );
   }, [client, ready, roomId]);
 
+  // Edits and deletions take no seq, so resume cannot replay the ones made while the socket was down:
+  // after each (re)connect the loaded window is read again and merged. No change log is kept server-side,
+  // and one window read per reconnect is cheap; mergeMessages keeps order, never duplicates, and lets
+  // only newer states through, so a read racing a live event or the user's own save cannot undo it.
+  useEffect(() => {
+    if (!client || !ready) return;
+    let active = true;
+    const off = client.onResync(() => {
+      const first = messagesRef.current[0]?.seq;
+      const last = messagesRef.current.at(-1)?.seq;
+      if (first === undefined || last === undefined) return;
+      chatApi.range(roomId, first, last).then(
+        (items) => active && setMessages((current) => mergeMessages(current, items)),
+        () => undefined,
+      );
+    });
+    return () => {
+      active = false;
+      off();
+    };
+  }, [client, ready, roomId]);
+
   // ---- the list shows this room as read while open ----
   useEffect(() => {
     setReading(roomId);
