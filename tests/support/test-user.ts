@@ -71,3 +71,14 @@ let counter = 0;
 export function uniqueHandle(prefix = "u"): string {
   return `${prefix}${Date.now().toString(36)}${(counter++).toString(36)}`.slice(0, 20);
 }
+
+export type TestMember = TestUser & { handle: string };
+
+/** A signed-up user with a profile (POST /api/me): a unique handle from `prefix`, and a display name. */
+export async function createTestMember(prefix = "m", displayName = prefix): Promise<TestMember> {
+  const user = await createTestUser();
+  const handle = uniqueHandle(prefix);
+  const res = await user.api("/me", { method: "POST", body: JSON.stringify({ handle, displayName }) });
+  if (res.status !== 201) throw new Error(`profile for @${handle}: ${res.status} ${await res.text()}`);
+  return { ...user, handle };
+}

@@ -2,9 +2,7 @@
 // from an uploaded image, files of a deleted post no longer served, and followedByMe in follower lists.
 import { readFileSync } from "node:fs";
 import { describe, expect, inject, it, vi } from "vitest";
-import { createTestUser, type TestUser, uniqueHandle } from "../../../tests/support/test-user";
-
-type Member = TestUser & { handle: string };
+import { createTestMember, type TestUser } from "../../../tests/support/test-user";
 
 const web = () => inject("localCloud").webUrl;
 const PNG = Buffer.from(
@@ -14,16 +12,7 @@ const PNG = Buffer.from(
 // A real (tiny) MP4: the processor walks its boxes to strip metadata, so made-up bytes would fail.
 const MP4 = readFileSync(new URL("../../core/test/fixtures/media/location.mp4", import.meta.url));
 
-async function member(prefix: string): Promise<Member> {
-  const user = await createTestUser();
-  const handle = uniqueHandle(prefix);
-  const res = await user.api("/me", {
-    method: "POST",
-    body: JSON.stringify({ handle, displayName: prefix }),
-  });
-  expect(res.status).toBe(201);
-  return { ...user, handle };
-}
+const member = createTestMember;
 
 const send = (user: TestUser, method: string, path: string, body?: unknown) =>
   user.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });

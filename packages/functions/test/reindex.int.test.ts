@@ -3,20 +3,12 @@ import { readFile } from "node:fs/promises";
 import { join, resolve } from "node:path";
 import { promisify } from "node:util";
 import { describe, expect, inject, it, vi } from "vitest";
-import { createTestUser, type TestUser, uniqueHandle } from "../../../tests/support/test-user";
+import { createTestMember, type TestMember, type TestUser } from "../../../tests/support/test-user";
 
 // `npm run reindex` against the running local cloud: documents are wiped through the stand-in's REST API and
 // rebuilt from the table by the script itself, in its own process, as an operator would run it.
 const root = resolve(import.meta.dirname, "../../..");
-type Member = TestUser & { handle: string };
-
-async function member(prefix: string, displayName: string): Promise<Member> {
-  const user = await createTestUser();
-  const handle = uniqueHandle(prefix);
-  const res = await user.api("/me", { method: "POST", body: JSON.stringify({ handle, displayName }) });
-  expect(res.status).toBe(201);
-  return { ...user, handle };
-}
+const member = createTestMember;
 
 const items = async (user: TestUser, path: string) => {
   const res = await user.api(path);
@@ -37,7 +29,7 @@ describe("npm run reindex", () => {
     const marker = `ri${Date.now().toString(36)}`;
     const alias = `再索引 ${marker}`;
     const [alice, bob] = await Promise.all([member("ra", alias), member("rb", "Reindex Bob")]);
-    const write = async (user: Member, text: string) => {
+    const write = async (user: TestMember, text: string) => {
       const res = await user.api("/posts", { method: "POST", body: JSON.stringify({ text }) });
       expect(res.status).toBe(201);
       return ((await res.json()) as { id: string }).id;

@@ -1,17 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { createTestUser, type TestUser, uniqueHandle } from "../../../tests/support/test-user";
+import { createTestMember, type TestUser } from "../../../tests/support/test-user";
 
 // Search through the real local gateway: post → table stream → indexer → search stand-in → Query Lambda.
-type Member = TestUser & { handle: string };
 type Hit = { id: string; text: string; highlights: { start: number; end: number }[] };
 
-async function member(prefix: string, displayName: string): Promise<Member> {
-  const user = await createTestUser();
-  const handle = uniqueHandle(prefix);
-  const res = await user.api("/me", { method: "POST", body: JSON.stringify({ handle, displayName }) });
-  expect(res.status).toBe(201);
-  return { ...user, handle };
-}
+const member = createTestMember;
 
 const get = async (user: TestUser, path: string) => {
   const res = await user.api(path);

@@ -1,8 +1,7 @@
 import { describe, expect, it, vi } from "vitest";
-import { createTestUser, type TestUser, uniqueHandle } from "../../../tests/support/test-user";
+import { createTestMember, createTestUser, type TestUser } from "../../../tests/support/test-user";
 
 // Posting, follows and timelines through the real local gateway, Lambdas, DynamoDB Local and its stream.
-type Member = TestUser & { handle: string };
 type PostView = {
   id: string;
   text: string;
@@ -12,16 +11,7 @@ type PostView = {
 };
 type Page = { items: PostView[]; cursor: string | null };
 
-async function member(prefix = "m"): Promise<Member> {
-  const user = await createTestUser();
-  const handle = uniqueHandle(prefix);
-  const res = await user.api("/me", {
-    method: "POST",
-    body: JSON.stringify({ handle, displayName: prefix }),
-  });
-  expect(res.status).toBe(201);
-  return { ...user, handle };
-}
+const member = createTestMember;
 
 const send = (user: TestUser, method: string, path: string, body?: unknown) =>
   user.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
