@@ -13,7 +13,7 @@ import { UserEntity } from "../user/user.entity";
 /** How many of a followee's latest posts and reposts land in a new follower's home. */
 export const BACKFILL = 50;
 /** Follow edges per query page (a page stops at 1 MB anyway); the next page loads while this one is written. */
-const FOLLOWERS_PAGE = 5000;
+export const FOLLOWERS_PAGE = 5000;
 /** BatchWriteItem calls (25 entries each) in flight: a post to 5,000 followers is 200 calls. */
 export const WRITES_IN_FLIGHT = 24;
 const BATCH = 25;
@@ -74,28 +74,32 @@ async function fanOut(entry: EntryRef, threshold: number) {
   // Your own activity is always in your own home.
   await putAll([{ ...entry, feed: `home#${entry.actorId}` }]);
   if (!shouldFanOut(author.data?.followers ?? 0, threshold)) return markBig(entry.actorId);
-  for await (const followers of followersOf(entry.actorId))
-    await putAll(followers.map((id) => ({ ...entry, feed: `home#${id}` as const })));
+  for await (const { ids } of followersOf(entry.actorId))
+    await putAll(ids.map((id) => ({ ...entry, feed: `home#${id}` as const })));
 }
 
 // Deletes go to every follower even for big authors: entries from before they were big must go too.
 async function fanIn(entry: EntryRef) {
   await deleteAll([{ feed: `home#${entry.actorId}`, seq: entry.seq }]);
-  for await (const followers of followersOf(entry.actorId))
-    await deleteAll(followers.map((id) => ({ feed: `home#${id}` as const, seq: entry.seq })));
+  for await (const { ids } of followersOf(entry.actorId))
+    await deleteAll(ids.map((id) => ({ feed: `home#${id}` as const, seq: entry.seq })));
 }
 
 /**
  * An author crossing the threshold: listed first (a home read recomputing its state must find them), then every
- * follower's home state bumped so their next read merges this author's feed; then marked done, so a retry after
- * a failure part-way bumps again.
+ * follower's home state bumped so their next read merges this author's feed; then marked done. Millions of
+ * followers outlast one invocation (5 minutes): the cursor past each bumped page is kept (`announcedTo`), so a
+ * retry resumes there instead of at the first follower (a page cut short is bumped again: harmless).
  */
 async function markBig(userId: string) {
   const { data } = await BigAuthorEntity.get({ scope: BIG, userId }).go();
   if (data?.announced) return;
   if (!data) await BigAuthorEntity.put({ scope: BIG, userId }).go();
-  for await (const followers of followersOf(userId)) await bumpAll(followers);
-  await BigAuthorEntity.patch({ scope: BIG, userId }).set({ announced: true }).go();
+  for await (const { ids, cursor } of followersOf(userId, data?.announcedTo ?? null)) {
+    await bumpAll(ids);
+    if (cursor) await BigAuthorEntity.patch({ scope: BIG, userId }).set({ announcedTo: cursor }).go();
+  }
+  await BigAuthorEntity.patch({ scope: BIG, userId }).set({ announced: true }).remove(["announcedTo"]).go();
 }
 
 async function backfill(followerId: string, followeeId: string) {
@@ -142,14 +146,15 @@ async function followersPage(userId: string, cursor: string | null): Promise<Fol
   return { ids: result.data.map((edge) => edge.followerId), cursor: result.cursor };
 }
 
-async function* followersOf(userId: string): AsyncGenerator<string[]> {
-  let next: Promise<FollowersPage> | undefined = followersPage(userId, null);
+/** Pages from `from` (null: the first), each with the cursor of the page after it. */
+async function* followersOf(userId: string, from: string | null = null): AsyncGenerator<FollowersPage> {
+  let next: Promise<FollowersPage> | undefined = followersPage(userId, from);
   while (next) {
     const page: FollowersPage = await next;
     next = page.cursor ? followersPage(userId, page.cursor) : undefined;
     // Observed here so a failed prefetch cannot go unhandled if the consumer stops first.
     next?.catch(() => {});
-    if (page.ids.length) yield page.ids;
+    if (page.ids.length) yield page;
   }
 }
 

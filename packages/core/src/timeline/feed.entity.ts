@@ -53,6 +53,8 @@ export const BigAuthorEntity = new Entity(
       markedAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
       /** Set once every follower's home state was told (version bumped) that this author is big. */
       announced: { type: "boolean" },
+      /** While announcing: the follower-page cursor after the last page bumped, where a retry resumes. */
+      announcedTo: { type: "string" },
     },
     indexes: {
       all: {
