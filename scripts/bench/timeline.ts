@@ -17,6 +17,7 @@ import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
+  type AttributeValue,
   BatchGetItemCommand,
   type BatchGetItemCommandInput,
   DynamoDBClient,
@@ -358,11 +359,27 @@ async function cloudFigures(functions: FunctionRecord[]) {
       (n, r) => n + (r.Keys?.length ?? 0),
       0,
     );
+    // Projected floor (issue 3's per-viewer reactions range): the batch get without the viewer's like/repost
+    // keys, in parallel with a Query of a 20-item range (the home partition again stands in for that range).
+    const viewerKey = (key: Record<string, AttributeValue>) => /^\$(like|repost)_/.test(key.sk?.S ?? "");
+    const projectedBatch = new BatchGetItemCommand({
+      RequestItems: Object.fromEntries(
+        Object.entries(pageKeys.RequestItems ?? {}).map(([name, r]) => [
+          name,
+          { ...r, Keys: (r.Keys ?? []).filter((key) => !viewerKey(key)) },
+        ]),
+      ),
+    });
+    const viewerKeys =
+      keyCount -
+      Object.values(projectedBatch.input.RequestItems ?? {}).reduce((n, r) => n + (r.Keys?.length ?? 0), 0);
+    if (viewerKeys === 0) throw new Error("no viewer like/repost keys found in the batch get");
     const span = (cs: Call[]) =>
       cs.length ? Math.max(...cs.map((c) => c.end)) - Math.min(...cs.map((c) => c.start)) : 0;
     const reads = {
       raw: [] as number[],
       floor: [] as number[],
+      projected: [] as number[],
       inProcess: [] as number[],
       gateway: [] as number[],
       queryRound: [] as number[],
@@ -377,6 +394,12 @@ async function cloudFigures(functions: FunctionRecord[]) {
       const r = performance.now() - s;
       const got = await raw.send(rawBatch);
       const f = performance.now() - s;
+      s = performance.now();
+      await raw.send(rawQuery);
+      const [left, range] = await Promise.all([raw.send(projectedBatch), raw.send(rawQuery)]);
+      const pf = performance.now() - s;
+      if (Object.keys(left.UnprocessedKeys ?? {}).length || range.Items?.length !== PAGE)
+        throw new Error("projected floor read short");
       const direct = await inProcess();
       s = performance.now();
       const res = await api(reader.token, `/timelines/home?limit=${PAGE}`);
@@ -394,6 +417,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
       const batchGet = span(batch);
       reads.raw.push(r);
       reads.floor.push(f);
+      reads.projected.push(pf);
       reads.inProcess.push(direct.total);
       reads.gateway.push(g);
       reads.queryRound.push(queryRound);
@@ -403,6 +427,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
     }
     const readShape = {
       keys: keyCount,
+      viewerKeys,
       calls: [...new Set(warmed.calls.map((c) => c.name))].join(", "),
       callsPerRead: Math.max(...reads.calls),
     };
@@ -547,6 +572,9 @@ if (!args["skip-cloud"]) {
   console.log(`- raw DynamoDB Local Query of the home partition (Limit ${PAGE}) p50 / p99: ${p(reads.raw)}`);
   console.log(
     `- floor: that raw Query, then a raw BatchGetItem of the handler's ${readShape.keys} keys, p50 / p99: ${p(reads.floor)}`,
+  );
+  console.log(
+    `- projected floor: that raw Query, then in parallel a raw BatchGetItem of the ${readShape.keys} keys minus the viewer's ${readShape.viewerKeys} like/repost keys and a raw Query of a ${PAGE}-item range, p50 / p99: ${p(reads.projected)} (${ratio(reads.projected, reads.raw)} the raw Query)`,
   );
   console.log(`- home page, Query handler in-process p50 / p99: ${p(reads.inProcess)}`);
   console.log(
