@@ -1,29 +1,7 @@
 import { type Browser, type BrowserContext, expect, type Page, test } from "@playwright/test";
-
-// The local cloud runs with ASYNCSNS_CONFIRMATION_CODE=123456, so every emailed code is this one.
-const CODE = "123456";
-const PASSWORD = "correct horse 42";
+import { CODE, newUser, type TestUser } from "./support/users";
 
 test.use({ locale: "en-US" });
-
-interface TestUser {
-  email: string;
-  password: string;
-  handle: string;
-  displayName: string;
-}
-
-let counter = 0;
-/** A user unique to this run: handles are at most 20 characters. */
-function newUser(tag: string): TestUser {
-  const id = `${Date.now().toString(36)}${(counter++).toString(36)}${Math.floor(Math.random() * 36 ** 2).toString(36)}`;
-  return {
-    email: `${tag}-${id}@example.test`,
-    password: PASSWORD,
-    handle: `${tag}_${id}`.slice(0, 20),
-    displayName: `${tag.toUpperCase()} Tester ${id}`,
-  };
-}
 
 async function fillSignUp(page: Page, user: TestUser): Promise<void> {
   await page.goto("/");

@@ -8,19 +8,9 @@ import {
 import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from "@playwright/test";
 import { signInTokens } from "./support/api";
-
-// The local cloud runs with ASYNCSNS_CONFIRMATION_CODE=123456, so every emailed code is this one.
-const CODE = "123456";
-const PASSWORD = "correct horse 42";
+import { newUser, signUp as signUpAs, type TestUser } from "./support/users";
 
 test.use({ locale: "en-US" });
-
-interface TestUser {
-  email: string;
-  password: string;
-  handle: string;
-  displayName: string;
-}
 
 interface Person {
   user: TestUser;
@@ -28,35 +18,10 @@ interface Person {
   page: Page;
 }
 
-let counter = 0;
-function newUser(tag: string): TestUser {
-  const id = `${Date.now().toString(36)}${(counter++).toString(36)}${Math.floor(Math.random() * 36 ** 2).toString(36)}`;
-  return {
-    email: `${tag}-${id}@example.test`,
-    password: PASSWORD,
-    handle: `${tag}_${id}`.slice(0, 20),
-    displayName: `${tag.toUpperCase()} Chatter`,
-  };
-}
-
 /** Sign up, confirm and sign in through the UI, in a browser context of its own. */
 async function signUp(browser: Browser, tag: string): Promise<Person> {
   const user = newUser(tag);
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  await page.goto("/signup/");
-  await page.getByLabel("Email").fill(user.email);
-  await page.getByLabel("Password", { exact: true }).fill(user.password);
-  await page.getByLabel("Handle").fill(user.handle);
-  await page.getByLabel("Display name").fill(user.displayName);
-  await page.getByRole("button", { name: "Create account" }).click();
-  await page.getByLabel("Confirmation code").fill(CODE);
-  await page.getByRole("button", { name: "Confirm" }).click();
-  await expect(page.getByRole("heading", { name: "Sign in" })).toBeVisible();
-  await page.getByLabel("Password", { exact: true }).fill(user.password);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: user.displayName })).toBeVisible();
-  return { user, context, page };
+  return { user, ...(await signUpAs(browser, user)) };
 }
 
 async function openChats(p: Person): Promise<void> {

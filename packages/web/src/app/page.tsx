@@ -2,14 +2,13 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useId, useState } from "react";
-import { TextField } from "../components/form";
+import { HandleField } from "../components/form";
 import { useRequireProfile } from "../components/guards";
-import { Loading, PageShell, useDocumentTitle } from "../components/page-shell";
+import { PageShell, ProfilePending, useDocumentTitle } from "../components/page-shell";
 import { HomeFeed } from "../components/post/home-feed";
 import { profileHref } from "../components/site-header";
 import { useI18n } from "../i18n";
 import { useApp } from "../lib/app-context";
-import { apiErrorMessage } from "../lib/errors";
 import { checkHandle, normalizeHandle } from "../lib/validation";
 
 export default function HomePage() {
@@ -77,22 +76,7 @@ function Home() {
   const { t } = useI18n();
   useDocumentTitle(t("home.title"));
   const { me, error, retry } = useRequireProfile();
-  if (!me) {
-    return (
-      <PageShell>
-        {error ? (
-          <div className="card" role="alert">
-            <p>{apiErrorMessage(t, error)}</p>
-            <button type="button" className="btn btn-primary" onClick={retry}>
-              {t("common.retry")}
-            </button>
-          </div>
-        ) : (
-          <Loading />
-        )}
-      </PageShell>
-    );
-  }
+  if (!me) return <ProfilePending error={error} retry={retry} />;
   return (
     <PageShell>
       <div className="page-heading">
@@ -136,13 +120,8 @@ function UserLookup() {
         {t("home.lookup.title")}
       </h2>
       <form onSubmit={onSubmit} noValidate className="lookup form">
-        <TextField
+        <HandleField
           label={t("home.lookup.label")}
-          prefix="@"
-          name="handle"
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
           value={value}
           onChange={(e) => setValue(e.target.value)}
           error={error}

@@ -56,6 +56,20 @@ export function TextField({ label, hint, error, prefix, className, ...input }: F
   );
 }
 
+/** A handle: "@" before it, no autocorrect or capitals; `autoComplete` may be overridden (sign-up: "username"). */
+export function HandleField(props: Omit<FieldProps, "prefix" | "name">) {
+  return (
+    <TextField
+      prefix="@"
+      name="handle"
+      autoComplete="off"
+      autoCapitalize="none"
+      spellCheck={false}
+      {...props}
+    />
+  );
+}
+
 interface TextAreaProps extends Omit<TextareaHTMLAttributes<HTMLTextAreaElement>, "id"> {
   label: string;
   hint?: ReactNode;

@@ -2,7 +2,14 @@
 import Link from "next/link";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { FormAlert, focusFirstInvalid, PasswordField, SubmitButton, TextField } from "../../components/form";
+import {
+  FormAlert,
+  focusFirstInvalid,
+  HandleField,
+  PasswordField,
+  SubmitButton,
+  TextField,
+} from "../../components/form";
 import { PageShell, useDocumentTitle } from "../../components/page-shell";
 import { useI18n } from "../../i18n";
 import { useApp } from "../../lib/app-context";
@@ -144,13 +151,9 @@ export default function SignUpPage() {
             onChange={(e) => setPassword(e.target.value)}
             error={errors.password}
           />
-          <TextField
+          <HandleField
             label={t("signup.handle")}
-            prefix="@"
-            name="handle"
             autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
             required
             maxLength={21}
             value={handle}

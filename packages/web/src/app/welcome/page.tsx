@@ -1,7 +1,7 @@
 "use client";
 import { useRouter } from "next/navigation";
 import { type FormEvent, useEffect, useRef, useState } from "react";
-import { FormAlert, focusFirstInvalid, SubmitButton, TextField } from "../../components/form";
+import { FormAlert, focusFirstInvalid, HandleField, SubmitButton, TextField } from "../../components/form";
 import { Loading, PageShell, useDocumentTitle } from "../../components/page-shell";
 import { profileHref } from "../../components/site-header";
 import { useI18n } from "../../i18n";
@@ -115,13 +115,9 @@ export default function WelcomePage() {
         <p className="muted">{t("welcome.lead")}</p>
         <form ref={formRef} onSubmit={onSubmit} noValidate className="form">
           <FormAlert>{formError}</FormAlert>
-          <TextField
+          <HandleField
             label={t("signup.handle")}
-            prefix="@"
-            name="handle"
             autoComplete="username"
-            autoCapitalize="none"
-            spellCheck={false}
             required
             maxLength={21}
             value={handle}

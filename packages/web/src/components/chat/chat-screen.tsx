@@ -1,8 +1,7 @@
 "use client";
 import { useI18n } from "../../i18n";
-import { apiErrorMessage } from "../../lib/errors";
 import { useRequireProfile } from "../guards";
-import { Loading, PageShell, useDocumentTitle } from "../page-shell";
+import { PageShell, ProfilePending, useDocumentTitle } from "../page-shell";
 import { useChat } from "./chat-provider";
 import { RoomList } from "./room-list";
 import { RoomView } from "./room-view";
@@ -14,22 +13,7 @@ export function ChatScreen({ roomId }: { roomId: string | null }) {
   const { me, error, retry } = useRequireProfile();
   useDocumentTitle(roomId ? null : t("chat.title"));
 
-  if (!me) {
-    return (
-      <PageShell>
-        {error ? (
-          <div className="card" role="alert">
-            <p>{apiErrorMessage(t, error)}</p>
-            <button type="button" className="btn btn-primary" onClick={retry}>
-              {t("common.retry")}
-            </button>
-          </div>
-        ) : (
-          <Loading />
-        )}
-      </PageShell>
-    );
-  }
+  if (!me) return <ProfilePending error={error} retry={retry} />;
   return (
     <PageShell>
       <h1 className="visually-hidden">{t("chat.title")}</h1>

@@ -13,7 +13,7 @@ import {
   withRole,
 } from "../../lib/chat-members";
 import { apiErrorMessage } from "../../lib/errors";
-import { FormAlert, TextField } from "../form";
+import { FormAlert, HandleField } from "../form";
 import { ConfirmDialog, Modal } from "../post/dialog";
 import { useChat } from "./chat-provider";
 import { findPerson } from "./find-person";
@@ -248,13 +248,8 @@ export function MembersDialog({
             <p className="muted">{t("chat.members.full", { max: MAX_MEMBERS })}</p>
           ) : (
             <form className="handle-entry" onSubmit={onAdd} noValidate>
-              <TextField
+              <HandleField
                 label={t("chat.new.people")}
-                prefix="@"
-                name="handle"
-                autoComplete="off"
-                autoCapitalize="none"
-                spellCheck={false}
                 value={entry}
                 onChange={(e) => setEntry(e.target.value)}
                 error={entryError}

@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
 import { chatApi } from "../../lib/chat-api";
 import { apiErrorMessage } from "../../lib/errors";
-import { FormAlert, TextField } from "../form";
+import { FormAlert, HandleField, TextField } from "../form";
 import { useChat } from "./chat-provider";
 import { findPerson } from "./find-person";
 import { roomHref } from "./room-list";
@@ -123,13 +123,8 @@ export function NewChat({ meId, onClose }: { meId: string; onClose: () => void }
         </div>
       ) : null}
       <div className="handle-entry">
-        <TextField
+        <HandleField
           label={t("chat.new.people")}
-          prefix="@"
-          name="handle"
-          autoComplete="off"
-          autoCapitalize="none"
-          spellCheck={false}
           value={entry}
           onChange={(e) => setEntry(e.target.value)}
           onKeyDown={(e) => {
