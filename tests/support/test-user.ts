@@ -1,11 +1,6 @@
 import { randomUUID } from "node:crypto";
-import {
-  CognitoIdentityProviderClient,
-  ConfirmSignUpCommand,
-  InitiateAuthCommand,
-  SignUpCommand,
-} from "@aws-sdk/client-cognito-identity-provider";
 import { inject } from "vitest";
+import { cognitoClient, PASSWORD, signUpAndSignIn } from "./cognito";
 
 export interface TestUser {
   email: string;
@@ -20,40 +15,18 @@ export interface TestUser {
 /** A real Cognito user on cognito-local: signed up, confirmed with the fixed code, signed in. */
 export async function createTestUser(): Promise<TestUser> {
   const cloud = inject("localCloud");
-  const cognito = new CognitoIdentityProviderClient({
-    endpoint: cloud.cognito.endpoint,
-    region: cloud.cognito.region,
-    credentials: { accessKeyId: "local", secretAccessKey: "local" },
-  });
   const email = `user-${randomUUID()}@example.com`;
-  const password = "Passw0rd!x";
-  const ClientId = cloud.cognito.clientId;
-  await cognito.send(
-    new SignUpCommand({
-      ClientId,
-      Username: email,
-      Password: password,
-      UserAttributes: [{ Name: "email", Value: email }],
-    }),
+  const { accessToken, refreshToken, claims } = await signUpAndSignIn(
+    cognitoClient(cloud.cognito),
+    cloud.cognito.clientId,
+    email,
   );
-  await cognito.send(new ConfirmSignUpCommand({ ClientId, Username: email, ConfirmationCode: "123456" }));
-  const auth = await cognito.send(
-    new InitiateAuthCommand({
-      ClientId,
-      AuthFlow: "USER_PASSWORD_AUTH",
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    }),
-  );
-  const accessToken = auth.AuthenticationResult?.AccessToken;
-  const refreshToken = auth.AuthenticationResult?.RefreshToken;
-  if (!accessToken || !refreshToken) throw new Error("cognito-local returned no tokens");
-  const payload = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString());
   return {
     email,
-    password,
+    password: PASSWORD,
     accessToken,
     refreshToken,
-    sub: payload.sub,
+    sub: String(claims.sub),
     api: (path, init = {}) =>
       fetch(`${cloud.apiUrl}${path}`, {
         ...init,
