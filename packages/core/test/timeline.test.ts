@@ -15,6 +15,7 @@ import {
   publicFeed,
   seqFromCursor,
 } from "../src/timeline/feed";
+import * as Reactions from "../src/timeline/reactions";
 import { UserEntity } from "../src/user/user.entity";
 
 const SEQ_A = "01J00000000000000000000000";
@@ -178,5 +179,23 @@ describe("cursors and merging", () => {
     expect(mergeNewest([home, big], 10).map((e) => e.seq)).toEqual([SEQ_C, SEQ_B, SEQ_A]);
     expect(mergeNewest([home, big], 2).map((e) => e.seq)).toEqual([SEQ_C, SEQ_B]);
     expect(mergeNewest([[], []], 5)).toEqual([]);
+  });
+});
+
+describe("the reader's own reactions on their home state", () => {
+  it("are trusted only for posts at or above the floor, and only once a floor was set", () => {
+    const item = { coveredFrom: SEQ_B, liked: new Set([SEQ_A, SEQ_C]), reposted: ["X"] };
+    const reactions = Reactions.fromItem(item)!;
+    expect(reactions.liked).toEqual(new Set([SEQ_A, SEQ_C]));
+    // ElectroDB reads a set as an array; a raw read as a Set: both are understood.
+    expect(reactions.reposted).toEqual(new Set(["X"]));
+    expect(Reactions.covers(reactions, SEQ_A)).toBe(false);
+    expect(Reactions.covers(reactions, SEQ_B)).toBe(true);
+    expect(Reactions.covers(reactions, SEQ_C)).toBe(true);
+    // Sets kept before any floor (or none at all) prove nothing.
+    expect(Reactions.fromItem({ liked: new Set([SEQ_C]) })).toBeUndefined();
+    expect(Reactions.covers(undefined, SEQ_C)).toBe(false);
+    // A new profile's floor is below every seq.
+    expect(Reactions.covers({ ...reactions, from: Reactions.START }, SEQ_A)).toBe(true);
   });
 });

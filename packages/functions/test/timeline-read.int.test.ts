@@ -16,10 +16,13 @@ type Core = {
   FeedEntryEntity: typeof import("../../core/src/timeline/feed").FeedEntryEntity;
   BigAuthorEntity: typeof import("../../core/src/timeline/feed").BigAuthorEntity;
   PostEntity: typeof import("@asyncsns/core/post").PostEntity;
+  LikeEntity: typeof import("@asyncsns/core/post").LikeEntity;
+  HomeStateEntity: typeof import("../../core/src/timeline/feed").HomeStateEntity;
+  Reactions: typeof import("../../core/src/timeline/reactions");
 };
 let core: Core;
 
-type Call = { name: string; start: number; end: number };
+type Call = { name: string; input: unknown; start: number; end: number };
 const calls: Call[] = [];
 let counting = false;
 
@@ -53,11 +56,19 @@ beforeAll(async () => {
     FeedEntryEntity: (await import("../../core/src/timeline/feed")).FeedEntryEntity,
     BigAuthorEntity: (await import("../../core/src/timeline/feed")).BigAuthorEntity,
     PostEntity: post.Post.PostEntity,
+    LikeEntity: post.Post.LikeEntity,
+    HomeStateEntity: (await import("../../core/src/timeline/feed")).HomeStateEntity,
+    Reactions: await import("../../core/src/timeline/reactions"),
   };
   core.client.middlewareStack.add(
     (next, context) => async (args) => {
       if (!counting) return next(args);
-      const call = { name: context.commandName ?? "?", start: performance.now(), end: Number.NaN };
+      const call = {
+        name: context.commandName ?? "?",
+        input: args.input,
+        start: performance.now(),
+        end: Number.NaN,
+      };
       calls.push(call);
       try {
         return await next(args);
@@ -266,5 +277,167 @@ describe("home timeline hybrid state", () => {
         announced: true,
       },
     );
+  });
+});
+
+/** The sort keys a BatchGetItem asked for, e.g. `$like_1#userid_…` for a "liked by me" read. */
+const batchKeys = (list: Call[]) =>
+  list
+    .filter((c) => c.name === "BatchGetItemCommand")
+    .flatMap((c) =>
+      Object.values(
+        (c.input as { RequestItems: Record<string, { Keys: { sk: { S: string } }[] }> }).RequestItems,
+      )
+        .flatMap((r) => r.Keys)
+        .map((key) => key.sk.S),
+    );
+const viewerKeys = (list: Call[]) => batchKeys(list).filter((sk) => /^\$(like|repost)_/.test(sk));
+
+async function countedHome(userId: string) {
+  calls.length = 0;
+  counting = true;
+  try {
+    return await as(userId, () => core.Timeline.home({ limit: 20 }));
+  } finally {
+    counting = false;
+  }
+}
+
+const stateOf = async (userId: string) =>
+  (await core.HomeStateEntity.get({ feed: `home#${userId}` }).go({ consistent: true })).data;
+
+describe("the reader's own likes and reposts on their home", () => {
+  it("come from the home state the page's query returns: no like or repost key per post, right after each change", async () => {
+    const [reader, alice] = await Promise.all([person("rd"), person("al")]);
+    await as(reader.userId, () => core.Follow.follow({ handle: alice.handle }));
+    const posts = [];
+    for (const text of ["one", "two", "three", "four"])
+      posts.push(await as(alice.userId, () => core.Post.create({ text })));
+    const [liked, reposted, both, undone] = posts as [(typeof posts)[0], ...typeof posts];
+    await eventually(async () => expect((await homeIds(reader.userId)).ids).toHaveLength(4));
+
+    await as(reader.userId, async () => {
+      await core.Post.like({ postId: liked.id });
+      await core.Post.repost({ postId: reposted!.id });
+      await core.Post.like({ postId: both!.id });
+      await core.Post.repost({ postId: both!.id });
+      await core.Post.like({ postId: undone!.id });
+      await core.Post.repost({ postId: undone!.id });
+      await core.Post.unlike({ postId: undone!.id });
+      await core.Post.unrepost({ postId: undone!.id });
+      // Idempotent both ways: a second like or unrepost changes nothing.
+      await core.Post.like({ postId: liked.id });
+      await core.Post.unrepost({ postId: undone!.id });
+    });
+
+    const page = await countedHome(reader.userId);
+    const byId = new Map(page.items.map((i) => [i.id, i]));
+    expect(byId.get(liked.id)).toMatchObject({ likedByMe: true, repostedByMe: false, likes: 1 });
+    expect(byId.get(reposted!.id)).toMatchObject({ likedByMe: false, repostedByMe: true, reposts: 1 });
+    expect(byId.get(both!.id)).toMatchObject({ likedByMe: true, repostedByMe: true });
+    expect(byId.get(undone!.id)).toMatchObject({
+      likedByMe: false,
+      repostedByMe: false,
+      likes: 0,
+      reposts: 0,
+    });
+    expect(calls.map((c) => c.name)).toEqual(["QueryCommand", "BatchGetItemCommand"]);
+    expect(batchKeys(calls).length).toBeGreaterThan(0);
+    expect(viewerKeys(calls)).toEqual([]);
+
+    // The same from another reader's point of view: alice liked none of them.
+    const alices = new Map(
+      (await as(alice.userId, () => core.Timeline.profile(alice.handle))).items.map((i) => [i.id, i]),
+    );
+    expect(alices.get(liked.id)).toMatchObject({ likedByMe: false, likes: 1 });
+
+    await as(reader.userId, () => core.Post.unlike({ postId: liked.id }));
+    const after = new Map((await countedHome(reader.userId)).items.map((i) => [i.id, i]));
+    expect(after.get(liked.id)).toMatchObject({ likedByMe: false, likes: 0 });
+    expect(after.get(both!.id)).toMatchObject({ likedByMe: true, repostedByMe: true });
+  });
+
+  it("keeps every one of many concurrent likes by one reader", async () => {
+    const [reader, alice] = await Promise.all([person("rd"), person("al")]);
+    await as(reader.userId, () => core.Follow.follow({ handle: alice.handle }));
+    const posts = [];
+    for (let i = 0; i < 12; i++)
+      posts.push(await as(alice.userId, () => core.Post.create({ text: `p${i}` })));
+    await eventually(async () => expect((await homeIds(reader.userId)).ids).toHaveLength(12));
+    // All against the reader's one state item at once: transaction conflicts are retried, none is lost.
+    await Promise.all(posts.map((p) => as(reader.userId, () => core.Post.like({ postId: p.id }))));
+    const page = await countedHome(reader.userId);
+    expect(page.items.map((i) => [i.likedByMe, i.likes])).toEqual(posts.map(() => [true, 1]));
+    expect(viewerKeys(calls)).toEqual([]);
+    expect((await stateOf(reader.userId))?.liked).toHaveLength(12);
+  });
+
+  it("falls back to a key per post for a reader whose sets predate them, and covers posts made after their first read", async () => {
+    const [reader, alice] = await Promise.all([person("rd"), person("al")]);
+    await as(reader.userId, () => core.Follow.follow({ handle: alice.handle }));
+    const old = await as(alice.userId, () => core.Post.create({ text: "liked before the sets existed" }));
+    await eventually(async () => expect((await homeIds(reader.userId)).ids).toEqual([old.id]));
+    // As the code before the sets left a reader: a like item and the counter, no set, no floor.
+    await core.HomeStateEntity.update({ feed: `home#${reader.userId}` })
+      .remove(["coveredFrom", "liked"])
+      .go();
+    await core.LikeEntity.create({ postId: old.id, userId: reader.userId }).go();
+    await core.PostEntity.patch({ postId: old.id }).add({ likes: 1 }).go();
+
+    const first = await countedHome(reader.userId);
+    expect(first.items[0]).toMatchObject({ id: old.id, likedByMe: true, likes: 1 });
+    expect(viewerKeys(calls).length).toBe(2);
+    // The first read set a floor a little ahead of now: posts from then on need no key.
+    const floor = (await stateOf(reader.userId))?.coveredFrom;
+    expect(floor! > old.id.slice(4)).toBe(true);
+    expect((await countedHome(reader.userId)).items[0]).toMatchObject({ likedByMe: true });
+    expect(viewerKeys(calls).length).toBe(2);
+  });
+
+  it("trims the sets to their newest seqs, raising the floor, and stays exact on both sides of it", async () => {
+    const [reader, alice] = await Promise.all([person("rd"), person("al")]);
+    await as(reader.userId, () => core.Follow.follow({ handle: alice.handle }));
+    const older = await as(alice.userId, () => core.Post.create({ text: "older" }));
+    await new Promise((r) => setTimeout(r, 5));
+    const newer = await as(alice.userId, () => core.Post.create({ text: "newer" }));
+    await eventually(async () => expect((await homeIds(reader.userId)).ids).toHaveLength(2));
+    await as(reader.userId, async () => {
+      await core.Post.like({ postId: older.id });
+      await core.Post.like({ postId: newer.id });
+    });
+    // Many more likes on posts between the two (seqs in between; no such posts need exist for the sets).
+    const { MAX, KEEP } = core.Reactions;
+    const [lo, hi] = [older.id.slice(4), newer.id.slice(4)];
+    expect(hi.slice(0, 10) > lo.slice(0, 10)).toBe(true);
+    const between = Array.from(
+      { length: MAX },
+      (_, i) => `${lo.slice(0, 10)}ZZZZZZ${String(i).padStart(10, "0")}`,
+    );
+    expect(between.every((seq) => seq > lo && seq < hi)).toBe(true);
+    await core.HomeStateEntity.update({ feed: `home#${reader.userId}` })
+      .add({ liked: between })
+      .go();
+
+    // The read uses the sets as they were, and trims them for the next one.
+    const page = await countedHome(reader.userId);
+    expect(page.items.map((i) => [i.id, i.likedByMe])).toEqual([
+      [newer.id, true],
+      [older.id, true],
+    ]);
+    const state = await stateOf(reader.userId);
+    expect(state?.liked).toHaveLength(KEEP);
+    expect(state?.liked).toContain(newer.id.slice(4));
+    expect(state?.liked).not.toContain(lo);
+    expect(state!.coveredFrom! > lo).toBe(true);
+
+    // Below the floor the like is read by key; above it, from the set.
+    const next = await countedHome(reader.userId);
+    expect(next.items.map((i) => [i.id, i.likedByMe])).toEqual([
+      [newer.id, true],
+      [older.id, true],
+    ]);
+    expect(viewerKeys(calls).map((sk) => sk.replace(/#.*/, ""))).toEqual(["$like_1", "$repost_1"]);
+    await as(reader.userId, () => core.Post.unlike({ postId: older.id }));
+    expect((await countedHome(reader.userId)).items[1]).toMatchObject({ id: older.id, likedByMe: false });
   });
 });

@@ -10,6 +10,7 @@ import { VisibleError } from "../error";
 import { createId } from "../id";
 import { Text } from "../text";
 import * as Feed from "../timeline/feed";
+import * as Reactions from "../timeline/reactions";
 import { User } from "../user";
 import { HandleEntity, UserEntity } from "../user/user.entity";
 import { fn } from "../util";
@@ -31,6 +32,7 @@ const service = new Service(
     repost: RepostEntity,
     entry: Feed.FeedEntryEntity,
     user: UserEntity,
+    home: Feed.HomeStateEntity,
   },
   configuration(),
 );
@@ -289,19 +291,24 @@ const Target = z.object({ postId: PostId });
 const alive = () => (attr: { deletedAt: unknown }, op: { notExists: (a: unknown) => string }) =>
   op.notExists(attr.deletedAt);
 
-/** Likes a post; liking twice is a no-op. The like and the counter change together. */
+/** Likes a post; liking twice is a no-op. The like, the counter and the liker's own set change together. */
 export const like = fn(Target, async ({ postId }) => {
   const userId = useUserId();
   await transact(
     () =>
       service.transaction
-        .write(({ like, post }) => [
+        .write(({ like, post, home }) => [
           like.create({ postId, userId }).commit(),
           post.patch({ postId }).add({ likes: 1 }).where(alive()).commit(),
+          home
+            .update({ feed: Reactions.feedOf(userId) })
+            .add({ liked: [Feed.seqOf(postId)] })
+            .commit(),
         ])
         .go(),
     (failed) => (failed.includes(1) ? notFound() : undefined),
   );
+  await Reactions.maybeTrim(userId);
 });
 
 export const unlike = fn(Target, async ({ postId }) => {
@@ -309,12 +316,16 @@ export const unlike = fn(Target, async ({ postId }) => {
   await transact(
     () =>
       service.transaction
-        .write(({ like, post }) => [
+        .write(({ like, post, home }) => [
           like
             .delete({ postId, userId })
             .where(({ userId }, { exists }) => exists(userId))
             .commit(),
           post.patch({ postId }).subtract({ likes: 1 }).commit(),
+          home
+            .update({ feed: Reactions.feedOf(userId) })
+            .delete({ liked: [Feed.seqOf(postId)] })
+            .commit(),
         ])
         .go(),
     (failed) => (failed.includes(0) ? undefined : notFound()),
@@ -331,16 +342,21 @@ export const repost = fn(Target, async ({ postId }) => {
   await transact(
     () =>
       service.transaction
-        .write(({ repost, post, entry: feed }) => [
+        .write(({ repost, post, entry: feed, home }) => [
           repost.create({ postId, userId, seq }).commit(),
           post.patch({ postId }).add({ reposts: 1 }).where(alive()).commit(),
           feed
             .put(entry(`user#${userId}`, { seq, postId, actorId: userId, repostedBy: userId, ...shared }))
             .commit(),
+          home
+            .update({ feed: Reactions.feedOf(userId) })
+            .add({ reposted: [Feed.seqOf(postId)] })
+            .commit(),
         ])
         .go(),
     (failed) => (failed.includes(1) ? notFound() : undefined),
   );
+  await Reactions.maybeTrim(userId);
 });
 
 export const unrepost = fn(Target, async ({ postId }) => {
@@ -350,13 +366,17 @@ export const unrepost = fn(Target, async ({ postId }) => {
   await transact(
     () =>
       service.transaction
-        .write(({ repost, post, entry: feed }) => [
+        .write(({ repost, post, entry: feed, home }) => [
           repost
             .delete({ postId, userId })
             .where(({ userId }, { exists }) => exists(userId))
             .commit(),
           post.patch({ postId }).subtract({ reposts: 1 }).commit(),
           feed.delete({ feed: `user#${userId}`, seq: existing.seq }).commit(),
+          home
+            .update({ feed: Reactions.feedOf(userId) })
+            .delete({ reposted: [Feed.seqOf(postId)] })
+            .commit(),
         ])
         .go(),
     () => undefined,
@@ -369,8 +389,10 @@ type Shown = Pick<Feed.EntryRef, "postId" | "repostedBy" | "authorId" | "mediaId
  * Feed entries as the caller sees them. Entries carry their post's author and media ids, so posts, authors,
  * "liked/reposted by me" and media are one BatchGetItem for the whole page; entries written before they
  * carried them cost one batch get of their posts first. Entries whose post was deleted are left out.
+ * With the caller's own reactions at hand (the home page reads them with its entries), a post they cover needs
+ * no like or repost key.
  */
-export async function views(entries: Shown[]): Promise<Info[]> {
+export async function views(entries: Shown[], reactions?: Reactions.Reactions): Promise<Info[]> {
   if (entries.length === 0) return [];
   const viewer = useUserId();
   const unique = (ids: string[]) => [...new Set(ids)];
@@ -383,16 +405,25 @@ export async function views(entries: Shown[]): Promise<Info[]> {
   });
   const postIds = unique(refs.map((e) => e.postId));
   const userIds = unique(refs.flatMap((e) => [e.authorId ?? [], e.repostedBy ?? []].flat()));
+  const likedIds = new Set<string>();
+  const repostedIds = new Set<string>();
+  const uncovered: string[] = [];
+  for (const postId of postIds) {
+    const seq = Feed.seqOf(postId);
+    if (!Reactions.covers(reactions, seq)) uncovered.push(postId);
+    else {
+      if (reactions.liked.has(seq)) likedIds.add(postId);
+      if (reactions.reposted.has(seq)) repostedIds.add(postId);
+    }
+  }
   const items = await Batch.getMany([
     ...postIds.filter((postId) => !posts.has(postId)).map((postId) => Batch.keyOf(PostEntity, { postId })),
     ...userIds.map((userId) => Batch.keyOf(UserEntity, { userId })),
-    ...postIds.map((postId) => Batch.keyOf(LikeEntity, { postId, userId: viewer })),
-    ...postIds.map((postId) => Batch.keyOf(RepostEntity, { postId, userId: viewer })),
+    ...uncovered.map((postId) => Batch.keyOf(LikeEntity, { postId, userId: viewer })),
+    ...uncovered.map((postId) => Batch.keyOf(RepostEntity, { postId, userId: viewer })),
     ...Attachments.keys(refs.flatMap((e) => e.mediaIds)),
   ]);
   const users = new Map<string, User.Info>();
-  const likedIds = new Set<string>();
-  const repostedIds = new Set<string>();
   for (const Item of items) {
     switch (Item.__edb_e__) {
       case "post": {

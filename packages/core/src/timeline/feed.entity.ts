@@ -82,6 +82,15 @@ export const HomeStateEntity = new Entity(
       version: { type: "number" },
       /** The version `bigs` was computed at; behind `version` means recompute before trusting it. */
       builtAt: { type: "number" },
+      /**
+       * The reader's own likes and reposts, as post seqs, so a page shows "liked / reposted by me" without a key
+       * per post: every like and repost adds its seq in the same transaction, every undo removes it. Exact for
+       * posts at or above `coveredFrom`; posts below it are read per key (see Reactions).
+       */
+      liked: { type: "set", items: "string" },
+      reposted: { type: "set", items: "string" },
+      /** The lowest post seq the sets are exact for: `0` from sign-up, raised as the oldest seqs are dropped. */
+      coveredFrom: { type: "string" },
     },
     indexes: {
       byFeed: {

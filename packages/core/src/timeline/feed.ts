@@ -5,6 +5,7 @@ import { client, table } from "../dynamo";
 import { keyOf } from "../dynamo/batch";
 import { VisibleError } from "../error";
 import { type Feed, FeedEntryEntity, HomeStateEntity } from "./feed.entity";
+import * as Reactions from "./reactions";
 
 export {
   BigAuthorEntity,
@@ -104,13 +105,19 @@ export interface HomeState {
   bigs: string[];
   version?: number;
   builtAt?: number;
+  /** The reader's own likes and reposts, when they are kept exact (see Reactions). */
+  reactions?: Reactions.Reactions;
 }
 
-const toState = (item: Record<string, unknown>): HomeState => ({
-  bigs: Array.isArray(item.bigs) ? (item.bigs as string[]) : [],
-  ...(typeof item.version === "number" ? { version: item.version } : {}),
-  ...(typeof item.builtAt === "number" ? { builtAt: item.builtAt } : {}),
-});
+const toState = (item: Record<string, unknown>): HomeState => {
+  const reactions = Reactions.fromItem(item);
+  return {
+    bigs: Array.isArray(item.bigs) ? (item.bigs as string[]) : [],
+    ...(typeof item.version === "number" ? { version: item.version } : {}),
+    ...(typeof item.builtAt === "number" ? { builtAt: item.builtAt } : {}),
+    ...(reactions ? { reactions } : {}),
+  };
+};
 
 /**
  * A page of a reader's home with their hybrid state. The first page is one descending key query from the state
@@ -125,7 +132,10 @@ export async function home(
   if (options.from) {
     const [entries, state] = await Promise.all([
       read(feed, options),
-      HomeStateEntity.get({ feed }).go({ attributes: ["bigs", "version", "builtAt"], consistent: true }),
+      HomeStateEntity.get({ feed }).go({
+        attributes: ["bigs", "version", "builtAt", ...Reactions.ATTRIBUTES],
+        consistent: true,
+      }),
     ]);
     return { entries, ...(state.data ? { state: toState(state.data) } : {}) };
   }

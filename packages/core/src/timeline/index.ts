@@ -8,14 +8,15 @@ import { Text } from "../text";
 import { User } from "../user";
 import * as Feed from "./feed";
 import { BIG, BigAuthorEntity, type EntryRef, HomeStateEntity } from "./feed";
+import * as Reactions from "./reactions";
 
 export { type EntryRef, mergeNewest, seqFromCursor, seqOf } from "./feed";
 
 type Options = { cursor?: string; limit?: number };
 
-async function page(entries: EntryRef[], limit: number): Promise<Post.Page> {
+async function page(entries: EntryRef[], limit: number, reactions?: Reactions.Reactions): Promise<Post.Page> {
   return {
-    items: await Post.views(entries),
+    items: await Post.views(entries, reactions),
     cursor: entries.length === limit ? Feed.cursorOf(entries.at(-1)?.seq) : null,
   };
 }
@@ -27,10 +28,11 @@ async function feedPage(feed: Feed.Feed, options: Options): Promise<Post.Page> {
 }
 
 /**
- * The caller's home: one key query returns their hybrid state (which big authors they follow) and their
- * fanned-out entries, then one batch get reads the whole page (Post.views). A reader who follows big authors
- * also reads their profile feeds: in the first round for those this Lambda saw last time, in a second only for
- * new ones. A state left behind by a follow, an unfollow or a new big author is recomputed first, once.
+ * The caller's home: one key query returns their hybrid state (which big authors they follow, and their own
+ * likes and reposts) and their fanned-out entries, then one batch get reads the whole page (Post.views). A
+ * reader who follows big authors also reads their profile feeds: in the first round for those this Lambda saw
+ * last time, in a second only for new ones. A state left behind by a follow, an unfollow or a new big author is
+ * recomputed first, once.
  */
 export async function home(options: Options = {}): Promise<Post.Page> {
   const me = useUserId();
@@ -46,8 +48,13 @@ export async function home(options: Options = {}): Promise<Post.Page> {
     state?.builtAt !== undefined && state.builtAt === state.version ? state.bigs : await rebuild(me, state);
   remember(me, bigs);
   const read = new Map(guessed.map((id, i) => [id, guesses[i]!]));
-  const feeds = await Promise.all(bigs.map((id) => read.get(id) ?? feedOf(id)));
-  return page(Feed.mergeNewest([entries, ...feeds], limit), limit);
+  const reactions = state?.reactions;
+  const [feeds] = await Promise.all([
+    Promise.all(bigs.map((id) => read.get(id) ?? feedOf(id))),
+    // Seldom a write: once for a profile from before the sets existed, then once per KEEP new reactions.
+    reactions ? Reactions.trim(me, reactions) : Reactions.begin(me),
+  ]);
+  return page(Feed.mergeNewest([entries, ...feeds], limit), limit, reactions);
 }
 
 /** Per reader: the big authors they followed at their last read here, whose feeds the next read starts at once. */

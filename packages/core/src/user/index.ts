@@ -6,6 +6,8 @@ import { useUserId } from "../actor";
 import { configuration } from "../dynamo";
 import { VisibleError } from "../error";
 import { Follow } from "../follow";
+import { HomeStateEntity } from "../timeline/feed.entity";
+import * as Reactions from "../timeline/reactions";
 import { fn, graphemeLength } from "../util";
 import { HandleEntity, UserEntity } from "./user.entity";
 
@@ -51,7 +53,10 @@ export const PublicInfo = Info.extend({ followedByMe: z.boolean(), followsMe: z.
 });
 export type PublicInfo = z.infer<typeof PublicInfo>;
 
-const service = new Service({ user: UserEntity, handle: HandleEntity }, configuration());
+const service = new Service(
+  { user: UserEntity, handle: HandleEntity, home: HomeStateEntity },
+  configuration(),
+);
 
 /** Handles are unique regardless of case; the chosen spelling is kept for display. */
 export const handleKey = (handle: string) => handle.toLowerCase();
@@ -61,9 +66,14 @@ export const create = fn(z.object({ handle: Handle, displayName: DisplayName }),
   const existing = await UserEntity.get({ userId }).go();
   if (existing.data) throw new VisibleError("conflict", "profile.exists", "You already have a profile.");
   const result = await service.transaction
-    .write(({ user, handle }) => [
+    .write(({ user, handle, home }) => [
       handle.create({ handleKey: handleKey(input.handle), userId }).commit(),
       user.create({ userId, handle: input.handle, displayName: input.displayName }).commit(),
+      // A new profile has no likes or reposts yet: its own sets are exact from the first post on.
+      home
+        .update({ feed: Reactions.feedOf(userId) })
+        .data(({ coveredFrom }, { ifNotExists }) => ifNotExists(coveredFrom, Reactions.START))
+        .commit(),
     ])
     .go();
   if (result.canceled) {

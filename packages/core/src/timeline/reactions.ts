@@ -1,0 +1,95 @@
+import { encodeTime } from "ulid";
+import { HomeStateEntity } from "./feed.entity";
+
+/**
+ * A reader's own likes and reposts, kept as post seqs on their home state item (which the home page's one key
+ * query already returns), so a page knows "liked / reposted by me" without reading a key per post. Each like,
+ * unlike, repost and unrepost changes its set in the same transaction as the like or repost item itself.
+ *
+ * The sets are exact for posts whose seq is at or above `from`: below it a post is read per key as before.
+ * `from` is `0` for a profile made after the sets existed, a moment after the first read for one made before,
+ * and rises when the sets are trimmed to their newest seqs, which bounds the item's size.
+ */
+export interface Reactions {
+  from: string;
+  liked: Set<string>;
+  reposted: Set<string>;
+}
+
+/** Above this many seqs (both sets), the oldest are dropped down to KEEP: ~27 bytes each, so ≤ ~14 KB. */
+export const MAX = 500;
+export const KEEP = 250;
+/** A post seq's time comes from another Lambda's clock: a new floor starts this far ahead of ours. */
+const CLOCK_SKEW_MS = 60_000;
+/** A like or repost reads its reader's sets to trim them with this probability (a read seldom trims them). */
+const TRIM_CHECK = 1 / 32;
+
+/** The lowest seq of a millisecond: every ULID made at or after `time` sorts at or above it. */
+const seqAt = (time: number) => `${encodeTime(time, 10)}${"0".repeat(16)}`;
+
+export const feedOf = (userId: string) => `home#${userId}` as const;
+
+/** Whether `seq`'s post is in the sets exactly (liked ⇔ in `liked`), so it needs no per-key read. */
+export const covers = (reactions: Reactions | undefined, seq: string): reactions is Reactions =>
+  reactions !== undefined && seq >= reactions.from;
+
+// A raw read unmarshalls a string set as a Set; ElectroDB gives an array.
+const asSet = (value: unknown) =>
+  value instanceof Set
+    ? (value as Set<string>)
+    : new Set<string>(Array.isArray(value) ? (value as string[]) : []);
+
+/** The sets as stored on a home state item (DynamoDB string sets), if they were ever made exact. */
+export function fromItem(item: Record<string, unknown>): Reactions | undefined {
+  if (typeof item.coveredFrom !== "string") return undefined;
+  return { from: item.coveredFrom, liked: asSet(item.liked), reposted: asSet(item.reposted) };
+}
+
+/** Attributes a home state read asks for to get the sets. */
+export const ATTRIBUTES = ["liked", "reposted", "coveredFrom"] as const;
+
+/** A new profile has liked nothing: its sets are exact from the very first post. */
+export const START = "0";
+
+/**
+ * Makes a reader's sets exact from now on when they never were (a profile from before they existed): every like
+ * since the sets existed is in them, and every post made after the new floor is liked after it.
+ */
+export async function begin(userId: string): Promise<void> {
+  await HomeStateEntity.update({ feed: feedOf(userId) })
+    .ifNotExists({ coveredFrom: seqAt(Date.now() + CLOCK_SKEW_MS) })
+    .go();
+}
+
+/**
+ * Drops the oldest seqs once there are more than MAX, keeping the newest KEEP, and raises `from` to the lowest
+ * kept, so the sets stay exact above it. Conditional on `from` being unchanged: two trims never interleave.
+ */
+export async function trim(userId: string, reactions: Reactions): Promise<void> {
+  const seqs = [...new Set([...reactions.liked, ...reactions.reposted])].sort();
+  if (seqs.length <= MAX) return;
+  const kept = seqs[seqs.length - KEEP]!;
+  const from = [kept, reactions.from].sort().at(-1)!;
+  const below = (set: Set<string>) => [...set].filter((seq) => seq < from);
+  const [liked, reposted] = [below(reactions.liked), below(reactions.reposted)];
+  await HomeStateEntity.update({ feed: feedOf(userId) })
+    .set({ coveredFrom: from })
+    .delete({ ...(liked.length ? { liked } : {}), ...(reposted.length ? { reposted } : {}) })
+    .where((attr, op) => op.eq(attr.coveredFrom, reactions.from))
+    .go()
+    .catch((error: unknown) => {
+      if ((error as { cause?: { name?: string } }).cause?.name !== "ConditionalCheckFailedException")
+        throw error;
+    });
+}
+
+/** After a like or repost: now and then, read the reader's sets and trim them if they grew past MAX. */
+export async function maybeTrim(userId: string, chance = TRIM_CHECK): Promise<void> {
+  if (Math.random() >= chance) return;
+  const { data } = await HomeStateEntity.get({ feed: feedOf(userId) }).go({
+    attributes: [...ATTRIBUTES],
+    consistent: true,
+  });
+  const reactions = data ? fromItem(data) : undefined;
+  if (reactions) await trim(userId, reactions);
+}
