@@ -13,6 +13,7 @@ import {
   mergeNewest,
   PUBLIC_SHARDS,
   publicFeed,
+  ReactionsEntity,
   seqFromCursor,
 } from "../src/timeline/feed";
 import * as Reactions from "../src/timeline/reactions";
@@ -124,6 +125,10 @@ describe("keys", () => {
     }).params().Item;
     expect(state.pk).toBe(newest.pk);
     expect(state.sk > newest.sk).toBe(true);
+    // The reader's own reactions sit on top of both: the first page's one query range starts there.
+    const reactions = keyOf(ReactionsEntity, { feed: "home#a" });
+    expect(reactions.pk).toBe(newest.pk);
+    expect(String(reactions.sk) > state.sk).toBe(true);
   });
 
   it("names batch-get keys exactly as each entity's own get does", () => {
@@ -134,6 +139,7 @@ describe("keys", () => {
       [UserEntity, { userId: "Mixed-Case-Id" }],
       [Media.MediaEntity, { mediaId: `med_${SEQ_B}` }],
       [HomeStateEntity, { feed: "home#Mixed-Case-Id" }],
+      [ReactionsEntity, { feed: "home#Mixed-Case-Id" }],
     ];
     for (const [entity, key] of cases)
       expect(keyOf(entity, key), entity.schema.model.entity).toEqual(

@@ -17,7 +17,7 @@ type Core = {
   BigAuthorEntity: typeof import("../../core/src/timeline/feed").BigAuthorEntity;
   PostEntity: typeof import("@asyncsns/core/post").PostEntity;
   LikeEntity: typeof import("@asyncsns/core/post").LikeEntity;
-  HomeStateEntity: typeof import("../../core/src/timeline/feed").HomeStateEntity;
+  ReactionsEntity: typeof import("../../core/src/timeline/feed").ReactionsEntity;
   Reactions: typeof import("../../core/src/timeline/reactions");
 };
 let core: Core;
@@ -57,7 +57,7 @@ beforeAll(async () => {
     BigAuthorEntity: (await import("../../core/src/timeline/feed")).BigAuthorEntity,
     PostEntity: post.Post.PostEntity,
     LikeEntity: post.Post.LikeEntity,
-    HomeStateEntity: (await import("../../core/src/timeline/feed")).HomeStateEntity,
+    ReactionsEntity: (await import("../../core/src/timeline/feed")).ReactionsEntity,
     Reactions: await import("../../core/src/timeline/reactions"),
   };
   core.client.middlewareStack.add(
@@ -303,11 +303,11 @@ async function countedHome(userId: string) {
   }
 }
 
-const stateOf = async (userId: string) =>
-  (await core.HomeStateEntity.get({ feed: `home#${userId}` }).go({ consistent: true })).data;
+const reactionsOf = async (userId: string) =>
+  (await core.ReactionsEntity.get({ feed: `home#${userId}` }).go({ consistent: true })).data;
 
 describe("the reader's own likes and reposts on their home", () => {
-  it("come from the home state the page's query returns: no like or repost key per post, right after each change", async () => {
+  it("come from the reactions item the page's query returns: no like or repost key per post, right after each change", async () => {
     const [reader, alice] = await Promise.all([person("rd"), person("al")]);
     await as(reader.userId, () => core.Follow.follow({ handle: alice.handle }));
     const posts = [];
@@ -345,6 +345,18 @@ describe("the reader's own likes and reposts on their home", () => {
     expect(batchKeys(calls).length).toBeGreaterThan(0);
     expect(viewerKeys(calls)).toEqual([]);
 
+    // A later page reads the reactions by key beside its entries: still no key per post.
+    const top = await as(reader.userId, () => core.Timeline.home({ limit: 2 }));
+    calls.length = 0;
+    counting = true;
+    const second = await as(reader.userId, () => core.Timeline.home({ limit: 2, cursor: top.cursor! }));
+    counting = false;
+    expect(second.items.map((i) => [i.id, i.likedByMe, i.repostedByMe])).toEqual([
+      [reposted!.id, false, true],
+      [liked.id, true, false],
+    ]);
+    expect(viewerKeys(calls)).toEqual([]);
+
     // The same from another reader's point of view: alice liked none of them.
     const alices = new Map(
       (await as(alice.userId, () => core.Timeline.profile(alice.handle))).items.map((i) => [i.id, i]),
@@ -369,7 +381,7 @@ describe("the reader's own likes and reposts on their home", () => {
     const page = await countedHome(reader.userId);
     expect(page.items.map((i) => [i.likedByMe, i.likes])).toEqual(posts.map(() => [true, 1]));
     expect(viewerKeys(calls)).toEqual([]);
-    expect((await stateOf(reader.userId))?.liked).toHaveLength(12);
+    expect((await reactionsOf(reader.userId))?.liked).toHaveLength(12);
   });
 
   it("falls back to a key per post for a reader whose sets predate them, and covers posts made after their first read", async () => {
@@ -378,7 +390,7 @@ describe("the reader's own likes and reposts on their home", () => {
     const old = await as(alice.userId, () => core.Post.create({ text: "liked before the sets existed" }));
     await eventually(async () => expect((await homeIds(reader.userId)).ids).toEqual([old.id]));
     // As the code before the sets left a reader: a like item and the counter, no set, no floor.
-    await core.HomeStateEntity.update({ feed: `home#${reader.userId}` })
+    await core.ReactionsEntity.update({ feed: `home#${reader.userId}` })
       .remove(["coveredFrom", "liked"])
       .go();
     await core.LikeEntity.create({ postId: old.id, userId: reader.userId }).go();
@@ -388,7 +400,7 @@ describe("the reader's own likes and reposts on their home", () => {
     expect(first.items[0]).toMatchObject({ id: old.id, likedByMe: true, likes: 1 });
     expect(viewerKeys(calls).length).toBe(2);
     // The first read set a floor a little ahead of now: posts from then on need no key.
-    const floor = (await stateOf(reader.userId))?.coveredFrom;
+    const floor = (await reactionsOf(reader.userId))?.coveredFrom;
     expect(floor! > old.id.slice(4)).toBe(true);
     expect((await countedHome(reader.userId)).items[0]).toMatchObject({ likedByMe: true });
     expect(viewerKeys(calls).length).toBe(2);
@@ -414,7 +426,7 @@ describe("the reader's own likes and reposts on their home", () => {
       (_, i) => `${lo.slice(0, 10)}ZZZZZZ${String(i).padStart(10, "0")}`,
     );
     expect(between.every((seq) => seq > lo && seq < hi)).toBe(true);
-    await core.HomeStateEntity.update({ feed: `home#${reader.userId}` })
+    await core.ReactionsEntity.update({ feed: `home#${reader.userId}` })
       .add({ liked: between })
       .go();
 
@@ -424,7 +436,7 @@ describe("the reader's own likes and reposts on their home", () => {
       [newer.id, true],
       [older.id, true],
     ]);
-    const state = await stateOf(reader.userId);
+    const state = await reactionsOf(reader.userId);
     expect(state?.liked).toHaveLength(KEEP);
     expect(state?.liked).toContain(newer.id.slice(4));
     expect(state?.liked).not.toContain(lo);

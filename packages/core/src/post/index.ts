@@ -32,7 +32,7 @@ const service = new Service(
     repost: RepostEntity,
     entry: Feed.FeedEntryEntity,
     user: UserEntity,
-    home: Feed.HomeStateEntity,
+    reactions: Feed.ReactionsEntity,
   },
   configuration(),
 );
@@ -297,10 +297,10 @@ export const like = fn(Target, async ({ postId }) => {
   await transact(
     () =>
       service.transaction
-        .write(({ like, post, home }) => [
+        .write(({ like, post, reactions }) => [
           like.create({ postId, userId }).commit(),
           post.patch({ postId }).add({ likes: 1 }).where(alive()).commit(),
-          home
+          reactions
             .update({ feed: Reactions.feedOf(userId) })
             .add({ liked: [Feed.seqOf(postId)] })
             .commit(),
@@ -316,13 +316,13 @@ export const unlike = fn(Target, async ({ postId }) => {
   await transact(
     () =>
       service.transaction
-        .write(({ like, post, home }) => [
+        .write(({ like, post, reactions }) => [
           like
             .delete({ postId, userId })
             .where(({ userId }, { exists }) => exists(userId))
             .commit(),
           post.patch({ postId }).subtract({ likes: 1 }).commit(),
-          home
+          reactions
             .update({ feed: Reactions.feedOf(userId) })
             .delete({ liked: [Feed.seqOf(postId)] })
             .commit(),
@@ -342,13 +342,13 @@ export const repost = fn(Target, async ({ postId }) => {
   await transact(
     () =>
       service.transaction
-        .write(({ repost, post, entry: feed, home }) => [
+        .write(({ repost, post, entry: feed, reactions }) => [
           repost.create({ postId, userId, seq }).commit(),
           post.patch({ postId }).add({ reposts: 1 }).where(alive()).commit(),
           feed
             .put(entry(`user#${userId}`, { seq, postId, actorId: userId, repostedBy: userId, ...shared }))
             .commit(),
-          home
+          reactions
             .update({ feed: Reactions.feedOf(userId) })
             .add({ reposted: [Feed.seqOf(postId)] })
             .commit(),
@@ -366,14 +366,14 @@ export const unrepost = fn(Target, async ({ postId }) => {
   await transact(
     () =>
       service.transaction
-        .write(({ repost, post, entry: feed, home }) => [
+        .write(({ repost, post, entry: feed, reactions }) => [
           repost
             .delete({ postId, userId })
             .where(({ userId }, { exists }) => exists(userId))
             .commit(),
           post.patch({ postId }).subtract({ reposts: 1 }).commit(),
           feed.delete({ feed: `user#${userId}`, seq: existing.seq }).commit(),
-          home
+          reactions
             .update({ feed: Reactions.feedOf(userId) })
             .delete({ reposted: [Feed.seqOf(postId)] })
             .commit(),

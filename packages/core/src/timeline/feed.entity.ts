@@ -82,11 +82,29 @@ export const HomeStateEntity = new Entity(
       version: { type: "number" },
       /** The version `bigs` was computed at; behind `version` means recompute before trusting it. */
       builtAt: { type: "number" },
-      /**
-       * The reader's own likes and reposts, as post seqs, so a page shows "liked / reposted by me" without a key
-       * per post: every like and repost adds its seq in the same transaction, every undo removes it. Exact for
-       * posts at or above `coveredFrom`; posts below it are read per key (see Reactions).
-       */
+    },
+    indexes: {
+      byFeed: {
+        pk: { ...keys.primary.pk, composite: ["feed"] },
+        sk: { ...keys.primary.sk, composite: [] },
+      },
+    },
+  },
+  configuration(),
+);
+
+/**
+ * A reader's own likes and reposts, as post seqs, in their home partition above the home state (`$reactions_1`
+ * sorts above `$homestate_1`), so the first page's one query returns it too, and a page shows "liked / reposted
+ * by me" without a key per post. Its own item, so follows (which bump the home state) never pay for its size.
+ */
+export const ReactionsEntity = new Entity(
+  {
+    model: { entity: "reactions", version: "1", service },
+    attributes: {
+      /** `home#<userId>`: the same partition key as the reader's entries. */
+      feed: { type: "string", required: true, readOnly: true },
+      /** Every like and repost adds its post's seq in the same transaction; every undo removes it. */
       liked: { type: "set", items: "string" },
       reposted: { type: "set", items: "string" },
       /** The lowest post seq the sets are exact for: `0` from sign-up, raised as the oldest seqs are dropped. */

@@ -4,7 +4,7 @@ import { Cursor } from "../cursor";
 import { client, table } from "../dynamo";
 import { keyOf } from "../dynamo/batch";
 import { VisibleError } from "../error";
-import { type Feed, FeedEntryEntity, HomeStateEntity } from "./feed.entity";
+import { type Feed, FeedEntryEntity, HomeStateEntity, ReactionsEntity } from "./feed.entity";
 import * as Reactions from "./reactions";
 
 export {
@@ -13,6 +13,7 @@ export {
   FeedEntryEntity,
   type FeedEntryItem,
   HomeStateEntity,
+  ReactionsEntity,
 } from "./feed.entity";
 
 /** The one partition of the big-author list. */
@@ -105,71 +106,74 @@ export interface HomeState {
   bigs: string[];
   version?: number;
   builtAt?: number;
+}
+
+const toState = (item: Record<string, unknown>): HomeState => ({
+  bigs: Array.isArray(item.bigs) ? (item.bigs as string[]) : [],
+  ...(typeof item.version === "number" ? { version: item.version } : {}),
+  ...(typeof item.builtAt === "number" ? { builtAt: item.builtAt } : {}),
+});
+
+export interface HomePage {
+  entries: EntryRef[];
+  state?: HomeState;
   /** The reader's own likes and reposts, when they are kept exact (see Reactions). */
   reactions?: Reactions.Reactions;
 }
 
-const toState = (item: Record<string, unknown>): HomeState => {
-  const reactions = Reactions.fromItem(item);
-  return {
-    bigs: Array.isArray(item.bigs) ? (item.bigs as string[]) : [],
-    ...(typeof item.version === "number" ? { version: item.version } : {}),
-    ...(typeof item.builtAt === "number" ? { builtAt: item.builtAt } : {}),
-    ...(reactions ? { reactions } : {}),
-  };
-};
-
 /**
- * A page of a reader's home with their hybrid state. The first page is one descending key query from the state
- * item (which sorts above every entry) down through the entries; a later page starts below the cursor, so the
- * state is a key read beside it, in the same round.
+ * A page of a reader's home with their hybrid state and their own reactions. The first page is one descending
+ * key query from the reactions item and the state item (which sort above every entry) down through the entries;
+ * a later page starts below the cursor, so those two are key reads beside it, in the same round.
  */
-export async function home(
-  userId: string,
-  options: { from?: string; limit: number },
-): Promise<{ entries: EntryRef[]; state?: HomeState }> {
+export async function home(userId: string, options: { from?: string; limit: number }): Promise<HomePage> {
   const feed = `home#${userId}` as const;
   if (options.from) {
-    const [entries, state] = await Promise.all([
+    const [entries, state, reactions] = await Promise.all([
       read(feed, options),
-      HomeStateEntity.get({ feed }).go({
-        attributes: ["bigs", "version", "builtAt", ...Reactions.ATTRIBUTES],
-        consistent: true,
-      }),
+      HomeStateEntity.get({ feed }).go({ attributes: ["bigs", "version", "builtAt"], consistent: true }),
+      Reactions.read(userId),
     ]);
-    return { entries, ...(state.data ? { state: toState(state.data) } : {}) };
+    return {
+      entries,
+      ...(state.data ? { state: toState(state.data) } : {}),
+      ...(reactions ? { reactions } : {}),
+    };
   }
-  // One key range over two entities (state and entries): ElectroDB queries one entity at a time.
+  // One key range over three entities (reactions, state, entries): ElectroDB queries one entity at a time.
   const { Items = [] } = await client.send(
     new QueryCommand({
       TableName: table(),
       ...topOf(feed),
-      // The state must show a follow or unfollow made the moment before.
+      // The state must show a follow or unfollow made the moment before, the reactions a like.
       ConsistentRead: true,
       ScanIndexForward: false,
-      Limit: options.limit + 1,
+      Limit: options.limit + 2,
     }),
   );
-  const items = Items.map((item) => unmarshall(item));
-  const state = items[0]?.__edb_e__ === "homeState" ? toState(items.shift()!) : undefined;
-  return {
-    entries: items.slice(0, options.limit).map((item) => toRef(item as EntryRef)),
-    ...(state ? { state } : {}),
-  };
+  const page: HomePage = { entries: [] };
+  for (const item of Items.map((raw) => unmarshall(raw))) {
+    if (item.__edb_e__ === "reactions") {
+      const reactions = Reactions.fromItem(item);
+      if (reactions) page.reactions = reactions;
+    } else if (item.__edb_e__ === "homeState") page.state = toState(item);
+    else if (page.entries.length < options.limit) page.entries.push(toRef(item as EntryRef));
+  }
+  return page;
 }
 
 /** The sort-key prefix of every feed entry, as ElectroDB writes it (the same for every feed). */
 let entriesPrefix: string | undefined;
 
-/** The key range from the home state item down through every entry, as ElectroDB keys them. */
+/** The key range from the reactions item (the top: above the state) down through every entry. */
 function topOf(feed: `home#${string}`) {
   entriesPrefix ??= (
     FeedEntryEntity.query.byFeed({ feed }).params() as { ExpressionAttributeValues: { ":sk1": string } }
   ).ExpressionAttributeValues[":sk1"];
-  const state = keyOf(HomeStateEntity, { feed });
+  const top = keyOf(ReactionsEntity, { feed });
   return {
-    KeyConditionExpression: "#pk = :pk and #sk between :entries and :state",
+    KeyConditionExpression: "#pk = :pk and #sk between :entries and :top",
     ExpressionAttributeNames: { "#pk": "pk", "#sk": "sk" },
-    ExpressionAttributeValues: marshall({ ":pk": state.pk, ":entries": entriesPrefix, ":state": state.sk }),
+    ExpressionAttributeValues: marshall({ ":pk": top.pk, ":entries": entriesPrefix, ":top": top.sk }),
   };
 }

@@ -40,7 +40,7 @@ export async function home(options: Options = {}): Promise<Post.Page> {
   const from = Feed.seqFromCursor(options.cursor);
   const feedOf = (id: string) => Feed.read(`user#${id}`, { from, limit });
   const guessed = followed.get(me) ?? [];
-  const [{ entries, state }, ...guesses] = await Promise.all([
+  const [{ entries, state, reactions }, ...guesses] = await Promise.all([
     Feed.home(me, { from, limit }),
     ...guessed.map(feedOf),
   ]);
@@ -48,7 +48,6 @@ export async function home(options: Options = {}): Promise<Post.Page> {
     state?.builtAt !== undefined && state.builtAt === state.version ? state.bigs : await rebuild(me, state);
   remember(me, bigs);
   const read = new Map(guessed.map((id, i) => [id, guesses[i]!]));
-  const reactions = state?.reactions;
   const [feeds] = await Promise.all([
     Promise.all(bigs.map((id) => read.get(id) ?? feedOf(id))),
     // Seldom a write: once for a profile from before the sets existed, then once per KEEP new reactions.

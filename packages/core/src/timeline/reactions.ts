@@ -1,10 +1,10 @@
 import { encodeTime } from "ulid";
-import { HomeStateEntity } from "./feed.entity";
+import { ReactionsEntity } from "./feed.entity";
 
 /**
- * A reader's own likes and reposts, kept as post seqs on their home state item (which the home page's one key
- * query already returns), so a page knows "liked / reposted by me" without reading a key per post. Each like,
- * unlike, repost and unrepost changes its set in the same transaction as the like or repost item itself.
+ * A reader's own likes and reposts, kept as post seqs on an item in their home partition (which the home page's
+ * one key query already returns), so a page knows "liked / reposted by me" without reading a key per post. Each
+ * like, unlike, repost and unrepost changes its set in the same transaction as the like or repost item itself.
  *
  * The sets are exact for posts whose seq is at or above `from`: below it a post is read per key as before.
  * `from` is `0` for a profile made after the sets existed, a moment after the first read for one made before,
@@ -16,9 +16,12 @@ export interface Reactions {
   reposted: Set<string>;
 }
 
-/** Above this many seqs (both sets), the oldest are dropped down to KEEP: ~27 bytes each, so ≤ ~14 KB. */
-export const MAX = 500;
-export const KEEP = 250;
+/**
+ * Above this many seqs (both sets), the oldest are dropped down to KEEP. A seq takes ~27 bytes, so the item stays
+ * under ~5.5 KB: every like writes the whole item (write units go by item size), twice in a transaction.
+ */
+export const MAX = 200;
+export const KEEP = 100;
 /** A post seq's time comes from another Lambda's clock: a new floor starts this far ahead of ours. */
 const CLOCK_SKEW_MS = 60_000;
 /** A like or repost reads its reader's sets to trim them with this probability (a read seldom trims them). */
@@ -39,14 +42,11 @@ const asSet = (value: unknown) =>
     ? (value as Set<string>)
     : new Set<string>(Array.isArray(value) ? (value as string[]) : []);
 
-/** The sets as stored on a home state item (DynamoDB string sets), if they were ever made exact. */
+/** The sets as stored (DynamoDB string sets), if they were ever made exact. */
 export function fromItem(item: Record<string, unknown>): Reactions | undefined {
   if (typeof item.coveredFrom !== "string") return undefined;
   return { from: item.coveredFrom, liked: asSet(item.liked), reposted: asSet(item.reposted) };
 }
-
-/** Attributes a home state read asks for to get the sets. */
-export const ATTRIBUTES = ["liked", "reposted", "coveredFrom"] as const;
 
 /** A new profile has liked nothing: its sets are exact from the very first post. */
 export const START = "0";
@@ -56,7 +56,7 @@ export const START = "0";
  * since the sets existed is in them, and every post made after the new floor is liked after it.
  */
 export async function begin(userId: string): Promise<void> {
-  await HomeStateEntity.update({ feed: feedOf(userId) })
+  await ReactionsEntity.update({ feed: feedOf(userId) })
     .ifNotExists({ coveredFrom: seqAt(Date.now() + CLOCK_SKEW_MS) })
     .go();
 }
@@ -72,7 +72,7 @@ export async function trim(userId: string, reactions: Reactions): Promise<void> 
   const from = [kept, reactions.from].sort().at(-1)!;
   const below = (set: Set<string>) => [...set].filter((seq) => seq < from);
   const [liked, reposted] = [below(reactions.liked), below(reactions.reposted)];
-  await HomeStateEntity.update({ feed: feedOf(userId) })
+  await ReactionsEntity.update({ feed: feedOf(userId) })
     .set({ coveredFrom: from })
     .delete({ ...(liked.length ? { liked } : {}), ...(reposted.length ? { reposted } : {}) })
     .where((attr, op) => op.eq(attr.coveredFrom, reactions.from))
@@ -86,10 +86,12 @@ export async function trim(userId: string, reactions: Reactions): Promise<void> 
 /** After a like or repost: now and then, read the reader's sets and trim them if they grew past MAX. */
 export async function maybeTrim(userId: string, chance = TRIM_CHECK): Promise<void> {
   if (Math.random() >= chance) return;
-  const { data } = await HomeStateEntity.get({ feed: feedOf(userId) }).go({
-    attributes: [...ATTRIBUTES],
-    consistent: true,
-  });
-  const reactions = data ? fromItem(data) : undefined;
+  const reactions = await read(userId);
   if (reactions) await trim(userId, reactions);
+}
+
+/** A reader's sets by key (a later home page, which starts below them). */
+export async function read(userId: string): Promise<Reactions | undefined> {
+  const { data } = await ReactionsEntity.get({ feed: feedOf(userId) }).go({ consistent: true });
+  return data ? fromItem(data) : undefined;
 }

@@ -6,7 +6,7 @@ import { useUserId } from "../actor";
 import { configuration } from "../dynamo";
 import { VisibleError } from "../error";
 import { Follow } from "../follow";
-import { HomeStateEntity } from "../timeline/feed.entity";
+import { ReactionsEntity } from "../timeline/feed.entity";
 import * as Reactions from "../timeline/reactions";
 import { fn, graphemeLength } from "../util";
 import { HandleEntity, UserEntity } from "./user.entity";
@@ -54,7 +54,7 @@ export const PublicInfo = Info.extend({ followedByMe: z.boolean(), followsMe: z.
 export type PublicInfo = z.infer<typeof PublicInfo>;
 
 const service = new Service(
-  { user: UserEntity, handle: HandleEntity, home: HomeStateEntity },
+  { user: UserEntity, handle: HandleEntity, reactions: ReactionsEntity },
   configuration(),
 );
 
@@ -66,11 +66,11 @@ export const create = fn(z.object({ handle: Handle, displayName: DisplayName }),
   const existing = await UserEntity.get({ userId }).go();
   if (existing.data) throw new VisibleError("conflict", "profile.exists", "You already have a profile.");
   const result = await service.transaction
-    .write(({ user, handle, home }) => [
+    .write(({ user, handle, reactions }) => [
       handle.create({ handleKey: handleKey(input.handle), userId }).commit(),
       user.create({ userId, handle: input.handle, displayName: input.displayName }).commit(),
       // A new profile has no likes or reposts yet: its own sets are exact from the first post on.
-      home
+      reactions
         .update({ feed: Reactions.feedOf(userId) })
         .data(({ coveredFrom }, { ifNotExists }) => ifNotExists(coveredFrom, Reactions.START))
         .commit(),
