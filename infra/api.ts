@@ -6,9 +6,10 @@ import { search } from "./search";
 import { bucket } from "./storage";
 
 // CQRS split from the seed: commands go to per-domain Lambdas, every GET goes to the Query Lambda.
+// Profiles and follows; the profile picture is an upload it verifies and, once replaced, deletes.
 export const profileFn = new sst.aws.Function("Profile", {
   handler: "packages/functions/src/api/profile.handler",
-  link: [table],
+  link: [table, bucket],
 });
 
 // Posting commands; media uploads need the bucket to presign and verify.

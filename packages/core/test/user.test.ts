@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { Profile } from "../src/profile";
 import { User } from "../src/user";
 import { graphemeLength } from "../src/util";
 
@@ -37,7 +38,7 @@ describe("display names and bios count characters as a person does", () => {
   });
 
   it("allows a 300-character bio", () => {
-    expect(User.update.schema.safeParse({ bio: "あ".repeat(300) }).success).toBe(true);
-    expect(User.update.schema.safeParse({ bio: "あ".repeat(301) }).success).toBe(false);
+    expect(Profile.update.schema.safeParse({ bio: "あ".repeat(300) }).success).toBe(true);
+    expect(Profile.update.schema.safeParse({ bio: "あ".repeat(301) }).success).toBe(false);
   });
 });

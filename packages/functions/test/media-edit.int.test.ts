@@ -2,31 +2,20 @@
 // from an uploaded image, files of a deleted post no longer served, and followedByMe in follower lists.
 import { readFileSync } from "node:fs";
 import { describe, expect, inject, it, vi } from "vitest";
+import { PNG, upload as uploadAs } from "../../../tests/support/media";
 import { createTestMember, type TestUser } from "../../../tests/support/test-user";
 
 const web = () => inject("localCloud").webUrl;
-const PNG = Buffer.from(
-  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
-  "base64",
-);
 // A real (tiny) MP4: the processor walks its boxes to strip metadata, so made-up bytes would fail.
 const MP4 = readFileSync(new URL("../../core/test/fixtures/media/location.mp4", import.meta.url));
 
 const member = createTestMember;
 
+const upload = (user: TestUser, file: Buffer, contentType: string, alt?: string) =>
+  uploadAs(user, file, contentType, { alt });
+
 const send = (user: TestUser, method: string, path: string, body?: unknown) =>
   user.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-
-async function upload(user: TestUser, file: Buffer, contentType: string, alt?: string): Promise<string> {
-  const res = await send(user, "POST", "/media/uploads", { contentType, size: file.length, alt });
-  expect(res.status, await res.clone().text()).toBe(201);
-  const { mediaId, upload } = await res.json();
-  const form = new FormData();
-  for (const [k, v] of Object.entries(upload.fields as Record<string, string>)) form.append(k, v);
-  form.append("file", new Blob([new Uint8Array(file)], { type: contentType }), "file");
-  expect((await fetch(upload.url, { method: "POST", body: form })).status).toBeLessThan(300);
-  return mediaId;
-}
 
 /** Polls until the check passes: stream subscribers and bucket notifications are asynchronous. */
 const eventually = (check: () => Promise<void>, timeout = 20_000) =>

@@ -155,11 +155,20 @@ export function uploadPolicy(args: { key: string; contentType: string; size: num
   };
 }
 
+/** A profile picture is an image; said before the upload and again when the profile takes it. */
+export const avatarNotImage = () =>
+  new VisibleError(
+    "input",
+    "media.avatar_not_image",
+    "A profile picture must be an image: JPEG, PNG, WebP or GIF.",
+  );
+
 export const createUpload = fn(UploadRequest, async (input): Promise<Upload> => {
   const userId = useUserId();
   // Stored and served as the bare type: "audio/webm;codecs=opus" from MediaRecorder becomes audio/webm.
   const contentType = baseType(input.contentType);
   const kind = checkType(contentType);
+  if (input.purpose === "avatar" && kind !== "image") throw avatarNotImage();
   checkSize(kind, input.size);
   const mediaId = createId("med");
   const key = originalKey(userId, mediaId);

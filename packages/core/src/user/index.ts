@@ -21,7 +21,7 @@ export const Handle = z
     params: { code: "profile.invalid_handle" },
   });
 
-const DisplayName = z
+export const DisplayName = z
   .string()
   .trim()
   .refine((value) => graphemeLength(value) >= 1 && graphemeLength(value) <= 50, {
@@ -29,7 +29,7 @@ const DisplayName = z
     params: { code: "profile.invalid_display_name" },
   });
 
-const Bio = z.string().refine((value) => graphemeLength(value) <= 300, {
+export const Bio = z.string().refine((value) => graphemeLength(value) <= 300, {
   message: "A bio is at most 300 characters.",
   params: { code: "profile.invalid_bio" },
 });
@@ -88,23 +88,6 @@ export const create = fn(z.object({ handle: Handle, displayName: DisplayName }),
   }
   return mustGet(userId);
 });
-
-export const update = fn(
-  z.object({ displayName: DisplayName.optional(), bio: Bio.optional() }),
-  async (input) => {
-    const userId = useUserId();
-    await mustGet(userId);
-    if (input.displayName !== undefined || input.bio !== undefined) {
-      await UserEntity.patch({ userId })
-        .set({
-          ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
-          ...(input.bio !== undefined ? { bio: input.bio } : {}),
-        })
-        .go();
-    }
-    return mustGet(userId);
-  },
-);
 
 export async function me(): Promise<Info> {
   return mustGet(useUserId());

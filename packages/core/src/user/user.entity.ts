@@ -9,7 +9,9 @@ export const UserEntity = new Entity(
       handle: { type: "string", required: true },
       displayName: { type: "string", required: true },
       bio: { type: "string", required: true, default: "" },
+      /** The served path of the profile picture (under /media/), and the upload it came from. */
       avatarKey: { type: "string" },
+      avatarMediaId: { type: "string" },
       followers: { type: "number", required: true, default: 0 },
       following: { type: "number", required: true, default: 0 },
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },

@@ -1,3 +1,4 @@
+import { Profile } from "@asyncsns/core/profile";
 import { User } from "@asyncsns/core/user";
 import { createRoute } from "@hono/zod-openapi";
 import { bearer, errors, json } from "./schemas";
@@ -21,14 +22,18 @@ export const updateMe = createRoute({
   method: "patch",
   path: "/api/me",
   tags: ["profile"],
-  summary: "Update the caller's display name or bio",
+  summary: "Update the caller's display name, bio or profile picture",
+  description:
+    "`avatarMediaId`: an image uploaded with purpose `avatar` (POST /api/media/uploads), verified like a post's attachment, becomes the profile picture (served as its EXIF-free thumbnail); `null` removes it. The picture it replaces is deleted. Errors: media.avatar_not_image, media.wrong_purpose, media.missing_object, media.type_mismatch (400); media.forbidden (403); media.not_found, profile.not_found (404); media.in_use, profile.busy (409).",
   security: bearer,
-  request: { body: { content: { "application/json": { schema: User.update.schema } }, required: true } },
+  request: { body: { content: { "application/json": { schema: Profile.update.schema } }, required: true } },
   responses: {
     200: json(User.Info, "The updated profile"),
     400: errors[400],
     401: errors[401],
+    403: errors[403],
     404: errors[404],
+    409: errors[409],
   },
 });
 

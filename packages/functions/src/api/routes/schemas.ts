@@ -18,6 +18,7 @@ const json = <T extends z.ZodType>(schema: T, description: string) => ({
 export const errors = {
   400: json(ErrorSchema, "The request is invalid"),
   401: json(ErrorSchema, "Missing or invalid access token"),
+  403: json(ErrorSchema, "Not allowed for the caller"),
   404: json(ErrorSchema, "Not found"),
   409: json(ErrorSchema, "Conflicts with existing data"),
 };

@@ -1,0 +1,85 @@
+export * as Profile from "./index";
+
+import { Service } from "electrodb";
+import * as z from "zod";
+import { useUserId } from "../actor";
+import { configuration } from "../dynamo";
+import { VisibleError } from "../error";
+import { Media } from "../media";
+import { User } from "../user";
+import { UserEntity } from "../user/user.entity";
+import { fn } from "../util";
+
+// Editing one's own profile: display name, bio and the profile picture, which is an upload (the media domain);
+// apart from User so the many readers of profiles never bundle the S3 client.
+
+const service = new Service({ user: UserEntity, media: Media.MediaEntity }, configuration());
+
+export const update = fn(
+  z.object({
+    displayName: User.DisplayName.optional(),
+    bio: User.Bio.optional(),
+    /** An image uploaded with purpose "avatar" becomes the profile picture; null removes it. */
+    avatarMediaId: Media.MediaId.nullable().optional(),
+  }),
+  async (input) => {
+    const userId = useUserId();
+    const { data: current } = await UserEntity.get({ userId }).go();
+    if (!current)
+      throw new VisibleError("not-found", "profile.not_found", "Create your profile first: choose a handle.");
+    const fields = {
+      ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
+      ...(input.bio !== undefined ? { bio: input.bio } : {}),
+    };
+    const previous = current.avatarMediaId;
+    if (input.avatarMediaId === undefined || input.avatarMediaId === (previous ?? null)) {
+      if (Object.keys(fields).length) await UserEntity.patch({ userId }).set(fields).go();
+      return User.me();
+    }
+    await changeAvatar(userId, fields, previous, input.avatarMediaId);
+    return User.me();
+  },
+);
+
+const avatarBusy = () =>
+  new VisibleError("conflict", "profile.busy", "Your profile picture changed meanwhile; try again.");
+
+/**
+ * Sets (or, with null, removes) the profile picture: the upload is verified like a post's attachment (owner,
+ * unused, uploaded as an avatar, the stored object as declared, an image), claimed by the profile in the same
+ * transaction that points the profile at its thumbnail, conditional on the picture it replaces; the replaced
+ * upload is then released (its files deleted, so the CDN forgets them).
+ */
+async function changeAvatar(
+  userId: string,
+  fields: { displayName?: string; bio?: string },
+  previous: string | undefined,
+  next: string | null,
+) {
+  let avatarKey: string | undefined;
+  if (next) {
+    const [media] = await Media.verifyForAttach([next], "avatar");
+    if (media!.kind !== "image") throw Media.avatarNotImage();
+    // The processor writes the thumbnail (WebP, EXIF-free) under public/<id>/; /media/<id>/… serves it.
+    avatarKey = Media.derivedKeys(media!).thumbnail!.replace(/^public\//, "");
+  }
+  const result = await service.transaction
+    .write(({ user }) => [
+      ...(next ? Media.markAttached([next], `user#${userId}`) : []),
+      (next
+        ? user.patch({ userId }).set({ ...fields, avatarMediaId: next, avatarKey })
+        : user.patch({ userId }).set(fields).remove(["avatarMediaId", "avatarKey"])
+      )
+        .where(({ avatarMediaId }, { eq, notExists }) =>
+          previous ? eq(avatarMediaId, previous) : notExists(avatarMediaId),
+        )
+        .commit(),
+    ])
+    .go();
+  if (result.canceled) {
+    const reasons = (result.data ?? []) as { code?: string }[];
+    if (next && reasons[0]?.code === "ConditionalCheckFailed") throw Media.inUse();
+    throw avatarBusy();
+  }
+  if (previous) await Media.release([previous]);
+}
