@@ -1,5 +1,6 @@
 import { expect, type Page, test } from "@playwright/test";
 import { callApi, confirmed, createAccount, createPost, follow, openAs } from "./support/api";
+import { gradientPng } from "./support/png";
 import { marker, postCard } from "./support/posts";
 
 test.use({ locale: "en-US" });
@@ -111,6 +112,65 @@ test("followers and following lists show who follows you, with follow buttons th
   await expect(page.getByText("Follows you")).toBeVisible();
   await expect(page.getByRole("button", { name: "Unfollow" })).toBeVisible();
   await expect(page.getByRole("link", { name: "1 Followers" })).toBeVisible();
+
+  await context.close();
+});
+
+test("a profile picture: a wrong file is refused, an image uploads with progress and shows on the profile and on posts, then is removed", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
+  const [a, b] = await Promise.all([createAccount(request, "pa"), createAccount(request, "pb")]);
+  const m = marker();
+  await createPost(request, a, `Hello with a face ${m}`);
+  const { context, page } = await openAs(browser, baseURL!, a);
+  await page.goto(`/u/?h=${a.handle}`);
+  await page.getByRole("button", { name: "Edit profile" }).click();
+  const picture = page.getByRole("group", { name: "Profile picture" });
+  const choose = async (file: { name: string; mimeType: string; buffer: Buffer }) => {
+    const chooser = page.waitForEvent("filechooser");
+    await picture.getByRole("button", { name: /^(Choose a|Change) picture$/ }).click();
+    await (await chooser).setFiles(file);
+  };
+
+  // Not an image: refused at once, with the reason, and nothing is uploaded.
+  await choose({ name: "song.mp3", mimeType: "audio/mpeg", buffer: Buffer.from("ID3 not really a song") });
+  await expect(picture.getByRole("alert")).toHaveText(
+    "“song.mp3” can't be used: a profile picture must be a JPEG, PNG, WebP or GIF image.",
+  );
+
+  // An image: uploaded (progress shown), prepared by the processor, then saved.
+  const saved = page.waitForResponse((r) => r.request().method() === "PATCH" && r.url().endsWith("/api/me"));
+  await choose({ name: "face.png", mimeType: "image/png", buffer: gradientPng(800, 800) });
+  await expect(picture.getByRole("alert")).toHaveCount(0);
+  await expect(picture.getByRole("img", { name: "Your profile picture" })).toBeVisible();
+  await expect(picture.getByText("Ready. Save to use it.")).toBeVisible({ timeout: 30_000 });
+  await page.getByRole("button", { name: "Save" }).click();
+  expect((await saved).status()).toBe(200);
+  await expect(page.getByRole("status").filter({ hasText: "Profile saved." })).toBeVisible();
+
+  // The header and A's post show the served thumbnail, and it loads.
+  const header = page.locator(".profile-top img.avatar").first();
+  await expect(header).toHaveAttribute("src", /^\/media\/med_[0-9A-Z]{26}\/thumb\.webp$/);
+  const src = (await header.getAttribute("src"))!;
+  await expect.poll(() => header.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
+  await expect(postCard(page, a, m).locator("img.avatar")).toHaveAttribute("src", src);
+
+  // B sees it too.
+  const { context: bContext, page: bPage } = await openAs(browser, baseURL!, b);
+  await bPage.goto(`/u/?h=${a.handle}`);
+  await expect(postCard(bPage, a, m).locator("img.avatar")).toHaveAttribute("src", src);
+  await bContext.close();
+
+  // Removed: the initial comes back, and the old picture is no longer served.
+  await page.getByRole("button", { name: "Edit profile" }).click();
+  await picture.getByRole("button", { name: "Remove picture" }).click();
+  await expect(picture.getByText("The picture will be removed when you save.")).toBeVisible();
+  await page.getByRole("button", { name: "Save" }).click();
+  await expect(page.getByRole("status").filter({ hasText: "Profile saved." })).toBeVisible();
+  await expect(page.locator(".profile-top img.avatar")).toHaveCount(0);
+  expect([403, 404]).toContain((await request.get(src)).status());
 
   await context.close();
 });

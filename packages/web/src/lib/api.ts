@@ -70,6 +70,8 @@ export async function request<T>(method: Method, path: string, body?: unknown): 
 export const api = {
   getMe: () => request<Profile>("GET", "/me"),
   createMe: (input: { handle: string; displayName: string }) => request<Profile>("POST", "/me", input),
-  updateMe: (input: { displayName?: string; bio?: string }) => request<Profile>("PATCH", "/me", input),
+  /** `avatarMediaId`: an upload made with purpose "avatar" becomes the picture; null removes it. */
+  updateMe: (input: { displayName?: string; bio?: string; avatarMediaId?: string | null }) =>
+    request<Profile>("PATCH", "/me", input),
   getUser: (handle: string) => request<UserProfile>("GET", `/users/${encodeURIComponent(handle)}`),
 };

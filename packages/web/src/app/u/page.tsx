@@ -2,6 +2,7 @@
 import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
+import { type AvatarChoice, AvatarField } from "../../components/avatar-field";
 import { MessageButton } from "../../components/chat/message-button";
 import { FormAlert, FormStatus, focusFirstInvalid, TextAreaField, TextField } from "../../components/form";
 import { useRequireProfile } from "../../components/guards";
@@ -236,6 +237,10 @@ function EditProfileForm({
   const formRef = useRef<HTMLFormElement>(null);
   const [displayName, setDisplayName] = useState(profile.displayName);
   const [bio, setBio] = useState(profile.bio ?? "");
+  const [avatar, setAvatar] = useState<{ choice: AvatarChoice; busy: boolean }>({
+    choice: undefined,
+    busy: false,
+  });
   const [errors, setErrors] = useState<{ displayName?: string; bio?: string }>({});
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -243,7 +248,7 @@ function EditProfileForm({
   const bioLength = graphemeLength(bio);
 
   useEffect(() => {
-    formRef.current?.querySelector<HTMLInputElement>("input")?.focus();
+    formRef.current?.querySelector<HTMLInputElement>("input:not([type=file])")?.focus();
   }, []);
 
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
@@ -259,9 +264,14 @@ function EditProfileForm({
       focusFirstInvalid(formRef.current);
       return;
     }
+    if (avatar.busy) return;
     setBusy(true);
     try {
-      const next = await api.updateMe({ displayName: displayName.trim(), bio: bio.trim() });
+      const next = await api.updateMe({
+        displayName: displayName.trim(),
+        bio: bio.trim(),
+        ...(avatar.choice !== undefined ? { avatarMediaId: avatar.choice } : {}),
+      });
       setMe(next);
       onSaved(next);
     } catch (err) {
@@ -285,6 +295,11 @@ function EditProfileForm({
         {t("profile.editTitle")}
       </h2>
       <FormAlert>{formError}</FormAlert>
+      <AvatarField
+        currentUrl={profile.avatarUrl}
+        initial={[...profile.displayName][0] ?? "?"}
+        onChange={(choice, busy) => setAvatar({ choice, busy })}
+      />
       <TextField
         label={t("profile.displayName")}
         name="displayName"
@@ -311,7 +326,7 @@ function EditProfileForm({
         <button type="button" className="btn btn-ghost" onClick={onCancel} disabled={busy}>
           {t("common.cancel")}
         </button>
-        <button type="submit" className="btn btn-primary" disabled={busy} aria-busy={busy}>
+        <button type="submit" className="btn btn-primary" disabled={busy || avatar.busy} aria-busy={busy}>
           {busy ? t("common.saving") : t("common.save")}
         </button>
       </div>
