@@ -54,3 +54,26 @@ table.subscribe(
     },
   },
 );
+
+// Author cards on posts: a profile's new display name or picture is copied onto the author's posts, so a page
+// of posts reads no profile per author. Only modified profile items reach it.
+table.subscribe(
+  "Cards",
+  {
+    handler: "packages/functions/src/profile/cards.handler",
+    link: [table],
+    timeout: "15 minutes",
+    memory: "512 MB",
+  },
+  {
+    filters: [{ eventName: ["MODIFY"], dynamodb: { Keys: { sk: { S: ["$user_1"] } } } }],
+    transform: {
+      eventSourceMapping: (esm) => {
+        esm.batchSize = 10;
+        esm.functionResponseTypes = ["ReportBatchItemFailures"];
+        esm.bisectBatchOnFunctionError = true;
+        esm.maximumRetryAttempts = 10;
+      },
+    },
+  },
+);

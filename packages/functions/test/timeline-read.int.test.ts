@@ -8,6 +8,7 @@ type Core = {
   withActor: typeof import("@asyncsns/core/actor").withActor;
   client: typeof import("@asyncsns/core/dynamo").client;
   User: typeof import("@asyncsns/core/user").User;
+  Profile: typeof import("@asyncsns/core/profile").Profile;
   Follow: typeof import("@asyncsns/core/follow").Follow;
   Post: typeof import("@asyncsns/core/post").Post;
   Timeline: typeof import("@asyncsns/core/timeline").Timeline;
@@ -48,6 +49,7 @@ beforeAll(async () => {
     withActor: actor.withActor,
     client: dynamo.client,
     User: user.User,
+    Profile: (await import("@asyncsns/core/profile")).Profile,
     Follow: follow.Follow,
     Post: post.Post,
     Timeline: timeline.Timeline,
@@ -112,7 +114,14 @@ async function postWithImage(authorId: string, text: string, alt: string) {
     width: 4,
     height: 3,
   }).go();
-  await core.PostEntity.create({ postId, authorId, text, mediaIds: [mediaId] }).go();
+  const { data: author } = await core.UserEntity.get({ userId: authorId }).go();
+  await core.PostEntity.create({
+    postId,
+    authorId,
+    author: core.User.cardOf(author!),
+    text,
+    mediaIds: [mediaId],
+  }).go();
   // The profile entry last: the stream fans it out, carrying author and media ids as Post.create writes them.
   await core.FeedEntryEntity.put({
     feed: `user#${authorId}`,
@@ -286,10 +295,12 @@ const batchKeys = (list: Call[]) =>
     .filter((c) => c.name === "BatchGetItemCommand")
     .flatMap((c) =>
       Object.values(
-        (c.input as { RequestItems: Record<string, { Keys: { sk: { S: string } }[] }> }).RequestItems,
+        (c.input as { RequestItems: Record<string, { Keys: { sk: string | { S: string } }[] }> })
+          .RequestItems,
       )
         .flatMap((r) => r.Keys)
-        .map((key) => key.sk.S),
+        // ElectroDB's requests go through the document client (plain values), the rest marshalled.
+        .map((key) => (typeof key.sk === "string" ? key.sk : key.sk.S)),
     );
 const viewerKeys = (list: Call[]) => batchKeys(list).filter((sk) => /^\$(like|repost)_/.test(sk));
 
@@ -465,5 +476,66 @@ describe("the reader's own likes and reposts on their home", () => {
     expect(viewerKeys(calls).map((sk) => sk.replace(/#.*/, ""))).toEqual(["$like_1", "$repost_1"]);
     await as(reader.userId, () => core.Post.unlike({ postId: older.id }));
     expect((await countedHome(reader.userId)).items[1]).toMatchObject({ id: older.id, likedByMe: false });
+  });
+});
+
+describe("authors' cards on their posts", () => {
+  const userKeys = (list: Call[]) => batchKeys(list).filter((sk) => sk.startsWith("$user_"));
+  const postItem = async (postId: string) => (await core.PostEntity.get({ postId }).go()).data;
+
+  it("pages read no profile per author; a new name or picture reaches every one of the author's posts", async () => {
+    const [reader, alice, bob] = await Promise.all([person("rd"), person("al"), person("bo")]);
+    for (const followee of [alice, bob])
+      await as(reader.userId, () => core.Follow.follow({ handle: followee.handle }));
+    const first = await as(alice.userId, () => core.Post.create({ text: "first" }));
+    const bobs = await as(bob.userId, () => core.Post.create({ text: "bob's" }));
+    const reply = await as(alice.userId, () => core.Post.create({ text: "a reply", replyTo: bobs.id }));
+    await as(alice.userId, () => core.Post.repost({ postId: bobs.id }));
+    // Her post, her reply, bob's post and her repost of it.
+    await eventually(async () => expect((await homeIds(reader.userId)).ids).toHaveLength(4));
+
+    const page = await countedHome(reader.userId);
+    expect(page.items.find((i) => i.id === first.id)?.author).toMatchObject({ displayName: "al" });
+    // Only the reposter's profile is read: authors come on their posts.
+    expect(userKeys(calls)).toHaveLength(1);
+    expect(page.items.find((i) => i.repostedBy)?.repostedBy).toMatchObject({ handle: alice.handle });
+
+    // Two quick renames: the last one ends up on every post of hers (her reply too), none on bob's post.
+    await as(alice.userId, () => core.Profile.update({ displayName: "Alice A." }));
+    await as(alice.userId, () => core.Profile.update({ displayName: "Alice B." }));
+    await eventually(async () => {
+      for (const id of [first.id, reply.id])
+        expect((await postItem(id))?.author).toMatchObject({ displayName: "Alice B.", handle: alice.handle });
+    });
+    expect((await postItem(bobs.id))?.author).toMatchObject({ displayName: "bo" });
+    const renamed = await countedHome(reader.userId);
+    expect(renamed.items.find((i) => i.id === first.id)?.author.displayName).toBe("Alice B.");
+    expect(renamed.items.find((i) => i.repostedBy)?.repostedBy?.displayName).toBe("Alice B.");
+    // A bio is not on the card: nothing to spread.
+    const stamp = (await postItem(first.id))?.author?.at;
+    await as(alice.userId, () => core.Profile.update({ bio: "just a bio" }));
+    expect((await core.UserEntity.get({ userId: alice.userId }).go()).data?.cardAt).toBe(stamp);
+  });
+
+  it("gives posts written while the name changes the new name", async () => {
+    const [alice] = await Promise.all([person("al")]);
+    const [, ...posts] = await Promise.all([
+      as(alice.userId, () => core.Profile.update({ displayName: "Renamed" })),
+      ...Array.from({ length: 6 }, (_, i) => as(alice.userId, () => core.Post.create({ text: `p${i}` }))),
+    ]);
+    await eventually(async () => {
+      for (const post of posts) expect((await postItem(post.id))?.author?.displayName).toBe("Renamed");
+    });
+  });
+
+  it("still shows posts written before cards, reading their authors' profiles", async () => {
+    const [reader, alice] = await Promise.all([person("rd"), person("al")]);
+    await as(reader.userId, () => core.Follow.follow({ handle: alice.handle }));
+    const old = await as(alice.userId, () => core.Post.create({ text: "from before cards" }));
+    await core.PostEntity.update({ postId: old.id }).remove(["author"]).go();
+    await eventually(async () => expect((await homeIds(reader.userId)).ids).toEqual([old.id]));
+    const page = await countedHome(reader.userId);
+    expect(page.items[0]?.author).toMatchObject({ handle: alice.handle, displayName: "al" });
+    expect(userKeys(calls)).toHaveLength(1);
   });
 });

@@ -151,8 +151,6 @@ export const create = fn(
     const mediaIds = input.mediaIds ?? [];
     if (!input.text.trim() && mediaIds.length === 0)
       throw new VisibleError("input", "post.empty", "Write something or attach a file.");
-    if (!(await User.fromId(userId)))
-      throw new VisibleError("not-found", "profile.not_found", "Create your profile first.");
     const parsed = Text.parse(input.text);
     const [mentions, parent] = await Promise.all([
       resolveMentions(parsed.mentions),
@@ -160,57 +158,88 @@ export const create = fn(
     ]);
     await Attachments.verify(mediaIds);
     const postId = createId("pst");
-    const ref: Feed.EntryRef = {
-      seq: Feed.seqOf(postId),
-      postId,
-      actorId: userId,
-      authorId: userId,
-      mediaIds,
+    const write = async (author: User.Card, cardAt: number | undefined) => {
+      const ref: Feed.EntryRef = {
+        seq: Feed.seqOf(postId),
+        postId,
+        actorId: userId,
+        authorId: userId,
+        mediaIds,
+      };
+      // Item order matters: explain() below maps failing indexes back to causes.
+      const parentIndex = parent ? 3 : -1;
+      const claims = Attachments.claim(mediaIds, postId);
+      const tags = indexedTags(parsed.hashtags);
+      const cardIndex = 3 + (parent ? 1 : 0) + tags.length + claims.length;
+      await transact(
+        () =>
+          service.transaction
+            .write(({ post, entry: feed, user }) => [
+              post
+                .create({
+                  postId,
+                  authorId: userId,
+                  author,
+                  text: input.text,
+                  hashtags: parsed.hashtags,
+                  mentions,
+                  mediaIds,
+                  ...(parent
+                    ? {
+                        replyTo: parent.postId,
+                        ancestors: [...parent.ancestors, parent.postId].slice(-MAX_ANCESTORS),
+                      }
+                    : {}),
+                })
+                .commit(),
+              feed.put(entry(`user#${userId}`, ref)).commit(),
+              // Replies live in their thread, not on the public timeline.
+              feed.put(entry(parent ? `replies#${parent.postId}` : Feed.publicFeed(ref.seq), ref)).commit(),
+              ...(parent
+                ? [
+                    post
+                      .patch({ postId: parent.postId })
+                      .add({ replies: 1 })
+                      .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
+                      .commit(),
+                  ]
+                : []),
+              ...tags.map((tag) => feed.put(entry(`tag#${tag}`, ref)).commit()),
+              ...claims,
+              user
+                .check({ userId })
+                .where(({ cardAt: at }, { eq, notExists }) =>
+                  cardAt === undefined ? notExists(at) : eq(at, cardAt),
+                )
+                .commit(),
+            ])
+            .go(),
+        (failed) =>
+          failed.includes(parentIndex)
+            ? notFound()
+            : failed.includes(cardIndex)
+              ? cardChanged
+              : Attachments.inUse(),
+      );
     };
-    // Item order matters: explain() below maps failing indexes back to causes.
-    const parentIndex = parent ? 3 : -1;
-    const claims = Attachments.claim(mediaIds, postId);
-    await transact(
-      () =>
-        service.transaction
-          .write(({ post, entry: feed }) => [
-            post
-              .create({
-                postId,
-                authorId: userId,
-                text: input.text,
-                hashtags: parsed.hashtags,
-                mentions,
-                mediaIds,
-                ...(parent
-                  ? {
-                      replyTo: parent.postId,
-                      ancestors: [...parent.ancestors, parent.postId].slice(-MAX_ANCESTORS),
-                    }
-                  : {}),
-              })
-              .commit(),
-            feed.put(entry(`user#${userId}`, ref)).commit(),
-            // Replies live in their thread, not on the public timeline.
-            feed.put(entry(parent ? `replies#${parent.postId}` : Feed.publicFeed(ref.seq), ref)).commit(),
-            ...(parent
-              ? [
-                  post
-                    .patch({ postId: parent.postId })
-                    .add({ replies: 1 })
-                    .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
-                    .commit(),
-                ]
-              : []),
-            ...indexedTags(parsed.hashtags).map((tag) => feed.put(entry(`tag#${tag}`, ref)).commit()),
-            ...claims,
-          ])
-          .go(),
-      (failed) => (failed.includes(parentIndex) ? notFound() : Attachments.inUse()),
-    );
+    // The author's card rides on the post; the transaction checks it is still the latest (a rename between the
+    // read and the write would otherwise leave this post with the old one), and reads it again if not.
+    for (let attempt = 0; ; attempt++) {
+      const { data: me } = await UserEntity.get({ userId }).go({ consistent: true });
+      if (!me) throw new VisibleError("not-found", "profile.not_found", "Create your profile first.");
+      try {
+        await write(User.cardOf(me), me.cardAt);
+        break;
+      } catch (error) {
+        if (error !== cardChanged || attempt >= 3) throw error === cardChanged ? busy() : error;
+      }
+    }
     return mustView(postId);
   },
 );
+
+/** Said by create's transaction when the author's card changed under it: read the card again and retry. */
+const cardChanged = new Error("the author's card changed");
 
 export const edit = fn(z.object({ postId: PostId, text: Body }), async ({ postId, text }) => {
   const userId = useUserId();
@@ -404,7 +433,9 @@ export async function views(entries: Shown[], reactions?: Reactions.Reactions): 
     return { ...e, authorId: e.authorId ?? post?.authorId, mediaIds: e.mediaIds ?? post?.mediaIds ?? [] };
   });
   const postIds = unique(refs.map((e) => e.postId));
-  const userIds = unique(refs.flatMap((e) => [e.authorId ?? [], e.repostedBy ?? []].flat()));
+  // Posts carry their author's card: profiles are read only for reposters (and authors of posts without one).
+  const cardless = [...posts.values()].filter((p) => !p.author).map((p) => p.authorId);
+  const userIds = unique([...refs.flatMap((e) => e.repostedBy ?? []), ...cardless]);
   const likedIds = new Set<string>();
   const repostedIds = new Set<string>();
   const uncovered: string[] = [];
@@ -445,10 +476,13 @@ export async function views(entries: Shown[], reactions?: Reactions.Reactions): 
     }
   }
   const media = Attachments.fromItems(items);
+  const late = [...posts.values()].filter((p) => !p.author && !users.has(p.authorId)).map((p) => p.authorId);
+  if (late.length) for (const [id, user] of await User.many(late)) users.set(id, user);
   return refs.flatMap((e) => {
     const post = posts.get(e.postId);
-    const author = post && !post.deletedAt ? users.get(post.authorId) : undefined;
-    if (!post || !author) return [];
+    if (!post || post.deletedAt) return [];
+    const author = post.author ? fromCard(post.authorId, post.author) : users.get(post.authorId);
+    if (!author) return [];
     const reposter = e.repostedBy ? users.get(e.repostedBy) : undefined;
     return [
       {
@@ -472,7 +506,14 @@ export async function views(entries: Shown[], reactions?: Reactions.Reactions): 
   });
 }
 
-const authorOf = (user: User.Info): Author => ({
+const fromCard = (id: string, card: User.Card): Pick<User.Info, keyof Author> => ({
+  id,
+  handle: card.handle,
+  displayName: card.displayName,
+  avatarUrl: User.avatarUrlOf(card.avatarKey),
+});
+
+const authorOf = (user: Pick<User.Info, keyof Author>): Author => ({
   id: user.id,
   handle: user.handle,
   displayName: user.displayName,

@@ -8,6 +8,16 @@ export const PostEntity = new Entity(
     attributes: {
       postId: { type: "string", required: true, readOnly: true },
       authorId: { type: "string", required: true, readOnly: true },
+      /** The author's card as of `at` (their `cardAt`): kept current by the card subscriber (Profile.spread). */
+      author: {
+        type: "map",
+        properties: {
+          handle: { type: "string", required: true },
+          displayName: { type: "string", required: true },
+          avatarKey: { type: "string" },
+          at: { type: "number", required: true },
+        },
+      },
       text: { type: "string", required: true },
       /** Normalised tags (Text.normalizeTag), the keys of the hashtag feeds this post is in. */
       hashtags: { type: "list", items: { type: "string" }, required: true, default: () => [] },

@@ -27,16 +27,20 @@ export const update = fn(
     const { data: current } = await UserEntity.get({ userId }).go();
     if (!current)
       throw new VisibleError("not-found", "profile.not_found", "Create your profile first: choose a handle.");
+    const renamed = input.displayName !== undefined && input.displayName !== current.displayName;
+    const previous = current.avatarMediaId;
+    const repictured = input.avatarMediaId !== undefined && input.avatarMediaId !== (previous ?? null);
     const fields = {
       ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
       ...(input.bio !== undefined ? { bio: input.bio } : {}),
+      // A new card: the subscriber copies it onto every post (Cards).
+      ...(renamed || repictured ? { cardAt: Date.now() } : {}),
     };
-    const previous = current.avatarMediaId;
-    if (input.avatarMediaId === undefined || input.avatarMediaId === (previous ?? null)) {
+    if (!repictured) {
       if (Object.keys(fields).length) await UserEntity.patch({ userId }).set(fields).go();
       return User.me();
     }
-    await changeAvatar(userId, fields, previous, input.avatarMediaId);
+    await changeAvatar(userId, fields, previous, input.avatarMediaId ?? null);
     return User.me();
   },
 );
@@ -52,7 +56,7 @@ const avatarBusy = () =>
  */
 async function changeAvatar(
   userId: string,
-  fields: { displayName?: string; bio?: string },
+  fields: { displayName?: string; bio?: string; cardAt?: number },
   previous: string | undefined,
   next: string | null,
 ) {

@@ -68,7 +68,9 @@ export const create = fn(z.object({ handle: Handle, displayName: DisplayName }),
   const result = await service.transaction
     .write(({ user, handle, reactions }) => [
       handle.create({ handleKey: handleKey(input.handle), userId }).commit(),
-      user.create({ userId, handle: input.handle, displayName: input.displayName }).commit(),
+      user
+        .create({ userId, handle: input.handle, displayName: input.displayName, cardAt: Date.now() })
+        .commit(),
       // A new profile has no likes or reposts yet: its own sets are exact from the first post on.
       reactions
         .update({ feed: Reactions.feedOf(userId) })
@@ -125,6 +127,28 @@ async function mustGet(userId: string): Promise<Info> {
 
 type UserItem = NonNullable<Awaited<ReturnType<ReturnType<typeof UserEntity.get>["go"]>>["data"]>;
 
+/** What a post shows of its author, copied onto the post (see UserEntity.cardAt). */
+export interface Card {
+  handle: string;
+  displayName: string;
+  avatarKey?: string;
+  at: number;
+}
+
+export const cardOf = (item: {
+  handle: string;
+  displayName: string;
+  avatarKey?: string | undefined;
+  cardAt?: number | undefined;
+}): Card => ({
+  handle: item.handle,
+  displayName: item.displayName,
+  ...(item.avatarKey ? { avatarKey: item.avatarKey } : {}),
+  at: item.cardAt ?? 0,
+});
+
+export const avatarUrlOf = (avatarKey: string | undefined) => (avatarKey ? `/media/${avatarKey}` : null);
+
 /** A stored user as its public profile (for callers that read the item themselves, e.g. a mixed batch get). */
 export const toInfo = (item: UserItem): Info => serialize(item);
 
@@ -134,7 +158,7 @@ function serialize(item: UserItem): Info {
     handle: item.handle,
     displayName: item.displayName,
     bio: item.bio,
-    avatarUrl: item.avatarKey ? `/media/${item.avatarKey}` : null,
+    avatarUrl: avatarUrlOf(item.avatarKey),
     followers: item.followers,
     following: item.following,
     createdAt: new Date(item.createdAt).toISOString(),

@@ -12,6 +12,11 @@ export const UserEntity = new Entity(
       /** The served path of the profile picture (under /media/), and the upload it came from. */
       avatarKey: { type: "string" },
       avatarMediaId: { type: "string" },
+      /**
+       * When the card (handle, display name, picture) last changed: each post carries a copy of the card stamped
+       * with it, so pages read no profile per author; a newer stamp is copied onto the posts by a subscriber.
+       */
+      cardAt: { type: "number" },
       followers: { type: "number", required: true, default: 0 },
       following: { type: "number", required: true, default: 0 },
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
