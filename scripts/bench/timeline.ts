@@ -9,7 +9,7 @@
 //  3. bundle size of each Lambda, esbuild-minified as SST v3.19.3 bundles it for its runtime.
 // Seeding goes through the domain (User/Post use cases) or writes exactly the items they write, in batches.
 // Usage: npm run bench -- timeline, or tsx scripts/bench/timeline.ts [--following 1000] [--followers 5000]
-//        [--big 50000] [--reads 300] [--deadline-min 10] [--skip-cloud] [--read-only]
+//        [--big 50000] [--reads 1000] [--deadline-min 10] [--skip-cloud] [--read-only]
 //        (--read-only: section 1 alone, no fan-out, write cost or bundles; --skip-cloud: section 3 alone)
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
@@ -36,7 +36,7 @@ const { values: args } = parseArgs({
     following: { type: "string", default: "1000" },
     followers: { type: "string", default: "5000" },
     big: { type: "string", default: "50000" },
-    reads: { type: "string", default: "300" },
+    reads: { type: "string", default: "1000" },
     "deadline-min": { type: "string", default: "10" },
     "skip-cloud": { type: "boolean", default: false },
     "read-only": { type: "boolean", default: false },
@@ -345,8 +345,14 @@ async function cloudFigures(functions: FunctionRecord[]) {
       const made = calls;
       calls = undefined;
       if (out.statusCode !== 200) throw new Error(`home: ${out.statusCode} ${out.body}`);
-      const shown = (JSON.parse(out.body) as { items: { id: string }[] }).items;
-      return { total, items: shown.length, ids: shown.map((i) => i.id), calls: made };
+      const shown = (JSON.parse(out.body) as { items: { id: string; author: { id: string } }[] }).items;
+      return {
+        total,
+        items: shown.length,
+        ids: shown.map((i) => i.id),
+        authors: [...new Set(shown.map((i) => i.author.id))],
+        calls: made,
+      };
     };
     // The reader has liked a few of the posts on the page and reposted two, as a reader would have.
     const shown = (await inProcess()).ids;
@@ -366,20 +372,35 @@ async function cloudFigures(functions: FunctionRecord[]) {
       (n, r) => n + (r.Keys?.length ?? 0),
       0,
     );
-    // The page's reads before the reader's own likes and reposts rode on their home state: the same batch get
-    // plus a like key and a repost key per post, which is what it asked for until then (kept to compare with).
+    // The page's reads before the reader's own likes and reposts came with the home query and authors' cards
+    // with their posts: the same batch get plus a like and a repost key per post and a profile key per author,
+    // which is what it asked for until then (kept to compare with).
     const viewerKey = (key: Record<string, AttributeValue>) => /^\$(like|repost)_/.test(key.sk?.S ?? "");
     const viewerKeys = Object.values(pageKeys.RequestItems ?? {})
       .flatMap((r) => r.Keys ?? [])
       .filter(viewerKey).length;
-    const perPostKeys = warmed.ids.flatMap((postId) =>
-      [LikeEntity, RepostEntity].map((entity) => marshall(keyOf(entity, { postId, userId: reader.sub }))),
-    );
+    const perPostKeys = [
+      ...warmed.ids.flatMap((postId) =>
+        [LikeEntity, RepostEntity].map((entity) => marshall(keyOf(entity, { postId, userId: reader.sub }))),
+      ),
+      ...warmed.authors.map((userId) => marshall(keyOf(UserEntity, { userId }))),
+    ];
     const beforeBatch = new BatchGetItemCommand({
       RequestItems: Object.fromEntries(
         Object.entries(pageKeys.RequestItems ?? {}).map(([name, r]) => [
           name,
-          { ...r, Keys: [...(r.Keys ?? []).filter((key) => !viewerKey(key)), ...perPostKeys] },
+          {
+            ...r,
+            // BatchGetItem refuses a key twice (a post and its repost on one page; a reposter who also wrote).
+            Keys: [
+              ...new Map(
+                [...(r.Keys ?? []).filter((key) => !viewerKey(key)), ...perPostKeys].map((key) => [
+                  JSON.stringify(key),
+                  key,
+                ]),
+              ).values(),
+            ],
+          },
         ]),
       ),
     });
@@ -437,7 +458,13 @@ async function cloudFigures(functions: FunctionRecord[]) {
     const readShape = {
       keys: keyCount,
       viewerKeys,
-      perPostKeys: perPostKeys.length,
+      userKeys: Object.values(pageKeys.RequestItems ?? {})
+        .flatMap((r) => r.Keys ?? [])
+        .filter((key) => /^\$user_/.test(key.sk?.S ?? "")).length,
+      beforeKeys: Object.values(beforeBatch.input.RequestItems ?? {}).reduce(
+        (n, r) => n + (r.Keys?.length ?? 0),
+        0,
+      ),
       calls: [...new Set(warmed.calls.map((c) => c.name))].join(", "),
       callsPerRead: Math.max(...reads.calls),
     };
@@ -584,10 +611,10 @@ if (!args["skip-cloud"]) {
     `- floor: that raw Query, then a raw BatchGetItem of the handler's ${readShape.keys} keys, p50 / p99: ${p(reads.floor)}`,
   );
   console.log(
-    `    (of those, ${readShape.viewerKeys} are the reader's like/repost keys: their own reactions come with the home state)`,
+    `    (of those, ${readShape.viewerKeys} are the reader's like/repost keys and ${readShape.userKeys} profile keys: their own reactions come with the home query, authors' cards on their posts)`,
   );
   console.log(
-    `- floor as read before that: the raw Query, then the same BatchGetItem plus a like and a repost key per post (${readShape.keys - readShape.viewerKeys + readShape.perPostKeys} keys), p50 / p99: ${p(reads.before)} (${ratio(reads.before, reads.raw)} the raw Query)`,
+    `- floor as read before that: the raw Query, then the same BatchGetItem plus a like and a repost key per post and a profile key per author (${readShape.beforeKeys} keys), p50 / p99: ${p(reads.before)} (${ratio(reads.before, reads.raw)} the raw Query)`,
   );
   console.log(`- home page, Query handler in-process p50 / p99: ${p(reads.inProcess)}`);
   console.log(
