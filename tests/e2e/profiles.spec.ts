@@ -226,5 +226,13 @@ test("on a 360 px phone, in Japanese: a thread and a profile fit the screen", as
   await expect(page.getByRole("link", { name: "1 フォロワー" })).toBeVisible();
   expect(await overflows(page)).toBe(false);
 
+  // A's own profile, being edited: the picture field and its buttons fit too.
+  await page.goto(`/u/?h=${a.handle}`);
+  await page.getByRole("button", { name: "プロフィールを編集" }).click();
+  const picture = page.getByRole("group", { name: "プロフィール画像" });
+  await expect(picture.getByRole("button", { name: "画像を選ぶ" })).toBeVisible();
+  await expect(picture.getByText("JPEG・PNG・WebP・GIF、16 MBまで。")).toBeVisible();
+  expect(await overflows(page)).toBe(false);
+
   await context.close();
 });
