@@ -35,7 +35,32 @@ export function keyOf(entity: AnyEntity, key: Key): Key {
   return toKey(key);
 }
 
-const id = (key: Key) => `${String(key.pk)}\u0000${String(key.sk)}`;
+/** A key's (or a stored item's) identity: its table key. */
+export const idOf = (key: Key) => `${String(key.pk)}\u0000${String(key.sk)}`;
+const id = idOf;
+
+/** Items read ahead of knowing exactly which are needed: the keys asked for, and what came back. */
+export interface Prefetched {
+  asked: Set<string>;
+  items: Item[];
+}
+
+/** Reads `keys` now (see getMany), to be drawn on by a read that learns its own keys later (readWith). */
+export async function prefetch(keys: Key[]): Promise<Prefetched> {
+  return { asked: new Set(keys.map(idOf)), items: await getMany(keys) };
+}
+
+/**
+ * The items for `keys`: those already asked for come from `ahead` (found or known missing), only the rest are
+ * read, in one getMany. Nothing is read when `ahead` covers every key.
+ */
+export async function readWith(keys: Key[], ahead: Prefetched | undefined): Promise<Item[]> {
+  if (!ahead) return getMany(keys);
+  const wanted = new Set(keys.map(idOf));
+  const missing = keys.filter((key) => !ahead.asked.has(idOf(key)));
+  const known = ahead.items.filter((item) => wanted.has(idOf(item)));
+  return missing.length ? [...known, ...(await getMany(missing))] : known;
+}
 
 /**
  * One BatchGetItem over items of any entity in the table: keys deduplicated, chunks of 100 in parallel,

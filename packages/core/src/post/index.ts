@@ -421,7 +421,11 @@ type Shown = Pick<Feed.EntryRef, "postId" | "repostedBy" | "authorId" | "mediaId
  * With the caller's own reactions at hand (the home page reads them with its entries), a post they cover needs
  * no like or repost key.
  */
-export async function views(entries: Shown[], reactions?: Reactions.Reactions): Promise<Info[]> {
+export async function views(
+  entries: Shown[],
+  reactions?: Reactions.Reactions,
+  ahead?: { items?: Batch.Prefetched; keys?: (keys: Batch.Key[]) => void },
+): Promise<Info[]> {
   if (entries.length === 0) return [];
   const viewer = useUserId();
   const unique = (ids: string[]) => [...new Set(ids)];
@@ -447,13 +451,15 @@ export async function views(entries: Shown[], reactions?: Reactions.Reactions): 
       if (reactions.reposted.has(seq)) repostedIds.add(postId);
     }
   }
-  const items = await Batch.getMany([
+  const keys = [
     ...postIds.filter((postId) => !posts.has(postId)).map((postId) => Batch.keyOf(PostEntity, { postId })),
     ...userIds.map((userId) => Batch.keyOf(UserEntity, { userId })),
     ...uncovered.map((postId) => Batch.keyOf(LikeEntity, { postId, userId: viewer })),
     ...uncovered.map((postId) => Batch.keyOf(RepostEntity, { postId, userId: viewer })),
     ...Attachments.keys(refs.flatMap((e) => e.mediaIds)),
-  ]);
+  ];
+  ahead?.keys?.(keys);
+  const items = await Batch.readWith(keys, ahead?.items);
   const users = new Map<string, User.Info>();
   for (const Item of items) {
     switch (Item.__edb_e__) {

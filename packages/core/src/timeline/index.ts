@@ -1,6 +1,7 @@
 export * as Timeline from "./index";
 
 import { useUserId } from "../actor";
+import * as Batch from "../dynamo/batch";
 import { VisibleError } from "../error";
 import { FollowEntity } from "../follow/follow.entity";
 import { Post } from "../post";
@@ -14,9 +15,14 @@ export { type EntryRef, mergeNewest, seqFromCursor, seqOf } from "./feed";
 
 type Options = { cursor?: string; limit?: number };
 
-async function page(entries: EntryRef[], limit: number, reactions?: Reactions.Reactions): Promise<Post.Page> {
+async function page(
+  entries: EntryRef[],
+  limit: number,
+  reactions?: Reactions.Reactions,
+  ahead?: Parameters<typeof Post.views>[2],
+): Promise<Post.Page> {
   return {
-    items: await Post.views(entries, reactions),
+    items: await Post.views(entries, reactions, ahead),
     cursor: entries.length === limit ? Feed.cursorOf(entries.at(-1)?.seq) : null,
   };
 }
@@ -33,6 +39,10 @@ async function feedPage(feed: Feed.Feed, options: Options): Promise<Post.Page> {
  * reader who follows big authors also reads their profile feeds: in the first round for those this Lambda saw
  * last time, in a second only for new ones. A state left behind by a follow, an unfollow or a new big author is
  * recomputed first, once.
+ *
+ * The first page is read again and again (the web polls it for new posts): what this Lambda's last read of it
+ * batch-got is read again beside the key query, in the first round, so an unchanged page is one round; only what
+ * is new on it (a new post) is batch-read after the query.
  */
 export async function home(options: Options = {}): Promise<Post.Page> {
   const me = useUserId();
@@ -40,32 +50,55 @@ export async function home(options: Options = {}): Promise<Post.Page> {
   const from = Feed.seqFromCursor(options.cursor);
   const feedOf = (id: string) => Feed.read(`user#${id}`, { from, limit });
   const guessed = followed.get(me) ?? [];
-  const [{ entries, state, reactions }, ...guesses] = await Promise.all([
+  const head = from ? undefined : heads.get(me);
+  const [{ entries, state, reactions }, ahead, ...guesses] = await Promise.all([
     Feed.home(me, { from, limit }),
+    head ? Batch.prefetch(head) : undefined,
     ...guessed.map(feedOf),
   ]);
   const bigs =
     state?.builtAt !== undefined && state.builtAt === state.version ? state.bigs : await rebuild(me, state);
-  remember(me, bigs);
+  followed.set(me, bigs);
   const read = new Map(guessed.map((id, i) => [id, guesses[i]!]));
   const [feeds] = await Promise.all([
     Promise.all(bigs.map((id) => read.get(id) ?? feedOf(id))),
     // Seldom a write: once for a profile from before the sets existed, then once per KEEP new reactions.
     reactions ? Reactions.trim(me, reactions) : Reactions.begin(me),
   ]);
-  return page(Feed.mergeNewest([entries, ...feeds], limit), limit, reactions);
+  return page(Feed.mergeNewest([entries, ...feeds], limit), limit, reactions, {
+    ...(ahead ? { items: ahead } : {}),
+    ...(from ? {} : { keys: (keys: Batch.Key[]) => heads.set(me, keys) }),
+  });
 }
 
-/** Per reader: the big authors they followed at their last read here, whose feeds the next read starts at once. */
-const followed = new Map<string, string[]>();
 const REMEMBERED_READERS = 10_000;
 
-function remember(userId: string, bigs: string[]) {
-  followed.delete(userId);
-  // Oldest first in insertion order: forget the least recently seen reader.
-  if (followed.size >= REMEMBERED_READERS) followed.delete(followed.keys().next().value!);
-  followed.set(userId, bigs);
+/** Per reader, what their last read here learnt; the reader seen least recently is forgotten first. */
+class Recent<T> {
+  #items = new Map<string, T>();
+  get(userId: string): T | undefined {
+    return this.#items.get(userId);
+  }
+  delete(userId: string) {
+    this.#items.delete(userId);
+  }
+  set(userId: string, value: T) {
+    this.#items.delete(userId);
+    if (this.#items.size >= REMEMBERED_READERS) this.#items.delete(this.#items.keys().next().value!);
+    this.#items.set(userId, value);
+  }
 }
+
+/** Drops what this Lambda remembers of a reader: their next read starts as on a new instance (cold). */
+export function forget(userId: string) {
+  followed.delete(userId);
+  heads.delete(userId);
+}
+
+/** The big authors each reader followed at their last read here: the next read starts their feeds at once. */
+const followed = new Recent<string[]>();
+/** The keys each reader's last first page batch-read here: the next read of it reads them at once. */
+const heads = new Recent<Batch.Key[]>();
 
 /**
  * Recomputes which big authors the reader follows (the list, then their follow edges) and stores it as of the
