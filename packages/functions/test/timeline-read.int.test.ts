@@ -391,7 +391,9 @@ describe("the reader's own likes and reposts on their home", () => {
       reposts: 0,
     });
     // One query; the batch gets read posts and the reader's own reposts' card, never a like or repost.
-    expect(calls.map((c) => c.name).filter((name) => name !== "BatchGetItemCommand")).toEqual(["QueryCommand"]);
+    expect(calls.map((c) => c.name).filter((name) => name !== "BatchGetItemCommand")).toEqual([
+      "QueryCommand",
+    ]);
     expect(batchKeys(calls).length).toBeGreaterThan(0);
     expect(viewerKeys(calls)).toEqual([]);
 
