@@ -155,7 +155,12 @@ test("a profile picture: a wrong file is refused, an image uploads with progress
   await expect(header).toHaveAttribute("src", /^\/media\/med_[0-9A-Z]{26}\/thumb\.webp$/);
   const src = (await header.getAttribute("src"))!;
   await expect.poll(() => header.evaluate((img: HTMLImageElement) => img.naturalWidth)).toBeGreaterThan(0);
-  await expect(postCard(page, a, m).locator("img.avatar")).toHaveAttribute("src", src);
+  // A's earlier post shows it too, once the card subscriber has copied the new card onto her posts.
+  await expect(async () => {
+    await page.reload();
+    await expect(postCard(page, a, m)).toBeVisible({ timeout: 10_000 });
+    await expect(postCard(page, a, m).locator("img.avatar")).toHaveAttribute("src", src, { timeout: 1_000 });
+  }).toPass({ timeout: 45_000 });
 
   // B sees it too.
   const { context: bContext, page: bPage } = await openAs(browser, baseURL!, b);
