@@ -1,7 +1,7 @@
 import { marshall } from "@aws-sdk/util-dynamodb";
 import { describe, expect, it } from "vitest";
 import { Cursor } from "../src/cursor";
-import { keyOf } from "../src/dynamo/batch";
+import { idOf, keyOf, readWith } from "../src/dynamo/batch";
 import { Fanout } from "../src/fanout";
 import { FollowEntity } from "../src/follow/follow.entity";
 import { Media } from "../src/media";
@@ -203,5 +203,23 @@ describe("the reader's own reactions on their home state", () => {
     expect(Reactions.covers(undefined, SEQ_C)).toBe(false);
     // A new profile's floor is below every seq.
     expect(Reactions.covers({ ...reactions, from: Reactions.START }, SEQ_A)).toBe(true);
+  });
+});
+
+describe("reading a page's keys ahead", () => {
+  it("takes what was read ahead, found or known missing, and reads nothing more when it covers every key", async () => {
+    const a = keyOf(PostEntity, { postId: `pst_${SEQ_A}` });
+    const b = keyOf(PostEntity, { postId: `pst_${SEQ_B}` });
+    const c = keyOf(PostEntity, { postId: `pst_${SEQ_C}` });
+    // A and B were asked for ahead; only A exists. C was asked for but is not on this page.
+    const ahead = {
+      asked: new Set([a, b, c].map(idOf)),
+      items: [
+        { ...a, postId: "A" },
+        { ...c, postId: "C" },
+      ],
+    };
+    expect(await readWith([a, b], ahead)).toEqual([{ ...a, postId: "A" }]);
+    expect(await readWith([b], ahead)).toEqual([]);
   });
 });

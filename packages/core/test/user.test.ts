@@ -1,4 +1,6 @@
+import { marshall } from "@aws-sdk/util-dynamodb";
 import { describe, expect, it } from "vitest";
+import { Cards } from "../src/card";
 import { Profile } from "../src/profile";
 import { User } from "../src/user";
 import { graphemeLength } from "../src/util";
@@ -40,5 +42,54 @@ describe("display names and bios count characters as a person does", () => {
   it("allows a 300-character bio", () => {
     expect(Profile.update.schema.safeParse({ bio: "あ".repeat(300) }).success).toBe(true);
     expect(Profile.update.schema.safeParse({ bio: "あ".repeat(301) }).success).toBe(false);
+  });
+});
+
+describe("author cards", () => {
+  const image = (item: Record<string, unknown>) =>
+    marshall({ __edb_e__: "user", userId: "u1", handle: "alice", displayName: "Alice", ...item });
+
+  it("is spread when a profile's card gets a newer stamp, and only then", () => {
+    const renamed = Cards.changeOf({
+      eventName: "MODIFY",
+      dynamodb: { OldImage: image({ cardAt: 1 }), NewImage: image({ displayName: "Alice B.", cardAt: 2 }) },
+    });
+    expect(renamed).toEqual({ userId: "u1", card: { handle: "alice", displayName: "Alice B.", at: 2 } });
+    const pictured = Cards.changeOf({
+      eventName: "MODIFY",
+      dynamodb: {
+        OldImage: image({ cardAt: 1 }),
+        NewImage: image({ avatarKey: "med_1/thumb.webp", cardAt: 3 }),
+      },
+    });
+    expect(pictured?.card).toEqual({
+      handle: "alice",
+      displayName: "Alice",
+      avatarKey: "med_1/thumb.webp",
+      at: 3,
+    });
+    // A follower count or a bio changes the item, not the card.
+    expect(
+      Cards.changeOf({
+        eventName: "MODIFY",
+        dynamodb: {
+          OldImage: image({ cardAt: 1, followers: 1 }),
+          NewImage: image({ cardAt: 1, followers: 2 }),
+        },
+      }),
+    ).toBeUndefined();
+    // A new profile has no posts yet; other items are not profiles.
+    expect(
+      Cards.changeOf({ eventName: "INSERT", dynamodb: { NewImage: image({ cardAt: 1 }) } }),
+    ).toBeUndefined();
+    expect(
+      Cards.changeOf({
+        eventName: "MODIFY",
+        dynamodb: {
+          OldImage: image({ __edb_e__: "post" }),
+          NewImage: image({ __edb_e__: "post", cardAt: 2 }),
+        },
+      }),
+    ).toBeUndefined();
   });
 });
