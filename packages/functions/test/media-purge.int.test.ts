@@ -8,6 +8,7 @@ import {
 } from "@aws-sdk/client-cloudfront";
 import sharp from "sharp";
 import { describe, expect, inject, it, vi } from "vitest";
+import { upload } from "../../../tests/support/media";
 import { createTestUser, type TestUser, uniqueHandle } from "../../../tests/support/test-user";
 
 const cloud = inject("localCloud");
@@ -20,17 +21,6 @@ const cloudfront = new CloudFrontClient({
 
 const send = (user: TestUser, method: string, path: string, body?: unknown) =>
   user.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
-
-async function upload(user: TestUser, file: Buffer, contentType: string): Promise<string> {
-  const res = await send(user, "POST", "/media/uploads", { contentType, size: file.length });
-  expect(res.status, await res.clone().text()).toBe(201);
-  const { mediaId, upload } = await res.json();
-  const form = new FormData();
-  for (const [k, v] of Object.entries(upload.fields as Record<string, string>)) form.append(k, v);
-  form.append("file", new Blob([new Uint8Array(file)], { type: contentType }), "file");
-  expect((await fetch(upload.url, { method: "POST", body: form })).status).toBeLessThan(300);
-  return mediaId;
-}
 
 /** Every path the Router's distribution was asked to invalidate, one entry per path per invalidation. */
 async function invalidatedPaths(): Promise<string[]> {

@@ -1,4 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
+import { PNG, upload } from "../../../tests/support/media";
 import { createTestMember, createTestUser, type TestUser } from "../../../tests/support/test-user";
 
 // Posting, follows and timelines through the real local gateway, Lambdas, DynamoDB Local and its stream.
@@ -58,17 +59,7 @@ describe("posts", () => {
 
   it("attaches a verified upload once; reuse or another's file is refused", async () => {
     const [a, b] = await Promise.all([member("att"), member("thief")]);
-    const png = Buffer.from(
-      "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk+M9QDwADhgGAWjR9awAAAABJRU5ErkJggg==",
-      "base64",
-    );
-    const started = await send(a, "POST", "/media/uploads", { contentType: "image/png", size: png.length });
-    expect(started.status).toBe(201);
-    const { mediaId, upload } = await started.json();
-    const form = new FormData();
-    for (const [k, v] of Object.entries(upload.fields as Record<string, string>)) form.append(k, v);
-    form.append("file", new Blob([new Uint8Array(png)], { type: "image/png" }), "dot.png");
-    expect((await fetch(upload.url, { method: "POST", body: form })).status).toBeLessThan(300);
+    const mediaId = await upload(a, PNG, "image/png");
 
     const stolen = await send(b, "POST", "/posts", { text: "mine", mediaIds: [mediaId] });
     expect(stolen.status).toBe(403);

@@ -2,6 +2,7 @@ export * as Cards from "./index";
 
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { conditionally } from "../dynamo";
 import { PostEntity } from "../post/post.entity";
 import { FeedEntryEntity } from "../timeline/feed.entity";
 import { type Card, cardOf } from "../user";
@@ -54,20 +55,14 @@ export async function spread(userId: string, card: Card): Promise<number> {
   return updated;
 }
 
-async function copy(postId: string, userId: string, card: Card): Promise<boolean> {
-  try {
-    await PostEntity.patch({ postId })
+/** False when the post already has this card or a newer one (or is gone): nothing to do. */
+const copy = (postId: string, userId: string, card: Card) =>
+  conditionally(
+    PostEntity.patch({ postId })
       .set({ author: card })
       .where(
         ({ authorId, author }, { eq, notExists, lt }) =>
           `${eq(authorId, userId)} AND (${notExists(author)} OR ${lt(author.at, card.at)})`,
       )
-      .go();
-    return true;
-  } catch (error) {
-    // Already this card or a newer one (or the post is gone): nothing to do.
-    if ((error as { cause?: { name?: string } }).cause?.name === "ConditionalCheckFailedException")
-      return false;
-    throw error;
-  }
-}
+      .go(),
+  );

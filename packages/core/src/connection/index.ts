@@ -1,5 +1,6 @@
 export * as Connection from "./index";
 
+import { conditionally } from "../dynamo";
 import { ConnectionEntity } from "./connection.entity";
 
 export async function add(connectionId: string, userId: string): Promise<void> {
@@ -27,18 +28,13 @@ export async function ofUser(userId: string): Promise<string[]> {
  */
 export async function throttleTyping(connectionId: string, everyMs: number): Promise<boolean> {
   const now = Date.now();
-  try {
-    await ConnectionEntity.patch({ connectionId })
+  return conditionally(
+    ConnectionEntity.patch({ connectionId })
       .set({ lastTypingAt: now })
       .where(
         ({ lastTypingAt }, { notExists, lt }) =>
           `${notExists(lastTypingAt)} OR ${lt(lastTypingAt, now - everyMs)}`,
       )
-      .go();
-    return true;
-  } catch (error) {
-    if ((error as { cause?: { name?: string } }).cause?.name === "ConditionalCheckFailedException")
-      return false;
-    throw error;
-  }
+      .go(),
+  );
 }

@@ -18,3 +18,18 @@ export const keys = {
 export function configuration() {
   return { client, table: table() };
 }
+
+/**
+ * Awaits a conditional write (an ElectroDB `.go()`): true when it was written, false when its condition did not
+ * hold (someone got there first, or there was nothing left to do); any other error is thrown.
+ */
+export async function conditionally(write: Promise<unknown>): Promise<boolean> {
+  try {
+    await write;
+    return true;
+  } catch (error) {
+    if ((error as { cause?: { name?: string } }).cause?.name === "ConditionalCheckFailedException")
+      return false;
+    throw error;
+  }
+}

@@ -1,6 +1,7 @@
 export * as Timeline from "./index";
 
 import { useUserId } from "../actor";
+import { conditionally } from "../dynamo";
 import * as Batch from "../dynamo/batch";
 import { VisibleError } from "../error";
 import { FollowEntity } from "../follow/follow.entity";
@@ -108,14 +109,14 @@ const heads = new Recent<Batch.Key[]>();
 async function rebuild(userId: string, state: Feed.HomeState | undefined): Promise<string[]> {
   const bigs = await followedBigAuthors(userId);
   const version = state?.version;
-  await HomeStateEntity.update({ feed: `home#${userId}` })
-    .set({ bigs, builtAt: version ?? 0, ...(version === undefined ? { version: 0 } : {}) })
-    .where((attr, op) => (version === undefined ? op.notExists(attr.version) : op.eq(attr.version, version)))
-    .go()
-    .catch((error: unknown) => {
-      if ((error as { cause?: { name?: string } }).cause?.name !== "ConditionalCheckFailedException")
-        throw error;
-    });
+  await conditionally(
+    HomeStateEntity.update({ feed: `home#${userId}` })
+      .set({ bigs, builtAt: version ?? 0, ...(version === undefined ? { version: 0 } : {}) })
+      .where((attr, op) =>
+        version === undefined ? op.notExists(attr.version) : op.eq(attr.version, version),
+      )
+      .go(),
+  );
   return bigs;
 }
 

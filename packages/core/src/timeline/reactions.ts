@@ -1,4 +1,5 @@
 import { encodeTime } from "ulid";
+import { conditionally } from "../dynamo";
 import { ReactionsEntity } from "./feed.entity";
 
 /**
@@ -72,15 +73,13 @@ export async function trim(userId: string, reactions: Reactions): Promise<void> 
   const from = [kept, reactions.from].sort().at(-1)!;
   const below = (set: Set<string>) => [...set].filter((seq) => seq < from);
   const [liked, reposted] = [below(reactions.liked), below(reactions.reposted)];
-  await ReactionsEntity.update({ feed: feedOf(userId) })
-    .set({ coveredFrom: from })
-    .delete({ ...(liked.length ? { liked } : {}), ...(reposted.length ? { reposted } : {}) })
-    .where((attr, op) => op.eq(attr.coveredFrom, reactions.from))
-    .go()
-    .catch((error: unknown) => {
-      if ((error as { cause?: { name?: string } }).cause?.name !== "ConditionalCheckFailedException")
-        throw error;
-    });
+  await conditionally(
+    ReactionsEntity.update({ feed: feedOf(userId) })
+      .set({ coveredFrom: from })
+      .delete({ ...(liked.length ? { liked } : {}), ...(reposted.length ? { reposted } : {}) })
+      .where((attr, op) => op.eq(attr.coveredFrom, reactions.from))
+      .go(),
+  );
 }
 
 /** After a like or repost: now and then, read the reader's sets and trim them if they grew past MAX. */
