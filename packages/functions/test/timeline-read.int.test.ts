@@ -558,6 +558,28 @@ describe("authors' cards on their posts", () => {
     expect((await core.UserEntity.get({ userId: alice.userId }).go()).data?.cardAt).toBe(stamp);
   });
 
+  it("carries on a copy that stopped part-way from where it stopped, without redoing the pages before", async () => {
+    const alice = await person("al");
+    const posts: { id: string }[] = [];
+    for (let i = 0; i < 5; i++) posts.push(await as(alice.userId, () => core.Post.create({ text: `p${i}` })));
+    // As a run that timed out after its first page (here: the two oldest entries) would have left the profile.
+    const { cursor } = await core.FeedEntryEntity.query
+      .byFeed({ feed: `user#${alice.userId}` })
+      .go({ limit: 2 });
+    const at = Date.now();
+    await core.UserEntity.patch({ userId: alice.userId })
+      .set({ displayName: "Resumed", cardAt: at, cardSpreadAt: at, cardSpreadTo: cursor! })
+      .go();
+    // The subscriber (the stream's retry) starts from that cursor: the three newer posts get the card, and the
+    // two it had done are not touched again (here they still hold the old one).
+    await eventually(async () => {
+      for (const post of posts.slice(2))
+        expect((await postItem(post.id))?.author?.displayName).toBe("Resumed");
+      expect((await core.UserEntity.get({ userId: alice.userId }).go()).data?.cardSpreadTo).toBeUndefined();
+    });
+    for (const post of posts.slice(0, 2)) expect((await postItem(post.id))?.author?.displayName).toBe("al");
+  });
+
   it("gives posts written while the name changes the new name", async () => {
     const [alice] = await Promise.all([person("al")]);
     const [, ...posts] = await Promise.all([

@@ -6,6 +6,7 @@ import { conditionally } from "../dynamo";
 import { PostEntity } from "../post/post.entity";
 import { FeedEntryEntity } from "../timeline/feed.entity";
 import { type Card, cardOf } from "../user";
+import { UserEntity } from "../user/user.entity";
 
 // Every post carries its author's card (handle, display name, picture), so a page of posts reads no profile per
 // author. When a profile's card changes, this subscriber copies the new one onto each of the author's posts.
@@ -32,28 +33,52 @@ export function changeOf(record: StreamRecord): { userId: string; card: Card } |
   };
 }
 
+/** Feed entries per page; the progress is saved after each. */
+export const PAGE = 500;
+
 /**
  * Copies the card onto every post of the author's profile feed (their posts and replies; not what they
- * reposted), page by page. Each write is conditional on the post holding an older card, so a retried or
- * overtaken run never puts back an older name. Returns how many posts were updated.
+ * reposted), page by page, oldest first. Each write is conditional on the post holding an older card, so an
+ * overtaken run never puts back an older name. After each page the cursor is saved on the profile: a run that
+ * timed out (an author with very many posts) is retried by the stream and carries on where it stopped. A card
+ * already replaced by a newer one is left to that one's own run. Returns how many posts were updated.
  */
 export async function spread(userId: string, card: Card): Promise<number> {
+  const { data: user } = await UserEntity.get({ userId }).go({
+    attributes: ["cardAt", "cardSpreadAt", "cardSpreadTo"],
+    consistent: true,
+  });
+  if (!user || (user.cardAt ?? 0) !== card.at) return 0;
+  const resuming = user.cardSpreadAt === card.at;
+  if (resuming && !user.cardSpreadTo) return 0;
+  let cursor: string | null = resuming ? user.cardSpreadTo! : null;
   let updated = 0;
-  let cursor: string | null = null;
   do {
     const page: { data: { postId: string; repostedBy?: string }[]; cursor: string | null } =
       await FeedEntryEntity.query
         .byFeed({ feed: `user#${userId}` })
-        .go({ cursor, attributes: ["postId", "repostedBy"], limit: 500 });
+        .go({ cursor, attributes: ["postId", "repostedBy"], limit: PAGE });
     const own = page.data.filter((entry) => !entry.repostedBy).map((entry) => entry.postId);
     for (let i = 0; i < own.length; i += IN_FLIGHT)
       updated += (
         await Promise.all(own.slice(i, i + IN_FLIGHT).map((postId) => copy(postId, userId, card)))
       ).filter(Boolean).length;
     cursor = page.cursor;
+    if (!(await saveProgress(userId, card.at, cursor))) break;
   } while (cursor);
   return updated;
 }
+
+/** Where a run got to (no cursor: done); false when a newer card replaced this one meanwhile. */
+const saveProgress = (userId: string, at: number, cursor: string | null) =>
+  conditionally(
+    (cursor
+      ? UserEntity.patch({ userId }).set({ cardSpreadAt: at, cardSpreadTo: cursor })
+      : UserEntity.patch({ userId }).set({ cardSpreadAt: at }).remove(["cardSpreadTo"])
+    )
+      .where(({ cardAt }, { eq }) => eq(cardAt, at))
+      .go(),
+  );
 
 /** False when the post already has this card or a newer one (or is gone): nothing to do. */
 const copy = (postId: string, userId: string, card: Card) =>

@@ -17,6 +17,9 @@ export const UserEntity = new Entity(
        * with it, so pages read no profile per author; a newer stamp is copied onto the posts by a subscriber.
        */
       cardAt: { type: "number" },
+      /** While a card is being copied onto the posts: its stamp, and the feed cursor after the last page done. */
+      cardSpreadAt: { type: "number" },
+      cardSpreadTo: { type: "string" },
       followers: { type: "number", required: true, default: 0 },
       following: { type: "number", required: true, default: 0 },
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
