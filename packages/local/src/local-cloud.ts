@@ -102,7 +102,7 @@ function tableSpecs(topology: Topology): TableSpec[] {
 }
 
 /** `{[key]: value}` of the topology's one resource of this type; nothing when it has none or several. */
-function only<K extends string>(
+function single<K extends string>(
   key: K,
   topology: Topology,
   type: string,
@@ -302,13 +302,13 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
         clientId: firstClient?.id ?? "",
       },
       dynamodb: { endpoint: standIns.dynamodb.endpoint, region: standIns.region },
-      ...only("table", topology, "sst.aws.Dynamo", (name) => resolve({ $ref: name, attribute: "name" })),
-      ...only("managementEndpoint", topology, "sst.aws.ApiGatewayWebSocket", (name) =>
+      ...single("table", topology, "sst.aws.Dynamo", (name) => resolve({ $ref: name, attribute: "name" })),
+      ...single("managementEndpoint", topology, "sst.aws.ApiGatewayWebSocket", (name) =>
         resolve({ $ref: name, attribute: "managementEndpoint" }),
       ),
       cloudfront: {
         endpoint: standIns.cloudfront.endpoint,
-        ...only("distributionId", topology, "sst.aws.Router", (name) =>
+        ...single("distributionId", topology, "sst.aws.Router", (name) =>
           resolve({ $ref: name, attribute: "distributionId" }),
         ),
       },

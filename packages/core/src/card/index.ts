@@ -3,6 +3,7 @@ export * as Cards from "./index";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { conditionally } from "../dynamo";
+import type { StreamRecord } from "../fanout";
 import { PostEntity } from "../post/post.entity";
 import { FeedEntryEntity } from "../timeline/feed.entity";
 import { type Card, cardOf } from "../user";
@@ -13,11 +14,6 @@ import { UserEntity } from "../user/user.entity";
 
 /** Posts updated at once while a card spreads. */
 export const IN_FLIGHT = 16;
-
-export interface StreamRecord {
-  eventName?: string;
-  dynamodb?: { NewImage?: Record<string, unknown>; OldImage?: Record<string, unknown> };
-}
 
 /** A profile whose card got a newer stamp (Profile.update sets `cardAt`), with that card; else nothing. */
 export function changeOf(record: StreamRecord): { userId: string; card: Card } | undefined {

@@ -37,7 +37,6 @@ export function keyOf(entity: AnyEntity, key: Key): Key {
 
 /** A key's (or a stored item's) identity: its table key. */
 export const idOf = (key: Key) => `${String(key.pk)}\u0000${String(key.sk)}`;
-const id = idOf;
 
 /** Items read ahead of knowing exactly which are needed: the keys asked for, and what came back. */
 export interface Prefetched {
@@ -67,7 +66,7 @@ export async function readWith(keys: Key[], ahead: Prefetched | undefined): Prom
  * unprocessed keys retried with backoff. Items come back as stored (raw attributes), in no particular order.
  */
 export async function getMany(keys: Key[]): Promise<Item[]> {
-  const unique = [...new Map(keys.map((key) => [id(key), key])).values()];
+  const unique = [...new Map(keys.map((key) => [idOf(key), key])).values()];
   const chunks = Array.from({ length: Math.ceil(unique.length / MAX_KEYS) }, (_, i) =>
     unique.slice(i * MAX_KEYS, (i + 1) * MAX_KEYS),
   );

@@ -8,6 +8,7 @@ import { configuration } from "../dynamo";
 import * as Batch from "../dynamo/batch";
 import { VisibleError } from "../error";
 import { createId } from "../id";
+import { avatarUrlOf } from "../media/urls";
 import { Text } from "../text";
 import * as Feed from "../timeline/feed";
 import * as Reactions from "../timeline/reactions";
@@ -415,11 +416,12 @@ export const unrepost = fn(Target, async ({ postId }) => {
 type Shown = Pick<Feed.EntryRef, "postId" | "repostedBy" | "authorId" | "mediaIds">;
 
 /**
- * Feed entries as the caller sees them. Entries carry their post's author and media ids, so posts, authors,
- * "liked/reposted by me" and media are one BatchGetItem for the whole page; entries written before they
- * carried them cost one batch get of their posts first. Entries whose post was deleted are left out.
- * With the caller's own reactions at hand (the home page reads them with its entries), a post they cover needs
- * no like or repost key.
+ * Feed entries as the caller sees them. Entries carry their post's author and media ids, and posts their
+ * author's card, so posts, reposters, "liked/reposted by me" and media are one BatchGetItem for the whole page;
+ * entries written before they carried them cost one batch get of their posts first, posts from before cards one
+ * of their authors after. Entries whose post was deleted are left out. With the caller's own reactions at hand
+ * (the home page reads them with its entries), a post they cover needs no like or repost key; with keys read
+ * `ahead`, only the others are read.
  */
 export async function views(
   entries: Shown[],
@@ -516,7 +518,7 @@ const fromCard = (id: string, card: User.Card): Pick<User.Info, keyof Author> =>
   id,
   handle: card.handle,
   displayName: card.displayName,
-  avatarUrl: User.avatarUrlOf(card.avatarKey),
+  avatarUrl: avatarUrlOf(card.avatarKey),
 });
 
 const authorOf = (user: Pick<User.Info, keyof Author>): Author => ({

@@ -8,7 +8,7 @@ export const PostEntity = new Entity(
     attributes: {
       postId: { type: "string", required: true, readOnly: true },
       authorId: { type: "string", required: true, readOnly: true },
-      /** The author's card as of `at` (their `cardAt`): kept current by the card subscriber (Profile.spread). */
+      /** The author's card as of `at` (their `cardAt`): kept current by the card subscriber (Cards.spread). */
       author: {
         type: "map",
         properties: {

@@ -37,8 +37,9 @@ export const update = fn(
       ...(renamed || repictured ? { cardAt: Date.now() } : {}),
     };
     if (!repictured) {
-      if (Object.keys(fields).length) await UserEntity.patch({ userId }).set(fields).go();
-      return User.me();
+      if (Object.keys(fields).length === 0) return User.toInfo(current);
+      const { data } = await UserEntity.patch({ userId }).set(fields).go({ response: "all_new" });
+      return User.toInfo(data);
     }
     await changeAvatar(userId, fields, previous, input.avatarMediaId ?? null);
     return User.me();

@@ -3,6 +3,7 @@ export * as Room from "./index";
 import { Message as MessageSchema } from "@asyncsns/realtime";
 import * as z from "zod";
 import { useUserId } from "../actor";
+import { avatarUrlOf } from "../media/urls";
 import { UserEntity } from "../user/user.entity";
 import { fn } from "../util";
 import { members, requireMember } from "./access";
@@ -121,7 +122,7 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
         id: m.userId,
         handle: p?.handle ?? "",
         displayName: p?.displayName ?? "",
-        avatarUrl: p?.avatarKey ? `/media/${p.avatarKey}` : null,
+        avatarUrl: avatarUrlOf(p?.avatarKey),
         role: m.role,
         lastReadSeq: m.lastReadSeq,
       };
@@ -143,7 +144,7 @@ export async function serialize(item: MessageItem): Promise<Message> {
       id: item.senderId,
       handle: item.senderHandle,
       displayName: item.senderName,
-      avatarUrl: item.senderAvatar ? `/media/${item.senderAvatar}` : null,
+      avatarUrl: avatarUrlOf(item.senderAvatar),
     },
     text: item.text,
     media: item.deletedAt ? [] : await signedMedia(item.mediaIds ?? []),

@@ -67,6 +67,8 @@ export async function begin(userId: string): Promise<void> {
  * kept, so the sets stay exact above it. Conditional on `from` being unchanged: two trims never interleave.
  */
 export async function trim(userId: string, reactions: Reactions): Promise<void> {
+  // Every home read calls this: the common case (well under MAX) costs two size reads, no sort.
+  if (reactions.liked.size + reactions.reposted.size <= MAX) return;
   const seqs = [...new Set([...reactions.liked, ...reactions.reposted])].sort();
   if (seqs.length <= MAX) return;
   const kept = seqs[seqs.length - KEEP]!;

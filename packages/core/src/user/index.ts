@@ -6,6 +6,7 @@ import { useUserId } from "../actor";
 import { configuration } from "../dynamo";
 import { VisibleError } from "../error";
 import { Follow } from "../follow";
+import { avatarUrlOf } from "../media/urls";
 import { ReactionsEntity } from "../timeline/feed.entity";
 import * as Reactions from "../timeline/reactions";
 import { fn, graphemeLength } from "../util";
@@ -146,8 +147,6 @@ export const cardOf = (item: {
   ...(item.avatarKey ? { avatarKey: item.avatarKey } : {}),
   at: item.cardAt ?? 0,
 });
-
-export const avatarUrlOf = (avatarKey: string | undefined) => (avatarKey ? `/media/${avatarKey}` : null);
 
 /** A stored user as its public profile (for callers that read the item themselves, e.g. a mixed batch get). */
 export const toInfo = (item: UserItem): Info => serialize(item);

@@ -8,7 +8,7 @@ import { ApiError } from "../lib/api";
 import { apiErrorMessage } from "../lib/errors";
 import { checkFile, contentTypeOf, kindOf, LIMITS } from "../lib/media-limits";
 import { postsApi } from "../lib/posts-api";
-import { sendToBucket, UploadAborted } from "../lib/upload";
+import { UploadAborted, upload } from "../lib/upload";
 import { refusalReason } from "./post/composer";
 
 /** What Save should send: undefined keeps the picture, null removes it, an id sets that upload. */
@@ -16,7 +16,7 @@ export type AvatarChoice = string | null | undefined;
 
 type State =
   | { step: "idle" }
-  | { step: "uploading"; progress: number; abort: () => void }
+  | { step: "uploading"; progress: number }
   | { step: "processing" }
   | { step: "ready" }
   | { step: "error"; message: string };
@@ -80,20 +80,22 @@ export function AvatarField({
     setPreview(showLocal(file));
     setChoice(undefined);
     try {
-      const ticket = await postsApi.createUpload({
-        contentType,
-        size: file.size,
-        fileName: file.name,
-        purpose: "avatar",
-      });
-      if (mine !== run.current) return;
-      const upload = sendToBucket(ticket, file, file.name, (loaded, total) => {
-        if (mine === run.current)
-          setState({ step: "uploading", progress: total ? loaded / total : 0, abort: upload.abort });
-      });
-      abortUpload.current = upload.abort;
-      setState({ step: "uploading", progress: 0, abort: upload.abort });
-      await upload.done.finally(() => {
+      const sending = await upload(
+        { contentType, size: file.size, fileName: file.name, purpose: "avatar" },
+        file,
+        file.name,
+        (loaded, total) => {
+          if (mine === run.current) setState({ step: "uploading", progress: total ? loaded / total : 0 });
+        },
+      );
+      if (mine !== run.current) {
+        // Another file was picked (or the picture removed) while this one was being announced.
+        sending.abort();
+        return void sending.done.catch(() => undefined);
+      }
+      abortUpload.current = sending.abort;
+      setState({ step: "uploading", progress: 0 });
+      await sending.done.finally(() => {
         abortUpload.current = null;
       });
       if (mine !== run.current) return;
@@ -101,7 +103,7 @@ export function AvatarField({
       // The processor strips metadata and writes the thumbnail the profile will show: wait for it.
       const deadline = Date.now() + POLL_LIMIT_MS;
       for (;;) {
-        const media = await postsApi.getMedia(ticket.mediaId);
+        const media = await postsApi.getMedia(sending.mediaId);
         if (mine !== run.current) return;
         if (media.status === "ready") break;
         if (media.status === "failed" || Date.now() > deadline)
@@ -109,7 +111,7 @@ export function AvatarField({
         await new Promise((r) => setTimeout(r, POLL_MS));
       }
       setState({ step: "ready" });
-      setChoice(ticket.mediaId);
+      setChoice(sending.mediaId);
     } catch (err) {
       if (mine !== run.current) return;
       setPreview(previous);
@@ -120,9 +122,7 @@ export function AvatarField({
     }
   };
 
-  const cancel = () => {
-    if (state.step === "uploading") state.abort();
-  };
+  const cancel = () => abortUpload.current?.();
 
   const remove = () => {
     run.current++;

@@ -1,6 +1,6 @@
 // Browser upload: the presigned POST sent by XMLHttpRequest (for real progress and abort), and duration probing.
 import { ApiError } from "./api";
-import type { UploadTicket } from "./posts-api";
+import { postsApi, type UploadRequest, type UploadTicket } from "./posts-api";
 
 export class UploadAborted extends Error {
   constructor() {
@@ -40,6 +40,17 @@ export function sendToBucket(
     xhr.send(form);
   });
   return { done, abort: () => xhr.abort() };
+}
+
+/** An upload as the browser makes one: a presigned POST asked for (`request`), then the file sent with it. */
+export async function upload(
+  request: UploadRequest,
+  file: Blob,
+  fileName: string,
+  onProgress: (loaded: number, total: number) => void = () => {},
+): Promise<RunningUpload & { mediaId: string }> {
+  const ticket = await postsApi.createUpload(request);
+  return { mediaId: ticket.mediaId, ...sendToBucket(ticket, file, fileName, onProgress) };
 }
 
 /** A picked audio or video file's duration, read from its metadata; null when the browser cannot tell. */

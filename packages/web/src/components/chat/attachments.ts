@@ -2,8 +2,7 @@
 // Chat attachments: the same presigned upload flow as posts (lib/upload), one file at a time with progress.
 import { useCallback, useRef, useState } from "react";
 import { checkFile, contentTypeOf, MAX_ATTACHMENTS } from "../../lib/media-limits";
-import { postsApi } from "../../lib/posts-api";
-import { sendToBucket, UploadAborted } from "../../lib/upload";
+import { UploadAborted, upload } from "../../lib/upload";
 
 export interface Attachment {
   key: string;
@@ -65,18 +64,15 @@ export function useAttachments(onProblem: (problem: AttachProblem) => void) {
         setItems((current) => [...current, item]);
         void (async () => {
           try {
-            const ticket = await postsApi.createUpload({
-              contentType,
-              size: file.size,
-              fileName: file.name,
-              purpose: "chat",
-            });
-            const running = sendToBucket(ticket, file, file.name, (loaded, total) =>
-              patch(key, { progress: total > 0 ? loaded / total : 0 }),
+            const running = await upload(
+              { contentType, size: file.size, fileName: file.name, purpose: "chat" },
+              file,
+              file.name,
+              (loaded, total) => patch(key, { progress: total > 0 ? loaded / total : 0 }),
             );
             patch(key, { abort: running.abort });
             await running.done;
-            patch(key, { status: "done", progress: 1, mediaId: ticket.mediaId, abort: undefined });
+            patch(key, { status: "done", progress: 1, mediaId: running.mediaId, abort: undefined });
           } catch (err) {
             if (err instanceof UploadAborted) return;
             patch(key, { status: "failed", error: err instanceof Error ? err.message : String(err) });

@@ -25,7 +25,7 @@ import {
 import { postEvents } from "../../lib/post-events";
 import { type Media, type MediaKind, type Post, postsApi } from "../../lib/posts-api";
 import { formatDuration } from "../../lib/time";
-import { posterFrame, probeDuration, sendToBucket, UploadAborted } from "../../lib/upload";
+import { posterFrame, probeDuration, sendToBucket, UploadAborted, upload } from "../../lib/upload";
 import { Icon } from "./icons";
 import { VoiceRecorder } from "./voice-recorder";
 import "./post.css";
@@ -58,13 +58,17 @@ interface Running {
 async function attachPoster(video: File, videoId: string): Promise<void> {
   const frame = await posterFrame(video);
   if (!frame) return;
-  const ticket = await postsApi.createUpload({
-    contentType: frame.type,
-    size: frame.size,
-    fileName: `${video.name.replace(/\.[^.]+$/, "")}-poster.${frame.type.split("/")[1]}`,
-  });
-  await sendToBucket(ticket, frame, "poster", () => {}).done;
-  await postsApi.updateMedia(videoId, { posterMediaId: ticket.mediaId });
+  const poster = await upload(
+    {
+      contentType: frame.type,
+      size: frame.size,
+      fileName: `${video.name.replace(/\.[^.]+$/, "")}-poster.${frame.type.split("/")[1]}`,
+    },
+    frame,
+    "poster",
+  );
+  await poster.done;
+  await postsApi.updateMedia(videoId, { posterMediaId: poster.mediaId });
 }
 
 let sequence = 0;
