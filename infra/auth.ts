@@ -32,8 +32,7 @@ export const webClient = userPool.addClient("WebClient", {
 
 export const issuer = $interpolate`https://cognito-idp.${aws.getRegionOutput().name}.amazonaws.com/${userPool.id}`;
 
-// What code that verifies tokens itself (the WebSocket authorizer) needs: the ids, and no IAM at all —
-// linking the pool or client would grant cognito-idp:* on them.
+// Ids only for code that verifies tokens itself: linking the pool would grant cognito-idp:* on it.
 export const authConfig = new sst.Linkable("Auth", {
   properties: { userPoolId: userPool.id, clientId: webClient.id },
 });

@@ -1,5 +1,4 @@
-// SST's SNS → SQS queue policy lets SNS, S3 and EventBridge send from anywhere (confused deputy): a queue
-// subscribed to a topic accepts only that topic. Registered before any subscribeQueue, so each is right.
+// SST's SNS→SQS queue policy accepts any sender (confused deputy): pin each queue to its topic.
 $transform(aws.sqs.QueuePolicy, (args, opts) => {
   const parent = opts.parent as unknown as {
     __pulumiType?: string;
@@ -18,8 +17,7 @@ $transform(aws.sqs.QueuePolicy, (args, opts) => {
   });
 });
 
-// The notification pipeline's entry: chat (and later mentions, follows, calls) publish events here for
-// users who are offline; the consumer that turns them into stored notifications and Web Push comes later.
+// The notification pipeline's entry: domain events for users who are offline are published here.
 export const topic = new sst.aws.SnsTopic("Notifications", {
   transform: {
     topic: (t) => {

@@ -1,5 +1,4 @@
-// Every function gets the same operational defaults: X-Ray active tracing, bounded log retention,
-// deliberate memory/timeout, and Powertools settings. Imported first so the transform applies to all.
+// Imported first so every function inherits tracing, log retention, sizing and Powertools settings.
 $transform(sst.aws.Function, (args, _opts, name) => {
   args.runtime ??= "nodejs22.x";
   args.architecture ??= "arm64";
@@ -12,8 +11,7 @@ $transform(sst.aws.Function, (args, _opts, name) => {
     POWERTOOLS_LOG_LEVEL: $app.stage === "production" ? "INFO" : "DEBUG",
     ...args.environment,
   };
-  // nodejs22.x ships AWS SDK v3 (clients, lib-dynamodb, the S3 presigners): load it from the runtime instead
-  // of bundling ~500 KB of it into every function. The local cloud's bundler honours the same setting.
+  // nodejs22.x ships AWS SDK v3: load it from the runtime rather than bundle it into every function.
   const nodejs = (args.nodejs ?? {}) as { esbuild?: { external?: string[] } };
   args.nodejs = {
     ...nodejs,

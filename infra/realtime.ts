@@ -23,6 +23,5 @@ ws.route(
 );
 ws.route("$disconnect", { handler: "packages/functions/src/realtime/disconnect.handler", link: [table] });
 ws.route("$default", { handler: "packages/functions/src/realtime/default.handler", link: [table, ws] });
-// A route per action (not $default dispatch): each Lambda links only what it reads, and API Gateway
-// selects by `action` before any code runs. Typing is ephemeral: rate-limited on the connection item.
+// A route per action, not $default dispatch: each Lambda links only what it needs.
 ws.route("typing", { handler: "packages/functions/src/realtime/typing.handler", link: [table, ws] });

@@ -1,7 +1,6 @@
 import { table } from "./database";
 
-// Posts and people search: Amazon OpenSearch (kuromoji is on the service); locally the same link points at
-// the search stand-in.
+// Amazon OpenSearch because kuromoji (Japanese) is on the service.
 // SST's defaults: encryption at rest and node to node, HTTPS only (TLS 1.2), fine-grained access control.
 export const search = new sst.aws.OpenSearch("Search");
 

@@ -1,7 +1,6 @@
 import { table } from "./database";
 
-// A bucket holds one policy (SST rejects a second) and one notify call, and both must name the Router's
-// distribution, which infra/web.ts builds later: they wait for servedBy() to hand it over.
+// The bucket's one policy and notify need the distribution infra/web.ts builds later: servedBy() hands it over.
 interface Distribution {
   id: $util.Input<string>;
   arn: $util.Input<string>;
@@ -16,8 +15,7 @@ const distributionId = $output(distribution.then((d) => d.id));
 /** Lets this distribution (and no other) read the processed copies under public/, and purges it. */
 export const servedBy = (d: Distribution) => serve(d);
 
-// SST gates `bucket.name` on that policy; what the distribution itself needs (the CSP's upload host)
-// must not wait for it, so it reads the name the policy and the public access block are made with.
+// SST gates `bucket.name` on the policy, which waits for the distribution: the CSP reads the raw name instead.
 let unGatedName: $util.Output<string> | undefined;
 
 // Private media bucket: the browser uploads with presigned POSTs, reads go through CloudFront (OAC).
@@ -53,8 +51,7 @@ export const cdn = new sst.Linkable("Cdn", {
   include: [sst.aws.permission({ actions: ["cloudfront:CreateInvalidation"], resources: [distributionArn] })],
 });
 
-// Uploads land under uploads/<userId>/<mediaId>; the processor writes the served copies under public/.
-// Served copies are cached for a year (immutable): once one is deleted, the CDN must forget it too.
+// Served copies are cached for a year (immutable), so a deleted one must be purged from the CDN too.
 bucket.notify({
   notifications: [
     {

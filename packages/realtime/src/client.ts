@@ -29,11 +29,7 @@ export interface ClientOptions {
   /** No frame this long after a ping means the socket is dead even if it looks open. */
   pongTimeoutMs?: number;
   backoff?: { baseMs?: number; capMs?: number };
-  /**
-   * A second resume (and resync) pass this long after each open: a message or edit stored while the new
-   * connection was not yet visible to the sender's lookup (an eventually consistent index on AWS) is
-   * caught here.
-   */
+  /** A second resume this long after open catches what the sender's eventually consistent lookup missed. */
   settleMs?: number;
   random?: () => number;
   timers?: Timers;
@@ -53,11 +49,7 @@ type Listener<T extends EventType> = (data: EventData<T>, meta: EventMeta) => vo
 const AUTH_CLOSE_CODES = new Set([1008, 4401, 4403]);
 const MAX_RESUME_PAGES = 1_000;
 
-/**
- * The browser realtime client: connects with the access token, reconnects with backoff and full
- * jitter, keeps the socket alive, and after every (re)connect or gap fetches what it missed so
- * `chat.message` listeners see every message once, in seq order.
- */
+/** Reconnects with jittered backoff and refetches after every gap, so listeners see each message once, in order. */
 export class RealtimeClient {
   private readonly transport: Transport;
   private readonly timers: Timers;
@@ -105,11 +97,7 @@ export class RealtimeClient {
     return () => this.stateListeners.delete(fn);
   }
 
-  /**
-   * Called after each (re)connect and again after the settle pass. Edits, deletions and room changes
-   * are live-only events (they take no seq, so resume cannot replay them): a view re-reads what it
-   * shows at these moments to see the ones it missed.
-   */
+  /** After each (re)connect and settle pass: edits and deletions take no seq, so views re-read to see missed ones. */
   onResync(fn: () => void): () => void {
     this.resyncListeners.add(fn);
     return () => this.resyncListeners.delete(fn);

@@ -1,10 +1,7 @@
 import * as z from "zod";
 import { Message, Read, RoomUpdated, Typing } from "./chat";
 
-/**
- * The one registry of event types: a schema per dotted type, shared by server and browser.
- * Namespaces `notification.*` and `call.*` are reserved for the notifications and calls issues.
- */
+/** The one registry of event types, a schema per dotted type, so server and browser agree on every payload. */
 export const events = {
   "system.pong": z.object({ at: z.number().int() }),
   "system.error": z.object({ code: z.string(), message: z.string() }),

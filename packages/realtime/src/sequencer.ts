@@ -1,9 +1,6 @@
 import type { Message } from "./chat";
 
-/**
- * Per-room ordering: hands each message to the UI exactly once, in seq order. Live events that
- * arrive ahead of a gap wait in a buffer until the history fetch (or a late event) fills it.
- */
+/** Live events ahead of a gap wait until history fills it, so the UI gets each message once, in seq order. */
 export class RoomSequencer {
   private readonly last = new Map<string, number>();
   private readonly pending = new Map<string, Map<number, Message>>();
