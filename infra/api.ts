@@ -7,6 +7,7 @@ import { search } from "./search";
 import { bucket } from "./storage";
 
 // CQRS split from the seed: commands go to per-domain Lambdas, every GET goes to the Query Lambda.
+
 // Profiles and follows; the profile picture is an upload it verifies and, once replaced, deletes.
 export const profileFn = new sst.aws.Function("Profile", {
   handler: "packages/functions/src/api/profile.handler",
@@ -19,8 +20,7 @@ export const postFn = new sst.aws.Function("Post", {
   link: [table, bucket],
 });
 
-// Chat commands: rooms and messages in the table, attachments in the bucket, delivery over the
-// WebSocket (@connections) and, for members who are offline, the Notifications topic.
+// Chat commands: attachments in the bucket, delivery over the WebSocket or, offline, the Notifications topic.
 export const chatFn = new sst.aws.Function("Chat", {
   handler: "packages/functions/src/api/chat.handler",
   link: [table, bucket, ws, topic],

@@ -1,5 +1,4 @@
-// `npm run routes`: writes the route table infra deploys and the OpenAPI document the Query Lambda serves,
-// both derived from the routes the API Lambdas declare. Commit both; the route tests fail when they are stale.
+// `npm run routes`: derives the route table and OpenAPI document from the Lambdas; commit both, tests check them.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
@@ -24,14 +23,8 @@ writeFileSync(
   ].join("\n"),
 );
 writeFileSync(documentFile, `${JSON.stringify(deriveDocument(lambdas), null, 2)}\n`);
-execFileSync(
-  path.join(import.meta.dirname, "../node_modules/.bin/biome"),
-  ["format", "--write", tableFile, documentFile],
-  {
-    stdio: "inherit",
-  },
-);
-console.log(
-  `wrote ${path.relative(process.cwd(), tableFile)} (${rows.length} routes) and ${path.relative(process.cwd(), documentFile)}`,
-);
+const biome = path.join(import.meta.dirname, "../node_modules/.bin/biome");
+execFileSync(biome, ["format", "--write", tableFile, documentFile], { stdio: "inherit" });
+const relative = (file: string) => path.relative(process.cwd(), file);
+console.log(`wrote ${relative(tableFile)} (${rows.length} routes) and ${relative(documentFile)}`);
 process.exit(0);

@@ -1,5 +1,4 @@
-// The API Lambdas' OpenAPI registries, the one source of the route table and the OpenAPI document.
-// Read by `npm run routes` and the route tests; no Lambda imports it.
+// Read by `npm run routes` and the route tests, never by a Lambda: it imports every Lambda's handlers.
 import { OpenAPIHono } from "@hono/zod-openapi";
 
 /** The API Lambdas by their `sst.aws.Function` names in infra/api.ts, with their entry files. */
@@ -20,14 +19,14 @@ export interface RouteRow {
   auth: "jwt" | "public";
 }
 
-// Links some modules read at load; the apps are only inspected here, never called, so placeholders do.
+// Some modules read these links at load; the apps are inspected, never called, so placeholders suffice.
 const placeholders = {
   App: { name: "asyncsns", stage: "routes" },
   Table: { name: "routes", type: "sst.aws.Dynamo" },
   Search: { url: "http://127.0.0.1:9", username: "routes", password: "routes" },
 };
 
-/** Imports every API Lambda's Hono app (not its handler's clients' targets: nothing is called). */
+/** Every API Lambda's Hono app, loaded with placeholder links. */
 export async function loadLambdas(): Promise<Lambdas> {
   for (const [name, value] of Object.entries(placeholders))
     process.env[`SST_RESOURCE_${name}`] ??= JSON.stringify(value);

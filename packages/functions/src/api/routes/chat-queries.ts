@@ -1,4 +1,4 @@
-// Apart from chat.ts so the Query Lambda never bundles core/chat: it reaches the WebSocket and topic it does not link.
+// Apart from chat.ts: core/chat would bring WebSocket and topic calls, unlinked there, into the Query bundle.
 import { Room } from "@asyncsns/core/room";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSubApp } from "../app";

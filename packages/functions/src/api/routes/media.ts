@@ -3,7 +3,7 @@ import { createRoute, z } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
 import { bearer, ErrorSchema, errors, IdParam, json } from "./schemas";
 
-/** Post Lambda: media uploads come before the posts they join. */
+/** Post Lambda. */
 export const commands = createSubApp()
   .openapi(
     createRoute({
