@@ -1,5 +1,7 @@
 // Wiring: routes, authorizers, CQRS split, subscriptions and links, as the real components would deploy them.
 import { beforeAll, describe, expect, it } from "vitest";
+import document from "../../packages/functions/src/api/openapi.json";
+import { routeTable } from "../../packages/functions/src/api/route-table";
 import { type CodeReads, codeReads } from "./harness/code-reads";
 import {
   appGraph,
@@ -8,6 +10,7 @@ import {
   checkHttpRoutes,
   checkLinks,
   checkQueueConsumers,
+  checkRouteTable,
   checkStreamSubscriptions,
   checkTopicSubscriptions,
   checkWebSocket,
@@ -21,6 +24,30 @@ const graph = appGraph("dev-ci");
 describe("HTTP API", () => {
   it("every route targets a Lambda and uses the Cognito JWT authorizer, except the public ones", () => {
     expect(checkHttpRoutes(graph, { publicRoutes: PUBLIC_ROUTES })).toEqual([]);
+  });
+
+  it("deploys exactly the route table the Lambdas declare, which is the OpenAPI document", () => {
+    expect(checkRouteTable(graph, routeTable, document)).toEqual([]);
+  });
+
+  it("names a route the table and the deployed API or the document disagree on", () => {
+    const [first, second, third, ...rest] = routeTable;
+    const tampered = [{ ...second, lambda: "Query" }, { ...third, auth: "public" as const }, ...rest];
+    const key = (r: { method: string; path: string }) => `${r.method} ${r.path}`;
+    // Sorted: Pulumi registers the routes in no fixed order.
+    expect(
+      checkRouteTable(graph, tampered, document)
+        .map((p) => p.message)
+        .sort(),
+    ).toEqual(
+      [
+        `${key(first)} is deployed but not in the route table`,
+        `${key(second)} goes to ${second.lambda}, the route table says Query`,
+        `${key(third)} has authorization JWT, the route table says public`,
+        `${key(third)} is public in the route table but jwt in the OpenAPI document`,
+        `${key(first)} is in the OpenAPI document but not in the route table`,
+      ].sort(),
+    );
   });
 
   it("sends commands to command Lambdas and every GET to the Query Lambda", () => {

@@ -67,6 +67,85 @@ export function checkHttpRoutes(graph: InfraGraph, rules: HttpRouteRules): Probl
   return out;
 }
 
+export interface RouteTableRow {
+  lambda: string;
+  method: string;
+  path: string;
+  auth: "jwt" | "public";
+}
+
+export interface OpenApiPaths {
+  paths?: Record<string, Record<string, unknown>>;
+}
+
+const HTTP_METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/** The HTTP API deploys exactly the route table (key, Lambda, JWT or none); the table is the OpenAPI document. */
+export function checkRouteTable(
+  graph: InfraGraph,
+  table: readonly RouteTableRow[],
+  document: OpenApiPaths,
+): Problem[] {
+  const out: Problem[] = [];
+  const keyOf = (row: RouteTableRow) => `${row.method} ${row.path}`;
+  const rows = new Map<string, RouteTableRow>(table.map((row) => [keyOf(row), row]));
+  const deployed = graph.httpRoutes();
+  for (const r of deployed) {
+    const key = r.routeKey;
+    const row = rows.get(key);
+    if (!row) {
+      out.push(problem("route-table", key, `${key} is deployed but not in the route table`));
+      continue;
+    }
+    if (deployed.filter((d) => d.routeKey === key).length > 1)
+      out.push(problem("route-table", key, `${key} is deployed more than once`));
+    if (r.fn?.logicalName !== row.lambda)
+      out.push(
+        problem(
+          "route-table",
+          key,
+          `${key} goes to ${s(r.fn?.logicalName)}, the route table says ${row.lambda}`,
+        ),
+      );
+    const auth = r.route.inputs.authorizationType ?? "NONE";
+    if (auth !== (row.auth === "jwt" ? "JWT" : "NONE"))
+      out.push(
+        problem("route-table", key, `${key} has authorization ${s(auth)}, the route table says ${row.auth}`),
+      );
+  }
+  for (const key of rows.keys())
+    if (!deployed.some((r) => r.routeKey === key))
+      out.push(problem("route-table", key, `${key} is in the route table but not deployed`));
+
+  const documented = new Map<string, RouteTableRow["auth"]>(
+    Object.entries(document.paths ?? {}).flatMap(([path, item]) =>
+      Object.entries(item)
+        .filter(([method]) => HTTP_METHODS.includes(method))
+        .map(([method, operation]) => {
+          const security = (operation as { security?: unknown[] }).security;
+          return [`${method.toUpperCase()} ${path}`, security?.length ? "jwt" : "public"] as const;
+        }),
+    ),
+  );
+  for (const [key, row] of rows) {
+    const auth = documented.get(key);
+    if (!auth)
+      out.push(problem("route-table", key, `${key} is in the route table but not in the OpenAPI document`));
+    else if (auth !== row.auth)
+      out.push(
+        problem(
+          "route-table",
+          key,
+          `${key} is ${row.auth} in the route table but ${auth} in the OpenAPI document`,
+        ),
+      );
+  }
+  for (const key of documented.keys())
+    if (!rows.has(key))
+      out.push(problem("route-table", key, `${key} is in the OpenAPI document but not in the route table`));
+  return out;
+}
+
 /** CQRS: GET routes go to the Query Lambda; POST/PATCH/PUT/DELETE routes go to command Lambdas. */
 export function checkCqrs(graph: InfraGraph, queryFunction = "Query"): Problem[] {
   const out: Problem[] = [];

@@ -1,7 +1,7 @@
 import { useActor, withActor } from "@asyncsns/core/actor";
 import { statusOf, VisibleError } from "@asyncsns/core/error";
 import { Logger } from "@aws-lambda-powertools/logger";
-import { OpenAPIHono } from "@hono/zod-openapi";
+import { OpenAPIHono, type OpenAPIHonoOptions } from "@hono/zod-openapi";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import type { LambdaContext } from "hono/aws-lambda";
 import { HTTPException } from "hono/http-exception";
@@ -33,13 +33,18 @@ export function invalid(issues: readonly Issue[]) {
   );
 }
 
+const defaultHook: OpenAPIHonoOptions<Env>["defaultHook"] = (result, c) => {
+  if (!result.success) return c.json(invalid(result.error.issues as Issue[]), 400);
+};
+
+/** One resource's routes, each declared beside its handler; a sub-app validates with its own hook. */
+export function createSubApp() {
+  return new OpenAPIHono<Env>({ defaultHook });
+}
+
 /** One Hono app per Lambda; the JWT was checked by the gateway, the handler trusts only its claims' sub. */
 export function createApp() {
-  const app = new OpenAPIHono<Env>({
-    defaultHook: (result, c) => {
-      if (!result.success) return c.json(invalid(result.error.issues as Issue[]), 400);
-    },
-  });
+  const app = new OpenAPIHono<Env>({ defaultHook });
   app.use(async (c, next) => {
     const sub = c.env?.event?.requestContext?.authorizer?.jwt?.claims?.sub;
     if (typeof sub !== "string") return next();

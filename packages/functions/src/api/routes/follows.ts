@@ -1,13 +1,8 @@
+import { Follow } from "@asyncsns/core/follow";
 import { User } from "@asyncsns/core/user";
 import { createRoute, z } from "@hono/zod-openapi";
-import { bearer, errors, json } from "./schemas";
-
-// Kept apart from the post routes so the Profile Lambda's bundle stays free of the post domain.
-const Handle = z.object({ handle: z.string().min(1).max(64) });
-const PageQuery = z.object({
-  cursor: z.string().max(2048).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-});
+import { createSubApp } from "../app";
+import { bearer, errors, HandleParam, json, PageQuery } from "./schemas";
 
 const ProfilePage = z.object({ items: z.array(User.ListedInfo), cursor: z.string().nullable() }).meta({
   id: "ProfilePage",
@@ -20,7 +15,7 @@ const people = (direction: "followers" | "following", summary: string) =>
     tags: ["profile"],
     summary,
     security: bearer,
-    request: { params: Handle, query: PageQuery },
+    request: { params: HandleParam, query: PageQuery },
     responses: {
       200: json(ProfilePage, "A page of profiles"),
       400: errors[400],
@@ -29,31 +24,55 @@ const people = (direction: "followers" | "following", summary: string) =>
     },
   });
 
-export const followers = people("followers", "Who follows a user");
-export const following = people("following", "Whom a user follows");
+/** Profile Lambda. */
+export const commands = createSubApp()
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/api/users/{handle}/follow",
+      tags: ["profile"],
+      summary: "Follow a user (idempotent; follow.self for oneself)",
+      security: bearer,
+      request: { params: HandleParam },
+      responses: {
+        204: { description: "Following" },
+        400: errors[400],
+        401: errors[401],
+        404: errors[404],
+        409: errors[409],
+      },
+    }),
+    async (c) => {
+      await Follow.follow(c.req.valid("param"));
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/api/users/{handle}/follow",
+      tags: ["profile"],
+      summary: "Stop following a user (idempotent)",
+      security: bearer,
+      request: { params: HandleParam },
+      responses: {
+        204: { description: "Not following" },
+        401: errors[401],
+        404: errors[404],
+        409: errors[409],
+      },
+    }),
+    async (c) => {
+      await Follow.unfollow(c.req.valid("param"));
+      return c.body(null, 204);
+    },
+  );
 
-export const follow = createRoute({
-  method: "post",
-  path: "/api/users/{handle}/follow",
-  tags: ["profile"],
-  summary: "Follow a user (idempotent; follow.self for oneself)",
-  security: bearer,
-  request: { params: Handle },
-  responses: {
-    204: { description: "Following" },
-    400: errors[400],
-    401: errors[401],
-    404: errors[404],
-    409: errors[409],
-  },
-});
-
-export const unfollow = createRoute({
-  method: "delete",
-  path: "/api/users/{handle}/follow",
-  tags: ["profile"],
-  summary: "Stop following a user (idempotent)",
-  security: bearer,
-  request: { params: Handle },
-  responses: { 204: { description: "Not following" }, 401: errors[401], 404: errors[404], 409: errors[409] },
-});
+/** Query Lambda. */
+export const queries = createSubApp()
+  .openapi(people("followers", "Who follows a user"), async (c) =>
+    c.json(await User.connections(c.req.valid("param").handle, "followers", c.req.valid("query")), 200),
+  )
+  .openapi(people("following", "Whom a user follows"), async (c) =>
+    c.json(await User.connections(c.req.valid("param").handle, "following", c.req.valid("query")), 200),
+  );

@@ -10,7 +10,7 @@ export const ErrorSchema = z
   })
   .openapi("Error");
 
-const json = <T extends z.ZodType>(schema: T, description: string) => ({
+export const json = <T extends z.ZodType>(schema: T, description: string) => ({
   content: { "application/json": { schema } },
   description,
 });
@@ -23,6 +23,13 @@ export const errors = {
   409: json(ErrorSchema, "Conflicts with existing data"),
 };
 
-export { json };
-
 export const bearer = [{ bearer: [] }];
+
+export const IdParam = z.object({ id: z.string().min(1).max(64) });
+
+export const HandleParam = z.object({ handle: z.string().min(1).max(64) });
+
+export const PageQuery = z.object({
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(100).optional(),
+});

@@ -1,0 +1,50 @@
+// Apart from chat.ts: core/chat would bring WebSocket and topic calls, unlinked there, into the Query bundle.
+import { Room } from "@asyncsns/core/room";
+import { createRoute, z } from "@hono/zod-openapi";
+import { createSubApp } from "../app";
+import { bearer, ErrorSchema, errors, IdParam, json } from "./schemas";
+
+const forbidden = json(ErrorSchema, "The caller is not a member of the room (or lacks the role)");
+export const roomErrors = { 400: errors[400], 401: errors[401], 403: forbidden, 404: errors[404] };
+const RoomList = z.object({ items: z.array(Room.Info) });
+const MessageList = z.object({ items: z.array(Room.Message) });
+
+/** Query Lambda. */
+export const queries = createSubApp()
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/api/rooms",
+      tags: ["chat"],
+      summary: "The caller's rooms, most recent message first, with unread counts",
+      security: bearer,
+      responses: { 200: json(RoomList, "The rooms"), 401: errors[401] },
+    }),
+    async (c) => c.json(await Room.list(), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/api/rooms/{id}",
+      tags: ["chat"],
+      summary: "One room with its members and read markers",
+      security: bearer,
+      request: { params: IdParam },
+      responses: { 200: json(Room.Info, "The room"), ...roomErrors },
+    }),
+    async (c) => c.json(await Room.get(c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/api/rooms/{id}/messages",
+      tags: ["chat"],
+      summary:
+        "Messages ordered by seq: after `afterSeq` (resume), before `beforeSeq` (scroll back), or the latest",
+      security: bearer,
+      request: { params: IdParam, query: Room.inputs.History.omit({ roomId: true }) },
+      responses: { 200: json(MessageList, "Messages in seq order"), ...roomErrors },
+    }),
+    async (c) =>
+      c.json(await Room.messages({ ...c.req.valid("query"), roomId: c.req.valid("param").id }), 200),
+  );
