@@ -133,6 +133,8 @@ export async function startSearch(o: {
         ...(doc ? { _source: doc } : {}),
       });
     }
+    if (action === "_mapping" && method === "GET")
+      return send(200, { [name]: { mappings: index.definition.mappings ?? {} } });
     if (action === "_search" && (method === "POST" || method === "GET")) return send(200, index.search(body));
     if (action === "_refresh") return send(200, { _shards: { total: 1, successful: 1, failed: 0 } });
     if (action === "_count") return send(200, { count: index.size });
