@@ -85,14 +85,14 @@ class QueuePoller {
     if (!messages.length) return false;
     this.busy = true;
     try {
-      await this.handle(messages);
+      await this.deliver(messages);
     } finally {
       this.busy = false;
     }
     return true;
   }
 
-  private async handle(messages: StoredMessage[]) {
+  private async deliver(messages: StoredMessage[]) {
     const { messaging } = this.o;
     const arn = messaging.queueArn(this.queue);
     const all = messages.map((m) => toSqsRecord(m, arn, messaging.region));

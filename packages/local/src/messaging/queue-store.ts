@@ -397,15 +397,15 @@ export class QueueStore {
     this.changed();
   }
 
-  private byHandle(name: string, receiptHandle: string): StoredMessage | undefined {
+  private byReceipt(name: string, receiptHandle: string): StoredMessage | undefined {
     const q = this.queue(name);
     for (const m of q.messages.values()) if (m.receiptHandle === receiptHandle) return m;
     return undefined;
   }
 
-  /** Deletes by receipt handle; an unknown (already deleted, or stale) handle is a no-op, as on AWS. */
+  /** Deletes by receipt handle; an unknown (already deleted, or stale) receipt handle is a no-op, as on AWS. */
   delete(name: string, receiptHandle: string): boolean {
-    const m = this.byHandle(name, receiptHandle);
+    const m = this.byReceipt(name, receiptHandle);
     if (!m) return false;
     this.record({ op: "delete", queue: name, id: m.id });
     this.changed();
@@ -413,7 +413,7 @@ export class QueueStore {
   }
 
   changeVisibility(name: string, receiptHandle: string, timeoutSeconds: number) {
-    const m = this.byHandle(name, receiptHandle);
+    const m = this.byReceipt(name, receiptHandle);
     if (!m || m.visibleAt <= Date.now())
       throw new QueueError(
         "MessageNotInflight",

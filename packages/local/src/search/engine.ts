@@ -100,7 +100,7 @@ const textOf = (doc: Source, field: string) => String(doc[field] ?? "");
 
 /**
  * One index. Every write appends the document under a new ordinal (the old one is left dead in the postings),
- * so ordinals follow write order, which is the order field's order for a live feed; out-of-order writes
+ * so ordinals follow write order, which is the order field's order for live writes; out-of-order writes
  * (a re-index, edits) and dead ordinals are counted, and past a share of the index it is rebuilt in order.
  */
 export class LocalIndex {
@@ -207,7 +207,7 @@ export class LocalIndex {
       grams.damps[ord] = damping(textOf(source, field));
       const value = source[field];
       for (const v of Array.isArray(value) ? value : [value])
-        if (typeof v === "string") eachGram(v, (g) => this.postGram(grams, g, ord));
+        if (typeof v === "string") eachGram(v, (g) => this.addGram(grams, g, ord));
     }
     for (const { path, source: from } of this.exactFields) {
       const value = source[from];
@@ -223,7 +223,7 @@ export class LocalIndex {
     }
   }
 
-  private postGram(grams: Grams, g: number, ord: number) {
+  private addGram(grams: Grams, g: number, ord: number) {
     const list = grams.lists.get(g);
     if (!list) {
       grams.lists.set(g, [ord * 16 + 1]);

@@ -38,7 +38,7 @@ export class Mapping {
   private readonly dynamic: "strict" | boolean;
   /**
    * The first date field, else the first numeric one: ordinals are kept in its order, so a page sorted newest
-   * first by it stops early (OpenSearch has no such notion; it is what a feed's index sorts by).
+   * first by it stops early (OpenSearch has no such notion; it is what a time-ordered index sorts by).
    */
   readonly order: string | undefined;
 

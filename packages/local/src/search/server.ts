@@ -65,7 +65,7 @@ export async function startSearch(o: {
   };
   const expectedAuth = `Basic ${Buffer.from(`${LOCAL_SEARCH_USERNAME}:${LOCAL_SEARCH_PASSWORD}`).toString("base64")}`;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  const respond = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://local");
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const method = req.method ?? "GET";
@@ -88,7 +88,7 @@ export async function startSearch(o: {
     const [name, action, id] = parts;
     const version = url.searchParams.has("version") ? Number(url.searchParams.get("version")) : undefined;
     if (!name)
-      return send(200, { name: "asyncsns-local", version: { distribution: "opensearch", number: "2.17.0" } });
+      return send(200, { name: "local-search", version: { distribution: "opensearch", number: "2.17.0" } });
     const index = indices.get(name);
     if (!action) {
       if (method === "HEAD") return send(index ? 200 : 404);
@@ -146,7 +146,7 @@ export async function startSearch(o: {
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    respond(req, res).catch((error: unknown) => {
       if (res.headersSent) return res.end();
       const status = error instanceof EngineError ? error.status : 500;
       const type = error instanceof EngineError ? error.type : "exception";

@@ -101,7 +101,7 @@ export async function startCloudFront(args: {
   const byDistribution = new Map<string, Invalidation[]>(args.distributions.map((id) => [id, []]));
   let endpoint = "";
 
-  const handle = async (
+  const respond = async (
     req: IncomingMessage,
   ): Promise<{ status: number; headers?: Record<string, string>; body: string }> => {
     // The SDK signs every request (SigV4); an unsigned one is refused like CloudFront refuses it.
@@ -191,7 +191,7 @@ export async function startCloudFront(args: {
     res.end(`<?xml version="1.0"?>\n${body}`);
   };
   const server = createServer((req, res) => {
-    handle(req).then(
+    respond(req).then(
       (r) => send(res, r.status, r.body, r.headers),
       (err: unknown) => {
         const e =

@@ -85,7 +85,7 @@ export async function startS3(args: {
         await client.send(new CreateBucketCommand({ Bucket: bucket }));
         args.log?.(`created bucket ${bucket}`);
       }
-      // Browsers on any local origin upload with presigned POST and read media directly.
+      // Browsers on any local origin upload with presigned POST and read objects directly.
       await client.send(
         new PutBucketCorsCommand({
           Bucket: bucket,
