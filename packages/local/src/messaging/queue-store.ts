@@ -383,7 +383,7 @@ export class QueueStore {
   }
 
   private moveToDeadLetterQueue(q: QueueState, m: StoredMessage, dlq: string) {
-    const { receiptHandle: _handle, firstReceivedAt: _first, ...rest } = m;
+    const { receiptHandle: _receipt, firstReceivedAt: _first, ...rest } = m;
     const moved: StoredMessage = {
       ...rest,
       // A fresh count in the DLQ, so its own redrive policy (if any) starts over.

@@ -100,7 +100,7 @@ const textOf = (doc: Source, field: string) => String(doc[field] ?? "");
 
 /**
  * One index. Every write appends the document under a new ordinal (the old one is left dead in the postings),
- * so ordinals follow write order, which is the order field's order for live writes; out-of-order writes
+ * so ordinals are in write order, which is the order field's order for live writes; out-of-order writes
  * (a re-index, edits) and dead ordinals are counted, and past a share of the index it is rebuilt in order.
  */
 export class LocalIndex {

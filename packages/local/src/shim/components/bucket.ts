@@ -25,13 +25,13 @@ export class Bucket extends Component {
     if (this.notified) throw new Error(`Cannot call "notify" on the "${bucket}" bucket multiple times.`);
     this.notified = true;
     const base = `${bucket}Notifications`;
-    for (const n of (unwrap(args.notifications) as Args[]) ?? []) {
+    const bucketNotifications = (unwrap(args.notifications) as Args[]) ?? [];
+    for (const n of bucketNotifications) {
+      const name = `${bucket}NotificationsNotification${n.name}`;
       const fn =
-        n.function !== undefined
-          ? buildFunction(this.ctx, `${base}Notification${n.name}`, n.function, {}, undefined, base)
-          : undefined;
+        n.function !== undefined ? buildFunction(this.ctx, name, n.function, {}, undefined, base) : undefined;
       this.ctx.topology.bucketNotifications.push({
-        name: `${base}Notification${n.name}`,
+        name,
         bucket,
         ...(fn ? { function: fn } : {}),
         ...(n.queue ? { queue: serialize(n.queue) } : {}),
