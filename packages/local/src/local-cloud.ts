@@ -391,10 +391,7 @@ function assertPortFree(port: number): Promise<void> {
 /** Public AWS endpoints by service, as https://<service>.<region>.amazonaws.com. */
 const AWS_ENDPOINT = /^https:\/\/([a-z0-9-]+)\.[a-z0-9-]+\.amazonaws\.com\/?$/;
 
-/**
- * A site's config file: the JSON object infra puts in the StaticSite's environment, resolved locally; a public
- * AWS endpoint in it (a browser talks to Cognito directly) becomes the stand-in serving that API.
- */
+/** A site's config: the JSON in its environment, resolved; browsers call Cognito directly, so it is local. */
 function buildWebConfig(
   topology: Topology,
   standIns: RunningStandIns,

@@ -71,10 +71,7 @@ export async function serveBucket(
   Readable.fromWeb(upstream.body as import("node:stream/web").ReadableStream).pipe(res);
 }
 
-/**
- * S3 takes a key literally ("public/../private/x" is just a key that does not exist); s3rver resolves dot
- * segments on disk, so a rewritten ..%2f would leave the route's prefix. Refuse any such key as S3 would miss it.
- */
+/** S3 takes keys literally but s3rver resolves dot segments on disk: refuse them, as S3 misses the key. */
 export function s3Key(path: string): string | undefined {
   let key: string;
   try {

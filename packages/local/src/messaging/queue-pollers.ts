@@ -1,5 +1,4 @@
-// The Lambda event source mapping for SQS: receive batches, invoke with an SQSEvent, delete what succeeded.
-// Failed messages come back after the visibility timeout; the queue's redrive policy moves poison to the DLQ.
+// Lambda's SQS event source mapping: failed messages return after the visibility timeout, then the DLQ.
 
 import { passesFilters } from "../streams/filter";
 import type { QueueSubscription } from "../topology";

@@ -1,5 +1,4 @@
-// SQS queues as the local cloud keeps them: visibility timeouts, receive counts, redrive to a DLQ, FIFO
-// groups, and an append-only JSON-lines journal so messages survive a restart.
+// SQS queues (visibility, receive counts, DLQ, FIFO groups) journaled as JSON lines to survive restarts.
 import { createHash, randomUUID } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";

@@ -1,7 +1,4 @@
-// The local search engine: postings of character n-grams (text fields) and of exact values (keyword fields) find
-// candidates, newest first or best-scoring first; the query DSL subset is then evaluated exactly on each
-// candidate, so postings only decide what is skipped. A latest-sorted page stops once filled, which engines that
-// build whole candidate sets cannot do; packages/local/test/search-engine.test.ts checks every answer against a scan.
+// Postings only pick candidates, each checked exactly after, so answers equal a scan's (search-engine.test).
 import { EngineError } from "./errors";
 import { type Field, Mapping } from "./mapping";
 
@@ -25,10 +22,7 @@ const SPACE = 32;
 const pair = (b: number, c: number) => (b + 1) * 0x10000 + c;
 const triple = (a: number, b: number, c: number) => 2 ** 33 + (a * 0x10000 + b) * 0x10000 + c;
 
-/**
- * Every gram of already-folded text: each run of three units (spaces included, so phrases narrow too), each pair
- * without a space (two-character words), and single CJK characters (one kanji is a word).
- */
+/** Runs of three units (spaces too, so phrases narrow), space-free pairs, and lone CJK characters (words). */
 function eachGram(text: string, emit: (gram: number) => void) {
   let a = -1;
   let b = -1;
@@ -55,11 +49,7 @@ function needleGrams(needle: string): number[] {
   return needle.length === 1 && isCjk(u(0)) ? [u(0)] : [];
 }
 
-/**
- * Postings: per document holding the key, ordinal × 16 + how often the key occurs in it (at most 15, "or more"),
- * ascending (ordinals only grow, so appending keeps them sorted). Long gram postings also keep, per block of
- * entries, the most any of those documents can score per word containing the gram (see `Bound`).
- */
+/** Per document: ordinal × 16 + occurrences (15 = "or more"), ascending, as ordinals only grow. */
 type Postings = number[];
 const NONE: Postings = [];
 const MANY = 15;
@@ -98,11 +88,7 @@ interface Grams {
 
 const textOf = (doc: Source, field: string) => String(doc[field] ?? "");
 
-/**
- * One index. Every write appends the document under a new ordinal (the old one is left dead in the postings),
- * so ordinals are in write order, which is the order field's order for live writes; out-of-order writes
- * (a re-index, edits) and dead ordinals are counted, and past a share of the index it is rebuilt in order.
- */
+/** Writes append (ordinals in write order); once disorder and dead entries pass a share, it is rebuilt. */
 export class LocalIndex {
   private readonly versions = new Map<string, number>();
   private readonly ordinals = new Map<string, number>();
@@ -354,10 +340,7 @@ export class LocalIndex {
     return lo;
   }
 
-  /**
-   * Candidates every match is among, from postings of required clauses; undefined when no clause narrows.
-   * `required` collects the gram cursors every candidate is in (they sit on it when it is returned).
-   */
+  /** Candidates every match is among (undefined: no clause narrows); `required` collects gram cursors. */
   private plan(q: Json, required?: Map<string, ListCursor>): Cursor | undefined {
     if (q.bool) {
       const b = q.bool;
@@ -367,8 +350,7 @@ export class LocalIndex {
       const should = values(b.should).map((c) => this.plan(c as Json));
       if (minimumShould(b) >= 1 && should.length && should.every((c) => c !== undefined))
         parts.push(union(should as Cursor[]));
-      // A keyword most documents have (lang:ja) narrows little and costs a seek per candidate: the exact
-      // evaluation checks it on the few candidates the rest leaves.
+      // A common keyword narrows little and costs a seek per candidate: the exact check handles it.
       const smallest = Math.min(...parts.map((c) => c.size));
       const narrowing = parts.filter((c) => !(c instanceof KeywordCursor) || c.size <= smallest * 8);
       return narrowing.length ? intersection(narrowing) : undefined;
@@ -385,8 +367,7 @@ export class LocalIndex {
         required?.set(gramKey(f.source, g), cursor);
         return cursor;
       };
-      // The four rarest grams narrow enough (every further list costs a seek per candidate), plus one for each
-      // word of a phrase, so that `Bound` can bound the words a query scores by.
+      // Four rarest grams narrow enough, plus one per phrase word so `Bound` can bound scored words.
       const size = (g: number) => grams.lists.get(g)?.length ?? 0;
       const rarest = (gs: number[]) => gs.sort((a, b) => size(a) - size(b));
       const text = String(unwrap(spec, "query"));
@@ -520,11 +501,7 @@ class ListCursor implements Cursor {
 /** Postings of one keyword value: exact, so they may be left out of an intersection (not so gram cursors, see `Bound`). */
 class KeywordCursor extends ListCursor {}
 
-/**
- * An upper bound of a document's score, from gram counts alone: a word occurs in a document at most as often as
- * its rarest gram (non-overlapping occurrences hold distinct gram occurrences). Only for queries scored by `match`
- * clauses on the body alone, every word of which is made of required grams (so every cursor sits on the candidate).
- */
+/** A score bound from gram counts alone: a word occurs at most as often as its rarest gram does. */
 class Bound {
   private constructor(
     /** The text field every clause scores. */
@@ -574,10 +551,7 @@ class Bound {
     return Bound.margin(score);
   }
 
-  /**
-   * For every candidate from `start` on: per word, the gram whose current block bounds it lowest, valid while
-   * that gram's cursor stays in its block.
-   */
+  /** Per word, the gram whose block bounds it lowest: valid until that gram's cursor leaves its block. */
   block(): { most: number; start: number } {
     let most = 0;
     let start = 0;
@@ -700,11 +674,7 @@ const termsOf = (v: unknown) => String(v).split(/\s+/u);
 /** Counts remembered for the last document: several clauses may count the same words. */
 type Counts = Map<string, (doc: Source) => number>;
 
-/**
- * The query as a function of a document: false when it does not match, otherwise its score. Compiled once
- * per search; `scored` is false where the score is thrown away (filter, must_not). Text fields match terms and
- * substrings of their value, every other field its whole value, as its mapping says.
- */
+/** The query as a function: false or a score; `scored` is false where the score is dropped (filter). */
 function compile(q: Json, scored: boolean, counts: Counts, mapping: Mapping): Test {
   if (q.match_all) return () => 1;
   if (q.bool) return compileBool(q.bool, scored, counts, mapping);

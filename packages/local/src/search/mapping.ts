@@ -36,10 +36,7 @@ function kindOf(type: unknown): FieldKind {
 export class Mapping {
   private readonly fields = new Map<string, Field>();
   private readonly dynamic: "strict" | boolean;
-  /**
-   * The first date field, else the first numeric one: ordinals are kept in its order, so a page sorted newest
-   * first by it stops early (OpenSearch has no such notion; it is what a time-ordered index sorts by).
-   */
+  /** First date, else numeric field: ordinals keep its order so newest-first pages stop early. */
   readonly order: string | undefined;
 
   constructor(definition: Json) {
@@ -75,10 +72,7 @@ export class Mapping {
     return [...new Set(this.paths("text").map((p) => this.fields.get(p)!.source))];
   }
 
-  /**
-   * Checks a document against the mapping and maps its new fields as OpenSearch's dynamic mapping would
-   * (strings as text with a `.keyword` multi-field); true when it mapped a new field.
-   */
+  /** Maps a document's new fields as dynamic mapping would (strict refuses them); true if any was added. */
   admit(source: Json): boolean {
     let added = false;
     for (const [name, value] of Object.entries(source)) {

@@ -1,5 +1,4 @@
-// The local stand-in for Amazon OpenSearch: the subset of the REST API the app's OpenSearch client uses,
-// over the embedded engine, with a JSON-lines journal per index under <dataDir>/search.
+// The OpenSearch REST subset clients use, over the embedded engine, journaled under <dataDir>/search.
 import {
   appendFileSync,
   existsSync,

@@ -1,6 +1,4 @@
-// The CloudFront API subset a purge needs (REST-XML, 2020-05-31): create, get and list invalidations of the
-// local Router's distribution. The local router caches nothing, so an invalidation completes at once; it is
-// recorded so tests can read back what the app asked CloudFront to forget.
+// CloudFront invalidations (REST-XML): nothing is cached locally, so they complete at once and are recorded.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";

@@ -5,8 +5,7 @@ import type { Args, RecorderContext, TransformFn } from "./context";
 
 export function transformer(ctx: RecorderContext) {
   return (component: { sstType?: string; pulumiType?: string }, cb: TransformFn) => {
-    // A Pulumi resource class: applied to the `new aws.*` infra declares, as SST's stack transformation
-    // would; resources SST makes inside components are not emulated here, so they are not affected.
+    // As SST's stack transformation, for `new aws.*` in infra only: SST's inner resources are not emulated.
     const type = component?.pulumiType ?? component?.sstType;
     if (!type)
       throw unknownApi("$transform on something that is neither an SST component nor a Pulumi resource");
