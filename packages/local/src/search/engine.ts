@@ -350,7 +350,7 @@ export class LocalIndex {
       const should = values(b.should).map((c) => this.plan(c as Json));
       if (minimumShould(b) >= 1 && should.length && should.every((c) => c !== undefined))
         parts.push(union(should as Cursor[]));
-      // A common keyword narrows little and costs a seek per candidate: the exact check handles it.
+      // A common keyword narrows little and costs a seek per candidate: the exact check tests it instead.
       const smallest = Math.min(...parts.map((c) => c.size));
       const narrowing = parts.filter((c) => !(c instanceof KeywordCursor) || c.size <= smallest * 8);
       return narrowing.length ? intersection(narrowing) : undefined;
