@@ -40,9 +40,9 @@ function tokens(line: string): Token[] {
     const parts = identifier
       .split(/[_$0-9]+|(?<=[a-z])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])/)
       .filter((p) => p.length > 0);
-    parts.forEach((text, part) =>
-      out.push({ text, word: text.toLowerCase(), identifier, part, parts: parts.length }),
-    );
+    parts.forEach((text, part) => {
+      out.push({ text, word: text.toLowerCase(), identifier, part, parts: parts.length });
+    });
   }
   return out;
 }

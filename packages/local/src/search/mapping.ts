@@ -1,7 +1,12 @@
 // An index's mappings as OpenSearch reads them: which fields are exact values, which are text, which are numbers.
 import { EngineError } from "./errors";
 
-type Json = Record<string, any>;
+/** A field's mapping as sent: its `type`, object `properties`, multi-field `fields`. */
+interface Spec {
+  type?: unknown;
+  properties?: Record<string, Spec>;
+  fields?: Record<string, Spec>;
+}
 
 /** How a field matches: keyword and boolean values whole, text by substrings and words, numbers by range. */
 export type FieldKind = "keyword" | "text" | "number" | "date" | "boolean" | "other";
@@ -39,23 +44,23 @@ export class Mapping {
   /** First date, else numeric field: ordinals keep its order so newest-first pages stop early. */
   readonly order: string | undefined;
 
-  constructor(definition: Json) {
-    const mappings = (definition.mappings ?? {}) as Json;
+  constructor(definition: { mappings?: { dynamic?: unknown; properties?: Record<string, Spec> } }) {
+    const mappings = definition.mappings ?? {};
     const d = mappings.dynamic;
     this.dynamic = d === "strict" ? "strict" : !(d === false || d === "false");
-    for (const [name, spec] of Object.entries((mappings.properties ?? {}) as Json)) this.declare(name, spec);
+    for (const [name, spec] of Object.entries(mappings.properties ?? {})) this.declare(name, spec);
     const declared = [...this.fields].filter(([path, f]) => path === f.source);
     this.order =
       declared.find(([, f]) => f.kind === "date")?.[0] ?? declared.find(([, f]) => f.kind === "number")?.[0];
   }
 
-  private declare(name: string, spec: Json) {
+  private declare(name: string, spec: Spec) {
     this.fields.set(name, {
       kind: kindOf(spec.type ?? (spec.properties ? "object" : undefined)),
       source: name,
     });
-    for (const [sub, subSpec] of Object.entries((spec.fields ?? {}) as Json))
-      this.fields.set(`${name}.${sub}`, { kind: kindOf((subSpec as Json).type), source: name });
+    for (const [sub, subSpec] of Object.entries(spec.fields ?? {}))
+      this.fields.set(`${name}.${sub}`, { kind: kindOf(subSpec.type), source: name });
   }
 
   field(path: string): Field | undefined {
@@ -73,7 +78,7 @@ export class Mapping {
   }
 
   /** Maps a document's new fields as dynamic mapping would (strict refuses them); true if any was added. */
-  admit(source: Json): boolean {
+  admit(source: Record<string, unknown>): boolean {
     let added = false;
     for (const [name, value] of Object.entries(source)) {
       if (this.fields.has(name) || value === null || value === undefined) continue;
