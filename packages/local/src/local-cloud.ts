@@ -3,10 +3,10 @@ import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, resolve as resolvePath } from "node:path";
+import { startBucketNotifications } from "./bucket-notifications";
 import { planMounts, type RunningGateway, startGateway } from "./gateway";
 import type { Messaging } from "./messaging";
 import { type ProvisionedMessaging, provisionMessaging } from "./messaging/provision";
-import { startBucketNotifications } from "./notifications/bucket";
 import {
   createResolver,
   functionEnv,
@@ -193,14 +193,20 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     });
     if (search) cleanups.push(() => search.stop());
 
-    const addr: LocalAddresses = { publicOrigin: "", internalOrigin: "", wsPath: "/ws" };
-    addr.wsPath = planMounts(topology).find((m) => m.kind === "ws")?.prefix ?? "/ws";
+    // Paths come from the Router's routes, as the one distribution serves them.
+    const mounts = planMounts(topology);
+    const apiPath = mounts.find((m) => m.kind === "http")?.prefix ?? "";
+    const addr: LocalAddresses = {
+      publicOrigin: "",
+      internalOrigin: "",
+      wsPath: mounts.find((m) => m.kind === "ws")?.prefix ?? "",
+    };
     const resolve = createResolver(topology, standIns, addr);
 
     const firstPool = pools[0];
     const poolInfo = firstPool ? standIns.cognito.pools[firstPool.name] : undefined;
     const firstClient = poolInfo ? Object.values(poolInfo.clients)[0] : undefined;
-    const webConfig = buildWebConfig(topology, standIns, resolve, poolInfo?.id ?? "", firstClient?.id ?? "");
+    const webConfig = buildWebConfig(topology, standIns, resolve);
 
     const jwtAuthorizers = Object.fromEntries(
       topology.httpAuthorizers
@@ -266,10 +272,10 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     }
 
     const bucketSubs = topology.bucketNotifications.filter((n) => n.function);
-    let notifications: ReturnType<typeof startBucketNotifications> | undefined;
+    let bucketEvents: ReturnType<typeof startBucketNotifications> | undefined;
     if (bucketSubs.length && standIns.s3.onObjectEvent) {
-      notifications = startBucketNotifications({
-        notifications: bucketSubs.map((n) => ({
+      bucketEvents = startBucketNotifications({
+        subscriptions: bucketSubs.map((n) => ({
           ...n,
           physicalBucket: physicalBucketName(topology, n.bucket),
         })),
@@ -277,7 +283,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
         invoke: (fn, event) => rt.invoke(fn, event),
         log: (line) => warn(`[s3] ${line}`),
       });
-      const n = notifications;
+      const n = bucketEvents;
       cleanups.push(() => n.stop());
     }
 
@@ -293,7 +299,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
 
     const urls: LocalCloudUrls = {
       webUrl: `${addr.publicOrigin}/`,
-      apiUrl: `${addr.publicOrigin}/api`,
+      apiUrl: `${addr.publicOrigin}${apiPath}`,
       wsUrl: `${addr.publicOrigin.replace(/^http/, "ws")}${addr.wsPath}`,
       cognito: {
         endpoint: standIns.cognito.endpoint,
@@ -316,7 +322,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     await writeFile(join(o.dataDir, "local.json"), `${JSON.stringify(urls, null, 2)}\n`);
     const readyMs = Math.round(performance.now() - t0);
     log(
-      `asyncsns local cloud ready in ${(readyMs / 1000).toFixed(1)} s (${topology.functions.length} functions)`,
+      `${topology.app.name} local cloud ready in ${(readyMs / 1000).toFixed(1)} s (${topology.functions.length} functions)`,
     );
     log(`  web      ${urls.webUrl}`);
     log(`  api      ${urls.apiUrl}`);
@@ -343,11 +349,11 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       },
       drainStreams: async () => {
         await pollers?.drain();
-        await notifications?.drain();
+        await bucketEvents?.drain();
       },
       drainAll: async () => {
         await pollers?.drain();
-        await notifications?.drain();
+        await bucketEvents?.drain();
         await provisioned.pollers.drain();
       },
       messaging: standIns.messaging,
@@ -382,22 +388,19 @@ function assertPortFree(port: number): Promise<void> {
   });
 }
 
-/** The web app's /config.json: the keys infra/web.ts puts in the site's environment, with local values. */
+/** Public AWS endpoints by service, as https://<service>.<region>.amazonaws.com. */
+const AWS_ENDPOINT = /^https:\/\/([a-z0-9-]+)\.[a-z0-9-]+\.amazonaws\.com\/?$/;
+
+/** A site's config: the JSON in its environment, resolved; browsers call Cognito directly, so it is local. */
 function buildWebConfig(
   topology: Topology,
   standIns: RunningStandIns,
   resolve: (ref: { $ref: string; attribute: string }) => string,
-  userPoolId: string,
-  userPoolClientId: string,
 ): Record<string, unknown> {
-  const local: Record<string, unknown> = {
-    region: standIns.region,
-    userPoolId,
-    userPoolClientId,
-    cognitoEndpoint: standIns.cognito.endpoint,
-    apiUrl: "/api",
-    wsUrl: "/ws",
-    mediaUrl: "/media",
+  const standInFor: Record<string, string> = { "cognito-idp": standIns.cognito.endpoint };
+  const local = (v: unknown) => {
+    const service = typeof v === "string" ? AWS_ENDPOINT.exec(v)?.[1] : undefined;
+    return (service && standInFor[service]) ?? v;
   };
   for (const site of topology.staticSites) {
     for (const value of Object.values(site.environment)) {
@@ -407,13 +410,11 @@ function buildWebConfig(
       } catch {
         continue;
       }
-      if (parsed && typeof parsed === "object" && !Array.isArray(parsed)) {
-        // Keys come from infra; values that point at AWS (Cognito's endpoint) are the local ones.
+      if (parsed && typeof parsed === "object" && !Array.isArray(parsed))
         return Object.fromEntries(
-          Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, k in local ? local[k] : v]),
+          Object.entries(parsed as Record<string, unknown>).map(([k, v]) => [k, local(v)]),
         );
-      }
     }
   }
-  return local;
+  return {};
 }

@@ -139,7 +139,7 @@ export function linkProperties(r: ResourceRecord, resolve: RefResolver): Record<
   return { ...props, type: r.type };
 }
 
-/** The issuer a JWT authorizer trusts, derived from the pool its recorded issuer mentions. */
+/** The issuer a JWT authorizer trusts, derived from the pool its recorded issuer names. */
 export function localIssuer(
   topology: Topology,
   issuer: Value | undefined,

@@ -44,9 +44,9 @@ export interface ResourceRecord {
 
 export interface FunctionRecord {
   name: string;
-  /** As written in infra, e.g. "packages/functions/src/api/profile.handler". */
+  /** As written in infra, e.g. "src/handlers/orders.handler". */
   handler: string;
-  /** Source file relative to the app root, e.g. "packages/functions/src/api/profile.ts". */
+  /** Source file relative to the app root, e.g. "src/handlers/orders.ts". */
   file: string;
   export: string;
   /** Logical names of linked resources. */
@@ -198,7 +198,7 @@ export function isTemplate(v: unknown): v is Template {
   return typeof v === "object" && v !== null && "$template" in v;
 }
 
-/** Every ref a value mentions (to learn, e.g., which pool an issuer points at). */
+/** Every ref a value holds (to learn, e.g., which pool an issuer points at). */
 export function refsIn(v: Value | undefined): Ref[] {
   if (v === undefined || v === null || typeof v !== "object") return [];
   if (isRef(v)) return [v];

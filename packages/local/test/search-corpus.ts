@@ -1,5 +1,4 @@
-// A generated corpus of Japanese and English posts with a Zipf-like vocabulary, a realistic query mix, and the
-// substring scan that answers a search without any index: the engine's property test and `npm run bench -- search`.
+// A generated Japanese/English corpus, a realistic query mix, and the index-free scan answers are checked by.
 import { type PostDoc, postDoc } from "@asyncsns/core/search/documents";
 import type { Hits, PostSearch, SortValues } from "@asyncsns/core/search/opensearch";
 import { needles, type Term } from "@asyncsns/core/search/query";
@@ -158,10 +157,7 @@ export function corpus(
   });
 }
 
-/**
- * Searches as people type them: single words across the frequency range (mostly mid and rare, some very common),
- * two-word ANDs, phrases taken from posts, exclusions, OR, from:, #tag, has:image, since:, lang:.
- */
+/** Queries as people type them: words of every frequency, ANDs, phrases, exclusions, OR and operators. */
 export function queries(
   count: number,
   docs: PostDoc[],
@@ -246,11 +242,7 @@ function score(d: PostDoc, words: string[]) {
   return s + s;
 }
 
-/**
- * The same answer as the index, with no index: every post checked for every needle with String.includes on
- * its folded text, filters applied, matches sorted, the page cut. `newestFirst` (oldest-first `docs`, latest
- * sort) stops at a full page instead: what a scan can do when nothing needs every match.
- */
+/** The index's answer without an index; `newestFirst` stops at a full page, as a scan can for latest. */
 export function scan(docs: PostDoc[], search: PostSearch, options: { newestFirst?: boolean } = {}): Hits {
   const { query, range, size, after } = search;
   const relevance = search.sort === "relevance";

@@ -1,6 +1,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { postsIndex } from "@asyncsns/core/search/opensearch";
 import { Client } from "@opensearch-project/opensearch";
 import { describe, expect, it } from "vitest";
 import { createResolver } from "../src/resolve";
@@ -32,7 +33,7 @@ describe("search in the local cloud", () => {
     expect(resolveRef({ $ref: "Search", attribute: "url" })).toBe("http://127.0.0.1:9999");
   });
 
-  it("keeps its index across restarts (journal), refuses wrong credentials and stale versions", async () => {
+  it("keeps its index and mappings across restarts (journal), refuses wrong credentials and stale versions", async () => {
     const dataDir = await mkdtemp(join(tmpdir(), "asyncsns-search-"));
     try {
       const first = await startSearch({ dataDir });
@@ -40,7 +41,7 @@ describe("search in the local cloud", () => {
         node: first.endpoint,
         auth: { username: first.username, password: first.password },
       });
-      await client.indices.create({ index: "posts-v1", body: { mappings: {} } });
+      await client.indices.create({ index: "posts-v1", body: postsIndex as never });
       await client.index({
         index: "posts-v1",
         id: "p1",

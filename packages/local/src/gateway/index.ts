@@ -1,11 +1,11 @@
-// One port for the browser, like the Router's CloudFront distribution: site, /api, /ws, /media, /config.json.
+// One port for the browser, like the Router's CloudFront distribution: its sites, APIs, buckets and config file.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { RefResolver, Topology } from "../topology";
+import { serveBucket } from "./bucket-route";
 import { buildHttpEvent, RouteTable, readBody, sendHttpResult, sendJson } from "./http-api";
 import { type JwtAuthorizerConfig, JwtRejected, verifyJwt } from "./jwt";
-import { serveMedia } from "./media";
 import { serveStatic } from "./static-site";
 import { WebSocketApi } from "./websocket";
 
@@ -27,7 +27,7 @@ export interface GatewayOptions {
 type Mount =
   | { kind: "http"; prefix: string; api: string; routes: RouteTable }
   | { kind: "ws"; prefix: string; api: string; ws: WebSocketApi }
-  | { kind: "media"; prefix: string; bucket: string; rewrite?: { regex: string; to: string } }
+  | { kind: "bucket"; prefix: string; bucket: string; rewrite?: { regex: string; to: string } }
   | { kind: "site"; prefix: string; dir: string; errorPage?: string; indexPage: string };
 
 export interface RunningGateway {
@@ -45,7 +45,7 @@ function matchesPrefix(path: string, prefix: string): boolean {
   return path === prefix || path.startsWith(prefix.endsWith("/") ? prefix : `${prefix}/`);
 }
 
-/** Where each API, bucket and site is served: from the Router's routes, else the asyncsns defaults. */
+/** Where each API, bucket and site is served: from the Router's routes, else under the API's own name. */
 export function planMounts(
   topology: Topology,
 ): { kind: Mount["kind"]; prefix: string; target: string; rewrite?: { regex: string; to: string } }[] {
@@ -74,15 +74,15 @@ export function planMounts(
     if (type === "sst.aws.ApiGatewayV2") plan.push({ kind: "http", prefix, target: ref });
     else if (type === "sst.aws.ApiGatewayWebSocket") plan.push({ kind: "ws", prefix, target: ref });
     else if (type === "sst.aws.Bucket")
-      plan.push({ kind: "media", prefix, target: ref, ...(r.rewrite ? { rewrite: r.rewrite } : {}) });
+      plan.push({ kind: "bucket", prefix, target: ref, ...(r.rewrite ? { rewrite: r.rewrite } : {}) });
     else if (type === "sst.aws.StaticSite") plan.push({ kind: "site", prefix, target: ref });
   }
   const has = (kind: string, target: string) => plan.some((p) => p.kind === kind && p.target === target);
   for (const r of topology.resources) {
     if (r.type === "sst.aws.ApiGatewayV2" && !has("http", r.name))
-      plan.push({ kind: "http", prefix: "/api", target: r.name });
+      plan.push({ kind: "http", prefix: `/${r.name.toLowerCase()}`, target: r.name });
     if (r.type === "sst.aws.ApiGatewayWebSocket" && !has("ws", r.name))
-      plan.push({ kind: "ws", prefix: "/ws", target: r.name });
+      plan.push({ kind: "ws", prefix: `/${r.name.toLowerCase()}`, target: r.name });
   }
   for (const s of topology.staticSites)
     if (!has("site", s.name)) plan.push({ kind: "site", prefix: "/", target: s.name });
@@ -92,7 +92,7 @@ export function planMounts(
 export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const { topology } = o;
   const mounts: Mount[] = [];
-  let wsPath = "/ws";
+  let wsPath = "";
   const webSockets: WebSocketApi[] = [];
   for (const p of planMounts(topology)) {
     if (p.kind === "http") {
@@ -115,9 +115,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       });
       webSockets.push(ws);
       mounts.push({ kind: "ws", prefix: p.prefix, api: p.target, ws });
-    } else if (p.kind === "media") {
+    } else if (p.kind === "bucket") {
       mounts.push({
-        kind: "media",
+        kind: "bucket",
         prefix: p.prefix,
         bucket: o.resolve({ $ref: p.target, attribute: "name" }),
         ...(p.rewrite ? { rewrite: p.rewrite } : {}),
@@ -161,7 +161,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       res.end("Upgrade Required\n");
       return;
     }
-    if (mount.kind === "media") return serveMedia(req, res, url, { s3Endpoint: o.s3Endpoint, ...mount });
+    if (mount.kind === "bucket") return serveBucket(req, res, url, { s3Endpoint: o.s3Endpoint, ...mount });
     if (mount.kind === "site") return serveStatic(req, res, url, mount);
 
     const match = mount.routes.match(req.method ?? "GET", path);

@@ -1,5 +1,4 @@
-// API Gateway WebSocket API: $connect with its Lambda authorizer, action routing, $disconnect,
-// the @connections management API, and API Gateway's idle and lifetime limits.
+// API Gateway WebSocket API: $connect and its authorizer, routing, @connections, idle and lifetime limits.
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Duplex } from "node:stream";

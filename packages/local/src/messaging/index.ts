@@ -1,5 +1,4 @@
-// Local SNS and SQS on one loopback port: topics fan out to functions and queues, queues persist under
-// <dataDir>/sqs/. The real SDK clients reach it through AWS_ENDPOINT_URL_SNS / AWS_ENDPOINT_URL_SQS.
+// Local SNS and SQS on one loopback port (AWS_ENDPOINT_URL_SNS/SQS), so the real SDK clients work unchanged.
 import { randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type Server } from "node:http";
 import { join } from "node:path";

@@ -1,5 +1,4 @@
-// The Lambda event source mapping for SQS: receive batches, invoke with an SQSEvent, delete what succeeded.
-// Failed messages come back after the visibility timeout; the queue's redrive policy moves poison to the DLQ.
+// Lambda's SQS event source mapping: failed messages return after the visibility timeout, then the DLQ.
 
 import { passesFilters } from "../streams/filter";
 import type { QueueSubscription } from "../topology";
@@ -85,14 +84,14 @@ class QueuePoller {
     if (!messages.length) return false;
     this.busy = true;
     try {
-      await this.handle(messages);
+      await this.deliver(messages);
     } finally {
       this.busy = false;
     }
     return true;
   }
 
-  private async handle(messages: StoredMessage[]) {
+  private async deliver(messages: StoredMessage[]) {
     const { messaging } = this.o;
     const arn = messaging.queueArn(this.queue);
     const all = messages.map((m) => toSqsRecord(m, arn, messaging.region));

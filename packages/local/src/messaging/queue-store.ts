@@ -1,5 +1,4 @@
-// SQS queues as the local cloud keeps them: visibility timeouts, receive counts, redrive to a DLQ, FIFO
-// groups, and an append-only JSON-lines journal so messages survive a restart.
+// SQS queues (visibility, receive counts, DLQ, FIFO groups) journaled as JSON lines to survive restarts.
 import { createHash, randomUUID } from "node:crypto";
 import { closeSync, existsSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from "node:fs";
 import { dirname } from "node:path";
@@ -383,7 +382,7 @@ export class QueueStore {
   }
 
   private moveToDeadLetterQueue(q: QueueState, m: StoredMessage, dlq: string) {
-    const { receiptHandle: _handle, firstReceivedAt: _first, ...rest } = m;
+    const { receiptHandle: _receipt, firstReceivedAt: _first, ...rest } = m;
     const moved: StoredMessage = {
       ...rest,
       // A fresh count in the DLQ, so its own redrive policy (if any) starts over.
@@ -397,15 +396,15 @@ export class QueueStore {
     this.changed();
   }
 
-  private byHandle(name: string, receiptHandle: string): StoredMessage | undefined {
+  private byReceipt(name: string, receiptHandle: string): StoredMessage | undefined {
     const q = this.queue(name);
     for (const m of q.messages.values()) if (m.receiptHandle === receiptHandle) return m;
     return undefined;
   }
 
-  /** Deletes by receipt handle; an unknown (already deleted, or stale) handle is a no-op, as on AWS. */
+  /** Deletes by receipt handle; an unknown (already deleted, or stale) receipt handle is a no-op, as on AWS. */
   delete(name: string, receiptHandle: string): boolean {
-    const m = this.byHandle(name, receiptHandle);
+    const m = this.byReceipt(name, receiptHandle);
     if (!m) return false;
     this.record({ op: "delete", queue: name, id: m.id });
     this.changed();
@@ -413,7 +412,7 @@ export class QueueStore {
   }
 
   changeVisibility(name: string, receiptHandle: string, timeoutSeconds: number) {
-    const m = this.byHandle(name, receiptHandle);
+    const m = this.byReceipt(name, receiptHandle);
     if (!m || m.visibleAt <= Date.now())
       throw new QueueError(
         "MessageNotInflight",

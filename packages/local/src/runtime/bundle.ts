@@ -73,8 +73,7 @@ export async function bundleFunctions(opts: BundleOptions): Promise<Bundles> {
     },
   };
 
-  // nodejs.esbuild.external (e.g. `@aws-sdk/*`, which the Lambda runtime ships) stays a bare import, resolved
-  // at run time from the app's node_modules as Lambda resolves it from the runtime's.
+  // Externals stay bare imports, resolved from the app's node_modules as Lambda does from its runtime.
   const external = [...new Set(opts.functions.flatMap((f) => f.external ?? []))];
 
   const options: BuildOptions = {

@@ -1,25 +1,12 @@
-// The local search engine: postings of character n-grams (like the n-gram field in AWS, up to three characters)
-// and of keyword values find candidates, newest first or best-scoring first; the subset of the OpenSearch query
-// DSL the app sends is then evaluated exactly on each candidate, so postings only decide what is skipped.
-// Why not an engine from npm: FlexSearch 0.8 (the best of FlexSearch, MiniSearch and Orama on build rate and
-// memory) behind this same DSL measured p99 91 ms against a full substring scan's 18 ms on the bench corpus
-// (`npm run bench -- search`): building whole candidate sets to filter and sort them cannot stop early. Here a
-// latest-sorted page stops once filled, and packages/local/test/search-engine.test.ts checks every answer
-// against a scan.
+// Postings only pick candidates, each checked exactly after, so answers equal a scan's (search-engine.test).
+import { EngineError } from "./errors";
+import { type Field, Mapping } from "./mapping";
+
+export { EngineError } from "./errors";
 
 type Json = Record<string, any>;
 type SortValue = string | number;
 export type Source = Record<string, unknown>;
-
-export class EngineError extends Error {
-  constructor(
-    readonly status: number,
-    readonly type: string,
-    reason: string,
-  ) {
-    super(reason);
-  }
-}
 
 const CJK = /[\p{Script=Han}\p{Script=Hiragana}\p{Script=Katakana}ー々〆]/u;
 /** CJK or not, per UTF-16 code unit, learnt on first sight: the regex per character dominated indexing. */
@@ -35,10 +22,7 @@ const SPACE = 32;
 const pair = (b: number, c: number) => (b + 1) * 0x10000 + c;
 const triple = (a: number, b: number, c: number) => 2 ** 33 + (a * 0x10000 + b) * 0x10000 + c;
 
-/**
- * Every gram of already-folded text: each run of three units (spaces included, so phrases narrow too), each pair
- * without a space (two-character words), and single CJK characters (one kanji is a word).
- */
+/** Runs of three units (spaces too, so phrases narrow), space-free pairs, and lone CJK characters (words). */
 function eachGram(text: string, emit: (gram: number) => void) {
   let a = -1;
   let b = -1;
@@ -65,13 +49,7 @@ function needleGrams(needle: string): number[] {
   return needle.length === 1 && isCjk(u(0)) ? [u(0)] : [];
 }
 
-const KEYWORD_FIELDS = ["id", "authorId", "author", "tags", "mentions", "media", "lang", "handle", "reply"];
-
-/**
- * Postings: per document holding the key, ordinal × 16 + how often the key occurs in it (at most 15, "or more"),
- * ascending (ordinals only grow, so appending keeps them sorted). Long gram postings also keep, per block of
- * entries, the most any of those documents can score per word containing the gram (see `Bound`).
- */
+/** Per document: ordinal × 16 + occurrences (15 = "or more"), ascending, as ordinals only grow. */
 type Postings = number[];
 const NONE: Postings = [];
 const MANY = 15;
@@ -79,11 +57,20 @@ const MANY = 15;
 const BLOCK = 4;
 const LONG = 64;
 
+/** The most a word with this entry's gram can score in its document, per `match` clause. */
+function impact(entry: number, damps: number[]): number {
+  const count = entry & MANY;
+  return count === MANY ? Number.POSITIVE_INFINITY : count / damps[entry >> 4]!;
+}
+
+/** Gram cursors a search shares, by text field and gram. */
+const gramKey = (field: string, g: number) => `${field} ${g}`;
+
 /** The score's length damping (see `occurrences`). */
-const damping = (body: string) => 1 + body.length / 200;
+const damping = (text: string) => 1 + text.length / 200;
 
 /** Counts one more occurrence of the key in document `ord`; returns the entry's index. */
-function post(list: Postings, ord: number): number {
+function addEntry(list: Postings, ord: number): number {
   const last = list.length - 1;
   if (last >= 0 && list[last]! >> 4 === ord) {
     if ((list[last]! & MANY) < MANY) list[last]!++;
@@ -92,31 +79,58 @@ function post(list: Postings, ord: number): number {
   return list.push(ord * 16 + 1) - 1;
 }
 
-/**
- * One index. Every write appends the document under a new ordinal (the old one is left dead in the postings),
- * so ordinals follow write order, which is time order for a live feed; out-of-order writes (a re-index, edits)
- * and dead ordinals are counted, and past a share of the index it is rebuilt in time order before a search.
- */
+/** Gram postings of one text field, and the score's length damping per ordinal (bounds read no document). */
+interface Grams {
+  lists: Map<number, Postings>;
+  blockMax: Map<number, number[]>;
+  damps: number[];
+}
+
+const textOf = (doc: Source, field: string) => String(doc[field] ?? "");
+
+/** Writes append (ordinals in write order); once disorder and dead entries pass a share, it is rebuilt. */
 export class LocalIndex {
   private readonly versions = new Map<string, number>();
   private readonly ordinals = new Map<string, number>();
   private sources: (Source | undefined)[] = [];
   private ids: string[] = [];
-  /** createdAt per ordinal, and the greatest createdAt up to each: a newest-first walk stops once nothing left can make the page. */
+  /** The order field per ordinal, and its greatest value up to each: a newest-first walk stops once nothing left can make the page. */
   private times: number[] = [];
   private newest: number[] = [];
-  /** The score's length damping per ordinal, so bounding a candidate's score does not read its document. */
-  private damps: number[] = [];
-  private grams = new Map<number, Postings>();
-  private blockMax = new Map<number, number[]>();
+  private texts = new Map<string, Grams>();
   private keywords = new Map<string, Map<string, Postings>>();
   private disorder = 0;
   private dead = 0;
+  private readonly mapping: Mapping;
+  private textFields: string[] = [];
+  private exactFields: { path: string; source: string }[] = [];
 
   constructor(
     readonly name: string,
     readonly definition: Json,
-  ) {}
+  ) {
+    this.mapping = new Mapping(definition);
+    this.mapped();
+  }
+
+  /** The fields postings are kept for, again whenever dynamic mapping adds one. */
+  private mapped() {
+    const m = this.mapping;
+    this.textFields = m.textSources();
+    this.exactFields = [...m.paths("keyword"), ...m.paths("boolean")].map((path) => ({
+      path,
+      source: m.field(path)!.source,
+    }));
+  }
+
+  private gramsOf(field: string): Grams {
+    let g = this.texts.get(field);
+    if (!g) {
+      g = { lists: new Map(), blockMax: new Map(), damps: [] };
+      this.texts.set(field, g);
+    }
+    return g;
+  }
 
   get size(): number {
     return this.ordinals.size;
@@ -130,6 +144,7 @@ export class LocalIndex {
   /** Throws 409 like OpenSearch for a stale external version. */
   put(id: string, source: Source, version?: number): void {
     this.checkVersion(id, version);
+    if (this.mapping.admit(source)) this.mapped();
     if (version !== undefined) this.versions.set(id, version);
     this.kill(id);
     this.append(id, source);
@@ -165,54 +180,54 @@ export class LocalIndex {
     this.sources.push(source);
     this.ids.push(id);
     this.ordinals.set(id, ord);
-    // A document without a time bounds nothing: walks past it never stop early.
-    const t = typeof source.createdAt === "number" ? source.createdAt : Number.POSITIVE_INFINITY;
+    // A document without an order value bounds nothing: walks past it never stop early.
+    const order = this.mapping.order;
+    const value = order === undefined ? undefined : source[order];
+    const t = typeof value === "number" ? value : Number.POSITIVE_INFINITY;
     const last = ord > 0 ? this.newest[ord - 1]! : Number.NEGATIVE_INFINITY;
     if (t < last) this.disorder++;
     this.times.push(t);
     this.newest.push(Math.max(t, last));
-    this.damps.push(damping(String(source.body ?? "")));
-    if (typeof source.body === "string") {
-      eachGram(source.body, (g) => this.postGram(g, ord));
-    }
-    for (const field of KEYWORD_FIELDS) {
+    for (const field of this.textFields) {
+      const grams = this.gramsOf(field);
+      grams.damps[ord] = damping(textOf(source, field));
       const value = source[field];
+      for (const v of Array.isArray(value) ? value : [value])
+        if (typeof v === "string") eachGram(v, (g) => this.addGram(grams, g, ord));
+    }
+    for (const { path, source: from } of this.exactFields) {
+      const value = source[from];
       if (value === undefined || value === null) continue;
-      const byValue = this.keywords.get(field) ?? new Map<string, Postings>();
-      this.keywords.set(field, byValue);
+      const byValue = this.keywords.get(path) ?? new Map<string, Postings>();
+      this.keywords.set(path, byValue);
       for (const v of Array.isArray(value) ? value : [value]) {
         const key = String(v);
         const list = byValue.get(key);
-        if (list) post(list, ord);
+        if (list) addEntry(list, ord);
         else byValue.set(key, [ord * 16 + 1]);
       }
     }
   }
 
-  private postGram(g: number, ord: number) {
-    const list = this.grams.get(g);
+  private addGram(grams: Grams, g: number, ord: number) {
+    const list = grams.lists.get(g);
     if (!list) {
-      this.grams.set(g, [ord * 16 + 1]);
+      grams.lists.set(g, [ord * 16 + 1]);
       return;
     }
-    const at = post(list, ord);
+    const at = addEntry(list, ord);
     // A short list has nothing worth skipping: its blocks are kept from LONG entries on.
     if (at < LONG) return;
-    let most = this.blockMax.get(g);
+    let most = grams.blockMax.get(g);
     if (!most) {
       most = [];
-      for (let i = 0; i < at; i++) most[i >> BLOCK] = Math.max(most[i >> BLOCK] ?? 0, this.impact(list[i]!));
-      this.blockMax.set(g, most);
+      for (let i = 0; i < at; i++)
+        most[i >> BLOCK] = Math.max(most[i >> BLOCK] ?? 0, impact(list[i]!, grams.damps));
+      grams.blockMax.set(g, most);
     }
     const block = at >> BLOCK;
-    const impact = this.impact(list[at]!);
-    if (!(most[block]! >= impact)) most[block] = impact;
-  }
-
-  /** The most a word with this entry's gram can score in its document, per `match` clause. */
-  private impact(entry: number): number {
-    const count = entry & MANY;
-    return count === MANY ? Number.POSITIVE_INFINITY : count / this.damps[entry >> 4]!;
+    const entryImpact = impact(list[at]!, grams.damps);
+    if (!(most[block]! >= entryImpact)) most[block] = entryImpact;
   }
 
   /** Re-appends the live documents oldest first, once out-of-order and dead ordinals are a quarter of the index. */
@@ -227,9 +242,7 @@ export class LocalIndex {
     this.ids = [];
     this.times = [];
     this.newest = [];
-    this.damps = [];
-    this.grams = new Map();
-    this.blockMax = new Map();
+    this.texts = new Map();
     this.keywords = new Map();
     this.disorder = 0;
     this.dead = 0;
@@ -245,20 +258,23 @@ export class LocalIndex {
     const from = Number(body.from ?? 0);
     const after: SortValue[] | undefined = body.search_after;
     const aggs: Json | undefined = body.aggs ?? body.aggregations;
-    const test = compile(query, true, new Map());
-    const required = new Map<number, ListCursor>();
+    const { mapping } = this;
+    const order = mapping.order;
+    const test = compile(query, true, new Map(), mapping);
+    const required = new Map<string, ListCursor>();
     const cursor = this.plan(query, required) ?? everyOrdinal(this.sources.length);
-    const top = new Top(from + size, sort);
+    const top = new Top(from + size, sort, mapping);
     const matched: Source[] = [];
 
     // Newest first needs only a page when time is the first order that differs between matches.
     const keys = constantScore(query) ? sort.filter((s) => s.field !== "_score") : sort;
-    const byTime = !aggs && keys[0]?.field === "createdAt" && keys[0].order === "desc";
+    const byTime = !aggs && order !== undefined && keys[0]?.field === order && keys[0].order === "desc";
     // Best first by score: documents that cannot beat the page's last score are skipped unread.
     const bound =
-      !aggs && sort[0]?.field === "_score" && sort[0].order === "desc" && Bound.of(query, required);
-    const { floor, ceiling } = timeBounds(query);
-    const key = (hit: Hit) => sort.map((s) => sortValue(s.field, hit));
+      !aggs && sort[0]?.field === "_score" && sort[0].order === "desc" && Bound.of(query, required, mapping);
+    const damps = bound ? this.gramsOf(bound.field).damps : [];
+    const { floor, ceiling } = timeBounds(query, order);
+    const key = (hit: Hit) => sort.map((s) => sortValue(s.field, hit, mapping));
     const beyond = (hit: Hit) => !after || compare(key(hit), after, sort) > 0;
     let x = this.sources.length - 1;
     let block: { most: number; start: number } | undefined;
@@ -283,7 +299,7 @@ export class LocalIndex {
           block = undefined;
           continue;
         }
-        if (bound.doc(this.damps[ord]!) < least) continue;
+        if (bound.doc(damps[ord]!) < least) continue;
       }
       const doc = this.sources[ord];
       if (!doc) continue;
@@ -297,7 +313,7 @@ export class LocalIndex {
     }
 
     const response: Json = { took: Math.round(performance.now() - started), timed_out: false };
-    if (aggs) response.aggregations = aggregate(aggs, matched);
+    if (aggs) response.aggregations = aggregate(aggs, matched, mapping);
     response.hits = {
       max_score: null,
       hits: top.hits.slice(from).map((h) => ({
@@ -324,11 +340,8 @@ export class LocalIndex {
     return lo;
   }
 
-  /**
-   * Candidates every match is among, from postings of required clauses; undefined when no clause narrows.
-   * `required` collects the gram cursors every candidate is in (they sit on it when it is returned).
-   */
-  private plan(q: Json, required?: Map<number, ListCursor>): Cursor | undefined {
+  /** Candidates every match is among (undefined: no clause narrows); `required` collects gram cursors. */
+  private plan(q: Json, required?: Map<string, ListCursor>): Cursor | undefined {
     if (q.bool) {
       const b = q.bool;
       const parts = [...values(b.filter), ...values(b.must)]
@@ -337,23 +350,25 @@ export class LocalIndex {
       const should = values(b.should).map((c) => this.plan(c as Json));
       if (minimumShould(b) >= 1 && should.length && should.every((c) => c !== undefined))
         parts.push(union(should as Cursor[]));
-      // A keyword most documents have (lang:ja) narrows little and costs a seek per candidate: the exact
-      // evaluation checks it on the few candidates the rest leaves.
+      // A common keyword narrows little and costs a seek per candidate: the exact check tests it instead.
       const smallest = Math.min(...parts.map((c) => c.size));
       const narrowing = parts.filter((c) => !(c instanceof KeywordCursor) || c.size <= smallest * 8);
       return narrowing.length ? intersection(narrowing) : undefined;
     }
     if (q.match_phrase) {
       const [field, spec] = entry(q.match_phrase);
-      if (!field.startsWith("body")) return undefined;
+      const f = this.mapping.field(field);
+      if (f?.kind !== "text") return undefined;
+      const grams = this.gramsOf(f.source);
       const cursorOf = (g: number) => {
-        const cursor = required?.get(g) ?? new ListCursor(this.grams.get(g) ?? NONE, this.blockMax.get(g));
-        required?.set(g, cursor);
+        const cursor =
+          required?.get(gramKey(f.source, g)) ??
+          new ListCursor(grams.lists.get(g) ?? NONE, grams.blockMax.get(g));
+        required?.set(gramKey(f.source, g), cursor);
         return cursor;
       };
-      // The four rarest grams narrow enough (every further list costs a seek per candidate), plus one for each
-      // word of a phrase, so that `Bound` can bound the words the app scores by.
-      const size = (g: number) => this.grams.get(g)?.length ?? 0;
+      // Four rarest grams narrow enough, plus one per phrase word so `Bound` can bound scored words.
+      const size = (g: number) => grams.lists.get(g)?.length ?? 0;
       const rarest = (gs: number[]) => gs.sort((a, b) => size(a) - size(b));
       const text = String(unwrap(spec, "query"));
       const gs = new Set(rarest(needleGrams(text)).slice(0, 4));
@@ -364,8 +379,12 @@ export class LocalIndex {
         }
       return gs.size ? intersection([...gs].map(cursorOf)) : undefined;
     }
-    const keyword = (field: string) =>
-      KEYWORD_FIELDS.includes(field) ? (this.keywords.get(field) ?? new Map<string, Postings>()) : undefined;
+    const keyword = (field: string) => {
+      const kind = this.mapping.field(field)?.kind;
+      return kind === "keyword" || kind === "boolean"
+        ? (this.keywords.get(field) ?? new Map<string, Postings>())
+        : undefined;
+    };
     if (q.term) {
       const [field, spec] = entry(q.term);
       const byValue = keyword(field);
@@ -396,6 +415,7 @@ class Top {
   constructor(
     readonly k: number,
     readonly sort: SortField[],
+    readonly mapping: Mapping,
   ) {}
   full = () => this.hits.length >= this.k;
   last = () => this.hits[this.hits.length - 1]!;
@@ -413,7 +433,11 @@ class Top {
   }
   private compare(a: Hit, b: Hit): number {
     for (const s of this.sort) {
-      const c = compareValues(sortValue(s.field, a), sortValue(s.field, b), s.order);
+      const c = compareValues(
+        sortValue(s.field, a, this.mapping),
+        sortValue(s.field, b, this.mapping),
+        s.order,
+      );
       if (c !== 0) return c;
     }
     return 0;
@@ -477,26 +501,27 @@ class ListCursor implements Cursor {
 /** Postings of one keyword value: exact, so they may be left out of an intersection (not so gram cursors, see `Bound`). */
 class KeywordCursor extends ListCursor {}
 
-/**
- * An upper bound of a document's score, from gram counts alone: a word occurs in a document at most as often as
- * its rarest gram (non-overlapping occurrences hold distinct gram occurrences). Only for queries scored by `match`
- * clauses on the body alone, every word of which is made of required grams (so every cursor sits on the candidate).
- */
+/** A score bound from gram counts alone: a word occurs at most as often as its rarest gram does. */
 class Bound {
   private constructor(
+    /** The text field every clause scores. */
+    readonly field: string,
     /** Per distinct match clause (and how many there are of it), per word, the cursors of its grams. */
     private readonly clauses: { words: ListCursor[][]; times: number }[],
   ) {}
 
-  static of(query: Json, required: Map<number, ListCursor>): Bound | undefined {
+  static of(query: Json, required: Map<string, ListCursor>, mapping: Mapping): Bound | undefined {
     const b = query.bool;
     if (!b || values(b.must).length) return undefined;
-    // body and body.en score the same words alike.
+    // Multi-fields of one text field score the same words alike.
     const clauses = new Map<string, { words: ListCursor[][]; times: number }>();
+    let source: string | undefined;
     for (const c of values(b.should) as Json[]) {
       if (!c.match) return undefined;
       const [field, spec] = entry(c.match);
-      if (!field.startsWith("body")) return undefined;
+      const f = mapping.field(field);
+      if (f?.kind !== "text" || (source !== undefined && f.source !== source)) return undefined;
+      source = f.source;
       const text = String(unwrap(spec, "query"));
       const known = clauses.get(text);
       if (known) {
@@ -505,11 +530,12 @@ class Bound {
       }
       // Any of a word's grams bounds it; those the plan intersected sit on the candidate.
       const words = text.split(" ").filter((w) => w);
-      const grams = words.map((w) => needleGrams(w).flatMap((g) => required.get(g) ?? []));
+      const from = f.source;
+      const grams = words.map((w) => needleGrams(w).flatMap((g) => required.get(gramKey(from, g)) ?? []));
       if (grams.some((gs) => !gs.length)) return undefined;
       clauses.set(text, { words: grams, times: 1 });
     }
-    return clauses.size ? new Bound([...clauses.values()]) : undefined;
+    return source !== undefined && clauses.size ? new Bound(source, [...clauses.values()]) : undefined;
   }
 
   /** Rounding differs from the score's own arithmetic (a sum per clause) by far less than this margin. */
@@ -525,10 +551,7 @@ class Bound {
     return Bound.margin(score);
   }
 
-  /**
-   * For every candidate from `start` on: per word, the gram whose current block bounds it lowest, valid while
-   * that gram's cursor stays in its block.
-   */
+  /** Per word, the gram whose block bounds it lowest: valid until that gram's cursor leaves its block. */
   block(): { most: number; start: number } {
     let most = 0;
     let start = 0;
@@ -609,14 +632,14 @@ const unwrap = (spec: unknown, key: string) =>
 const minimumShould = (b: Json) =>
   Number(b.minimum_should_match ?? (values(b.should).length && !b.filter && !b.must ? 1 : 0));
 
-/** Bounds on createdAt every match is within, from the query's required range clauses. */
-function timeBounds(query: Json) {
+/** Bounds on the order field every match is within, from the query's required range clauses. */
+function timeBounds(query: Json, order: string | undefined) {
   let floor: { t: number; inclusive: boolean } | undefined;
   let ceiling: { t: number; inclusive: boolean } | undefined;
   const required = query.bool ? [...values(query.bool.filter), ...values(query.bool.must)] : [query];
   for (const c of required as Json[]) {
-    if (!c.range?.createdAt) continue;
-    const r = c.range.createdAt as Json;
+    if (order === undefined || !c.range?.[order]) continue;
+    const r = c.range[order] as Json;
     if (typeof r.gte === "number" && (!floor || r.gte > floor.t)) floor = { t: r.gte, inclusive: true };
     if (typeof r.gt === "number" && (!floor || r.gt >= floor.t)) floor = { t: r.gt, inclusive: false };
     if (typeof r.lte === "number" && (!ceiling || r.lte < ceiling.t)) ceiling = { t: r.lte, inclusive: true };
@@ -634,42 +657,51 @@ function constantScore(q: Json): boolean {
 
 type Test = (doc: Source) => number | false;
 
-/** Whether any value of the field (sub-fields like body.ngram hold their parent's text) passes. */
-function anyValue(field: string, ok: (v: unknown) => boolean): (doc: Source) => boolean {
-  const name = field.split(".")[0]!;
+/** Whether any value of the field (multi-fields like title.raw hold their parent's value) passes. */
+function anyValue(f: Field | undefined, ok: (v: unknown) => boolean): (doc: Source) => boolean {
+  // An unmapped field matches nothing, as in OpenSearch.
+  if (!f) return () => false;
   return (doc) => {
-    const v = doc[name];
+    const v = doc[f.source];
     if (v === undefined || v === null) return false;
     return Array.isArray(v) ? v.some(ok) : ok(v);
   };
 }
 
+/** A text value's terms: the engine runs no analysis chain (the client sends folded text), so words as sent. */
+const termsOf = (v: unknown) => String(v).split(/\s+/u);
+
 /** Counts remembered for the last document: several clauses may count the same words. */
 type Counts = Map<string, (doc: Source) => number>;
 
-/**
- * The query as a function of a document: false when it does not match, otherwise its score. Compiled once
- * per search; `scored` is false where the score is thrown away (filter, must_not).
- */
-function compile(q: Json, scored: boolean, counts: Counts): Test {
+/** The query as a function: false or a score; `scored` is false where the score is dropped (filter). */
+function compile(q: Json, scored: boolean, counts: Counts, mapping: Mapping): Test {
   if (q.match_all) return () => 1;
-  if (q.bool) return compileBool(q.bool, scored, counts);
+  if (q.bool) return compileBool(q.bool, scored, counts, mapping);
   if (q.term) {
     const [field, spec] = entry(q.term);
     const want = unwrap(spec, "value");
     const text = String(want);
-    const has = anyValue(field, (v) => v === want || String(v) === text);
+    const f = mapping.field(field);
+    const has = anyValue(
+      f,
+      f?.kind === "text" ? (v) => termsOf(v).includes(text) : (v) => v === want || String(v) === text,
+    );
     return (doc) => (has(doc) ? 0 : false);
   }
   if (q.terms) {
     const [field, list] = entry(q.terms);
     const wanted = new Set(values(list).map(String));
-    const has = anyValue(field, (v) => wanted.has(String(v)));
+    const f = mapping.field(field);
+    const has = anyValue(
+      f,
+      f?.kind === "text" ? (v) => termsOf(v).some((t) => wanted.has(t)) : (v) => wanted.has(String(v)),
+    );
     return (doc) => (has(doc) ? 0 : false);
   }
   if (q.range) {
     const [field, r] = entry(q.range);
-    const has = anyValue(field, (raw) => {
+    const has = anyValue(mapping.field(field), (raw) => {
       const v = Number(raw);
       return (
         (r.gte === undefined || v >= r.gte) &&
@@ -683,22 +715,39 @@ function compile(q: Json, scored: boolean, counts: Counts): Test {
   if (q.prefix) {
     const [field, spec] = entry(q.prefix);
     const want = String(unwrap(spec, "value"));
-    const has = anyValue(field, (v) => String(v).startsWith(want));
+    const f = mapping.field(field);
+    const has = anyValue(
+      f,
+      f?.kind === "text"
+        ? (v) => termsOf(v).some((t) => t.startsWith(want))
+        : (v) => String(v).startsWith(want),
+    );
     return (doc) => (has(doc) ? 1 : false);
   }
   if (q.match_phrase) {
     const [field, spec] = entry(q.match_phrase);
     const want = String(unwrap(spec, "query"));
-    const has = anyValue(field, (v) => String(v).includes(want));
-    return (doc) => (has(doc) ? (scored ? occurrences(doc, [want]) : 0) : false);
+    const f = mapping.field(field);
+    if (f?.kind !== "text") {
+      const has = anyValue(f, (v) => String(v) === want);
+      return (doc) => (has(doc) ? 1 : false);
+    }
+    const has = anyValue(f, (v) => String(v).includes(want));
+    return (doc) => (has(doc) ? (scored ? occurrences(doc, f.source, [want]) : 0) : false);
   }
   if (q.match) {
-    // Only used to score: every word found adds to the score; none found is no match.
     const [field, spec] = entry(q.match);
-    const words = String(unwrap(spec, "query")).split(" ");
-    const has = anyValue(field, () => true);
-    const key = words.join(" ");
-    const count = counts.get(key) ?? lastOf((doc) => occurrences(doc, words));
+    const query = String(unwrap(spec, "query"));
+    const f = mapping.field(field);
+    if (f?.kind !== "text") {
+      const has = anyValue(f, (v) => String(v) === query);
+      return (doc) => (has(doc) ? 1 : false);
+    }
+    // Every word found adds to the score; none found is no match.
+    const words = query.split(" ");
+    const has = anyValue(f, () => true);
+    const key = `${f.source} ${words.join(" ")}`;
+    const count = counts.get(key) ?? lastOf((doc) => occurrences(doc, f.source, words));
     counts.set(key, count);
     return (doc) => {
       const score = has(doc) ? count(doc) : 0;
@@ -724,11 +773,11 @@ function lastOf(f: (doc: Source) => number): (doc: Source) => number {
   };
 }
 
-function compileBool(b: Json, scored: boolean, counts: Counts): Test {
-  const filter = values(b.filter).map((c) => compile(c as Json, false, counts));
-  const must = values(b.must).map((c) => compile(c as Json, scored, counts));
-  const mustNot = values(b.must_not).map((c) => compile(c as Json, false, counts));
-  const should = values(b.should).map((c) => compile(c as Json, scored, counts));
+function compileBool(b: Json, scored: boolean, counts: Counts, mapping: Mapping): Test {
+  const filter = values(b.filter).map((c) => compile(c as Json, false, counts, mapping));
+  const must = values(b.must).map((c) => compile(c as Json, scored, counts, mapping));
+  const mustNot = values(b.must_not).map((c) => compile(c as Json, false, counts, mapping));
+  const should = values(b.should).map((c) => compile(c as Json, scored, counts, mapping));
   const minimum = minimumShould(b);
   // Unscored and optional, should clauses change nothing.
   const weigh = scored || minimum > 0;
@@ -755,14 +804,14 @@ function compileBool(b: Json, scored: boolean, counts: Counts): Test {
 }
 
 /** A small BM25-like score: occurrences of each word, damped by the document's length. */
-function occurrences(doc: Source, words: string[]): number {
-  const body = String(doc.body ?? "");
+function occurrences(doc: Source, field: string, words: string[]): number {
+  const text = textOf(doc, field);
   let n = 0;
   for (const w of words) {
     if (!w) continue;
-    for (let at = body.indexOf(w); at !== -1; at = body.indexOf(w, at + w.length)) n++;
+    for (let at = text.indexOf(w); at !== -1; at = text.indexOf(w, at + w.length)) n++;
   }
-  return n / damping(body);
+  return n / damping(text);
 }
 
 type SortField = { field: string; order: "asc" | "desc" };
@@ -778,9 +827,9 @@ function sortSpec(sort: unknown): SortField[] {
   });
 }
 
-function sortValue(field: string, hit: { doc: Source; score: number }): SortValue {
+function sortValue(field: string, hit: { doc: Source; score: number }, mapping: Mapping): SortValue {
   if (field === "_score") return hit.score;
-  const v = hit.doc[field];
+  const v = hit.doc[mapping.field(field)?.source ?? field];
   return typeof v === "number" ? v : String(v ?? "");
 }
 
@@ -798,7 +847,7 @@ function compare(a: SortValue[], b: SortValue[], sort: SortField[]): number {
   return 0;
 }
 
-function aggregate(aggs: Json, matched: Source[]): Json {
+function aggregate(aggs: Json, matched: Source[], mapping: Mapping): Json {
   const out: Json = {};
   for (const [name, spec] of Object.entries(aggs) as [string, Json][]) {
     if (!spec.terms)
@@ -806,8 +855,9 @@ function aggregate(aggs: Json, matched: Source[]): Json {
     const { field, include, size = 10 } = spec.terms;
     const re = include ? new RegExp(`^(?:${include})$`) : undefined;
     const counts = new Map<string, number>();
+    const source = mapping.field(field)?.source ?? field;
     for (const doc of matched)
-      for (const v of new Set(values(doc[field]).map(String)))
+      for (const v of new Set(values(doc[source]).map(String)))
         if (!re || re.test(v)) counts.set(v, (counts.get(v) ?? 0) + 1);
     const buckets = [...counts]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))

@@ -1,5 +1,4 @@
-// The local stand-in for Amazon OpenSearch: the subset of the REST API the app's OpenSearch client uses,
-// over the embedded engine, with a JSON-lines journal per index under <dataDir>/search.
+// The OpenSearch REST subset clients use, over the embedded engine, journaled under <dataDir>/search.
 import {
   appendFileSync,
   existsSync,
@@ -65,7 +64,7 @@ export async function startSearch(o: {
   };
   const expectedAuth = `Basic ${Buffer.from(`${LOCAL_SEARCH_USERNAME}:${LOCAL_SEARCH_PASSWORD}`).toString("base64")}`;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  const respond = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", "http://local");
     const parts = url.pathname.split("/").filter(Boolean).map(decodeURIComponent);
     const method = req.method ?? "GET";
@@ -88,7 +87,7 @@ export async function startSearch(o: {
     const [name, action, id] = parts;
     const version = url.searchParams.has("version") ? Number(url.searchParams.get("version")) : undefined;
     if (!name)
-      return send(200, { name: "asyncsns-local", version: { distribution: "opensearch", number: "2.17.0" } });
+      return send(200, { name: "local-search", version: { distribution: "opensearch", number: "2.17.0" } });
     const index = indices.get(name);
     if (!action) {
       if (method === "HEAD") return send(index ? 200 : 404);
@@ -133,6 +132,8 @@ export async function startSearch(o: {
         ...(doc ? { _source: doc } : {}),
       });
     }
+    if (action === "_mapping" && method === "GET")
+      return send(200, { [name]: { mappings: index.definition.mappings ?? {} } });
     if (action === "_search" && (method === "POST" || method === "GET")) return send(200, index.search(body));
     if (action === "_refresh") return send(200, { _shards: { total: 1, successful: 1, failed: 0 } });
     if (action === "_count") return send(200, { count: index.size });
@@ -144,7 +145,7 @@ export async function startSearch(o: {
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
+    respond(req, res).catch((error: unknown) => {
       if (res.headersSent) return res.end();
       const status = error instanceof EngineError ? error.status : 500;
       const type = error instanceof EngineError ? error.type : "exception";

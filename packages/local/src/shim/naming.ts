@@ -1,5 +1,4 @@
-// SST derives child names (route handlers, subscribers) from hashes; the same names here keep logs and
-// Resource names identical to a deployed stage.
+// SST's hashed child names, reproduced so logs and Resource names match a deployed stage.
 import { createHash } from "node:crypto";
 
 const ALPHABET = "abcdefhkmnorstuvwxz";

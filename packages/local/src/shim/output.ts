@@ -1,5 +1,4 @@
-// A tiny stand-in for Pulumi's Output: values the deploy would compute travel as tokens inside strings,
-// so apply/interpolate/JSON work unchanged and the tokens become {$ref, attribute} when recorded.
+// Pulumi Outputs as tokens inside strings, so apply/interpolate/JSON work and record as {$ref, attribute}.
 import { isRef, isTemplate, type Ref, type Value } from "../topology";
 
 const TOKEN = /\{\{ref:([^{}|]+)\|([^{}|]+)\}\}/g;
@@ -27,8 +26,7 @@ export class Out<T = unknown> {
   }
 }
 
-// `$output(promise)`: infra that names a resource made later (the bucket policy naming the distribution)
-// defers it. Recording cannot wait, so the value travels as a token until the evaluation settles it.
+// Recording cannot await `$output(promise)` (a resource made later): a token stands in until it settles.
 const DEFERRED = "$deferred";
 let deferredCount = 0;
 const settled = new Map<string, unknown>();

@@ -1,6 +1,4 @@
-// The CloudFront API subset a purge needs (REST-XML, 2020-05-31): create, get and list invalidations of the
-// local Router's distribution. The local router caches nothing, so an invalidation completes at once; it is
-// recorded so tests can read back what the app asked CloudFront to forget.
+// CloudFront invalidations (REST-XML): nothing is cached locally, so they complete at once and are recorded.
 import { createHash, randomBytes, randomUUID } from "node:crypto";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
@@ -101,7 +99,7 @@ export async function startCloudFront(args: {
   const byDistribution = new Map<string, Invalidation[]>(args.distributions.map((id) => [id, []]));
   let endpoint = "";
 
-  const handle = async (
+  const respond = async (
     req: IncomingMessage,
   ): Promise<{ status: number; headers?: Record<string, string>; body: string }> => {
     // The SDK signs every request (SigV4); an unsigned one is refused like CloudFront refuses it.
@@ -191,7 +189,7 @@ export async function startCloudFront(args: {
     res.end(`<?xml version="1.0"?>\n${body}`);
   };
   const server = createServer((req, res) => {
-    handle(req).then(
+    respond(req).then(
       (r) => send(res, r.status, r.body, r.headers),
       (err: unknown) => {
         const e =

