@@ -11,8 +11,9 @@ import {
   useRef,
   useState,
 } from "react";
+import type { Room } from "../../lib/api-types";
 import { useApp } from "../../lib/app-context";
-import { chatApi, type Room } from "../../lib/chat-api";
+import { chatApi } from "../../lib/chat-api";
 import { roomAfterRead, roomsAfterMessage, sortRooms } from "../../lib/chat-logic";
 import { session } from "../../lib/session";
 

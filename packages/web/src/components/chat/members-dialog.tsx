@@ -2,7 +2,8 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
-import { chatApi, MAX_MEMBERS, type Member, type Room } from "../../lib/chat-api";
+import type { Member, Room } from "../../lib/api-types";
+import { chatApi, MAX_MEMBERS } from "../../lib/chat-api";
 import {
   canAddMembers,
   isFull,

@@ -1,7 +1,7 @@
 "use client";
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
-import type { Member, Message } from "../../lib/chat-api";
+import type { Member, Message } from "../../lib/api-types";
 import { isSendKey } from "../../lib/chat-logic";
 import { absoluteTime } from "../../lib/time";
 

@@ -4,7 +4,8 @@ import Link from "next/link";
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api";
-import { chatApi, PAGE, type Room } from "../../lib/chat-api";
+import type { Room } from "../../lib/api-types";
+import { chatApi, PAGE } from "../../lib/chat-api";
 import {
   mergeMessages,
   readMarkers,
