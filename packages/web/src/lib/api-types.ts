@@ -10,6 +10,11 @@ export type BodyOf<P extends keyof paths, M extends keyof paths[P]> = paths[P][M
   ? B
   : never;
 
+/** The query a path's GET takes. */
+export type QueryOf<P extends keyof paths> = paths[P] extends { get: { parameters: { query?: infer Q } } }
+  ? NonNullable<Q>
+  : never;
+
 export type Profile = Schemas["Profile"];
 export type PublicProfile = Schemas["PublicProfile"];
 export type ListedProfile = Schemas["ListedProfile"];

@@ -2,8 +2,6 @@
 import { apiClient, ok } from "./api";
 import type { BodyOf, DeletedPost, Post, PostPage } from "./api-types";
 
-const client = () => apiClient();
-
 /** Query of a paged read: an empty cursor means the first page. */
 const page = (cursor?: string | null, limit?: number) => ({
   cursor: cursor || undefined,
@@ -14,56 +12,60 @@ export type PageFetcher = (cursor: string | null, limit?: number) => Promise<Pos
 
 export const postsApi = {
   createUpload: (body: BodyOf<"/api/media/uploads", "post">) =>
-    ok(client().POST("/api/media/uploads", { body })),
-  getMedia: (id: string) => ok(client().GET("/api/media/{id}", { params: { path: { id } } })),
+    ok(apiClient().POST("/api/media/uploads", { body })),
+  getMedia: (id: string) => ok(apiClient().GET("/api/media/{id}", { params: { path: { id } } })),
   /** The owner edits an upload, before or after it is attached: alt text, a video's poster image. */
   updateMedia: (id: string, body: BodyOf<"/api/media/{id}", "patch">) =>
-    ok(client().PATCH("/api/media/{id}", { params: { path: { id } }, body })),
-  createPost: (body: BodyOf<"/api/posts", "post">) => ok(client().POST("/api/posts", { body })),
+    ok(apiClient().PATCH("/api/media/{id}", { params: { path: { id } }, body })),
+  createPost: (body: BodyOf<"/api/posts", "post">) => ok(apiClient().POST("/api/posts", { body })),
   editPost: (id: string, text: string) =>
-    ok(client().PATCH("/api/posts/{id}", { params: { path: { id } }, body: { text } })),
-  deletePost: (id: string) => ok(client().DELETE("/api/posts/{id}", { params: { path: { id } } })),
+    ok(apiClient().PATCH("/api/posts/{id}", { params: { path: { id } }, body: { text } })),
+  deletePost: (id: string) => ok(apiClient().DELETE("/api/posts/{id}", { params: { path: { id } } })),
   like: (id: string, on: boolean) =>
     ok(
       on
-        ? client().POST("/api/posts/{id}/like", { params: { path: { id } } })
-        : client().DELETE("/api/posts/{id}/like", { params: { path: { id } } }),
+        ? apiClient().POST("/api/posts/{id}/like", { params: { path: { id } } })
+        : apiClient().DELETE("/api/posts/{id}/like", { params: { path: { id } } }),
     ),
   repost: (id: string, on: boolean) =>
     ok(
       on
-        ? client().POST("/api/posts/{id}/repost", { params: { path: { id } } })
-        : client().DELETE("/api/posts/{id}/repost", { params: { path: { id } } }),
+        ? apiClient().POST("/api/posts/{id}/repost", { params: { path: { id } } })
+        : apiClient().DELETE("/api/posts/{id}/repost", { params: { path: { id } } }),
     ),
-  thread: (id: string) => ok(client().GET("/api/posts/{id}", { params: { path: { id } } })),
+  thread: (id: string) => ok(apiClient().GET("/api/posts/{id}", { params: { path: { id } } })),
   replies: (id: string, cursor: string | null, limit?: number) =>
-    ok(client().GET("/api/posts/{id}/replies", { params: { path: { id }, query: page(cursor, limit) } })),
+    ok(apiClient().GET("/api/posts/{id}/replies", { params: { path: { id }, query: page(cursor, limit) } })),
   home: ((cursor, limit) =>
-    ok(client().GET("/api/timelines/home", { params: { query: page(cursor, limit) } }))) as PageFetcher,
+    ok(apiClient().GET("/api/timelines/home", { params: { query: page(cursor, limit) } }))) as PageFetcher,
   public: ((cursor, limit) =>
-    ok(client().GET("/api/timelines/public", { params: { query: page(cursor, limit) } }))) as PageFetcher,
+    ok(apiClient().GET("/api/timelines/public", { params: { query: page(cursor, limit) } }))) as PageFetcher,
   userPosts:
     (handle: string): PageFetcher =>
     (cursor, limit) =>
       ok(
-        client().GET("/api/users/{handle}/posts", {
+        apiClient().GET("/api/users/{handle}/posts", {
           params: { path: { handle }, query: page(cursor, limit) },
         }),
       ),
   tagPosts:
     (tag: string): PageFetcher =>
     (cursor, limit) =>
-      ok(client().GET("/api/tags/{tag}/posts", { params: { path: { tag }, query: page(cursor, limit) } })),
+      ok(apiClient().GET("/api/tags/{tag}/posts", { params: { path: { tag }, query: page(cursor, limit) } })),
   follow: (handle: string, on: boolean) =>
     ok(
       on
-        ? client().POST("/api/users/{handle}/follow", { params: { path: { handle } } })
-        : client().DELETE("/api/users/{handle}/follow", { params: { path: { handle } } }),
+        ? apiClient().POST("/api/users/{handle}/follow", { params: { path: { handle } } })
+        : apiClient().DELETE("/api/users/{handle}/follow", { params: { path: { handle } } }),
     ),
   followers: (handle: string, cursor: string | null) =>
-    ok(client().GET("/api/users/{handle}/followers", { params: { path: { handle }, query: page(cursor) } })),
+    ok(
+      apiClient().GET("/api/users/{handle}/followers", { params: { path: { handle }, query: page(cursor) } }),
+    ),
   following: (handle: string, cursor: string | null) =>
-    ok(client().GET("/api/users/{handle}/following", { params: { path: { handle }, query: page(cursor) } })),
+    ok(
+      apiClient().GET("/api/users/{handle}/following", { params: { path: { handle }, query: page(cursor) } }),
+    ),
 };
 
 export function isDeleted(item: Post | DeletedPost): item is DeletedPost {

@@ -3,12 +3,10 @@ import { apiClient, ok } from "./api";
 
 export type SearchTab = "posts" | "people" | "tags";
 
-const client = () => apiClient();
-
 export const searchApi = {
   posts: (q: string, sort: "latest" | "relevance", cursor?: string | null) =>
     ok(
-      client().GET("/api/search/posts", {
+      apiClient().GET("/api/search/posts", {
         params: {
           query: {
             q,
@@ -20,6 +18,6 @@ export const searchApi = {
       }),
     ),
   users: (q: string, cursor?: string | null) =>
-    ok(client().GET("/api/search/users", { params: { query: { q, cursor: cursor || undefined } } })),
-  tags: (q: string) => ok(client().GET("/api/search/tags", { params: { query: { q } } })),
+    ok(apiClient().GET("/api/search/users", { params: { query: { q, cursor: cursor || undefined } } })),
+  tags: (q: string) => ok(apiClient().GET("/api/search/tags", { params: { query: { q } } })),
 };
