@@ -89,10 +89,7 @@ export function probeDuration(file: Blob, kind: "audio" | "video"): Promise<numb
 /** Poster types the server accepts, in the order a browser's canvas is asked for them. */
 const POSTER_TYPES = ["image/webp", "image/jpeg", "image/png"];
 
-/**
- * A video's poster frame: the picture at ~0.1 s drawn onto a canvas (at most 1280 px on its long side) as a
- * WebP (JPEG/PNG where WebP encoding is missing); null when the browser cannot decode the video.
- */
+/** A ~0.1 s frame, at most 1280 px, as WebP (else JPEG/PNG) so the server accepts it; null if undecodable. */
 export function posterFrame(file: Blob, atSeconds = 0.1): Promise<Blob | null> {
   return new Promise((resolve) => {
     const url = URL.createObjectURL(file);

@@ -24,10 +24,7 @@ type Confirm = { kind: "remove"; member: Member } | { kind: "leave" };
 
 const nameOf = (m: Member) => m.displayName || `@${m.handle}`;
 
-/**
- * A group's members: everyone sees who is in it and can leave; owners and admins add and remove people, the
- * owner makes admins. Changes show at once and roll back if the server refuses them.
- */
+/** Changes show at once and roll back if the server refuses them, so the dialog never waits on the network. */
 export function MembersDialog({
   room,
   meId,

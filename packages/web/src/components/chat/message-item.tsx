@@ -7,11 +7,7 @@ import { absoluteTime } from "../../lib/time";
 
 const MEDIA_RETRIES = 6;
 
-/**
- * A chat file is signed before the processor has written its stripped copy (a few seconds after upload),
- * so its first load can 404: retry with backoff, each time on a fresh element. The fragment makes the URL
- * new to the browser without touching the signed query.
- */
+/** A chat file 404s until the processor's copy exists: retry with backoff, a fragment making the URL new. */
 function MessageMedia({ media, label }: { media: Message["media"][number]; label: string }) {
   const [attempt, setAttempt] = useState(0);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);
