@@ -14,15 +14,22 @@ const placeholders = {
   Search: { url: "http://127.0.0.1:9", username: "api-types", password: "api-types" },
 };
 
-export async function apiDocument(): Promise<Record<string, unknown>> {
+type QueryApp = { fetch(request: Request): Response | Promise<Response> };
+
+/** The Query Lambda's Hono app, loaded with placeholder links. */
+export async function queryApp(): Promise<QueryApp> {
   for (const [name, value] of Object.entries(placeholders)) {
     process.env[`SST_RESOURCE_${name}`] ??= JSON.stringify(value);
   }
   process.env.AWS_REGION ??= "us-east-1";
   // A computed specifier keeps the functions package out of the web app's type check, which imports this file.
   const query = fileURLToPath(new URL("../packages/functions/src/api/query.ts", import.meta.url));
-  const { app } = (await import(query)) as { app: { request(path: string): Response | Promise<Response> } };
-  const res = await app.request("/api/openapi.json");
+  return ((await import(query)) as { app: QueryApp }).app;
+}
+
+export async function apiDocument(): Promise<Record<string, unknown>> {
+  const app = await queryApp();
+  const res = await app.fetch(new Request("http://api.local/api/openapi.json"));
   if (!res.ok) throw new Error(`GET /api/openapi.json answered ${res.status}`);
   return (await res.json()) as Record<string, unknown>;
 }
