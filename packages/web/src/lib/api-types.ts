@@ -25,15 +25,12 @@ export type MediaKind = Media["kind"];
 export type MediaUpload = Schemas["MediaUpload"];
 export type MediaUploadRequest = Schemas["MediaUploadRequest"];
 
-export type Author = Schemas["Author"];
 export type Post = Schemas["Post"];
 export type DeletedPost = Schemas["DeletedPost"];
 export type PostPage = Schemas["PostPage"];
 export type Thread = Schemas["Thread"];
 
 export type PostHit = Schemas["PostHit"];
-export type PostSearchPage = Schemas["PostSearchPage"];
-export type TagSuggestion = Schemas["TagSuggestions"]["items"][number];
 
 export type Room = Schemas["Room"];
 export type Member = Room["members"][number];

@@ -1,6 +1,5 @@
-import type { Member, Message, Room } from "./api-types";
-
 // Pure chat view logic (merging, grouping, read markers, the room list), kept apart from React for unit tests.
+import type { Member, Message, Room } from "./api-types";
 
 const editedAt = (m: Message) => (m.editedAt ? Date.parse(m.editedAt) : 0);
 
