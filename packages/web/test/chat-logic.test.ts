@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Member, Message, Room } from "../src/lib/chat-api";
+import type { Member, Message, Room } from "../src/lib/api-types";
 import {
   groupMessages,
   isSendKey,

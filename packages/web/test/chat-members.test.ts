@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { Member, Role, Room } from "../src/lib/chat-api";
+import type { Member, Role, Room } from "../src/lib/api-types";
 import {
   canAddMembers,
   isFull,

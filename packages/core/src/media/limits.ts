@@ -2,6 +2,9 @@ export type MediaKind = "image" | "video" | "audio";
 
 const MB = 1024 * 1024;
 
+/** How many files one post or message carries. */
+export const MAX_ATTACHMENTS = 4;
+
 /** What may be uploaded, per kind: the presigned policy and the post-upload check both read this table. */
 export const LIMITS: Record<MediaKind, { maxBytes: number; types: readonly string[] }> = {
   image: { maxBytes: 16 * MB, types: ["image/jpeg", "image/png", "image/webp", "image/gif"] },

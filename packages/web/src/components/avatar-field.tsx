@@ -1,7 +1,6 @@
 "use client";
 
-// The profile picture in the edit-profile form: pick an image, upload it straight to the bucket with a progress
-// bar (cancellable), wait for the processor's EXIF-free thumbnail, then the form's Save points the profile at it.
+// Uploads straight to the bucket and waits for the EXIF-free thumbnail, so Save only points the profile at it.
 import { useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "../i18n";
 import { ApiError } from "../lib/api";

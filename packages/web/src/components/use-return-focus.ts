@@ -1,10 +1,7 @@
 "use client";
 import { useEffect, useRef } from "react";
 
-/**
- * Focus goes back to `ref` when an inline form (`open`) closes, once React has rendered the element again:
- * a frame callback can run before React commits, and then the focus is lost to the page.
- */
+/** Focus returns to `ref` once React has rendered it again: a frame callback may run before the commit. */
 export function useReturnFocus<T extends HTMLElement>(open: boolean) {
   const ref = useRef<T>(null);
   const pending = useRef(false);

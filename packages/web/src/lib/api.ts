@@ -1,4 +1,7 @@
-// The HTTP API client: bearer token from the session, one retry after a refresh on 401, typed errors.
+// The HTTP API client: typed by the OpenAPI document, bearer token from the session, one retry after a refresh on 401.
+import createClient, { type FetchResponse } from "openapi-fetch";
+import type { paths } from "./api-schema";
+import type { BodyOf } from "./api-types";
 import { session } from "./session";
 
 export class ApiError extends Error {
@@ -13,65 +16,61 @@ export class ApiError extends Error {
   }
 }
 
-export interface Profile {
-  id: string;
-  handle: string;
-  displayName: string;
-  bio: string;
-  avatarUrl: string | null;
-  followers: number;
-  following: number;
-}
-
-export interface UserProfile extends Profile {
-  followedByMe: boolean;
-  followsMe: boolean;
-}
-
-type Method = "GET" | "POST" | "PATCH" | "PUT" | "DELETE";
-
-async function send(method: Method, path: string, body: unknown, token: string | null): Promise<Response> {
-  const headers: Record<string, string> = { Accept: "application/json" };
-  if (token) headers.Authorization = `Bearer ${token}`;
-  if (body !== undefined) headers["Content-Type"] = "application/json";
+async function send(request: Request, token: string | null): Promise<Response> {
+  if (token) request.headers.set("Authorization", `Bearer ${token}`);
   try {
-    return await fetch(`${session.appConfig.apiUrl}${path}`, {
-      method,
-      headers,
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    return await fetch(request);
   } catch (err) {
     throw new ApiError("network", 0, err instanceof Error ? err.message : String(err));
   }
 }
 
-async function toError(res: Response): Promise<ApiError> {
-  try {
-    const data = (await res.json()) as { error?: { code?: string; message?: string } };
-    if (data.error?.code) return new ApiError(data.error.code, res.status, data.error.message ?? "");
-  } catch {
-    // Not the API's JSON error shape.
-  }
+async function authorized(request: Request): Promise<Response> {
+  // A body can be read once: keep a copy for the retry.
+  const retry = request.clone();
+  const res = await send(request, await session.accessToken());
+  if (res.status !== 401 || !session.state.signedIn) return res;
+  const token = await session.refresh().catch(() => null);
+  return token ? send(retry, token) : res;
+}
+
+function toError(res: Response, body: unknown): ApiError {
+  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  if (typeof error?.code === "string")
+    return new ApiError(error.code, res.status, typeof error.message === "string" ? error.message : "");
   return new ApiError(`http.${res.status}`, res.status, res.statusText || `HTTP ${res.status}`);
 }
 
-export async function request<T>(method: Method, path: string, body?: unknown): Promise<T> {
-  let res = await send(method, path, body, await session.accessToken());
-  if (res.status === 401 && session.state.signedIn) {
-    const token = await session.refresh().catch(() => null);
-    if (token) res = await send(method, path, body, token);
+type Client = ReturnType<typeof createClient<paths>>;
+let client: { apiUrl: string; client: Client } | null = null;
+
+/** The typed client for the configured API; its paths carry the `/api` prefix that `apiUrl` ends with. */
+export function apiClient(): Client {
+  const { apiUrl } = session.appConfig;
+  if (client?.apiUrl !== apiUrl) {
+    const baseUrl = apiUrl.replace(/\/api\/?$/, "");
+    client = {
+      apiUrl,
+      client: createClient<paths>({ baseUrl, fetch: authorized, headers: { Accept: "application/json" } }),
+    };
   }
-  if (!res.ok) throw await toError(res);
-  if (res.status === 204) return undefined as T;
-  const text = await res.text();
-  return (text ? JSON.parse(text) : undefined) as T;
+  return client.client;
+}
+
+/** The answer's body, or the API's `{error:{code,message}}` thrown as an ApiError. */
+// biome-ignore lint/suspicious/noExplicitAny: any response of any path; the caller's T is inferred from it
+export async function ok<T extends FetchResponse<any, any, any>>(
+  pending: Promise<T>,
+): Promise<NonNullable<T["data"]>> {
+  const { data, error, response } = await pending;
+  if (!response.ok) throw toError(response, error);
+  return data as NonNullable<T["data"]>;
 }
 
 export const api = {
-  getMe: () => request<Profile>("GET", "/me"),
-  createMe: (input: { handle: string; displayName: string }) => request<Profile>("POST", "/me", input),
+  getMe: () => ok(apiClient().GET("/api/me")),
+  createMe: (body: BodyOf<"/api/me", "post">) => ok(apiClient().POST("/api/me", { body })),
   /** `avatarMediaId`: an upload made with purpose "avatar" becomes the picture; null removes it. */
-  updateMe: (input: { displayName?: string; bio?: string; avatarMediaId?: string | null }) =>
-    request<Profile>("PATCH", "/me", input),
-  getUser: (handle: string) => request<UserProfile>("GET", `/users/${encodeURIComponent(handle)}`),
+  updateMe: (body: BodyOf<"/api/me", "patch">) => ok(apiClient().PATCH("/api/me", { body })),
+  getUser: (handle: string) => ok(apiClient().GET("/api/users/{handle}", { params: { path: { handle } } })),
 };

@@ -1,7 +1,8 @@
 "use client";
 // App-wide state: runtime config, the session, and the signed-in user's profile.
 import { createContext, type ReactNode, useCallback, useContext, useEffect, useMemo, useState } from "react";
-import { ApiError, api, type Profile } from "./api";
+import { ApiError, api } from "./api";
+import type { Profile } from "./api-types";
 import { type AppConfig, loadConfig } from "./config";
 import { clearPendingProfile, getPendingProfile } from "./pending-profile";
 import { REFRESH_TOKEN_STORAGE_KEY, type SessionState, session } from "./session";

@@ -1,32 +1,6 @@
-// Typed calls for rooms and messages (the shapes of /api/openapi.json); message shapes come from the realtime package.
-import type { Message } from "@asyncsns/realtime";
-import { request } from "./api";
-
-export type { Message, MessageMedia, Sender } from "@asyncsns/realtime";
-
-export type Role = "owner" | "admin" | "member";
-
-export interface Member {
-  id: string;
-  handle: string;
-  displayName: string;
-  avatarUrl: string | null;
-  role: Role;
-  lastReadSeq: number;
-}
-
-export interface Room {
-  id: string;
-  kind: "direct" | "group";
-  name: string | null;
-  members: Member[];
-  /** The room's last seq: a client that has it has everything. */
-  seq: number;
-  lastMessage: Message | null;
-  unread: number;
-  myRole: Role;
-  createdAt: string;
-}
+// Calls for rooms and messages; their shapes come from the generated OpenAPI types.
+import { apiClient, ok } from "./api";
+import type { BodyOf, Message, QueryOf, Role } from "./api-types";
 
 export const MESSAGE_MAX = 4_000;
 /** A group holds at most this many people, its owner included. */
@@ -35,18 +9,15 @@ export const PAGE = 50;
 /** The largest page the history route answers. */
 const PAGE_MAX = 100;
 
-const enc = encodeURIComponent;
-
 export const chatApi = {
-  listRooms: () => request<{ items: Room[] }>("GET", "/rooms"),
-  getRoom: (id: string) => request<Room>("GET", `/rooms/${enc(id)}`),
-  createRoom: (input: { memberHandles: string[]; name?: string }) => request<Room>("POST", "/rooms", input),
-  messages: (id: string, query: { afterSeq?: number; beforeSeq?: number; limit?: number } = {}) => {
-    const params = new URLSearchParams();
-    for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
-    const qs = params.toString();
-    return request<{ items: Message[] }>("GET", `/rooms/${enc(id)}/messages${qs ? `?${qs}` : ""}`);
-  },
+  listRooms: () => ok(apiClient().GET("/api/rooms")),
+  getRoom: (id: string) => ok(apiClient().GET("/api/rooms/{id}", { params: { path: { id } } })),
+  createRoom: (body: BodyOf<"/api/rooms", "post">) => ok(apiClient().POST("/api/rooms", { body })),
+  // The document's Message component is nullable (see api-types), so its items are narrowed here.
+  messages: (id: string, query: QueryOf<"/api/rooms/{id}/messages"> = {}) =>
+    ok(apiClient().GET("/api/rooms/{id}/messages", { params: { path: { id }, query } })) as Promise<{
+      items: Message[];
+    }>,
   /** Every message from `firstSeq` to `lastSeq` as stored now, read page by page. */
   range: async (id: string, firstSeq: number, lastSeq: number): Promise<Message[]> => {
     const out: Message[] = [];
@@ -63,18 +34,29 @@ export const chatApi = {
     }
     return out;
   },
-  send: (id: string, input: { text: string; mediaIds?: string[]; replyTo?: string }) =>
-    request<Message>("POST", `/rooms/${enc(id)}/messages`, input),
+  send: (id: string, body: BodyOf<"/api/rooms/{id}/messages", "post">) =>
+    ok(apiClient().POST("/api/rooms/{id}/messages", { params: { path: { id } }, body })) as Promise<Message>,
   edit: (id: string, messageId: string, text: string) =>
-    request<Message>("PATCH", `/rooms/${enc(id)}/messages/${enc(messageId)}`, { text }),
+    ok(
+      apiClient().PATCH("/api/rooms/{id}/messages/{messageId}", {
+        params: { path: { id, messageId } },
+        body: { text },
+      }),
+    ) as Promise<Message>,
   remove: (id: string, messageId: string) =>
-    request<void>("DELETE", `/rooms/${enc(id)}/messages/${enc(messageId)}`),
-  markRead: (id: string, seq: number) => request<void>("POST", `/rooms/${enc(id)}/read`, { seq }),
+    ok(apiClient().DELETE("/api/rooms/{id}/messages/{messageId}", { params: { path: { id, messageId } } })),
+  markRead: (id: string, seq: number) =>
+    ok(apiClient().POST("/api/rooms/{id}/read", { params: { path: { id } }, body: { seq } })),
   addMembers: (id: string, handles: string[]) =>
-    request<Room>("POST", `/rooms/${enc(id)}/members`, { handles }),
+    ok(apiClient().POST("/api/rooms/{id}/members", { params: { path: { id } }, body: { handles } })),
   /** Removes a member (owner or admin), or leaves the group when `handle` is the caller's own. */
   removeMember: (id: string, handle: string) =>
-    request<void>("DELETE", `/rooms/${enc(id)}/members/${enc(handle)}`),
+    ok(apiClient().DELETE("/api/rooms/{id}/members/{handle}", { params: { path: { id, handle } } })),
   setRole: (id: string, handle: string, role: Exclude<Role, "owner">) =>
-    request<Room>("PATCH", `/rooms/${enc(id)}/members/${enc(handle)}`, { role }),
+    ok(
+      apiClient().PATCH("/api/rooms/{id}/members/{handle}", {
+        params: { path: { id, handle } },
+        body: { role },
+      }),
+    ),
 };

@@ -1,23 +1,15 @@
 // Pure chat view logic (merging, grouping, read markers, the room list), kept apart from React for unit tests.
-import type { Member, Message, Room } from "./chat-api";
+import type { Member, Message, Room } from "./api-types";
 
 const editedAt = (m: Message) => (m.editedAt ? Date.parse(m.editedAt) : 0);
 
-/**
- * Whether `next` is a later state of the same message than `shown`: a tombstone is final, otherwise the
- * later edit wins. Comparing states instead of arrival order lets a stale read (a catch-up that started
- * before a live edit or the user's own save answered) never undo a change, and never resurrect a deletion.
- */
+/** States, not arrival order, decide: a stale read never undoes an edit or resurrects a deletion. */
 function isNewer(next: Message, shown: Message): boolean {
   if (shown.deleted) return false;
   return next.deleted || editedAt(next) > editedAt(shown);
 }
 
-/**
- * Messages by seq, each once; a copy replaces the shown one only when it is newer. An unchanged copy
- * keeps the shown object (and its signed media URLs), and nothing changed gives back `current` itself,
- * so re-reading a window after a reconnect re-renders only what was edited or deleted meanwhile.
- */
+/** Unchanged copies keep the shown object, so re-reading a window re-renders only what changed. */
 export function mergeMessages(current: readonly Message[], incoming: readonly Message[]): Message[] {
   const bySeq = new Map<number, Message>();
   for (const m of current) bySeq.set(m.seq, m);
@@ -68,10 +60,7 @@ export function groupMessages(messages: readonly Message[], gapMs = 5 * 60_000):
   return groups;
 }
 
-/**
- * Where each other member's read marker sits: under the last shown message they have read that
- * someone else sent (their own messages are read by definition).
- */
+/** Markers sit under the last read message someone else sent: one's own messages count as read. */
 export function readMarkers(
   messages: readonly Message[],
   members: readonly Member[],

@@ -1,6 +1,7 @@
-// A group's members as the members dialog shows them: who may do what to whom, mirroring the server's rules
-// (packages/core/src/chat: addMembers, removeMember, setRole), and the room after an optimistic change.
-import { MAX_MEMBERS, type Member, type Role, type Room } from "./chat-api";
+// Mirrors the server's member rules (core/src/chat) so the dialog offers only what the server allows.
+
+import type { Member, Role, Room } from "./api-types";
+import { MAX_MEMBERS } from "./chat-api";
 
 const RANK: Record<Role, number> = { owner: 2, admin: 1, member: 0 };
 

@@ -1,12 +1,10 @@
 // The server's upload limits (core/src/media/limits.ts), checked in the browser before anything is uploaded.
 import { baseType, kindOf, LIMITS, type MediaKind } from "@asyncsns/core/media/limits";
 
-export const MAX_ATTACHMENTS = 4;
-
 const MB = 1024 * 1024;
 
 // One table of limits for the browser and the server: the rule lives once, in core.
-export { baseType, kindOf, LIMITS, type MediaKind } from "@asyncsns/core/media/limits";
+export { baseType, kindOf, LIMITS, MAX_ATTACHMENTS, type MediaKind } from "@asyncsns/core/media/limits";
 
 /** What the file picker offers; drag-and-drop and paste are checked against LIMITS too. */
 export const ACCEPT = [...LIMITS.image.types, ...LIMITS.video.types, ...LIMITS.audio.types].join(",");

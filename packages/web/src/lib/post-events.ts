@@ -1,5 +1,5 @@
 // A tiny in-page bus so every list showing a post (timelines, threads) follows creates, edits and deletes.
-import type { Post } from "./posts-api";
+import type { Post } from "./api-types";
 
 export interface LocalPost {
   /** The temporary id the post has until the server answers. */

@@ -1,6 +1,7 @@
 // Browser upload: the presigned POST sent by XMLHttpRequest (for real progress and abort), and duration probing.
 import { ApiError } from "./api";
-import { postsApi, type UploadRequest, type UploadTicket } from "./posts-api";
+import type { MediaUpload, MediaUploadRequest } from "./api-types";
+import { postsApi } from "./posts-api";
 
 export class UploadAborted extends Error {
   constructor() {
@@ -16,7 +17,7 @@ export interface RunningUpload {
 
 /** Sends every policy field, then the file last (S3 ignores fields after the file). */
 export function sendToBucket(
-  ticket: UploadTicket,
+  ticket: MediaUpload,
   file: Blob,
   fileName: string,
   onProgress: (loaded: number, total: number) => void,
@@ -44,7 +45,7 @@ export function sendToBucket(
 
 /** An upload as the browser makes one: a presigned POST asked for (`request`), then the file sent with it. */
 export async function upload(
-  request: UploadRequest,
+  request: MediaUploadRequest,
   file: Blob,
   fileName: string,
   onProgress: (loaded: number, total: number) => void = () => {},
@@ -88,10 +89,7 @@ export function probeDuration(file: Blob, kind: "audio" | "video"): Promise<numb
 /** Poster types the server accepts, in the order a browser's canvas is asked for them. */
 const POSTER_TYPES = ["image/webp", "image/jpeg", "image/png"];
 
-/**
- * A video's poster frame: the picture at ~0.1 s drawn onto a canvas (at most 1280 px on its long side) as a
- * WebP (JPEG/PNG where WebP encoding is missing); null when the browser cannot decode the video.
- */
+/** A ~0.1 s frame, at most 1280 px, as WebP (else JPEG/PNG) so the server accepts it; null if undecodable. */
 export function posterFrame(file: Blob, atSeconds = 0.1): Promise<Blob | null> {
   return new Promise((resolve) => {
     const url = URL.createObjectURL(file);

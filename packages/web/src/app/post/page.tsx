@@ -9,9 +9,10 @@ import { PostCard, postHref } from "../../components/post/post-card";
 import { Timeline } from "../../components/post/timeline";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api";
+import type { Thread } from "../../lib/api-types";
 import { apiErrorMessage } from "../../lib/errors";
 import { postEvents } from "../../lib/post-events";
-import { isDeleted, type PageFetcher, postsApi, type Thread } from "../../lib/posts-api";
+import { isDeleted, type PageFetcher, postsApi } from "../../lib/posts-api";
 
 type State =
   | { kind: "loading" }

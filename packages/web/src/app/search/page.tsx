@@ -11,9 +11,9 @@ import { tagHref } from "../../components/post/post-text";
 import { profileHref } from "../../components/site-header";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api";
-import type { ListedProfile } from "../../lib/posts-api";
-import { type PostHit, type SearchTab, searchApi } from "../../lib/search-api";
+import { type SearchTab, searchApi } from "../../lib/search-api";
 import "./search.css";
+import type { PostHit, Profile } from "../../lib/api-types";
 
 const TABS: SearchTab[] = ["posts", "people", "tags"];
 
@@ -55,7 +55,7 @@ export default function SearchPage() {
   const sort = params.get("sort") === "relevance" ? "relevance" : "latest";
   const [draft, setDraft] = useState(q);
   const [posts, setPosts] = useState<PostHit[]>([]);
-  const [people, setPeople] = useState<ListedProfile[]>([]);
+  const [people, setPeople] = useState<Profile[]>([]);
   const [tags, setTags] = useState<{ tag: string; count: number }[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState<"idle" | "loading" | "error">("idle");

@@ -11,7 +11,8 @@ import { FollowButton } from "../../components/post/people";
 import { Timeline } from "../../components/post/timeline";
 import { useReturnFocus } from "../../components/use-return-focus";
 import { useI18n } from "../../i18n";
-import { ApiError, api, type Profile, type UserProfile } from "../../lib/api";
+import { ApiError, api } from "../../lib/api";
+import type { Profile, PublicProfile } from "../../lib/api-types";
 import { useApp } from "../../lib/app-context";
 import { apiErrorMessage } from "../../lib/errors";
 import { postsApi } from "../../lib/posts-api";
@@ -28,7 +29,7 @@ type State =
   | { kind: "loading" }
   | { kind: "notFound" }
   | { kind: "error"; error: unknown }
-  | { kind: "loaded"; profile: UserProfile };
+  | { kind: "loaded"; profile: PublicProfile };
 
 export default function ProfilePage() {
   const { t } = useI18n();
@@ -109,7 +110,7 @@ function ProfileView({
   isMe,
   onSaved,
 }: {
-  profile: UserProfile;
+  profile: PublicProfile;
   isMe: boolean;
   onSaved: (profile: Profile) => void;
 }) {

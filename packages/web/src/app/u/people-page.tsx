@@ -7,7 +7,8 @@ import { Loading, PageShell, useDocumentTitle } from "../../components/page-shel
 import { PeopleList } from "../../components/post/people";
 import { profileHref } from "../../components/site-header";
 import { useI18n } from "../../i18n";
-import { api, type UserProfile } from "../../lib/api";
+import { api } from "../../lib/api";
+import type { PublicProfile } from "../../lib/api-types";
 import { postsApi } from "../../lib/posts-api";
 import { normalizeHandle } from "../../lib/validation";
 
@@ -16,7 +17,7 @@ export function PeoplePage({ which }: { which: "followers" | "following" }) {
   const { t } = useI18n();
   const { me } = useRequireProfile();
   const handle = normalizeHandle(useSearchParams().get("h") ?? "");
-  const [profile, setProfile] = useState<UserProfile | null>(null);
+  const [profile, setProfile] = useState<PublicProfile | null>(null);
   const meId = me?.id;
 
   useEffect(() => {

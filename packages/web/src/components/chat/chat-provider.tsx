@@ -11,8 +11,9 @@ import {
   useRef,
   useState,
 } from "react";
+import type { Room } from "../../lib/api-types";
 import { useApp } from "../../lib/app-context";
-import { chatApi, type Room } from "../../lib/chat-api";
+import { chatApi } from "../../lib/chat-api";
 import { roomAfterRead, roomsAfterMessage, sortRooms } from "../../lib/chat-logic";
 import { session } from "../../lib/session";
 
@@ -116,8 +117,7 @@ export function ChatProvider({ children }: { children: ReactNode }) {
         if (!member) setRooms((current) => current?.filter((r) => r.id !== roomId));
         else reloadRooms();
       }),
-      // Back online after a gap: the list may have missed rooms created meanwhile, and last messages
-      // edited or deleted meanwhile (live-only events); the server's list has both as they are now.
+      // Back online after a gap: only the server's list has rooms and last messages changed meanwhile.
       client.onResync(reloadRooms),
     ];
     return () => {

@@ -1,7 +1,8 @@
 "use client";
 import { type FormEvent, type KeyboardEvent, useCallback, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
-import { MESSAGE_MAX, type Message } from "../../lib/chat-api";
+import type { Message } from "../../lib/api-types";
+import { MESSAGE_MAX } from "../../lib/chat-api";
 import { isSendKey } from "../../lib/chat-logic";
 import { ACCEPT } from "../../lib/media-limits";
 import { graphemeLength } from "../../lib/validation";

@@ -1,12 +1,13 @@
 // Finding someone by handle, as every chat picker does (new chat, adding to a group).
 import type { Translate } from "../../i18n";
-import { ApiError, api, type UserProfile } from "../../lib/api";
+import { ApiError, api } from "../../lib/api";
+import type { PublicProfile } from "../../lib/api-types";
 import { apiErrorMessage } from "../../lib/errors";
 import { checkHandle, normalizeHandle } from "../../lib/validation";
 
 export type Lookup =
   | { kind: "empty" }
-  | { kind: "found"; person: UserProfile }
+  | { kind: "found"; person: PublicProfile }
   | { kind: "error"; message: string };
 
 /** Checks the handle's shape, then `taken` (already picked, already a member), and only then asks the API. */

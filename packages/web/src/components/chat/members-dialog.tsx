@@ -2,7 +2,8 @@
 import { useRouter } from "next/navigation";
 import { type FormEvent, useCallback, useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
-import { chatApi, MAX_MEMBERS, type Member, type Room } from "../../lib/chat-api";
+import type { Member, Room } from "../../lib/api-types";
+import { chatApi, MAX_MEMBERS } from "../../lib/chat-api";
 import {
   canAddMembers,
   isFull,
@@ -23,10 +24,7 @@ type Confirm = { kind: "remove"; member: Member } | { kind: "leave" };
 
 const nameOf = (m: Member) => m.displayName || `@${m.handle}`;
 
-/**
- * A group's members: everyone sees who is in it and can leave; owners and admins add and remove people, the
- * owner makes admins. Changes show at once and roll back if the server refuses them.
- */
+/** Changes show at once and roll back if the server refuses them, so the dialog never waits on the network. */
 export function MembersDialog({
   room,
   meId,

@@ -1,17 +1,13 @@
 "use client";
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
-import type { Member, Message } from "../../lib/chat-api";
+import type { Member, Message } from "../../lib/api-types";
 import { isSendKey } from "../../lib/chat-logic";
 import { absoluteTime } from "../../lib/time";
 
 const MEDIA_RETRIES = 6;
 
-/**
- * A chat file is signed before the processor has written its stripped copy (a few seconds after upload),
- * so its first load can 404: retry with backoff, each time on a fresh element. The fragment makes the URL
- * new to the browser without touching the signed query.
- */
+/** A chat file 404s until the processor's copy exists: retry with backoff, a fragment making the URL new. */
 function MessageMedia({ media, label }: { media: Message["media"][number]; label: string }) {
   const [attempt, setAttempt] = useState(0);
   const timer = useRef<ReturnType<typeof setTimeout>>(undefined);

@@ -2,7 +2,7 @@
 import Link from "next/link";
 import { useId, useState } from "react";
 import { useI18n } from "../../i18n";
-import type { Room } from "../../lib/chat-api";
+import type { Room } from "../../lib/api-types";
 import { roomTitle } from "../../lib/chat-logic";
 import { apiErrorMessage } from "../../lib/errors";
 import { relativeTime } from "../../lib/time";

@@ -4,7 +4,8 @@ import Link from "next/link";
 import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api";
-import { chatApi, PAGE, type Room } from "../../lib/chat-api";
+import type { Room } from "../../lib/api-types";
+import { chatApi, PAGE } from "../../lib/chat-api";
 import {
   mergeMessages,
   readMarkers,
@@ -151,10 +152,7 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
       );
   }, [client, ready, roomId]);
 
-  // Edits and deletions take no seq, so resume cannot replay the ones made while the socket was down:
-  // after each (re)connect the loaded window is read again and merged. No change log is kept server-side,
-  // and one window read per reconnect is cheap; mergeMessages keeps order, never duplicates, and lets
-  // only newer states through, so a read racing a live event or the user's own save cannot undo it.
+  // Edits and deletions take no seq, so resume cannot replay them: each (re)connect re-reads the window.
   useEffect(() => {
     if (!client || !ready) return;
     let active = true;

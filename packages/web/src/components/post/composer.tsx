@@ -23,12 +23,13 @@ import {
   MAX_ATTACHMENTS,
 } from "../../lib/media-limits";
 import { postEvents } from "../../lib/post-events";
-import { type Media, type MediaKind, type Post, postsApi } from "../../lib/posts-api";
+import { postsApi } from "../../lib/posts-api";
 import { formatDuration } from "../../lib/time";
 import { posterFrame, probeDuration, sendToBucket, UploadAborted, upload } from "../../lib/upload";
 import { Icon } from "./icons";
 import { VoiceRecorder } from "./voice-recorder";
 import "./post.css";
+import type { Media, MediaKind, Post } from "../../lib/api-types";
 
 type UploadStatus = "measuring" | "uploading" | "done" | "error" | "cancelled";
 

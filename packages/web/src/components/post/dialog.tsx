@@ -3,10 +3,7 @@ import { type ReactNode, useEffect, useId, useRef } from "react";
 import { useI18n } from "../../i18n";
 import "./dialog.css";
 
-/**
- * A modal built on <dialog>: showModal() makes the rest of the page inert (focus stays inside), Esc closes it,
- * and focus returns to what opened it.
- */
+/** A modal on <dialog>: showModal() makes the page inert and Esc closes it; focus returns to the opener. */
 export function Modal({
   open,
   onClose,

@@ -1,7 +1,8 @@
 "use client";
 import { type KeyboardEvent, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
-import { type Post, postsApi } from "../../lib/posts-api";
+import type { Post } from "../../lib/api-types";
+import { postsApi } from "../../lib/posts-api";
 import { Composer } from "./composer";
 import { Timeline } from "./timeline";
 

@@ -1,7 +1,7 @@
 "use client";
 import { useId } from "react";
 import { useI18n } from "../../i18n";
-import type { Media } from "../../lib/posts-api";
+import type { Media } from "../../lib/api-types";
 import { Modal } from "./dialog";
 
 /** Full-size images of one post: arrows move between them, Esc closes, focus stays inside. */

@@ -1,7 +1,8 @@
 "use client";
 import { useEffect, useState } from "react";
 import { useI18n } from "../../i18n";
-import { type Media, postsApi } from "../../lib/posts-api";
+import type { Media } from "../../lib/api-types";
+import { postsApi } from "../../lib/posts-api";
 import { formatDuration } from "../../lib/time";
 import { BlurhashCanvas } from "./blurhash-canvas";
 import { Lightbox } from "./lightbox";

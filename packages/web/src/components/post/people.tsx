@@ -2,9 +2,10 @@
 import Link from "next/link";
 import { useEffect, useState } from "react";
 import { useI18n } from "../../i18n";
+import type { ListedProfile, ProfilePage } from "../../lib/api-types";
 import { useApp } from "../../lib/app-context";
 import { apiErrorMessage } from "../../lib/errors";
-import { type ListedProfile, type Page, postsApi } from "../../lib/posts-api";
+import { postsApi } from "../../lib/posts-api";
 import { profileHref } from "../site-header";
 import { Avatar } from "./post-card";
 
@@ -55,7 +56,7 @@ export function FollowButton({
   );
 }
 
-type Fetch = (cursor: string | null) => Promise<Page<ListedProfile>>;
+type Fetch = (cursor: string | null) => Promise<ProfilePage>;
 
 export function PeopleList({ fetchPage, label, empty }: { fetchPage: Fetch; label: string; empty: string }) {
   const { t } = useI18n();

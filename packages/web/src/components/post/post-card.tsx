@@ -6,7 +6,7 @@ import { useI18n } from "../../i18n";
 import { useApp } from "../../lib/app-context";
 import { apiErrorMessage } from "../../lib/errors";
 import { postEvents } from "../../lib/post-events";
-import { type Post, postsApi } from "../../lib/posts-api";
+import { postsApi } from "../../lib/posts-api";
 import { absoluteTime, relativeTime } from "../../lib/time";
 import { profileHref } from "../site-header";
 import { useReturnFocus } from "../use-return-focus";
@@ -16,6 +16,7 @@ import { MediaGrid } from "./media-grid";
 import { PostText } from "./post-text";
 import { useNow } from "./use-now";
 import "./post.css";
+import type { Post } from "../../lib/api-types";
 
 export function postHref(id: string): string {
   return `/post/?id=${encodeURIComponent(id)}`;

@@ -1,9 +1,10 @@
 "use client";
 import { type ReactNode, useCallback, useEffect, useLayoutEffect, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
+import type { Post, PostPage } from "../../lib/api-types";
 import { apiErrorMessage } from "../../lib/errors";
 import { type LocalPost, postEvents } from "../../lib/post-events";
-import type { Page, PageFetcher, Post } from "../../lib/posts-api";
+import type { PageFetcher } from "../../lib/posts-api";
 import { Icon } from "./icons";
 import { PostCard } from "./post-card";
 
@@ -52,7 +53,7 @@ export function Timeline({
   /** Threads list replies oldest first, with new ones at the end and no head polling. */
   order?: "newest" | "oldest";
   /** A first page already fetched (a thread's replies come with the thread). */
-  firstPage?: Page<Post>;
+  firstPage?: PostPage;
 }) {
   const { t } = useI18n();
   const [entries, setEntries] = useState<Entry[]>(() => (firstPage ? toEntries(firstPage.items) : []));
