@@ -1,8 +1,9 @@
-// `npm run routes`: derives the route table and OpenAPI document from the Lambdas; commit both, tests check them.
+// `npm run routes`: derives the route table, the OpenAPI document and the web's API types; tests check all three.
 import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { deriveDocument, deriveRouteTable, loadLambdas } from "../packages/functions/src/api/registry";
+import { apiTypes, target as typesFile } from "./api-types";
 
 const dir = path.join(import.meta.dirname, "../packages/functions/src/api");
 const tableFile = path.join(dir, "route-table.ts");
@@ -22,9 +23,11 @@ writeFileSync(
     "",
   ].join("\n"),
 );
-writeFileSync(documentFile, `${JSON.stringify(deriveDocument(lambdas), null, 2)}\n`);
+const document = deriveDocument(lambdas);
+writeFileSync(documentFile, `${JSON.stringify(document, null, 2)}\n`);
+writeFileSync(typesFile, await apiTypes(document));
 const biome = path.join(import.meta.dirname, "../node_modules/.bin/biome");
 execFileSync(biome, ["format", "--write", tableFile, documentFile], { stdio: "inherit" });
 const relative = (file: string) => path.relative(process.cwd(), file);
-console.log(`wrote ${relative(tableFile)} (${rows.length} routes) and ${relative(documentFile)}`);
+console.log(`wrote ${relative(tableFile)} (${rows.length} routes), ${relative(documentFile)} and ${relative(typesFile)}`);
 process.exit(0);
