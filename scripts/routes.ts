@@ -29,5 +29,7 @@ writeFileSync(typesFile, await apiTypes(document));
 const biome = path.join(import.meta.dirname, "../node_modules/.bin/biome");
 execFileSync(biome, ["format", "--write", tableFile, documentFile], { stdio: "inherit" });
 const relative = (file: string) => path.relative(process.cwd(), file);
-console.log(`wrote ${relative(tableFile)} (${rows.length} routes), ${relative(documentFile)} and ${relative(typesFile)}`);
+console.log(
+  `wrote ${relative(tableFile)} (${rows.length} routes), ${relative(documentFile)} and ${relative(typesFile)}`,
+);
 process.exit(0);
