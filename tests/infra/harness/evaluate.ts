@@ -258,6 +258,8 @@ function startRpcServer(work: string, builds: FunctionBuild[], unknownRpc: strin
       const { method, params } = JSON.parse(body) as { method: string; params: Loose[] };
       const handler = handlers[method];
       res.setHeader("content-type", "application/json");
+      // No keep-alive: a busy machine let the 5 s idle close race a reused socket (ECONNRESET in the child).
+      res.setHeader("connection", "close");
       if (!handler) {
         unknownRpc.push(method);
         res.end(JSON.stringify({ result: null, error: `rpc: can't find method ${method}` }));
