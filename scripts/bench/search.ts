@@ -9,7 +9,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { type PostSearch, postsRequest } from "../../packages/core/src/search/opensearch";
+import { type PostSearch, postsIndex, postsRequest } from "../../packages/core/src/search/opensearch";
 import { parse, timeRange } from "../../packages/core/src/search/query";
 import { LocalIndex } from "../../packages/local/src/search/engine";
 import { corpus, queries, scan, vocabulary } from "../../packages/local/test/search-corpus";
@@ -44,7 +44,7 @@ async function engineFigures() {
   global.gc?.();
   const heap0 = process.memoryUsage().heapUsed;
   const t0 = performance.now();
-  const index = new LocalIndex("posts-v1", {});
+  const index = new LocalIndex("posts-v1", postsIndex);
   for (const doc of docs) index.put(doc.id, doc as never, doc.version);
   const buildMs = performance.now() - t0;
   global.gc?.();
