@@ -1,19 +1,12 @@
 export * as Follow from "./index";
 
-import { Service } from "electrodb";
 import * as z from "zod";
 import { useUserId } from "../actor";
-import { configuration } from "../dynamo";
+import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
-import { HomeStateEntity } from "../timeline/feed.entity";
 import { HandleEntity, UserEntity } from "../user/user.entity";
 import { fn } from "../util";
 import { FollowEntity } from "./follow.entity";
-
-const service = new Service(
-  { follow: FollowEntity, user: UserEntity, home: HomeStateEntity },
-  configuration(),
-);
 
 /** Whether `followerId` follows `followeeId`: one key read. */
 export async function exists(followerId: string, followeeId: string): Promise<boolean> {
@@ -58,18 +51,17 @@ export const follow = fn(Target, async ({ handle }) => {
     throw new VisibleError("input", "follow.self", "You cannot follow yourself.");
   const me = await UserEntity.get({ userId: followerId }).go();
   if (!me.data) throw new VisibleError("not-found", "profile.not_found", "Create your profile first.");
-  const result = await service.transaction
-    .write(({ follow, user, home }) => [
-      follow.create({ followerId, followeeId }).commit(),
-      user.patch({ userId: followerId }).add({ following: 1 }).commit(),
-      user.patch({ userId: followeeId }).add({ followers: 1 }).commit(),
-      home
-        .update({ feed: `home#${followerId}` })
-        .add({ version: 1 })
-        .commit(),
-    ])
-    .go();
-  if (result.canceled && !(await exists(followerId, followeeId)))
+  const outcome = await transact(({ follow, user, homeState }) => ({
+    edge: follow.create({ followerId, followeeId }).commit(),
+    follower: user.patch({ userId: followerId }).add({ following: 1 }).commit(),
+    followee: user.patch({ userId: followeeId }).add({ followers: 1 }).commit(),
+    home: homeState
+      .update({ feed: `home#${followerId}` })
+      .add({ version: 1 })
+      .commit(),
+  }));
+  // Already following is the no-op; otherwise the user may try again.
+  if (!outcome.ok && !(await exists(followerId, followeeId)))
     throw new VisibleError("conflict", "follow.retry", "Could not follow right now; please try again.");
 });
 
@@ -78,21 +70,19 @@ export const unfollow = fn(Target, async ({ handle }) => {
   const followerId = useUserId();
   const followeeId = await userIdOf(handle);
   if (followeeId === followerId) return;
-  const result = await service.transaction
-    .write(({ follow, user, home }) => [
-      follow
-        .delete({ followerId, followeeId })
-        .where((attr, op) => op.exists(attr.followerId))
-        .commit(),
-      user.patch({ userId: followerId }).subtract({ following: 1 }).commit(),
-      user.patch({ userId: followeeId }).subtract({ followers: 1 }).commit(),
-      home
-        .update({ feed: `home#${followerId}` })
-        .add({ version: 1 })
-        .commit(),
-    ])
-    .go();
-  if (result.canceled && (await exists(followerId, followeeId)))
+  const outcome = await transact(({ follow, user, homeState }) => ({
+    edge: follow
+      .delete({ followerId, followeeId })
+      .where((attr, op) => op.exists(attr.followerId))
+      .commit(),
+    follower: user.patch({ userId: followerId }).subtract({ following: 1 }).commit(),
+    followee: user.patch({ userId: followeeId }).subtract({ followers: 1 }).commit(),
+    home: homeState
+      .update({ feed: `home#${followerId}` })
+      .add({ version: 1 })
+      .commit(),
+  }));
+  if (!outcome.ok && (await exists(followerId, followeeId)))
     throw new VisibleError("conflict", "follow.retry", "Could not unfollow right now; please try again.");
 });
 

@@ -8,10 +8,10 @@ import {
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { type Entity, Service, type TransactWriteEntity } from "electrodb";
+import type { Entity, TransactWriteEntity } from "electrodb";
 import * as z from "zod";
 import { useUserId } from "../actor";
-import { configuration } from "../dynamo";
+import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
 import { fn, graphemeLength } from "../util";
@@ -380,8 +380,6 @@ export async function fromIds(mediaIds: string[]): Promise<MediaItem[]> {
   return data.filter((item): item is MediaItem => item !== null && item !== undefined);
 }
 
-const service = new Service({ media: MediaEntity }, configuration());
-
 export const Update = z
   .object({
     alt: Alt.optional(),
@@ -415,19 +413,18 @@ export const update = fn(Update.extend({ mediaId: MediaId }), async (input): Pro
   if (poster!.kind !== "image")
     throw new VisibleError("input", "media.poster_not_image", "A poster must be an image.");
   const posterKey = derivedKeys(poster!).main;
-  const result = await service.transaction
-    .write(({ media }) => [
-      ...markAttached([poster!.mediaId], mediaId),
-      media
-        .patch({ mediaId })
-        .set({ ...alt, posterMediaId: poster!.mediaId, posterKey })
-        .where(
-          ({ ownerId, deletedAt }, { eq, notExists }) => `${eq(ownerId, userId)} AND ${notExists(deletedAt)}`,
-        )
-        .commit(),
-    ])
-    .go();
-  if (result.canceled) throw inUse();
+  const outcome = await transact(({ media }) => ({
+    poster: markAttached([poster!.mediaId], mediaId),
+    video: media
+      .patch({ mediaId })
+      .set({ ...alt, posterMediaId: poster!.mediaId, posterKey })
+      .where(
+        ({ ownerId, deletedAt }, { eq, notExists }) => `${eq(ownerId, userId)} AND ${notExists(deletedAt)}`,
+      )
+      .commit(),
+  }));
+  // Either the poster was claimed meanwhile or the video changed hands: both read as "in use".
+  if (!outcome.ok) throw inUse();
   return ownerView({ ...item, ...alt, posterMediaId: poster!.mediaId, posterKey });
 });
 

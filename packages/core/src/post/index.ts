@@ -1,11 +1,10 @@
 export * as Post from "./index";
 
-import { Service } from "electrodb";
 import { ulid } from "ulid";
 import * as z from "zod";
 import { useUserId } from "../actor";
-import { configuration } from "../dynamo";
 import * as Batch from "../dynamo/batch";
+import { type Outcome, transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
 import { avatarUrlOf } from "../media/urls";
@@ -25,18 +24,6 @@ export const MAX_ATTACHMENTS = 4;
 export const MAX_INDEXED_TAGS = 10;
 const MAX_MENTIONS = 20;
 const MAX_ANCESTORS = 20;
-
-const service = new Service(
-  {
-    post: PostEntity,
-    like: LikeEntity,
-    repost: RepostEntity,
-    entry: Feed.FeedEntryEntity,
-    user: UserEntity,
-    reactions: Feed.ReactionsEntity,
-  },
-  configuration(),
-);
 
 export const PostId = z.string().regex(/^pst_[0-9A-HJKMNP-TV-Z]{26}$/, "Not a post id.");
 
@@ -92,26 +79,12 @@ const notYours = (verb: string) =>
 const busy = () =>
   new VisibleError("conflict", "post.busy", "Too much is happening on this post; try again.");
 
-type Outcome = { canceled: boolean; data: unknown };
-
-/**
- * Runs a transaction, retrying only contention (TransactionConflict). A failed condition is handed to
- * `explain` with the failing item indexes: it returns the error to throw, or nothing for an idempotent no-op.
- */
-async function transact(run: () => Promise<Outcome>, explain: (failed: number[]) => Error | undefined) {
-  for (let attempt = 0; attempt < 8; attempt++) {
-    const result = await run();
-    if (!result.canceled) return;
-    const reasons = (result.data ?? []) as { code?: string }[];
-    const failed = reasons.flatMap((reason, i) => (reason.code === "ConditionalCheckFailed" ? [i] : []));
-    if (failed.length) {
-      const error = explain(failed);
-      if (error) throw error;
-      return;
-    }
-    await new Promise((r) => setTimeout(r, Math.random() * 20 * 2 ** attempt));
-  }
-  throw busy();
+/** A cancelled transaction's error: `explain` names it from the failed steps (nothing: an idempotent no-op). */
+function settle<N extends string>(outcome: Outcome<N>, explain: (failed: N[]) => Error | undefined) {
+  if (outcome.ok) return;
+  if (outcome.failed.length === 0) throw busy();
+  const error = explain(outcome.failed);
+  if (error) throw error;
 }
 
 /** A post that exists and is not deleted. */
@@ -167,61 +140,51 @@ export const create = fn(
         authorId: userId,
         mediaIds,
       };
-      // Item order matters: explain() below maps failing indexes back to causes.
-      const parentIndex = parent ? 3 : -1;
-      const claims = Attachments.claim(mediaIds, postId);
-      const tags = indexedTags(parsed.hashtags);
-      const cardIndex = 3 + (parent ? 1 : 0) + tags.length + claims.length;
-      await transact(
-        () =>
-          service.transaction
-            .write(({ post, entry: feed, user }) => [
-              post
-                .create({
-                  postId,
-                  authorId: userId,
-                  author,
-                  text: input.text,
-                  hashtags: parsed.hashtags,
-                  mentions,
-                  mediaIds,
-                  ...(parent
-                    ? {
-                        replyTo: parent.postId,
-                        ancestors: [...parent.ancestors, parent.postId].slice(-MAX_ANCESTORS),
-                      }
-                    : {}),
-                })
-                .commit(),
-              feed.put(entry(`user#${userId}`, ref)).commit(),
-              // Replies live in their thread, not on the public timeline.
-              feed.put(entry(parent ? `replies#${parent.postId}` : Feed.publicFeed(ref.seq), ref)).commit(),
-              ...(parent
-                ? [
-                    post
-                      .patch({ postId: parent.postId })
-                      .add({ replies: 1 })
-                      .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
-                      .commit(),
-                  ]
-                : []),
-              ...tags.map((tag) => feed.put(entry(`tag#${tag}`, ref)).commit()),
-              ...claims,
-              user
-                .check({ userId })
-                .where(({ cardAt: at }, { eq, notExists }) =>
-                  cardAt === undefined ? notExists(at) : eq(at, cardAt),
-                )
-                .commit(),
-            ])
-            .go(),
-        (failed) =>
-          failed.includes(parentIndex)
-            ? notFound()
-            : failed.includes(cardIndex)
-              ? cardChanged
-              : Attachments.inUse(),
-      );
+      const outcome = await transact(({ post, feedEntry: feed, user }) => ({
+        post: post
+          .create({
+            postId,
+            authorId: userId,
+            author,
+            text: input.text,
+            hashtags: parsed.hashtags,
+            mentions,
+            mediaIds,
+            ...(parent
+              ? {
+                  replyTo: parent.postId,
+                  ancestors: [...parent.ancestors, parent.postId].slice(-MAX_ANCESTORS),
+                }
+              : {}),
+          })
+          .commit(),
+        profileEntry: feed.put(entry(`user#${userId}`, ref)).commit(),
+        // Replies live in their thread, not on the public timeline.
+        listEntry: feed
+          .put(entry(parent ? `replies#${parent.postId}` : Feed.publicFeed(ref.seq), ref))
+          .commit(),
+        parent: parent
+          ? post
+              .patch({ postId: parent.postId })
+              .add({ replies: 1 })
+              .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
+              .commit()
+          : undefined,
+        tags: indexedTags(parsed.hashtags).map((tag) => feed.put(entry(`tag#${tag}`, ref)).commit()),
+        media: Attachments.claim(mediaIds, postId),
+        card: user
+          .check({ userId })
+          .where(({ cardAt: at }, { eq, notExists }) =>
+            cardAt === undefined ? notExists(at) : eq(at, cardAt),
+          )
+          .commit(),
+      }));
+      if (outcome.ok) return;
+      const { failed } = outcome;
+      if (failed.includes("parent")) throw notFound();
+      if (failed.includes("card")) throw cardChanged;
+      if (failed.includes("media")) throw Attachments.inUse();
+      throw busy();
     };
     // The author's card rides on the post; the transaction checks it is still the latest (a rename between the
     // read and the write would otherwise leave this post with the old one), and reads it again if not.
@@ -259,23 +222,20 @@ export const edit = fn(z.object({ postId: PostId, text: Body }), async ({ postId
     authorId: userId,
     mediaIds: current.mediaIds,
   };
-  await transact(
-    () =>
-      service.transaction
-        .write(({ post, entry: feed }) => [
-          post
-            .patch({ postId })
-            .set({ text, hashtags: parsed.hashtags, mentions, editedAt: Date.now() })
-            .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
-            .commit(),
-          ...after
-            .filter((tag) => !before.includes(tag))
-            .map((tag) => feed.put(entry(`tag#${tag}`, ref)).commit()),
-          ...before
-            .filter((tag) => !after.includes(tag))
-            .map((tag) => feed.delete({ feed: `tag#${tag}`, seq: ref.seq }).commit()),
-        ])
-        .go(),
+  settle(
+    await transact(({ post, feedEntry: feed }) => ({
+      post: post
+        .patch({ postId })
+        .set({ text, hashtags: parsed.hashtags, mentions, editedAt: Date.now() })
+        .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
+        .commit(),
+      tagsAdded: after
+        .filter((tag) => !before.includes(tag))
+        .map((tag) => feed.put(entry(`tag#${tag}`, ref)).commit()),
+      tagsRemoved: before
+        .filter((tag) => !after.includes(tag))
+        .map((tag) => feed.delete({ feed: `tag#${tag}`, seq: ref.seq }).commit()),
+    })),
     () => notFound(),
   );
   return mustView(postId);
@@ -290,26 +250,23 @@ export const remove = fn(z.object({ postId: PostId }), async ({ postId }) => {
   // A retried delete (e.g. the first one failed while releasing files) finishes releasing them.
   if (current.deletedAt) return Attachments.release(current.mediaIds);
   const seq = Feed.seqOf(postId);
-  await transact(
-    () =>
-      service.transaction
-        .write(({ post, entry: feed }) => [
-          post
-            .patch({ postId })
-            .set({ deletedAt: Date.now(), text: "", hashtags: [], mentions: [] })
-            .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
-            .commit(),
-          // Removing the profile entry is what makes the stream subscriber clear followers' homes.
-          feed.delete({ feed: `user#${userId}`, seq }).commit(),
-          feed
-            .delete({ feed: current.replyTo ? `replies#${current.replyTo}` : Feed.publicFeed(seq), seq })
-            .commit(),
-          ...(current.replyTo
-            ? [post.patch({ postId: current.replyTo }).subtract({ replies: 1 }).commit()]
-            : []),
-          ...indexedTags(current.hashtags).map((tag) => feed.delete({ feed: `tag#${tag}`, seq }).commit()),
-        ])
-        .go(),
+  settle(
+    await transact(({ post, feedEntry: feed }) => ({
+      post: post
+        .patch({ postId })
+        .set({ deletedAt: Date.now(), text: "", hashtags: [], mentions: [] })
+        .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
+        .commit(),
+      // Removing the profile entry is what makes the stream subscriber clear followers' homes.
+      profileEntry: feed.delete({ feed: `user#${userId}`, seq }).commit(),
+      listEntry: feed
+        .delete({ feed: current.replyTo ? `replies#${current.replyTo}` : Feed.publicFeed(seq), seq })
+        .commit(),
+      parent: current.replyTo
+        ? post.patch({ postId: current.replyTo }).subtract({ replies: 1 }).commit()
+        : undefined,
+      tags: indexedTags(current.hashtags).map((tag) => feed.delete({ feed: `tag#${tag}`, seq }).commit()),
+    })),
     // Someone (the author, in another tab) deleted it first.
     () => undefined,
   );
@@ -324,41 +281,35 @@ const alive = () => (attr: { deletedAt: unknown }, op: { notExists: (a: unknown)
 /** Likes a post; liking twice is a no-op. The like, the counter and the liker's own set change together. */
 export const like = fn(Target, async ({ postId }) => {
   const userId = useUserId();
-  await transact(
-    () =>
-      service.transaction
-        .write(({ like, post, reactions }) => [
-          like.create({ postId, userId }).commit(),
-          post.patch({ postId }).add({ likes: 1 }).where(alive()).commit(),
-          reactions
-            .update({ feed: Reactions.feedOf(userId) })
-            .add({ liked: [Feed.seqOf(postId)] })
-            .commit(),
-        ])
-        .go(),
-    (failed) => (failed.includes(1) ? notFound() : undefined),
+  settle(
+    await transact(({ like, post, reactions }) => ({
+      like: like.create({ postId, userId }).commit(),
+      post: post.patch({ postId }).add({ likes: 1 }).where(alive()).commit(),
+      reactions: reactions
+        .update({ feed: Reactions.feedOf(userId) })
+        .add({ liked: [Feed.seqOf(postId)] })
+        .commit(),
+    })),
+    (failed) => (failed.includes("post") ? notFound() : undefined),
   );
   await Reactions.maybeTrim(userId);
 });
 
 export const unlike = fn(Target, async ({ postId }) => {
   const userId = useUserId();
-  await transact(
-    () =>
-      service.transaction
-        .write(({ like, post, reactions }) => [
-          like
-            .delete({ postId, userId })
-            .where(({ userId }, { exists }) => exists(userId))
-            .commit(),
-          post.patch({ postId }).subtract({ likes: 1 }).commit(),
-          reactions
-            .update({ feed: Reactions.feedOf(userId) })
-            .delete({ liked: [Feed.seqOf(postId)] })
-            .commit(),
-        ])
-        .go(),
-    (failed) => (failed.includes(0) ? undefined : notFound()),
+  settle(
+    await transact(({ like, post, reactions }) => ({
+      like: like
+        .delete({ postId, userId })
+        .where(({ userId }, { exists }) => exists(userId))
+        .commit(),
+      post: post.patch({ postId }).subtract({ likes: 1 }).commit(),
+      reactions: reactions
+        .update({ feed: Reactions.feedOf(userId) })
+        .delete({ liked: [Feed.seqOf(postId)] })
+        .commit(),
+    })),
+    (failed) => (failed.includes("like") ? undefined : notFound()),
   );
 });
 
@@ -369,22 +320,19 @@ export const repost = fn(Target, async ({ postId }) => {
   // Author and attachments ride on the feed entry so timelines read them in the page's one batch get.
   const original = await live(postId);
   const shared = { authorId: original.authorId, mediaIds: original.mediaIds };
-  await transact(
-    () =>
-      service.transaction
-        .write(({ repost, post, entry: feed, reactions }) => [
-          repost.create({ postId, userId, seq }).commit(),
-          post.patch({ postId }).add({ reposts: 1 }).where(alive()).commit(),
-          feed
-            .put(entry(`user#${userId}`, { seq, postId, actorId: userId, repostedBy: userId, ...shared }))
-            .commit(),
-          reactions
-            .update({ feed: Reactions.feedOf(userId) })
-            .add({ reposted: [Feed.seqOf(postId)] })
-            .commit(),
-        ])
-        .go(),
-    (failed) => (failed.includes(1) ? notFound() : undefined),
+  settle(
+    await transact(({ repost, post, feedEntry: feed, reactions }) => ({
+      repost: repost.create({ postId, userId, seq }).commit(),
+      post: post.patch({ postId }).add({ reposts: 1 }).where(alive()).commit(),
+      profileEntry: feed
+        .put(entry(`user#${userId}`, { seq, postId, actorId: userId, repostedBy: userId, ...shared }))
+        .commit(),
+      reactions: reactions
+        .update({ feed: Reactions.feedOf(userId) })
+        .add({ reposted: [Feed.seqOf(postId)] })
+        .commit(),
+    })),
+    (failed) => (failed.includes("post") ? notFound() : undefined),
   );
   await Reactions.maybeTrim(userId);
 });
@@ -393,22 +341,19 @@ export const unrepost = fn(Target, async ({ postId }) => {
   const userId = useUserId();
   const { data: existing } = await RepostEntity.get({ postId, userId }).go();
   if (!existing) return;
-  await transact(
-    () =>
-      service.transaction
-        .write(({ repost, post, entry: feed, reactions }) => [
-          repost
-            .delete({ postId, userId })
-            .where(({ userId }, { exists }) => exists(userId))
-            .commit(),
-          post.patch({ postId }).subtract({ reposts: 1 }).commit(),
-          feed.delete({ feed: `user#${userId}`, seq: existing.seq }).commit(),
-          reactions
-            .update({ feed: Reactions.feedOf(userId) })
-            .delete({ reposted: [Feed.seqOf(postId)] })
-            .commit(),
-        ])
-        .go(),
+  settle(
+    await transact(({ repost, post, feedEntry: feed, reactions }) => ({
+      repost: repost
+        .delete({ postId, userId })
+        .where(({ userId }, { exists }) => exists(userId))
+        .commit(),
+      post: post.patch({ postId }).subtract({ reposts: 1 }).commit(),
+      profileEntry: feed.delete({ feed: `user#${userId}`, seq: existing.seq }).commit(),
+      reactions: reactions
+        .update({ feed: Reactions.feedOf(userId) })
+        .delete({ reposted: [Feed.seqOf(postId)] })
+        .commit(),
+    })),
     () => undefined,
   );
 });

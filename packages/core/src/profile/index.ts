@@ -1,9 +1,8 @@
 export * as Profile from "./index";
 
-import { Service } from "electrodb";
 import * as z from "zod";
 import { useUserId } from "../actor";
-import { configuration } from "../dynamo";
+import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { Media } from "../media";
 import { User } from "../user";
@@ -12,8 +11,6 @@ import { fn } from "../util";
 
 // Editing one's own profile: display name, bio and the profile picture, which is an upload (the media domain);
 // apart from User so the many readers of profiles never bundle the S3 client.
-
-const service = new Service({ user: UserEntity, media: Media.MediaEntity }, configuration());
 
 export const update = fn(
   z.object({
@@ -68,22 +65,19 @@ async function changeAvatar(
     // The processor writes the thumbnail (WebP, EXIF-free) under public/<id>/; /media/<id>/… serves it.
     avatarKey = Media.derivedKeys(media!).thumbnail!.replace(/^public\//, "");
   }
-  const result = await service.transaction
-    .write(({ user }) => [
-      ...(next ? Media.markAttached([next], `user#${userId}`) : []),
-      (next
-        ? user.patch({ userId }).set({ ...fields, avatarMediaId: next, avatarKey })
-        : user.patch({ userId }).set(fields).remove(["avatarMediaId", "avatarKey"])
+  const outcome = await transact(({ user }) => ({
+    media: next ? Media.markAttached([next], `user#${userId}`) : undefined,
+    user: (next
+      ? user.patch({ userId }).set({ ...fields, avatarMediaId: next, avatarKey })
+      : user.patch({ userId }).set(fields).remove(["avatarMediaId", "avatarKey"])
+    )
+      .where(({ avatarMediaId }, { eq, notExists }) =>
+        previous ? eq(avatarMediaId, previous) : notExists(avatarMediaId),
       )
-        .where(({ avatarMediaId }, { eq, notExists }) =>
-          previous ? eq(avatarMediaId, previous) : notExists(avatarMediaId),
-        )
-        .commit(),
-    ])
-    .go();
-  if (result.canceled) {
-    const reasons = (result.data ?? []) as { code?: string }[];
-    if (next && reasons[0]?.code === "ConditionalCheckFailed") throw Media.inUse();
+      .commit(),
+  }));
+  if (!outcome.ok) {
+    if (outcome.failed.includes("media")) throw Media.inUse();
     throw avatarBusy();
   }
   if (previous) await Media.release([previous]);

@@ -1,13 +1,11 @@
 export * as User from "./index";
 
-import { Service } from "electrodb";
 import * as z from "zod";
 import { useUserId } from "../actor";
-import { configuration } from "../dynamo";
+import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { Follow } from "../follow";
 import { avatarUrlOf } from "../media/urls";
-import { ReactionsEntity } from "../timeline/feed.entity";
 import * as Reactions from "../timeline/reactions";
 import { fn, graphemeLength } from "../util";
 import { HandleEntity, UserEntity } from "./user.entity";
@@ -54,11 +52,6 @@ export const PublicInfo = Info.extend({ followedByMe: z.boolean(), followsMe: z.
 });
 export type PublicInfo = z.infer<typeof PublicInfo>;
 
-const service = new Service(
-  { user: UserEntity, handle: HandleEntity, reactions: ReactionsEntity },
-  configuration(),
-);
-
 /** Handles are unique regardless of case; the chosen spelling is kept for display. */
 export const handleKey = (handle: string) => handle.toLowerCase();
 
@@ -66,22 +59,23 @@ export const create = fn(z.object({ handle: Handle, displayName: DisplayName }),
   const userId = useUserId();
   const existing = await UserEntity.get({ userId }).go();
   if (existing.data) throw new VisibleError("conflict", "profile.exists", "You already have a profile.");
-  const result = await service.transaction
-    .write(({ user, handle, reactions }) => [
-      handle.create({ handleKey: handleKey(input.handle), userId }).commit(),
-      user
-        .create({ userId, handle: input.handle, displayName: input.displayName, cardAt: Date.now() })
-        .commit(),
-      // A new profile has no likes or reposts yet: its own sets are exact from the first post on.
-      reactions
-        .update({ feed: Reactions.feedOf(userId) })
-        .data(({ coveredFrom }, { ifNotExists }) => ifNotExists(coveredFrom, Reactions.START))
-        .commit(),
-    ])
-    .go();
-  if (result.canceled) {
-    const taken = await HandleEntity.get({ handleKey: handleKey(input.handle) }).go();
-    if (taken.data && taken.data.userId !== userId)
+  const outcome = await transact(({ user, handle, reactions }) => ({
+    handle: handle.create({ handleKey: handleKey(input.handle), userId }).commit(),
+    user: user
+      .create({ userId, handle: input.handle, displayName: input.displayName, cardAt: Date.now() })
+      .commit(),
+    // A new profile has no likes or reposts yet: its own sets are exact from the first post on.
+    reactions: reactions
+      .update({ feed: Reactions.feedOf(userId) })
+      .data(({ coveredFrom }, { ifNotExists }) => ifNotExists(coveredFrom, Reactions.START))
+      .commit(),
+  }));
+  if (!outcome.ok) {
+    // The handle item holds its owner: taken by someone else, or this user's own profile made meanwhile.
+    const taken = outcome.failed.includes("handle")
+      ? await HandleEntity.get({ handleKey: handleKey(input.handle) }).go()
+      : undefined;
+    if (taken?.data && taken.data.userId !== userId)
       throw new VisibleError(
         "conflict",
         "profile.handle_taken",
