@@ -6,6 +6,7 @@ import { conditionally } from "../dynamo";
 import type { StreamRecord } from "../fanout";
 import { PostEntity } from "../post/post.entity";
 import { FeedEntryEntity } from "../timeline/feed.entity";
+import { key } from "../timeline/keys";
 import { type Card, cardOf } from "../user";
 import { UserEntity } from "../user/user.entity";
 
@@ -52,7 +53,7 @@ export async function spread(userId: string, card: Card): Promise<number> {
   do {
     const page: { data: { postId: string; repostedBy?: string }[]; cursor: string | null } =
       await FeedEntryEntity.query
-        .byFeed({ feed: `user#${userId}` })
+        .byFeed({ feed: key.user(userId) })
         .go({ cursor, attributes: ["postId", "repostedBy"], limit: PAGE });
     const own = page.data.filter((entry) => !entry.repostedBy).map((entry) => entry.postId);
     for (let i = 0; i < own.length; i += IN_FLIGHT)

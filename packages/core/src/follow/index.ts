@@ -4,6 +4,7 @@ import * as z from "zod";
 import { useUserId } from "../actor";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
+import { key } from "../timeline/keys";
 import { HandleEntity, UserEntity } from "../user/user.entity";
 import { fn } from "../util";
 import { FollowEntity } from "./follow.entity";
@@ -56,7 +57,7 @@ export const follow = fn(Target, async ({ handle }) => {
     follower: user.patch({ userId: followerId }).add({ following: 1 }).commit(),
     followee: user.patch({ userId: followeeId }).add({ followers: 1 }).commit(),
     home: homeState
-      .update({ feed: `home#${followerId}` })
+      .update({ feed: key.home(followerId) })
       .add({ version: 1 })
       .commit(),
   }));
@@ -78,7 +79,7 @@ export const unfollow = fn(Target, async ({ handle }) => {
     follower: user.patch({ userId: followerId }).subtract({ following: 1 }).commit(),
     followee: user.patch({ userId: followeeId }).subtract({ followers: 1 }).commit(),
     home: homeState
-      .update({ feed: `home#${followerId}` })
+      .update({ feed: key.home(followerId) })
       .add({ version: 1 })
       .commit(),
   }));

@@ -158,10 +158,10 @@ export const create = fn(
               : {}),
           })
           .commit(),
-        profileEntry: feed.put(entry(`user#${userId}`, ref)).commit(),
+        profileEntry: feed.put(entry(Feed.key.user(userId), ref)).commit(),
         // Replies live in their thread, not on the public timeline.
         listEntry: feed
-          .put(entry(parent ? `replies#${parent.postId}` : Feed.publicFeed(ref.seq), ref))
+          .put(entry(parent ? Feed.key.replies(parent.postId) : Feed.publicFeed(ref.seq), ref))
           .commit(),
         parent: parent
           ? post
@@ -170,7 +170,7 @@ export const create = fn(
               .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
               .commit()
           : undefined,
-        tags: indexedTags(parsed.hashtags).map((tag) => feed.put(entry(`tag#${tag}`, ref)).commit()),
+        tags: indexedTags(parsed.hashtags).map((tag) => feed.put(entry(Feed.key.tag(tag), ref)).commit()),
         media: Attachments.claim(mediaIds, postId),
         card: user
           .check({ userId })
@@ -231,10 +231,10 @@ export const edit = fn(z.object({ postId: PostId, text: Body }), async ({ postId
         .commit(),
       tagsAdded: after
         .filter((tag) => !before.includes(tag))
-        .map((tag) => feed.put(entry(`tag#${tag}`, ref)).commit()),
+        .map((tag) => feed.put(entry(Feed.key.tag(tag), ref)).commit()),
       tagsRemoved: before
         .filter((tag) => !after.includes(tag))
-        .map((tag) => feed.delete({ feed: `tag#${tag}`, seq: ref.seq }).commit()),
+        .map((tag) => feed.delete({ feed: Feed.key.tag(tag), seq: ref.seq }).commit()),
     })),
     () => notFound(),
   );
@@ -258,14 +258,16 @@ export const remove = fn(z.object({ postId: PostId }), async ({ postId }) => {
         .where(({ deletedAt }, { notExists }) => notExists(deletedAt))
         .commit(),
       // Removing the profile entry is what makes the stream subscriber clear followers' homes.
-      profileEntry: feed.delete({ feed: `user#${userId}`, seq }).commit(),
+      profileEntry: feed.delete({ feed: Feed.key.user(userId), seq }).commit(),
       listEntry: feed
-        .delete({ feed: current.replyTo ? `replies#${current.replyTo}` : Feed.publicFeed(seq), seq })
+        .delete({ feed: current.replyTo ? Feed.key.replies(current.replyTo) : Feed.publicFeed(seq), seq })
         .commit(),
       parent: current.replyTo
         ? post.patch({ postId: current.replyTo }).subtract({ replies: 1 }).commit()
         : undefined,
-      tags: indexedTags(current.hashtags).map((tag) => feed.delete({ feed: `tag#${tag}`, seq }).commit()),
+      tags: indexedTags(current.hashtags).map((tag) =>
+        feed.delete({ feed: Feed.key.tag(tag), seq }).commit(),
+      ),
     })),
     // Someone (the author, in another tab) deleted it first.
     () => undefined,
@@ -325,7 +327,7 @@ export const repost = fn(Target, async ({ postId }) => {
       repost: repost.create({ postId, userId, seq }).commit(),
       post: post.patch({ postId }).add({ reposts: 1 }).where(alive()).commit(),
       profileEntry: feed
-        .put(entry(`user#${userId}`, { seq, postId, actorId: userId, repostedBy: userId, ...shared }))
+        .put(entry(Feed.key.user(userId), { seq, postId, actorId: userId, repostedBy: userId, ...shared }))
         .commit(),
       reactions: reactions
         .update({ feed: Reactions.feedOf(userId) })
@@ -348,7 +350,7 @@ export const unrepost = fn(Target, async ({ postId }) => {
         .where(({ userId }, { exists }) => exists(userId))
         .commit(),
       post: post.patch({ postId }).subtract({ reposts: 1 }).commit(),
-      profileEntry: feed.delete({ feed: `user#${userId}`, seq: existing.seq }).commit(),
+      profileEntry: feed.delete({ feed: Feed.key.user(userId), seq: existing.seq }).commit(),
       reactions: reactions
         .update({ feed: Reactions.feedOf(userId) })
         .delete({ reposted: [Feed.seqOf(postId)] })
@@ -507,7 +509,7 @@ export async function repliesOf(
 ): Promise<Page> {
   const limit = Feed.clampLimit(options.limit);
   const from = Feed.seqFromCursor(options.cursor);
-  const entries = await Feed.read(`replies#${postId}`, { from, limit, order: "asc" });
+  const entries = await Feed.read(Feed.key.replies(postId), { from, limit, order: "asc" });
   return {
     items: await views(entries),
     cursor: entries.length === limit ? Feed.cursorOf(entries.at(-1)?.seq) : null,

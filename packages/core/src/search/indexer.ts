@@ -116,7 +116,7 @@ async function reindexAuthor(userId: string, index: SearchIndex): Promise<number
   let count = 0;
   let from: string | undefined;
   for (;;) {
-    const entries = await Feed.read(`user#${userId}`, { limit: 100, ...(from ? { from } : {}) });
+    const entries = await Feed.read(Feed.key.user(userId), { limit: 100, ...(from ? { from } : {}) });
     const own = entries.filter((e) => !e.repostedBy).map((e) => ({ postId: e.postId }));
     const { data } = own.length ? await PostEntity.get(own).go() : { data: [] as PostItem[] };
     for (const post of data) {

@@ -1,16 +1,7 @@
 import { Entity } from "electrodb";
 import { configuration, keys, service } from "../dynamo";
 
-/**
- * Feeds: `user#<id>` (profile), `home#<id>` (fan-out), `tag#<tag>`, `public#<shard>` (every top-level post,
- * spread over a few partitions), `replies#<postId>` (a thread).
- */
-export type Feed =
-  | `user#${string}`
-  | `home#${string}`
-  | `tag#${string}`
-  | `replies#${string}`
-  | `public#${number}`;
+export type { Feed } from "./keys";
 
 // Every timeline is a partition of entries sorted by a ULID `seq`; the post itself is batch-read on display.
 export const FeedEntryEntity = new Entity(

@@ -15,6 +15,9 @@ export {
   HomeStateEntity,
   ReactionsEntity,
 } from "./feed.entity";
+export { isProfile, key } from "./keys";
+
+import { key } from "./keys";
 
 /** The one partition of the big-author list. */
 export const BIG = "all";
@@ -28,9 +31,9 @@ const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** The public partition a post's entry lives in: the ULID's last (random) character, evenly over the shards. */
 export const publicFeed = (seq: string): Feed =>
-  `public#${CROCKFORD.indexOf(seq.at(-1) ?? "0") % PUBLIC_SHARDS}`;
+  key.public(CROCKFORD.indexOf(seq.at(-1) ?? "0") % PUBLIC_SHARDS);
 
-export const publicFeeds: Feed[] = Array.from({ length: PUBLIC_SHARDS }, (_, i) => `public#${i}` as const);
+export const publicFeeds: Feed[] = Array.from({ length: PUBLIC_SHARDS }, (_, i) => key.public(i));
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
@@ -127,7 +130,7 @@ export interface HomePage {
  * a later page starts below the cursor, so those two are key reads beside it, in the same round.
  */
 export async function home(userId: string, options: { from?: string; limit: number }): Promise<HomePage> {
-  const feed = `home#${userId}` as const;
+  const feed = key.home(userId);
   if (options.from) {
     const [entries, state, reactions] = await Promise.all([
       read(feed, options),

@@ -49,7 +49,7 @@ export async function home(options: Options = {}): Promise<Post.Page> {
   const me = useUserId();
   const limit = Feed.clampLimit(options.limit);
   const from = Feed.seqFromCursor(options.cursor);
-  const feedOf = (id: string) => Feed.read(`user#${id}`, { from, limit });
+  const feedOf = (id: string) => Feed.read(Feed.key.user(id), { from, limit });
   const guessed = followed.get(me) ?? [];
   const head = from ? undefined : heads.get(me);
   const [{ entries, state, reactions }, ahead, ...guesses] = await Promise.all([
@@ -110,7 +110,7 @@ async function rebuild(userId: string, state: Feed.HomeState | undefined): Promi
   const bigs = await followedBigAuthors(userId);
   const version = state?.version;
   await conditionally(
-    HomeStateEntity.update({ feed: `home#${userId}` })
+    HomeStateEntity.update({ feed: Feed.key.home(userId) })
       .set({ bigs, builtAt: version ?? 0, ...(version === undefined ? { version: 0 } : {}) })
       .where((attr, op) =>
         version === undefined ? op.notExists(attr.version) : op.eq(attr.version, version),
@@ -150,7 +150,7 @@ const noProfile = (handle: string) =>
 export async function profile(handle: string, options: Options = {}): Promise<Post.Page> {
   const user = await User.fromHandle(handle);
   if (!user) throw noProfile(handle);
-  return feedPage(`user#${user.id}`, options);
+  return feedPage(Feed.key.user(user.id), options);
 }
 
 /** Every top-level post, newest first: one query per public shard, in one round, merged. */
@@ -165,5 +165,5 @@ export async function everyone(options: Options = {}): Promise<Post.Page> {
 export async function tagged(tag: string, options: Options = {}): Promise<Post.Page> {
   const normalized = Text.normalizeTag(tag.replace(/^[#＃]/, ""));
   if (!normalized) throw new VisibleError("input", "tag.invalid", "A hashtag needs at least one letter.");
-  return feedPage(`tag#${normalized}`, options);
+  return feedPage(Feed.key.tag(normalized), options);
 }

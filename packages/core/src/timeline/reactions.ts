@@ -1,6 +1,7 @@
 import { encodeTime } from "ulid";
 import { conditionally } from "../dynamo";
 import { ReactionsEntity } from "./feed.entity";
+import { key } from "./keys";
 
 /**
  * A reader's own likes and reposts, kept as post seqs on an item in their home partition (which the home page's
@@ -31,7 +32,7 @@ const TRIM_CHECK = 1 / 32;
 /** The lowest seq of a millisecond: every ULID made at or after `time` sorts at or above it. */
 const seqAt = (time: number) => `${encodeTime(time, 10)}${"0".repeat(16)}`;
 
-export const feedOf = (userId: string) => `home#${userId}` as const;
+export const feedOf = key.home;
 
 /** Whether `seq`'s post is in the sets exactly (liked ⇔ in `liked`), so it needs no per-key read. */
 export const covers = (reactions: Reactions | undefined, seq: string): reactions is Reactions =>
