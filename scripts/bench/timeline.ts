@@ -185,9 +185,10 @@ async function cloudFigures(functions: FunctionRecord[]) {
     const { client } = await import("../../packages/core/src/dynamo");
     const { UserEntity, HandleEntity } = await import("../../packages/core/src/user/user.entity");
     const { FollowEntity } = await import("../../packages/core/src/follow/follow.entity");
-    const { Post, LikeEntity, RepostEntity } = await import("../../packages/core/src/post");
+    const { Post } = await import("../../packages/core/src/post");
+    const { LikeEntity, RepostEntity } = await import("../../packages/core/src/post/post.entity");
     const { keyOf } = await import("../../packages/core/src/dynamo/batch");
-    const { Fanout } = await import("../../packages/core/src/fanout");
+    const { Fanout } = await import("../../packages/core/src/timeline/fanout");
     const Feed = await import("../../packages/core/src/timeline/feed");
     const { FeedEntryEntity } = Feed;
     const { handler } = await import("../../packages/functions/src/api/query");
@@ -566,7 +567,10 @@ async function cloudFigures(functions: FunctionRecord[]) {
       const seq = Feed.seqOf(created!.id);
       const fan = await measureCost(() =>
         Fanout.apply(
-          { type: "activity.added", entry: { seq, postId: created!.id, actorId: userId } },
+          {
+            type: "activity.added",
+            entry: { seq, postId: created!.id, actorId: userId, authorId: userId, mediaIds: [] },
+          },
           THRESHOLD,
         ),
       );

@@ -7,7 +7,14 @@ import { UserEntity } from "../src/user/user.entity";
 
 const SEQ = "01J00000000000000000000000";
 const entryPk = (feed: string) =>
-  FeedEntryEntity.put({ feed, seq: SEQ, postId: "pst_1", actorId: "u1" }).params().Item.pk as string;
+  FeedEntryEntity.put({
+    feed,
+    seq: SEQ,
+    postId: "pst_1",
+    actorId: "u1",
+    authorId: "u1",
+    mediaIds: [],
+  }).params().Item.pk as string;
 
 // Infra filters the stream by these prefixes: if ElectroDB wrote other keys, the subscribers would hear nothing.
 describe("stream key prefixes infra filters on", () => {

@@ -11,6 +11,7 @@ import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
 import type { Entity, TransactWriteEntity } from "electrodb";
 import * as z from "zod";
 import { useUserId } from "../actor";
+import * as Batch from "../dynamo/batch";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
@@ -367,6 +368,21 @@ export function markAttached(mediaIds: string[], attachedTo: string) {
       )
       .commit(),
   );
+}
+
+/** Table keys of uploads, for a batch get that also reads other entities. */
+export const keys = (mediaIds: string[]) =>
+  [...new Set(mediaIds)].map((mediaId) => Batch.keyOf(MediaEntity, { mediaId }));
+
+/** The uploads among raw items of a mixed batch get, in their public shape, by media id. */
+export function fromItems(items: Batch.Item[]): Map<string, Info> {
+  const found = new Map<string, Info>();
+  for (const Item of items) {
+    if (Item.__edb_e__ !== "media") continue;
+    const { data } = MediaEntity.parse({ Item });
+    if (data) found.set(data.mediaId, toPublic(data));
+  }
+  return found;
 }
 
 export const inUse = () =>

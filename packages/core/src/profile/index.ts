@@ -6,7 +6,6 @@ import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { Media } from "../media";
 import { User } from "../user";
-import { UserEntity } from "../user/user.entity";
 import { fn } from "../util";
 
 // Editing one's own profile: display name, bio and the profile picture, which is an upload (the media domain);
@@ -21,7 +20,7 @@ export const update = fn(
   }),
   async (input) => {
     const userId = useUserId();
-    const { data: current } = await UserEntity.get({ userId }).go();
+    const current = await User.stored(userId);
     if (!current)
       throw new VisibleError("not-found", "profile.not_found", "Create your profile first: choose a handle.");
     const renamed = input.displayName !== undefined && input.displayName !== current.displayName;
@@ -35,8 +34,7 @@ export const update = fn(
     };
     if (!repictured) {
       if (Object.keys(fields).length === 0) return User.toInfo(current);
-      const { data } = await UserEntity.patch({ userId }).set(fields).go({ response: "all_new" });
-      return User.toInfo(data);
+      return User.edit(userId, fields);
     }
     await changeAvatar(userId, fields, previous, input.avatarMediaId ?? null);
     return User.me();

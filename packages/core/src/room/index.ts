@@ -4,7 +4,7 @@ import { Message as MessageSchema } from "@asyncsns/realtime";
 import * as z from "zod";
 import { useUserId } from "../actor";
 import { avatarUrlOf } from "../media/urls";
-import { UserEntity } from "../user/user.entity";
+import * as Users from "../user/read";
 import { fn } from "../util";
 import { members, requireMember } from "./access";
 import { History } from "./inputs";
@@ -109,8 +109,7 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
     members(room.roomId),
     room.seq > 0 ? MessageEntity.get({ roomId: room.roomId, seq: room.seq }).go() : undefined,
   ]);
-  const profiles = await UserEntity.get(all.map((m) => ({ userId: m.userId }))).go();
-  const byId = new Map(profiles.data.map((p) => [p.userId, p]));
+  const byId = await Users.many(all.map((m) => m.userId));
   const me = all.find((m) => m.userId === userId);
   return {
     id: room.roomId,
@@ -122,7 +121,7 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
         id: m.userId,
         handle: p?.handle ?? "",
         displayName: p?.displayName ?? "",
-        avatarUrl: avatarUrlOf(p?.avatarKey),
+        avatarUrl: p?.avatarUrl ?? null,
         role: m.role,
         lastReadSeq: m.lastReadSeq,
       };

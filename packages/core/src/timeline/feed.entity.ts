@@ -16,8 +16,8 @@ export const FeedEntryEntity = new Entity(
       actorId: { type: "string", required: true, readOnly: true },
       repostedBy: { type: "string", readOnly: true },
       /** The post's author and attachments (both immutable), so a page's every key is known from its entries. */
-      authorId: { type: "string", readOnly: true },
-      mediaIds: { type: "list", items: { type: "string" }, readOnly: true },
+      authorId: { type: "string", required: true, readOnly: true },
+      mediaIds: { type: "list", items: { type: "string" }, required: true, readOnly: true },
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
     },
     indexes: {

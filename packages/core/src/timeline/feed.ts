@@ -66,9 +66,9 @@ export interface EntryRef {
   postId: string;
   actorId: string;
   repostedBy?: string;
-  /** Copied from the post when the entry is written; absent on entries written before they were. */
-  authorId?: string;
-  mediaIds?: string[];
+  /** Copied from the post (both immutable), so a page's every key is known from its entries. */
+  authorId: string;
+  mediaIds: string[];
 }
 
 /** One page of a feed by key: newest first (timelines) or oldest first (replies), from after the cursor. */
@@ -92,9 +92,22 @@ export const toRef = (item: EntryRef): EntryRef => ({
   postId: item.postId,
   actorId: item.actorId,
   ...(item.repostedBy ? { repostedBy: item.repostedBy } : {}),
-  ...(item.authorId ? { authorId: item.authorId } : {}),
-  ...(Array.isArray(item.mediaIds) ? { mediaIds: item.mediaIds } : {}),
+  authorId: item.authorId,
+  mediaIds: item.mediaIds,
 });
+
+/** A page of the posts a user wrote (not reposted), oldest first by key, with the next page's cursor. */
+export async function ownPosts(
+  userId: string,
+  cursor: string | null,
+  limit: number,
+): Promise<{ postIds: string[]; cursor: string | null }> {
+  const page: { data: { postId: string; repostedBy?: string }[]; cursor: string | null } =
+    await FeedEntryEntity.query
+      .byFeed({ feed: key.user(userId) })
+      .go({ cursor, attributes: ["postId", "repostedBy"], limit });
+  return { postIds: page.data.filter((e) => !e.repostedBy).map((e) => e.postId), cursor: page.cursor };
+}
 
 /** Newest first across sources, one entry per seq (a big author's post may also sit in a home feed). */
 export function mergeNewest(sources: EntryRef[][], limit: number): EntryRef[] {

@@ -4,15 +4,17 @@ import { useUserId } from "../actor";
 import { conditionally } from "../dynamo";
 import * as Batch from "../dynamo/batch";
 import { VisibleError } from "../error";
-import { FollowEntity } from "../follow/follow.entity";
-import { Post } from "../post";
+import { Follow } from "../follow";
+import type { Page } from "../post/info";
 import { Text } from "../text";
 import { User } from "../user";
 import * as Feed from "./feed";
 import { BIG, BigAuthorEntity, type EntryRef, HomeStateEntity } from "./feed";
 import * as Reactions from "./reactions";
+import * as Views from "./views";
 
 export { type EntryRef, mergeNewest, seqFromCursor, seqOf } from "./feed";
+export { REPLIES_LIMIT, repliesOf, thread, view, views, viewsOf } from "./views";
 
 type Options = { cursor?: string; limit?: number };
 
@@ -20,15 +22,15 @@ async function page(
   entries: EntryRef[],
   limit: number,
   reactions?: Reactions.Reactions,
-  ahead?: Parameters<typeof Post.views>[2],
-): Promise<Post.Page> {
+  ahead?: Views.Ahead,
+): Promise<Page> {
   return {
-    items: await Post.views(entries, reactions, ahead),
+    items: await Views.views(entries, reactions, ahead),
     cursor: entries.length === limit ? Feed.cursorOf(entries.at(-1)?.seq) : null,
   };
 }
 
-async function feedPage(feed: Feed.Feed, options: Options): Promise<Post.Page> {
+async function feedPage(feed: Feed.Feed, options: Options): Promise<Page> {
   const limit = Feed.clampLimit(options.limit);
   const entries = await Feed.read(feed, { from: Feed.seqFromCursor(options.cursor), limit });
   return page(entries, limit);
@@ -45,7 +47,7 @@ async function feedPage(feed: Feed.Feed, options: Options): Promise<Post.Page> {
  * batch-got is read again beside the key query, in the first round, so an unchanged page is one round; only what
  * is new on it (a new post) is batch-read after the query.
  */
-export async function home(options: Options = {}): Promise<Post.Page> {
+export async function home(options: Options = {}): Promise<Page> {
   const me = useUserId();
   const limit = Feed.clampLimit(options.limit);
   const from = Feed.seqFromCursor(options.cursor);
@@ -132,10 +134,8 @@ async function followedAmong(userId: string, bigs: string[]): Promise<string[]> 
   const candidates = bigs.filter((id) => id !== userId);
   if (candidates.length === 0) return [];
   // Consistent: an unfollow the moment before must not come back from a stale replica.
-  const edges = await FollowEntity.get(
-    candidates.map((followeeId) => ({ followerId: userId, followeeId })),
-  ).go({ consistent: true });
-  return edges.data.map((edge) => edge.followeeId);
+  const followed = await Follow.followedBy(userId, candidates, { consistent: true });
+  return candidates.filter((id) => followed.has(id));
 }
 
 /** Big authors the user follows, read afresh. */
@@ -147,14 +147,14 @@ const noProfile = (handle: string) =>
   new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
 
 /** A user's posts and reposts, newest first. */
-export async function profile(handle: string, options: Options = {}): Promise<Post.Page> {
+export async function profile(handle: string, options: Options = {}): Promise<Page> {
   const user = await User.fromHandle(handle);
   if (!user) throw noProfile(handle);
   return feedPage(Feed.key.user(user.id), options);
 }
 
 /** Every top-level post, newest first: one query per public shard, in one round, merged. */
-export async function everyone(options: Options = {}): Promise<Post.Page> {
+export async function everyone(options: Options = {}): Promise<Page> {
   const limit = Feed.clampLimit(options.limit);
   const from = Feed.seqFromCursor(options.cursor);
   const shards = await Promise.all(Feed.publicFeeds.map((feed) => Feed.read(feed, { from, limit })));
@@ -162,7 +162,7 @@ export async function everyone(options: Options = {}): Promise<Post.Page> {
 }
 
 /** Posts with a hashtag; `#東京`, `東京` and full-width forms are one tag. */
-export async function tagged(tag: string, options: Options = {}): Promise<Post.Page> {
+export async function tagged(tag: string, options: Options = {}): Promise<Page> {
   const normalized = Text.normalizeTag(tag.replace(/^[#＃]/, ""));
   if (!normalized) throw new VisibleError("input", "tag.invalid", "A hashtag needs at least one letter.");
   return feedPage(Feed.key.tag(normalized), options);

@@ -1,5 +1,4 @@
 import { Media } from "@asyncsns/core/media";
-import { Post } from "@asyncsns/core/post";
 import { Room } from "@asyncsns/core/room";
 import { Search } from "@asyncsns/core/search";
 import { Timeline } from "@asyncsns/core/timeline";
@@ -38,9 +37,9 @@ export const app = createApp()
   .openapi(getMe, async (c) => c.json(await User.me(), 200))
   .openapi(getUser, async (c) => c.json(await User.view(c.req.valid("param").handle), 200))
   .openapi(getMedia, async (c) => c.json(await Media.get(c.req.valid("param").id), 200))
-  .openapi(getPost, async (c) => c.json(await Post.thread(c.req.valid("param").id), 200))
+  .openapi(getPost, async (c) => c.json(await Timeline.thread(c.req.valid("param").id), 200))
   .openapi(getReplies, async (c) =>
-    c.json(await Post.repliesOf(c.req.valid("param").id, c.req.valid("query")), 200),
+    c.json(await Timeline.repliesOf(c.req.valid("param").id, c.req.valid("query")), 200),
   )
   .openapi(homeTimeline, async (c) => c.json(await Timeline.home(c.req.valid("query")), 200))
   .openapi(publicTimeline, async (c) => c.json(await Timeline.everyone(c.req.valid("query")), 200))

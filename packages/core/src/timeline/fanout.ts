@@ -1,12 +1,12 @@
-export * as Fanout from "./index";
+export * as Fanout from "./fanout";
 
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { encodeTime } from "ulid";
-import { FollowEntity } from "../follow/follow.entity";
-import * as Feed from "../timeline/feed";
-import { BIG, BigAuthorEntity, type EntryRef, FeedEntryEntity, HomeStateEntity } from "../timeline/feed";
-import { UserEntity } from "../user/user.entity";
+import { Follow } from "../follow";
+import * as Users from "../user/read";
+import * as Feed from "./feed";
+import { BIG, BigAuthorEntity, type EntryRef, FeedEntryEntity, HomeStateEntity } from "./feed";
 
 // The stream side of home timelines: the subscriber turns each table change into home-feed writes.
 
@@ -70,10 +70,10 @@ export async function apply(change: Change, threshold: number): Promise<void> {
 }
 
 async function fanOut(entry: EntryRef, threshold: number) {
-  const author = await UserEntity.get({ userId: entry.actorId }).go();
+  const author = await Users.stored(entry.actorId);
   // Your own activity is always in your own home.
   await putAll([{ ...entry, feed: Feed.key.home(entry.actorId) }]);
-  if (!shouldFanOut(author.data?.followers ?? 0, threshold)) return markBig(entry.actorId);
+  if (!shouldFanOut(author?.followers ?? 0, threshold)) return markBig(entry.actorId);
   for await (const { ids } of followersOf(entry.actorId))
     await putAll(ids.map((id) => ({ ...entry, feed: Feed.key.home(id) })));
 }
@@ -139,12 +139,8 @@ async function forget(followerId: string, followeeId: string, since?: number) {
 
 type FollowersPage = { ids: string[]; cursor: string | null };
 
-async function followersPage(userId: string, cursor: string | null): Promise<FollowersPage> {
-  const result = await FollowEntity.query
-    .byFollowee({ followeeId: userId })
-    .go({ cursor, limit: FOLLOWERS_PAGE, attributes: ["followerId"] });
-  return { ids: result.data.map((edge) => edge.followerId), cursor: result.cursor };
-}
+const followersPage = (userId: string, cursor: string | null): Promise<FollowersPage> =>
+  Follow.followersPage(userId, cursor, FOLLOWERS_PAGE);
 
 /** Pages from `from` (null: the first), each with the cursor of the page after it. */
 async function* followersOf(userId: string, from: string | null = null): AsyncGenerator<FollowersPage> {
