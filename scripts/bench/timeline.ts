@@ -343,7 +343,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
     // Cold: what a new Lambda instance does (the key query, then the batch get); warm: a repeated read of the
     // same first page (the web polls it), whose last keys this instance reads beside the query.
     const inProcess = async (cold = false) => {
-      if (cold) Timeline.forget(reader.sub);
+      if (cold) Timeline.readAhead.forget(reader.sub);
       calls = [];
       const s = performance.now();
       const out = (await handler(event as never, {} as never)) as { statusCode: number; body: string };

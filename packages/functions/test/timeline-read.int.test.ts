@@ -451,28 +451,6 @@ describe("the reader's own likes and reposts on their home", () => {
     expect((await reactionsOf(reader.userId))?.liked).toHaveLength(12);
   });
 
-  it("falls back to a key per post for a reader whose sets predate them, and covers posts made after their first read", async () => {
-    const [reader, alice] = await Promise.all([person("rd"), person("al")]);
-    await as(reader.userId, () => core.Follow.follow({ handle: alice.handle }));
-    const old = await as(alice.userId, () => core.Post.create({ text: "liked before the sets existed" }));
-    await eventually(async () => expect((await homeIds(reader.userId)).ids).toEqual([old.id]));
-    // As the code before the sets left a reader: a like item and the counter, no set, no floor.
-    await core.ReactionsEntity.update({ feed: `home#${reader.userId}` })
-      .remove(["coveredFrom", "liked"])
-      .go();
-    await core.LikeEntity.create({ postId: old.id, userId: reader.userId }).go();
-    await core.PostEntity.patch({ postId: old.id }).add({ likes: 1 }).go();
-
-    const first = await countedHome(reader.userId);
-    expect(first.items[0]).toMatchObject({ id: old.id, likedByMe: true, likes: 1 });
-    expect(viewerKeys(calls).length).toBe(2);
-    // The first read set a floor a little ahead of now: posts from then on need no key.
-    const floor = (await reactionsOf(reader.userId))?.coveredFrom;
-    expect(floor! > old.id.slice(4)).toBe(true);
-    expect((await countedHome(reader.userId)).items[0]).toMatchObject({ likedByMe: true });
-    expect(viewerKeys(calls).length).toBe(2);
-  });
-
   it("trims the sets to their newest seqs, raising the floor, and stays exact on both sides of it", async () => {
     const [reader, alice] = await Promise.all([person("rd"), person("al")]);
     await as(reader.userId, () => core.Follow.follow({ handle: alice.handle }));

@@ -289,11 +289,11 @@ export async function verifyForAttach(ids: string[], purpose: Purpose = "post"):
       throw new VisibleError("forbidden", "media.forbidden", "You can only attach files you uploaded.");
     if (item.attachedTo)
       throw new VisibleError("conflict", "media.in_use", "This file is already attached elsewhere.");
-    if ((item.purpose ?? "post") !== purpose)
+    if (item.purpose !== purpose)
       throw new VisibleError(
         "input",
         "media.wrong_purpose",
-        `${item.fileName ?? "This file"} was uploaded for ${PURPOSE_NAMES[item.purpose ?? "post"]}, not ${PURPOSE_NAMES[purpose]}. Upload it again here.`,
+        `${item.fileName ?? "This file"} was uploaded for ${PURPOSE_NAMES[item.purpose]}, not ${PURPOSE_NAMES[purpose]}. Upload it again here.`,
       );
     if (item.status === "failed")
       throw new VisibleError(
@@ -425,7 +425,7 @@ export const update = fn(Update.extend({ mediaId: MediaId }), async (input): Pro
     throw new VisibleError("input", "media.poster_not_video", "Only a video can have a poster image.");
   if (input.posterMediaId === mediaId)
     throw new VisibleError("input", "media.poster_invalid", "A video cannot be its own poster.");
-  const [poster] = await verifyForAttach([input.posterMediaId], item.purpose ?? "post");
+  const [poster] = await verifyForAttach([input.posterMediaId], item.purpose);
   if (poster!.kind !== "image")
     throw new VisibleError("input", "media.poster_not_image", "A poster must be an image.");
   const posterKey = derivedKeys(poster!).main;

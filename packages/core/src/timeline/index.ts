@@ -11,9 +11,11 @@ import { User } from "../user";
 import * as Feed from "./feed";
 import { BIG, BigAuthorEntity, type EntryRef, HomeStateEntity } from "./feed";
 import * as Reactions from "./reactions";
+import * as ReadAhead from "./read-ahead";
 import * as Views from "./views";
 
 export { type EntryRef, mergeNewest, seqFromCursor, seqOf } from "./feed";
+export * as ReadAhead from "./read-ahead";
 export { REPLIES_LIMIT, repliesOf, thread, view, views, viewsOf } from "./views";
 
 type Options = { cursor?: string; limit?: number };
@@ -43,65 +45,39 @@ async function feedPage(feed: Feed.Feed, options: Options): Promise<Page> {
  * last time, in a second only for new ones. A state left behind by a follow, an unfollow or a new big author is
  * recomputed first, once.
  *
- * The first page is read again and again (the web polls it for new posts): what this Lambda's last read of it
- * batch-got is read again beside the key query, in the first round, so an unchanged page is one round; only what
- * is new on it (a new post) is batch-read after the query.
+ * What the reader's last read learnt (`ahead`, see ReadAhead) starts this one: an unchanged first page is one
+ * round; only what is new on it is batch-read after the query.
  */
-export async function home(options: Options = {}): Promise<Page> {
+export async function home(options: Options = {}, ahead: ReadAhead.ReadAhead = readAhead): Promise<Page> {
   const me = useUserId();
   const limit = Feed.clampLimit(options.limit);
   const from = Feed.seqFromCursor(options.cursor);
   const feedOf = (id: string) => Feed.read(Feed.key.user(id), { from, limit });
-  const guessed = followed.get(me) ?? [];
-  const head = from ? undefined : heads.get(me);
-  const [{ entries, state, reactions }, ahead, ...guesses] = await Promise.all([
+  const learnt = ahead.recall(me);
+  const guessed = learnt.followed ?? [];
+  const head = from ? undefined : learnt.head;
+  const [{ entries, state, reactions }, prefetched, ...guesses] = await Promise.all([
     Feed.home(me, { from, limit }),
     head ? Batch.prefetch(head) : undefined,
     ...guessed.map(feedOf),
   ]);
   const bigs =
     state?.builtAt !== undefined && state.builtAt === state.version ? state.bigs : await rebuild(me, state);
-  followed.set(me, bigs);
+  ahead.remember(me, { followed: bigs });
   const read = new Map(guessed.map((id, i) => [id, guesses[i]!]));
   const [feeds] = await Promise.all([
     Promise.all(bigs.map((id) => read.get(id) ?? feedOf(id))),
-    // Seldom a write: once for a profile from before the sets existed, then once per KEEP new reactions.
-    reactions ? Reactions.trim(me, reactions) : Reactions.begin(me),
+    // Seldom a write: once per KEEP new reactions.
+    reactions ? Reactions.trim(me, reactions) : undefined,
   ]);
   return page(Feed.mergeNewest([entries, ...feeds], limit), limit, reactions, {
-    ...(ahead ? { items: ahead } : {}),
-    ...(from ? {} : { keys: (keys: Batch.Key[]) => heads.set(me, keys) }),
+    ...(prefetched ? { items: prefetched } : {}),
+    ...(from ? {} : { keys: (keys: Batch.Key[]) => ahead.remember(me, { head: keys }) }),
   });
 }
 
-const REMEMBERED_READERS = 10_000;
-
-/** Per reader, what their last read here learnt; the reader seen least recently is forgotten first. */
-class Recent<T> {
-  #items = new Map<string, T>();
-  get(userId: string): T | undefined {
-    return this.#items.get(userId);
-  }
-  delete(userId: string) {
-    this.#items.delete(userId);
-  }
-  set(userId: string, value: T) {
-    this.#items.delete(userId);
-    if (this.#items.size >= REMEMBERED_READERS) this.#items.delete(this.#items.keys().next().value!);
-    this.#items.set(userId, value);
-  }
-}
-
-/** Drops what this Lambda remembers of a reader: their next read starts as on a new instance (cold). */
-export function forget(userId: string) {
-  followed.delete(userId);
-  heads.delete(userId);
-}
-
-/** The big authors each reader followed at their last read here: the next read starts their feeds at once. */
-const followed = new Recent<string[]>();
-/** The keys each reader's last first page batch-read here: the next read of it reads them at once. */
-const heads = new Recent<Batch.Key[]>();
+/** This instance's read-ahead: a home read without its own `ahead` uses it. */
+export const readAhead: ReadAhead.ReadAhead = ReadAhead.inMemory();
 
 /**
  * Recomputes which big authors the reader follows (the list, then their follow edges) and stores it as of the
