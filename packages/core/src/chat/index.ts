@@ -6,8 +6,9 @@ import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
 import { Media } from "../media";
-import { Room } from "../room";
-import { memberIds, members, notMember, profileOf, requireMember, userIdOf } from "../room/access";
+import { fn } from "../util";
+import { memberIds, members, notMember, profileOf, requireMember, userIdOf } from "./access";
+import { deliver } from "./delivery";
 import {
   AddMembers,
   CreateRoom,
@@ -19,7 +20,7 @@ import {
   RenameRoom,
   SendMessage,
   SetRole,
-} from "../room/inputs";
+} from "./inputs";
 import {
   DirectEntity,
   MembershipEntity,
@@ -27,16 +28,17 @@ import {
   type MessageItem,
   RoomEntity,
   type RoomItem,
-} from "../room/room.entity";
-import { fn } from "../util";
-import { deliver } from "./delivery";
+} from "./room.entity";
+import { type Info, type Message, serialize, view } from "./rooms";
 
-// Chat commands (the Chat Lambda): rooms, members, messages, read markers. Every write is followed by
-// delivery: live sockets through @connections, offline members through the Notifications topic.
+export { MessageId, RoomId } from "./ids";
+export * as inputs from "./inputs";
+export { MAX_MEMBERS, MAX_TEXT } from "./inputs";
+export { Info, Member, Message, messages, room, rooms } from "./rooms";
+export { typing } from "./typing";
 
-const { view, serialize } = Room;
-type Info = Room.Info;
-type Message = Room.Message;
+// Chat: rooms, members, messages, read markers and typing. Every write is followed by delivery: live sockets
+// through @connections, offline members through the Notifications topic. Reads live in rooms.ts.
 
 // ---------- rooms ----------
 

@@ -1,9 +1,9 @@
 import { Service } from "electrodb";
+import { DirectEntity, MembershipEntity, MessageEntity, RoomEntity } from "../chat/room.entity";
 import { ConnectionEntity } from "../connection/connection.entity";
 import { FollowEntity } from "../follow/follow.entity";
 import { MediaEntity } from "../media/media.entity";
 import { LikeEntity, PostEntity, RepostEntity } from "../post/post.entity";
-import { DirectEntity, MembershipEntity, MessageEntity, RoomEntity } from "../room/room.entity";
 import { BigAuthorEntity, FeedEntryEntity, HomeStateEntity, ReactionsEntity } from "../timeline/feed.entity";
 import { HandleEntity, UserEntity } from "../user/user.entity";
 import { configuration } from "./index";

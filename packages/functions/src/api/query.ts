@@ -1,5 +1,5 @@
+import { Chat } from "@asyncsns/core/chat";
 import { Media } from "@asyncsns/core/media";
-import { Room } from "@asyncsns/core/room";
 import { Search } from "@asyncsns/core/search";
 import { Timeline } from "@asyncsns/core/timeline";
 import { User } from "@asyncsns/core/user";
@@ -58,10 +58,10 @@ export const app = createApp()
   .openapi(searchPosts, async (c) => c.json(await Search.posts(c.req.valid("query")), 200))
   .openapi(searchUsers, async (c) => c.json(await Search.users(c.req.valid("query")), 200))
   .openapi(searchTags, async (c) => c.json(await Search.tags(c.req.valid("query")), 200))
-  .openapi(listRooms, async (c) => c.json(await Room.list(), 200))
-  .openapi(getRoom, async (c) => c.json(await Room.get(c.req.valid("param").id), 200))
+  .openapi(listRooms, async (c) => c.json(await Chat.rooms(), 200))
+  .openapi(getRoom, async (c) => c.json(await Chat.room(c.req.valid("param").id), 200))
   .openapi(listMessages, async (c) =>
-    c.json(await Room.messages({ ...c.req.valid("query"), roomId: c.req.valid("param").id }), 200),
+    c.json(await Chat.messages({ ...c.req.valid("query"), roomId: c.req.valid("param").id }), 200),
   );
 
 export const handler = handle(app);

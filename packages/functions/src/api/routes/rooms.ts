@@ -1,4 +1,4 @@
-import { Room } from "@asyncsns/core/room";
+import { Chat } from "@asyncsns/core/chat";
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer, ErrorSchema, errors, json } from "./schemas";
 
@@ -9,8 +9,8 @@ const MemberParam = RoomParam.extend({ handle: z.string().min(1).max(64) });
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
-const RoomList = z.object({ items: z.array(Room.Info) });
-const MessageList = z.object({ items: z.array(Room.Message) });
+const RoomList = z.object({ items: z.array(Chat.Info) });
+const MessageList = z.object({ items: z.array(Chat.Message) });
 const common = { 400: errors[400], 401: errors[401], 403: forbidden, 404: errors[404] };
 
 export const createRoom = createRoute({
@@ -19,10 +19,10 @@ export const createRoom = createRoute({
   tags: ["chat"],
   summary: "Create a group, or the 1:1 room with one person (idempotent: the same pair gets the same room)",
   security: bearer,
-  request: body(Room.inputs.CreateRoom),
+  request: body(Chat.inputs.CreateRoom),
   responses: {
-    201: json(Room.Info, "The new room"),
-    200: json(Room.Info, "The existing 1:1 room"),
+    201: json(Chat.Info, "The new room"),
+    200: json(Chat.Info, "The existing 1:1 room"),
     ...common,
     409: errors[409],
   },
@@ -44,7 +44,7 @@ export const getRoom = createRoute({
   summary: "One room with its members and read markers",
   security: bearer,
   request: { params: RoomParam },
-  responses: { 200: json(Room.Info, "The room"), ...common },
+  responses: { 200: json(Chat.Info, "The room"), ...common },
 });
 
 export const sendMessage = createRoute({
@@ -53,8 +53,8 @@ export const sendMessage = createRoute({
   tags: ["chat"],
   summary: "Send a message; it gets the room's next seq and reaches members over the WebSocket",
   security: bearer,
-  request: { params: RoomParam, ...body(Room.inputs.SendMessage.omit({ roomId: true })) },
-  responses: { 201: json(Room.Message, "The stored message"), ...common, 409: errors[409] },
+  request: { params: RoomParam, ...body(Chat.inputs.SendMessage.omit({ roomId: true })) },
+  responses: { 201: json(Chat.Message, "The stored message"), ...common, 409: errors[409] },
 });
 
 export const listMessages = createRoute({
@@ -64,7 +64,7 @@ export const listMessages = createRoute({
   summary:
     "Messages ordered by seq: after `afterSeq` (resume), before `beforeSeq` (scroll back), or the latest",
   security: bearer,
-  request: { params: RoomParam, query: Room.inputs.History.omit({ roomId: true }) },
+  request: { params: RoomParam, query: Chat.inputs.History.omit({ roomId: true }) },
   responses: { 200: json(MessageList, "Messages in seq order"), ...common },
 });
 
@@ -74,8 +74,8 @@ export const editMessage = createRoute({
   tags: ["chat"],
   summary: "Edit one's own message",
   security: bearer,
-  request: { params: MessageParam, ...body(Room.inputs.EditMessage.omit({ roomId: true, messageId: true })) },
-  responses: { 200: json(Room.Message, "The edited message"), ...common },
+  request: { params: MessageParam, ...body(Chat.inputs.EditMessage.omit({ roomId: true, messageId: true })) },
+  responses: { 200: json(Chat.Message, "The edited message"), ...common },
 });
 
 export const deleteMessage = createRoute({
@@ -94,8 +94,8 @@ export const addMembers = createRoute({
   tags: ["chat"],
   summary: "Add people to a group (owner or admin; at most 50 members)",
   security: bearer,
-  request: { params: RoomParam, ...body(Room.inputs.AddMembers.omit({ roomId: true })) },
-  responses: { 200: json(Room.Info, "The room"), ...common, 409: errors[409] },
+  request: { params: RoomParam, ...body(Chat.inputs.AddMembers.omit({ roomId: true })) },
+  responses: { 200: json(Chat.Info, "The room"), ...common, 409: errors[409] },
 });
 
 export const removeMember = createRoute({
@@ -114,7 +114,7 @@ export const markRead = createRoute({
   tags: ["chat"],
   summary: "Move the caller's read marker to `seq` (never backwards); members get chat.read",
   security: bearer,
-  request: { params: RoomParam, ...body(Room.inputs.MarkRead.omit({ roomId: true })) },
+  request: { params: RoomParam, ...body(Chat.inputs.MarkRead.omit({ roomId: true })) },
   responses: { 204: { description: "Marked" }, ...common },
 });
 
@@ -124,8 +124,8 @@ export const renameRoom = createRoute({
   tags: ["chat"],
   summary: "Rename a group (owner or admin)",
   security: bearer,
-  request: { params: RoomParam, ...body(Room.inputs.RenameRoom.omit({ roomId: true })) },
-  responses: { 200: json(Room.Info, "The room"), ...common },
+  request: { params: RoomParam, ...body(Chat.inputs.RenameRoom.omit({ roomId: true })) },
+  responses: { 200: json(Chat.Info, "The room"), ...common },
 });
 
 export const setMemberRole = createRoute({
@@ -134,8 +134,8 @@ export const setMemberRole = createRoute({
   tags: ["chat"],
   summary: "Make a member an admin, or an admin a member again (owner only)",
   security: bearer,
-  request: { params: MemberParam, ...body(Room.inputs.SetRole.omit({ roomId: true, handle: true })) },
-  responses: { 200: json(Room.Info, "The room"), ...common },
+  request: { params: MemberParam, ...body(Chat.inputs.SetRole.omit({ roomId: true, handle: true })) },
+  responses: { 200: json(Chat.Info, "The room"), ...common },
 });
 
 export const chatRoutes = [

@@ -1,5 +1,3 @@
-export * as Room from "./index";
-
 import { Message as MessageSchema } from "@asyncsns/realtime";
 import * as z from "zod";
 import { useUserId } from "../actor";
@@ -7,15 +5,12 @@ import { avatarUrlOf } from "../media/urls";
 import * as Users from "../user/read";
 import { fn } from "../util";
 import { members, requireMember } from "./access";
+import { RoomId } from "./ids";
 import { History } from "./inputs";
 import { signedMedia } from "./media";
 import { MembershipEntity, MessageEntity, type MessageItem, RoomEntity, type RoomItem } from "./room.entity";
 
-// The read model of chat: rooms as a member sees them and messages by seq. The Query Lambda serves it;
-// commands live in ../chat, so a read path never reaches the WebSocket or the notification topic.
-
-export * as inputs from "./inputs";
-export { MAX_MEMBERS, MAX_TEXT } from "./inputs";
+// The read model of chat: rooms as a member sees them and messages by seq (the Query Lambda serves it).
 
 const PAGE_SIZE = 50;
 
@@ -48,14 +43,11 @@ export const Info = z
   .meta({ id: "Room" });
 export type Info = z.infer<typeof Info>;
 
-export { MessageId, RoomId } from "./ids";
-
-import { RoomId } from "./ids";
 /** One room as the caller sees it; 403 unless they are a member. */
-export const get = fn(RoomId, async (roomId) => view(roomId, useUserId()));
+export const room = fn(RoomId, async (roomId) => view(roomId, useUserId()));
 
 /** The caller's rooms, most recent message first: one key query on the per-user index, then batch gets. */
-export async function list(): Promise<{ items: Info[] }> {
+export async function rooms(): Promise<{ items: Info[] }> {
   const userId = useUserId();
   const mine = await MembershipEntity.query.byUser({ userId }).go({ pages: "all" });
   if (mine.data.length === 0) return { items: [] };
