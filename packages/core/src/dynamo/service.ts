@@ -11,7 +11,7 @@ import { failedOf, flatten, isContention, type Outcome, type StepName, type Step
 
 export type { Outcome } from "./transaction";
 
-// The one ElectroDB Service of the table: every entity, so any transaction may span domains.
+// Every entity, so a transaction may span domains; outside one, domains call each other's functions.
 export const db = new Service(
   {
     post: PostEntity,
@@ -40,11 +40,7 @@ export type Entities = Parameters<Write>[0];
 
 const MAX_ATTEMPTS = 8;
 
-/**
- * Runs one write transaction whose items are named (see Steps). ElectroDB answers a cancellation with
- * `canceled` instead of throwing: a failed condition comes back as the names that failed; contention alone
- * (TransactionConflict) is run again with jittered backoff, and if it outlasts `attempts`, `failed` is empty.
- */
+/** ElectroDB answers a cancelled transaction instead of throwing: name what failed, retry only contention. */
 export async function transact<S extends Steps>(
   build: (entities: Entities) => S,
   options: { attempts?: number } = {},

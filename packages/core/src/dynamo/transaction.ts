@@ -1,7 +1,4 @@
-/**
- * The items of one transaction, by name: a name holds one item, a list of items (e.g. one per tag), or nothing
- * (`undefined`/`false`, a step that does not apply). Items run in the order the names are written.
- */
+/** Items by name (one, a list, or undefined/false when the step does not apply), so failures have names. */
 export type Steps = Record<string, unknown>;
 
 /** Names of the steps that hold items (skipped steps left out). */

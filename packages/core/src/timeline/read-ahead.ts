@@ -1,11 +1,6 @@
 import type * as Batch from "../dynamo/batch";
 
-/**
- * A port for what a reader's last home read learnt, so their next read can start it at once: the big authors
- * they followed (their feeds are read beside the key query) and the keys their first page batch-read (read
- * again beside it, so an unchanged polled page is one round). Only a hint: a wrong or missing one costs a round,
- * never a wrong page. A Lambda instance keeps one in memory; `none` makes every read cold.
- */
+/** What a reader's last home read learnt, to start the next in one round: a hint, never a wrong page. */
 export interface ReadAhead {
   recall(userId: string): Learnt;
   remember(userId: string, learnt: Learnt): void;
@@ -17,6 +12,7 @@ export interface Learnt {
   head?: Batch.Key[];
 }
 
+/** Every read cold (tests, or a deploy that wants no per-instance state). */
 export const none: ReadAhead = {
   recall: () => ({}),
   remember: () => {},

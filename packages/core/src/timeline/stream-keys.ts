@@ -1,8 +1,7 @@
 import { SERVICE } from "../dynamo/names";
 import { key } from "./keys";
 
-// Key prefixes of the table's stream records the timeline subscribers filter on, as ElectroDB writes them
-// (test/stream-keys.test.ts builds the real keys and compares). Dependency-free so infra can import it.
+// Dependency-free so infra can filter on them; test/stream-keys.test.ts proves ElectroDB writes these keys.
 export const streamKeys = {
   /** Partition key of every profile-feed entry: `$<service>#feed_user#<id>`. */
   profileEntryPk: `$${SERVICE}#feed_${key.user("")}`,

@@ -9,24 +9,17 @@ import * as Users from "../user/read";
 import * as Feed from "./feed";
 import * as Reactions from "./reactions";
 
-// The read model of posts: feed entries (or post ids) as the caller sees them. Timelines and threads read
-// through it; the post domain keeps the commands.
+// The read model of posts lives with timelines, which (with threads and search) are its readers.
 
 type Shown = Pick<Feed.EntryRef, "postId" | "repostedBy" | "authorId" | "mediaIds">;
 
-/** Keys read ahead of this page (Batch.prefetch), and a callback told every key the page needed. */
+/** Keys read ahead of this page, and who to tell the keys it needed (the next read's read-ahead). */
 export interface Ahead {
   items?: Batch.Prefetched;
   keys?: (keys: Batch.Key[]) => void;
 }
 
-/**
- * Feed entries as the caller sees them. Entries carry their post's author and media ids, and posts their
- * author's card, so posts, reposters, "liked/reposted by me" and media are one BatchGetItem for the whole page.
- * Entries whose post was deleted are left out. With the caller's own reactions at hand (the home page reads
- * them with its entries), a post they cover needs no like or repost key; with keys read `ahead`, only the others
- * are read. Posts already read (`known`) are not read again.
- */
+/** Entries carry author and media ids and posts their author's card, so a whole page is one batch get. */
 export async function views(
   entries: Shown[],
   reactions?: Reactions.Reactions,
