@@ -16,6 +16,7 @@ export default $config({
     await import("./infra/observability");
     const { userPool, webClient } = await import("./infra/auth");
     const { table } = await import("./infra/database");
+    await import("./infra/timeline");
     const { bucket } = await import("./infra/storage");
     const { topic } = await import("./infra/notification");
     const { search } = await import("./infra/search");

@@ -1,4 +1,4 @@
-// One table for every entity (ElectroDB single-table design). The stream feeds fan-out, search and notifications.
+// One table for every entity (ElectroDB single-table design); its stream feeds timelines (infra/timeline.ts) and search.
 export const table = new sst.aws.Dynamo("Table", {
   fields: {
     pk: "string",
@@ -23,57 +23,3 @@ export const table = new sst.aws.Dynamo("Table", {
     },
   },
 });
-
-// Authors with more followers than this are merged into homes at read time instead of fanned out (hybrid).
-// A deploy may set ASYNCSNS_FANOUT_THRESHOLD; the integration suite lowers it to exercise the merge.
-export const timelineConfig = new sst.Linkable("Timeline", {
-  properties: { fanoutThreshold: Number(process.env.ASYNCSNS_FANOUT_THRESHOLD ?? 10_000) },
-});
-
-// Home timelines by fan-out on write: only profile-feed entries and follow edges reach the subscriber.
-table.subscribe(
-  "Fanout",
-  {
-    handler: "packages/functions/src/timeline/fanout.handler",
-    link: [table, timelineConfig],
-    timeout: "5 minutes",
-    memory: "512 MB",
-  },
-  {
-    filters: [
-      { dynamodb: { Keys: { pk: { S: [{ prefix: "$asyncsns#feed_user#" }] } } } },
-      { dynamodb: { Keys: { sk: { S: [{ prefix: "$follow_1#" }] } } } },
-    ],
-    transform: {
-      eventSourceMapping: (esm) => {
-        esm.batchSize = 25;
-        esm.functionResponseTypes = ["ReportBatchItemFailures"];
-        esm.bisectBatchOnFunctionError = true;
-        esm.maximumRetryAttempts = 10;
-      },
-    },
-  },
-);
-
-// Author cards on posts: a profile's new display name or picture is copied onto the author's posts, so a page
-// of posts reads no profile per author. Only modified profile items reach it.
-table.subscribe(
-  "Cards",
-  {
-    handler: "packages/functions/src/profile/cards.handler",
-    link: [table],
-    timeout: "15 minutes",
-    memory: "512 MB",
-  },
-  {
-    filters: [{ eventName: ["MODIFY"], dynamodb: { Keys: { sk: { S: ["$user_1"] } } } }],
-    transform: {
-      eventSourceMapping: (esm) => {
-        esm.batchSize = 10;
-        esm.functionResponseTypes = ["ReportBatchItemFailures"];
-        esm.bisectBatchOnFunctionError = true;
-        esm.maximumRetryAttempts = 10;
-      },
-    },
-  },
-);

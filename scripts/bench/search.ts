@@ -140,7 +140,12 @@ async function lagFigures() {
       const marker = `lag${i}x${Date.now().toString(36)}`;
       const postId = `pst_${String(i).padStart(26, "0")}`;
       const t0 = performance.now();
-      await PostEntity.create({ postId, authorId: "bench-user", text: `東京タワー ${marker}` }).go();
+      await PostEntity.create({
+        postId,
+        authorId: "bench-user",
+        author: { handle: "bench", displayName: "Bench", at: 0 },
+        text: `東京タワー ${marker}`,
+      }).go();
       for (;;) {
         const hits = await searchIndex.searchPosts({
           query: parse(marker),

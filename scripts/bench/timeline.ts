@@ -185,9 +185,10 @@ async function cloudFigures(functions: FunctionRecord[]) {
     const { client } = await import("../../packages/core/src/dynamo");
     const { UserEntity, HandleEntity } = await import("../../packages/core/src/user/user.entity");
     const { FollowEntity } = await import("../../packages/core/src/follow/follow.entity");
-    const { Post, LikeEntity, RepostEntity } = await import("../../packages/core/src/post");
+    const { Post } = await import("../../packages/core/src/post");
+    const { LikeEntity, RepostEntity } = await import("../../packages/core/src/post/post.entity");
     const { keyOf } = await import("../../packages/core/src/dynamo/batch");
-    const { Fanout } = await import("../../packages/core/src/fanout");
+    const { Fanout } = await import("../../packages/core/src/timeline/fanout");
     const Feed = await import("../../packages/core/src/timeline/feed");
     const { FeedEntryEntity } = Feed;
     const { handler } = await import("../../packages/functions/src/api/query");
@@ -342,7 +343,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
     // Cold: what a new Lambda instance does (the key query, then the batch get); warm: a repeated read of the
     // same first page (the web polls it), whose last keys this instance reads beside the query.
     const inProcess = async (cold = false) => {
-      if (cold) Timeline.forget(reader.sub);
+      if (cold) Timeline.readAhead.forget(reader.sub);
       calls = [];
       const s = performance.now();
       const out = (await handler(event as never, {} as never)) as { statusCode: number; body: string };
@@ -566,7 +567,10 @@ async function cloudFigures(functions: FunctionRecord[]) {
       const seq = Feed.seqOf(created!.id);
       const fan = await measureCost(() =>
         Fanout.apply(
-          { type: "activity.added", entry: { seq, postId: created!.id, actorId: userId } },
+          {
+            type: "activity.added",
+            entry: { seq, postId: created!.id, actorId: userId, authorId: userId, mediaIds: [] },
+          },
           THRESHOLD,
         ),
       );

@@ -10,8 +10,8 @@ vi.mock("../src/realtime", () => ({
     publishMany: async (userIds: string[]) => new Map(userIds.map((id) => [id, live.get(id) ?? 0])),
   },
 }));
-vi.mock("../src/topic", () => ({
-  Topic: {
+vi.mock("../src/notification", () => ({
+  Notification: {
     publish: async (events: { type: string; actor: string; recipient: string }[]) => {
       if (topicFails) throw new Error("sns down");
       published.push(events);

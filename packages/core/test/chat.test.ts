@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { CreateRoom, History, MarkRead, SendMessage } from "../src/room/inputs";
+import { CreateRoom, History, MarkRead, SendMessage } from "../src/chat/inputs";
 
 const roomId = "rom_01JDZ0000000000000000000AB";
 

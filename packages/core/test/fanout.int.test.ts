@@ -17,7 +17,7 @@ const TABLE = `asyncsns-fanouttest-${randomUUID()}`;
 
 let dynamo: DynamoDBClient;
 // Imported after the env is set: core's clients and Resource read it at load, as in a Lambda.
-let Fanout: typeof import("../src/fanout").Fanout;
+let Fanout: typeof import("../src/timeline/fanout").Fanout;
 let FollowEntity: typeof import("../src/follow/follow.entity").FollowEntity;
 let UserEntity: typeof import("../src/user/user.entity").UserEntity;
 let BigAuthorEntity: typeof import("../src/timeline/feed").BigAuthorEntity;
@@ -45,7 +45,7 @@ beforeAll(async () => {
   );
   process.env.SST_RESOURCE_Table = JSON.stringify({ name: TABLE, type: "sst.aws.Dynamo" });
   process.env.SST_RESOURCE_App ??= JSON.stringify({ name: "asyncsns", stage: "int" });
-  ({ Fanout } = await import("../src/fanout"));
+  ({ Fanout } = await import("../src/timeline/fanout"));
   ({ FollowEntity } = await import("../src/follow/follow.entity"));
   ({ UserEntity } = await import("../src/user/user.entity"));
   ({ BigAuthorEntity, HomeStateEntity } = await import("../src/timeline/feed"));
@@ -91,7 +91,10 @@ async function authorWithFollowers() {
 function announce(userId: string) {
   const postId = createId("pst");
   return Fanout.apply(
-    { type: "activity.added", entry: { seq: postId.slice(4), postId, actorId: userId } },
+    {
+      type: "activity.added",
+      entry: { seq: postId.slice(4), postId, actorId: userId, authorId: userId, mediaIds: [] },
+    },
     THRESHOLD,
   );
 }

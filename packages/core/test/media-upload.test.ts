@@ -79,8 +79,6 @@ describe("keys", () => {
     expect(Media.derivedKeys({ ...media, purpose: "chat" })).toEqual({ main: `private/${id}/video.mp4` });
     expect(Media.derivedKeys({ ...media, purpose: "post" })).toEqual({ main: `public/${id}/video.mp4` });
     expect(Media.derivedKeys({ ...media, purpose: "avatar" }).main).toBe(`public/${id}/video.mp4`);
-    // Uploads from before purposes were all processed as post media.
-    expect(Media.derivedKeys(media).main).toBe(`public/${id}/video.mp4`);
     for (const purpose of Media.PURPOSES) {
       const { main, thumbnail } = Media.derivedKeys({ ...media, kind: "image", purpose });
       for (const key of [main, thumbnail!])

@@ -2,12 +2,10 @@ export * as Cards from "./index";
 
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { conditionally } from "../dynamo";
-import type { StreamRecord } from "../fanout";
-import { PostEntity } from "../post/post.entity";
-import { FeedEntryEntity } from "../timeline/feed.entity";
-import { type Card, cardOf } from "../user";
-import { UserEntity } from "../user/user.entity";
+import * as Posts from "../post/read";
+import type { StreamRecord } from "../timeline/fanout";
+import * as Feed from "../timeline/feed";
+import { type Card, cardOf, User } from "../user";
 
 // Every post carries its author's card (handle, display name, picture), so a page of posts reads no profile per
 // author. When a profile's card changes, this subscriber copies the new one onto each of the author's posts.
@@ -40,50 +38,21 @@ export const PAGE = 500;
  * already replaced by a newer one is left to that one's own run. Returns how many posts were updated.
  */
 export async function spread(userId: string, card: Card): Promise<number> {
-  const { data: user } = await UserEntity.get({ userId }).go({
-    attributes: ["cardAt", "cardSpreadAt", "cardSpreadTo"],
-    consistent: true,
-  });
+  const user = await User.stored(userId, { consistent: true });
   if (!user || (user.cardAt ?? 0) !== card.at) return 0;
   const resuming = user.cardSpreadAt === card.at;
   if (resuming && !user.cardSpreadTo) return 0;
   let cursor: string | null = resuming ? user.cardSpreadTo! : null;
   let updated = 0;
   do {
-    const page: { data: { postId: string; repostedBy?: string }[]; cursor: string | null } =
-      await FeedEntryEntity.query
-        .byFeed({ feed: `user#${userId}` })
-        .go({ cursor, attributes: ["postId", "repostedBy"], limit: PAGE });
-    const own = page.data.filter((entry) => !entry.repostedBy).map((entry) => entry.postId);
+    const page = await Feed.ownPosts(userId, cursor, PAGE);
+    const own = page.postIds;
     for (let i = 0; i < own.length; i += IN_FLIGHT)
       updated += (
-        await Promise.all(own.slice(i, i + IN_FLIGHT).map((postId) => copy(postId, userId, card)))
+        await Promise.all(own.slice(i, i + IN_FLIGHT).map((postId) => Posts.copyCard(postId, userId, card)))
       ).filter(Boolean).length;
     cursor = page.cursor;
-    if (!(await saveProgress(userId, card.at, cursor))) break;
+    if (!(await User.saveCardProgress(userId, card.at, cursor))) break;
   } while (cursor);
   return updated;
 }
-
-/** Where a run got to (no cursor: done); false when a newer card replaced this one meanwhile. */
-const saveProgress = (userId: string, at: number, cursor: string | null) =>
-  conditionally(
-    (cursor
-      ? UserEntity.patch({ userId }).set({ cardSpreadAt: at, cardSpreadTo: cursor })
-      : UserEntity.patch({ userId }).set({ cardSpreadAt: at }).remove(["cardSpreadTo"])
-    )
-      .where(({ cardAt }, { eq }) => eq(cardAt, at))
-      .go(),
-  );
-
-/** False when the post already has this card or a newer one (or is gone): nothing to do. */
-const copy = (postId: string, userId: string, card: Card) =>
-  conditionally(
-    PostEntity.patch({ postId })
-      .set({ author: card })
-      .where(
-        ({ authorId, author }, { eq, notExists, lt }) =>
-          `${eq(authorId, userId)} AND (${notExists(author)} OR ${lt(author.at, card.at)})`,
-      )
-      .go(),
-  );

@@ -1,6 +1,6 @@
 import type { Envelope } from "@asyncsns/realtime";
+import { Notification } from "../notification";
 import { Realtime } from "../realtime";
-import { Topic } from "../topic";
 
 /**
  * After a write: every recipient's live connections get the event over the WebSocket. With
@@ -16,7 +16,7 @@ export async function deliver(
   const offline = [...counts].filter(([userId, n]) => n === 0 && userId !== options.actor).map(([id]) => id);
   let notified = 0;
   if (options.offline === "notify" && offline.length > 0) {
-    notified = await Topic.publish(
+    notified = await Notification.publish(
       offline.map((recipient) => ({ type: event.type, actor: options.actor, recipient, data: event.data })),
     ).catch((error: unknown) => {
       console.warn(

@@ -1,15 +1,14 @@
 export * as Chat from "./index";
 
 import { envelope } from "@asyncsns/realtime";
-import { Service } from "electrodb";
 import { useUserId } from "../actor";
-import { configuration } from "../dynamo";
+import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
 import { Media } from "../media";
-import { MediaEntity } from "../media/media.entity";
-import { Room } from "../room";
-import { memberIds, members, notMember, profileOf, requireMember, userIdOf } from "../room/access";
+import { fn } from "../util";
+import { memberIds, members, notMember, profileOf, requireMember, userIdOf } from "./access";
+import { deliver } from "./delivery";
 import {
   AddMembers,
   CreateRoom,
@@ -21,7 +20,7 @@ import {
   RenameRoom,
   SendMessage,
   SetRole,
-} from "../room/inputs";
+} from "./inputs";
 import {
   DirectEntity,
   MembershipEntity,
@@ -29,27 +28,17 @@ import {
   type MessageItem,
   RoomEntity,
   type RoomItem,
-} from "../room/room.entity";
-import { fn } from "../util";
-import { deliver } from "./delivery";
+} from "./room.entity";
+import { type Info, type Message, serialize, view } from "./rooms";
 
-// Chat commands (the Chat Lambda): rooms, members, messages, read markers. Every write is followed by
-// delivery: live sockets through @connections, offline members through the Notifications topic.
+export { MessageId, RoomId } from "./ids";
+export * as inputs from "./inputs";
+export { MAX_MEMBERS, MAX_TEXT } from "./inputs";
+export { Info, Member, Message, messages, room, rooms } from "./rooms";
+export { typing } from "./typing";
 
-const { view, serialize } = Room;
-type Info = Room.Info;
-type Message = Room.Message;
-
-const service = new Service(
-  {
-    room: RoomEntity,
-    direct: DirectEntity,
-    membership: MembershipEntity,
-    message: MessageEntity,
-    media: MediaEntity,
-  },
-  configuration(),
-);
+// Chat: rooms, members, messages, read markers and typing. Every write is followed by delivery: live sockets
+// through @connections, offline members through the Notifications topic. Reads live in rooms.ts.
 
 // ---------- rooms ----------
 
@@ -64,22 +53,20 @@ export const create = fn(CreateRoom, async (input): Promise<{ room: Info; create
     throw new VisibleError("input", "room.too_many_members", `A room has at most ${MAX_MEMBERS} members.`);
   if (others.length === 1 && input.name === undefined) return createDirect(me.userId, others[0]!);
   const roomId = createId("rom");
-  const result = await service.transaction
-    .write(({ room, membership }) => [
-      room
-        .create({
-          roomId,
-          kind: "group",
-          name: input.name,
-          createdBy: me.userId,
-          memberCount: others.length + 1,
-        })
-        .commit(),
-      membership.create({ roomId, userId: me.userId, role: "owner" }).commit(),
-      ...others.map((userId) => membership.create({ roomId, userId, role: "member" }).commit()),
-    ])
-    .go();
-  if (result.canceled) throw retry();
+  const outcome = await transact(({ room, membership }) => ({
+    room: room
+      .create({
+        roomId,
+        kind: "group",
+        name: input.name,
+        createdBy: me.userId,
+        memberCount: others.length + 1,
+      })
+      .commit(),
+    owner: membership.create({ roomId, userId: me.userId, role: "owner" }).commit(),
+    members: others.map((userId) => membership.create({ roomId, userId, role: "member" }).commit()),
+  }));
+  if (!outcome.ok) throw retry();
   await roomChanged(roomId, [me.userId, ...others], "created");
   return { room: await view(roomId, me.userId), created: true };
 });
@@ -90,15 +77,16 @@ async function createDirect(userId: string, otherId: string): Promise<{ room: In
   const existing = await DirectEntity.get({ pairKey }).go();
   if (existing.data) return { room: await view(existing.data.roomId, userId), created: false };
   const roomId = createId("rom");
-  const result = await service.transaction
-    .write(({ room, direct, membership }) => [
-      direct.create({ pairKey, roomId }).commit(),
-      room.create({ roomId, kind: "direct", createdBy: userId, memberCount: 2 }).commit(),
+  const outcome = await transact(({ room, direct, membership }) => ({
+    pair: direct.create({ pairKey, roomId }).commit(),
+    room: room.create({ roomId, kind: "direct", createdBy: userId, memberCount: 2 }).commit(),
+    members: [
       membership.create({ roomId, userId, role: "member" }).commit(),
       membership.create({ roomId, userId: otherId, role: "member" }).commit(),
-    ])
-    .go();
-  if (result.canceled) {
+    ],
+  }));
+  if (!outcome.ok) {
+    // Most often the pair item: the same room was created at once from the other side.
     const winner = await DirectEntity.get({ pairKey }).go();
     if (!winner.data) throw retry();
     return { room: await view(winner.data.roomId, userId), created: false };
@@ -118,20 +106,15 @@ export const addMembers = fn(AddMembers, async ({ roomId, handles }) => {
   const added = ids.filter((id) => !present.has(id));
   if (added.length > 0) {
     if (room.memberCount + added.length > MAX_MEMBERS) throw tooMany();
-    const result = await service.transaction
-      .write(({ room: r, membership: m }) => [
-        r
-          .patch({ roomId })
-          .add({ memberCount: added.length })
-          .where((a, op) => op.lte(a.memberCount, MAX_MEMBERS - added.length))
-          .commit(),
-        ...added.map((id) => m.create({ roomId, userId: id, role: "member" }).commit()),
-      ])
-      .go();
-    if (result.canceled) {
-      if (result.data[0]?.code === "ConditionalCheckFailed") throw tooMany();
-      throw retry();
-    }
+    const outcome = await transact(({ room: r, membership: m }) => ({
+      room: r
+        .patch({ roomId })
+        .add({ memberCount: added.length })
+        .where((a, op) => op.lte(a.memberCount, MAX_MEMBERS - added.length))
+        .commit(),
+      members: added.map((id) => m.create({ roomId, userId: id, role: "member" }).commit()),
+    }));
+    if (!outcome.ok) throw outcome.failed.includes("room") ? tooMany() : retry();
     await roomChanged(roomId, [...present, ...added], "member_added");
   }
   return view(roomId, userId);
@@ -157,17 +140,15 @@ export const removeMember = fn(RemoveMember, async ({ roomId, handle }) => {
           .filter((m) => m.userId !== userId)
           .sort((a, b) => rank(b.role) - rank(a.role) || a.joinedAt - b.joinedAt)[0]
       : undefined;
-  const result = await service.transaction
-    .write(({ room: r, membership: m }) => [
-      m
-        .delete({ roomId, userId: targetId })
-        .where((a, op) => op.exists(a.userId))
-        .commit(),
-      r.patch({ roomId }).subtract({ memberCount: 1 }).commit(),
-      ...(heir ? [m.patch({ roomId, userId: heir.userId }).set({ role: "owner" }).commit()] : []),
-    ])
-    .go();
-  if (result.canceled) throw retry();
+  const outcome = await transact(({ room: r, membership: m }) => ({
+    member: m
+      .delete({ roomId, userId: targetId })
+      .where((a, op) => op.exists(a.userId))
+      .commit(),
+    room: r.patch({ roomId }).subtract({ memberCount: 1 }).commit(),
+    heir: heir ? m.patch({ roomId, userId: heir.userId }).set({ role: "owner" }).commit() : undefined,
+  }));
+  if (!outcome.ok) throw retry();
   await roomChanged(
     roomId,
     everyone.map((m) => m.userId),
@@ -242,31 +223,26 @@ export const send = fn(SendMessage, async (input): Promise<Message> => {
       replyToSeq: replyTo?.seq,
       createdAt: now,
     };
-    const result = await service.transaction
-      .write(({ room: r, message: m, membership, media }) => [
-        r
+    // One attempt: losing the seq race (or contention on the room) is retried by allocate with a fresh seq.
+    const outcome = await transact(
+      ({ room: r, message: m, membership }) => ({
+        counter: r
           .patch({ roomId: input.roomId })
           .set({ seq, lastMessageAt: now })
           .where((a, op) => op.eq(a.seq, seq - 1))
           .commit(),
-        m.create(message).commit(),
-        membership
+        message: m.create(message).commit(),
+        member: membership
           .check({ roomId: input.roomId, userId: sender.userId })
           .where((a, op) => op.exists(a.userId))
           .commit(),
-        ...mediaIds.map((mediaId) =>
-          media
-            .patch({ mediaId })
-            .set({ attachedTo: messageId })
-            .where((a, op) => `${op.notExists(a.attachedTo)} AND ${op.eq(a.ownerId, sender.userId)}`)
-            .commit(),
-        ),
-      ])
-      .go();
-    if (!result.canceled) return { ok: true as const, item: message };
-    const codes = result.data.map((d) => d.code);
-    if (codes[2] === "ConditionalCheckFailed") throw notMember();
-    if (codes.slice(3).includes("ConditionalCheckFailed")) throw Media.inUse();
+        media: Media.markAttached(mediaIds, messageId),
+      }),
+      { attempts: 1 },
+    );
+    if (outcome.ok) return { ok: true as const, item: message };
+    if (outcome.failed.includes("member")) throw notMember();
+    if (outcome.failed.includes("media")) throw Media.inUse();
     return { ok: false as const };
   });
   const [message, everyone] = await Promise.all([

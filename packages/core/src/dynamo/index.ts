@@ -1,12 +1,13 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Resource } from "sst";
+import { SERVICE } from "./names";
 
 // Endpoint and region come from the environment (AWS_ENDPOINT_URL_DYNAMODB points at DynamoDB Local off AWS).
 export const client = new DynamoDBClient({});
 
 export const table = () => Resource.Table.name;
 
-export const service = "asyncsns";
+export const service = SERVICE;
 
 /** ElectroDB index names and key attributes, as declared in infra/database.ts. */
 export const keys = {

@@ -1,19 +1,13 @@
 export * as Follow from "./index";
 
-import { Service } from "electrodb";
 import * as z from "zod";
 import { useUserId } from "../actor";
-import { configuration } from "../dynamo";
+import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
-import { HomeStateEntity } from "../timeline/feed.entity";
-import { HandleEntity, UserEntity } from "../user/user.entity";
+import { key } from "../timeline/keys";
+import * as Users from "../user/read";
 import { fn } from "../util";
 import { FollowEntity } from "./follow.entity";
-
-const service = new Service(
-  { follow: FollowEntity, user: UserEntity, home: HomeStateEntity },
-  configuration(),
-);
 
 /** Whether `followerId` follows `followeeId`: one key read. */
 export async function exists(followerId: string, followeeId: string): Promise<boolean> {
@@ -23,10 +17,16 @@ export async function exists(followerId: string, followeeId: string): Promise<bo
 }
 
 /** Which of `userIds` the follower follows: one batch get of edges (oneself is never followed). */
-export async function followedBy(followerId: string, userIds: string[]): Promise<Set<string>> {
+export async function followedBy(
+  followerId: string,
+  userIds: string[],
+  options: { consistent?: boolean } = {},
+): Promise<Set<string>> {
   const others = [...new Set(userIds)].filter((id) => id !== followerId);
   if (others.length === 0) return new Set();
-  const { data } = await FollowEntity.get(others.map((followeeId) => ({ followerId, followeeId }))).go();
+  const { data } = await FollowEntity.get(others.map((followeeId) => ({ followerId, followeeId }))).go({
+    consistent: options.consistent ?? false,
+  });
   return new Set(data.map((edge) => edge.followeeId));
 }
 
@@ -39,10 +39,9 @@ export async function followersAmong(followeeId: string, userIds: string[]): Pro
 }
 
 async function userIdOf(handle: string): Promise<string> {
-  const found = await HandleEntity.get({ handleKey: handle.toLowerCase() }).go();
-  if (!found.data)
-    throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
-  return found.data.userId;
+  const userId = await Users.idOf(handle);
+  if (!userId) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
+  return userId;
 }
 
 const Target = z.object({ handle: z.string().min(1).max(64) });
@@ -56,20 +55,19 @@ export const follow = fn(Target, async ({ handle }) => {
   const followeeId = await userIdOf(handle);
   if (followeeId === followerId)
     throw new VisibleError("input", "follow.self", "You cannot follow yourself.");
-  const me = await UserEntity.get({ userId: followerId }).go();
-  if (!me.data) throw new VisibleError("not-found", "profile.not_found", "Create your profile first.");
-  const result = await service.transaction
-    .write(({ follow, user, home }) => [
-      follow.create({ followerId, followeeId }).commit(),
-      user.patch({ userId: followerId }).add({ following: 1 }).commit(),
-      user.patch({ userId: followeeId }).add({ followers: 1 }).commit(),
-      home
-        .update({ feed: `home#${followerId}` })
-        .add({ version: 1 })
-        .commit(),
-    ])
-    .go();
-  if (result.canceled && !(await exists(followerId, followeeId)))
+  if (!(await Users.stored(followerId)))
+    throw new VisibleError("not-found", "profile.not_found", "Create your profile first.");
+  const outcome = await transact(({ follow, user, homeState }) => ({
+    edge: follow.create({ followerId, followeeId }).commit(),
+    follower: user.patch({ userId: followerId }).add({ following: 1 }).commit(),
+    followee: user.patch({ userId: followeeId }).add({ followers: 1 }).commit(),
+    home: homeState
+      .update({ feed: key.home(followerId) })
+      .add({ version: 1 })
+      .commit(),
+  }));
+  // Already following is the no-op; otherwise the user may try again.
+  if (!outcome.ok && !(await exists(followerId, followeeId)))
     throw new VisibleError("conflict", "follow.retry", "Could not follow right now; please try again.");
 });
 
@@ -78,23 +76,33 @@ export const unfollow = fn(Target, async ({ handle }) => {
   const followerId = useUserId();
   const followeeId = await userIdOf(handle);
   if (followeeId === followerId) return;
-  const result = await service.transaction
-    .write(({ follow, user, home }) => [
-      follow
-        .delete({ followerId, followeeId })
-        .where((attr, op) => op.exists(attr.followerId))
-        .commit(),
-      user.patch({ userId: followerId }).subtract({ following: 1 }).commit(),
-      user.patch({ userId: followeeId }).subtract({ followers: 1 }).commit(),
-      home
-        .update({ feed: `home#${followerId}` })
-        .add({ version: 1 })
-        .commit(),
-    ])
-    .go();
-  if (result.canceled && (await exists(followerId, followeeId)))
+  const outcome = await transact(({ follow, user, homeState }) => ({
+    edge: follow
+      .delete({ followerId, followeeId })
+      .where((attr, op) => op.exists(attr.followerId))
+      .commit(),
+    follower: user.patch({ userId: followerId }).subtract({ following: 1 }).commit(),
+    followee: user.patch({ userId: followeeId }).subtract({ followers: 1 }).commit(),
+    home: homeState
+      .update({ feed: key.home(followerId) })
+      .add({ version: 1 })
+      .commit(),
+  }));
+  if (!outcome.ok && (await exists(followerId, followeeId)))
     throw new VisibleError("conflict", "follow.retry", "Could not unfollow right now; please try again.");
 });
+
+/** One page of a user's followers' ids by key, from `cursor` (null: the first), with the next page's cursor. */
+export async function followersPage(
+  userId: string,
+  cursor: string | null,
+  limit: number,
+): Promise<{ ids: string[]; cursor: string | null }> {
+  const result = await FollowEntity.query
+    .byFollowee({ followeeId: userId })
+    .go({ cursor, limit, attributes: ["followerId"] });
+  return { ids: result.data.map((edge) => edge.followerId), cursor: result.cursor };
+}
 
 export const PAGE_SIZE = 20;
 

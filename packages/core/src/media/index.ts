@@ -8,10 +8,11 @@ import {
 } from "@aws-sdk/client-s3";
 import { createPresignedPost } from "@aws-sdk/s3-presigned-post";
 import { getSignedUrl } from "@aws-sdk/s3-request-presigner";
-import { type Entity, Service, type TransactWriteEntity } from "electrodb";
+import type { Entity, TransactWriteEntity } from "electrodb";
 import * as z from "zod";
 import { useUserId } from "../actor";
-import { configuration } from "../dynamo";
+import * as Batch from "../dynamo/batch";
+import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
 import { fn, graphemeLength } from "../util";
@@ -288,11 +289,11 @@ export async function verifyForAttach(ids: string[], purpose: Purpose = "post"):
       throw new VisibleError("forbidden", "media.forbidden", "You can only attach files you uploaded.");
     if (item.attachedTo)
       throw new VisibleError("conflict", "media.in_use", "This file is already attached elsewhere.");
-    if ((item.purpose ?? "post") !== purpose)
+    if (item.purpose !== purpose)
       throw new VisibleError(
         "input",
         "media.wrong_purpose",
-        `${item.fileName ?? "This file"} was uploaded for ${PURPOSE_NAMES[item.purpose ?? "post"]}, not ${PURPOSE_NAMES[purpose]}. Upload it again here.`,
+        `${item.fileName ?? "This file"} was uploaded for ${PURPOSE_NAMES[item.purpose]}, not ${PURPOSE_NAMES[purpose]}. Upload it again here.`,
       );
     if (item.status === "failed")
       throw new VisibleError(
@@ -369,6 +370,21 @@ export function markAttached(mediaIds: string[], attachedTo: string) {
   );
 }
 
+/** Table keys of uploads, for a batch get that also reads other entities. */
+export const keys = (mediaIds: string[]) =>
+  [...new Set(mediaIds)].map((mediaId) => Batch.keyOf(MediaEntity, { mediaId }));
+
+/** The uploads among raw items of a mixed batch get, in their public shape, by media id. */
+export function fromItems(items: Batch.Item[]): Map<string, Info> {
+  const found = new Map<string, Info>();
+  for (const Item of items) {
+    if (Item.__edb_e__ !== "media") continue;
+    const { data } = MediaEntity.parse({ Item });
+    if (data) found.set(data.mediaId, toPublic(data));
+  }
+  return found;
+}
+
 export const inUse = () =>
   new VisibleError("conflict", "media.in_use", "This file is already attached elsewhere.");
 
@@ -379,8 +395,6 @@ export async function fromIds(mediaIds: string[]): Promise<MediaItem[]> {
   });
   return data.filter((item): item is MediaItem => item !== null && item !== undefined);
 }
-
-const service = new Service({ media: MediaEntity }, configuration());
 
 export const Update = z
   .object({
@@ -411,23 +425,22 @@ export const update = fn(Update.extend({ mediaId: MediaId }), async (input): Pro
     throw new VisibleError("input", "media.poster_not_video", "Only a video can have a poster image.");
   if (input.posterMediaId === mediaId)
     throw new VisibleError("input", "media.poster_invalid", "A video cannot be its own poster.");
-  const [poster] = await verifyForAttach([input.posterMediaId], item.purpose ?? "post");
+  const [poster] = await verifyForAttach([input.posterMediaId], item.purpose);
   if (poster!.kind !== "image")
     throw new VisibleError("input", "media.poster_not_image", "A poster must be an image.");
   const posterKey = derivedKeys(poster!).main;
-  const result = await service.transaction
-    .write(({ media }) => [
-      ...markAttached([poster!.mediaId], mediaId),
-      media
-        .patch({ mediaId })
-        .set({ ...alt, posterMediaId: poster!.mediaId, posterKey })
-        .where(
-          ({ ownerId, deletedAt }, { eq, notExists }) => `${eq(ownerId, userId)} AND ${notExists(deletedAt)}`,
-        )
-        .commit(),
-    ])
-    .go();
-  if (result.canceled) throw inUse();
+  const outcome = await transact(({ media }) => ({
+    poster: markAttached([poster!.mediaId], mediaId),
+    video: media
+      .patch({ mediaId })
+      .set({ ...alt, posterMediaId: poster!.mediaId, posterKey })
+      .where(
+        ({ ownerId, deletedAt }, { eq, notExists }) => `${eq(ownerId, userId)} AND ${notExists(deletedAt)}`,
+      )
+      .commit(),
+  }));
+  // Either the poster was claimed meanwhile or the video changed hands: both read as "in use".
+  if (!outcome.ok) throw inUse();
   return ownerView({ ...item, ...alt, posterMediaId: poster!.mediaId, posterKey });
 });
 

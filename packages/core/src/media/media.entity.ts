@@ -13,8 +13,8 @@ export const MediaEntity = new Entity(
       /** Declared by the client and pinned in the upload policy; the stored object must match it. */
       size: { type: "number", required: true, readOnly: true },
       fileName: { type: "string" },
-      /** post, avatar or chat (absent on items from before purposes: post); chat files are never public. */
-      purpose: { type: ["post", "avatar", "chat"] as const, readOnly: true },
+      /** post, avatar or chat; chat files are never public. */
+      purpose: { type: ["post", "avatar", "chat"] as const, required: true, readOnly: true },
       alt: { type: "string", required: true, default: "" },
       status: { type: ["pending", "ready", "failed"] as const, required: true, default: "pending" },
       /** The post (or message) id once attached; absent while unattached, so a condition can test it. */

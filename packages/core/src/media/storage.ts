@@ -46,7 +46,7 @@ export const PURPOSES = ["post", "avatar", "chat"] as const;
 export type Purpose = (typeof PURPOSES)[number];
 
 /** Chat media are for a room's members only: never under public/, only behind presigned GETs. */
-export const isPublic = (purpose: Purpose | undefined) => purpose !== "chat";
+export const isPublic = (purpose: Purpose) => purpose !== "chat";
 
 const derivatives = (
   prefix: "public" | "private",
@@ -66,12 +66,12 @@ export const publicKeys = (mediaId: string, kind: MediaKind, contentType: string
 export const privateKeys = (mediaId: string, kind: MediaKind, contentType: string) =>
   derivatives("private", mediaId, kind, contentType);
 
-/** Where the processor writes an upload's derivatives, by its purpose (items from before purposes: post). */
+/** Where the processor writes an upload's derivatives, by its purpose. */
 export const derivedKeys = (media: {
   mediaId: string;
   kind: MediaKind;
   contentType: string;
-  purpose?: Purpose | undefined;
+  purpose: Purpose;
 }) => (isPublic(media.purpose) ? publicKeys : privateKeys)(media.mediaId, media.kind, media.contentType);
 
 export { urlOf } from "./urls";

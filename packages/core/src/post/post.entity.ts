@@ -11,6 +11,7 @@ export const PostEntity = new Entity(
       /** The author's card as of `at` (their `cardAt`): kept current by the card subscriber (Cards.spread). */
       author: {
         type: "map",
+        required: true,
         properties: {
           handle: { type: "string", required: true },
           displayName: { type: "string", required: true },

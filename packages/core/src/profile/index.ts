@@ -1,19 +1,15 @@
 export * as Profile from "./index";
 
-import { Service } from "electrodb";
 import * as z from "zod";
 import { useUserId } from "../actor";
-import { configuration } from "../dynamo";
+import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { Media } from "../media";
 import { User } from "../user";
-import { UserEntity } from "../user/user.entity";
 import { fn } from "../util";
 
 // Editing one's own profile: display name, bio and the profile picture, which is an upload (the media domain);
 // apart from User so the many readers of profiles never bundle the S3 client.
-
-const service = new Service({ user: UserEntity, media: Media.MediaEntity }, configuration());
 
 export const update = fn(
   z.object({
@@ -24,7 +20,7 @@ export const update = fn(
   }),
   async (input) => {
     const userId = useUserId();
-    const { data: current } = await UserEntity.get({ userId }).go();
+    const current = await User.stored(userId);
     if (!current)
       throw new VisibleError("not-found", "profile.not_found", "Create your profile first: choose a handle.");
     const renamed = input.displayName !== undefined && input.displayName !== current.displayName;
@@ -38,8 +34,7 @@ export const update = fn(
     };
     if (!repictured) {
       if (Object.keys(fields).length === 0) return User.toInfo(current);
-      const { data } = await UserEntity.patch({ userId }).set(fields).go({ response: "all_new" });
-      return User.toInfo(data);
+      return User.edit(userId, fields);
     }
     await changeAvatar(userId, fields, previous, input.avatarMediaId ?? null);
     return User.me();
@@ -68,22 +63,19 @@ async function changeAvatar(
     // The processor writes the thumbnail (WebP, EXIF-free) under public/<id>/; /media/<id>/… serves it.
     avatarKey = Media.derivedKeys(media!).thumbnail!.replace(/^public\//, "");
   }
-  const result = await service.transaction
-    .write(({ user }) => [
-      ...(next ? Media.markAttached([next], `user#${userId}`) : []),
-      (next
-        ? user.patch({ userId }).set({ ...fields, avatarMediaId: next, avatarKey })
-        : user.patch({ userId }).set(fields).remove(["avatarMediaId", "avatarKey"])
+  const outcome = await transact(({ user }) => ({
+    media: next ? Media.markAttached([next], `user#${userId}`) : undefined,
+    user: (next
+      ? user.patch({ userId }).set({ ...fields, avatarMediaId: next, avatarKey })
+      : user.patch({ userId }).set(fields).remove(["avatarMediaId", "avatarKey"])
+    )
+      .where(({ avatarMediaId }, { eq, notExists }) =>
+        previous ? eq(avatarMediaId, previous) : notExists(avatarMediaId),
       )
-        .where(({ avatarMediaId }, { eq, notExists }) =>
-          previous ? eq(avatarMediaId, previous) : notExists(avatarMediaId),
-        )
-        .commit(),
-    ])
-    .go();
-  if (result.canceled) {
-    const reasons = (result.data ?? []) as { code?: string }[];
-    if (next && reasons[0]?.code === "ConditionalCheckFailed") throw Media.inUse();
+      .commit(),
+  }));
+  if (!outcome.ok) {
+    if (outcome.failed.includes("media")) throw Media.inUse();
     throw avatarBusy();
   }
   if (previous) await Media.release([previous]);

@@ -2,10 +2,10 @@ export * as Indexer from "./indexer";
 
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { MediaEntity } from "../media/media.entity";
-import { PostEntity, type PostItem } from "../post/post.entity";
+import { Media } from "../media";
+import * as Posts from "../post/read";
 import * as Feed from "../timeline/feed";
-import { UserEntity } from "../user/user.entity";
+import * as Users from "../user/read";
 import { searchIndex } from "./client";
 import { postDoc, userDoc } from "./documents";
 import type { SearchIndex } from "./opensearch";
@@ -50,28 +50,20 @@ export function changeOf(record: StreamRecord): Change | undefined {
 /** Brings one item's document in step with the table, reading the item as it is now (so replays are harmless). */
 export async function apply(change: Change, index: SearchIndex = searchIndex): Promise<void> {
   if (change.type === "post") {
-    const { data } = await PostEntity.get({ postId: change.postId }).go();
+    const data = await Posts.get(change.postId);
     if (!data || data.deletedAt) return index.removePost(change.postId, data?.deletedAt ?? Date.now());
     const doc = await toPostDoc(data);
     if (doc) await index.putPost(doc);
     return;
   }
-  const { data } = await UserEntity.get({ userId: change.userId }).go();
-  if (data) await index.putUser(userDoc(data));
+  const user = await Users.stored(change.userId);
+  if (user) await index.putUser(userDoc(user));
 }
 
-async function toPostDoc(post: PostItem) {
-  const ids: { mediaId: string }[] = post.mediaIds.map((mediaId: string) => ({ mediaId }));
-  const [author, media] = await Promise.all([
-    UserEntity.get({ userId: post.authorId }).go(),
-    ids.length ? MediaEntity.get(ids).go() : undefined,
-  ]);
-  if (!author.data) return undefined;
-  return postDoc({
-    ...post,
-    authorHandle: author.data.handle,
-    mediaKinds: (media?.data ?? []).map((m) => m.kind),
-  });
+async function toPostDoc(post: Posts.PostItem) {
+  const [author, media] = await Promise.all([Users.stored(post.authorId), Media.fromIds(post.mediaIds)]);
+  if (!author) return undefined;
+  return postDoc({ ...post, authorHandle: author.handle, mediaKinds: media.map((m) => m.kind) });
 }
 
 /**
@@ -91,12 +83,12 @@ export async function reindex(
       let cursor: string | null = null;
       do {
         // ElectroDB has no parallel scan of its own: the segment goes to DynamoDB as extra request parameters.
-        const page: { data: Parameters<typeof userDoc>[0][]; cursor: string | null } =
-          await UserEntity.scan.go({
-            cursor,
-            limit: 100,
-            params: { Segment: segment, TotalSegments: segments },
-          });
+        const page: { data: Parameters<typeof userDoc>[0][]; cursor: string | null } = await Users.scan({
+          cursor,
+          limit: 100,
+          segment,
+          segments,
+        });
         for (const user of page.data) {
           await index.putUser(userDoc(user));
           usersDone++;
@@ -116,10 +108,9 @@ async function reindexAuthor(userId: string, index: SearchIndex): Promise<number
   let count = 0;
   let from: string | undefined;
   for (;;) {
-    const entries = await Feed.read(`user#${userId}`, { limit: 100, ...(from ? { from } : {}) });
-    const own = entries.filter((e) => !e.repostedBy).map((e) => ({ postId: e.postId }));
-    const { data } = own.length ? await PostEntity.get(own).go() : { data: [] as PostItem[] };
-    for (const post of data) {
+    const entries = await Feed.read(Feed.key.user(userId), { limit: 100, ...(from ? { from } : {}) });
+    const own = entries.filter((e) => !e.repostedBy).map((e) => e.postId);
+    for (const post of (await Posts.many(own)).values()) {
       if (post.deletedAt) continue;
       const doc = await toPostDoc(post);
       if (!doc) continue;

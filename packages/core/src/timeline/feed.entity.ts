@@ -1,16 +1,7 @@
 import { Entity } from "electrodb";
 import { configuration, keys, service } from "../dynamo";
 
-/**
- * Feeds: `user#<id>` (profile), `home#<id>` (fan-out), `tag#<tag>`, `public#<shard>` (every top-level post,
- * spread over a few partitions), `replies#<postId>` (a thread).
- */
-export type Feed =
-  | `user#${string}`
-  | `home#${string}`
-  | `tag#${string}`
-  | `replies#${string}`
-  | `public#${number}`;
+export type { Feed } from "./keys";
 
 // Every timeline is a partition of entries sorted by a ULID `seq`; the post itself is batch-read on display.
 export const FeedEntryEntity = new Entity(
@@ -25,8 +16,8 @@ export const FeedEntryEntity = new Entity(
       actorId: { type: "string", required: true, readOnly: true },
       repostedBy: { type: "string", readOnly: true },
       /** The post's author and attachments (both immutable), so a page's every key is known from its entries. */
-      authorId: { type: "string", readOnly: true },
-      mediaIds: { type: "list", items: { type: "string" }, readOnly: true },
+      authorId: { type: "string", required: true, readOnly: true },
+      mediaIds: { type: "list", items: { type: "string" }, required: true, readOnly: true },
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
     },
     indexes: {

@@ -15,6 +15,9 @@ export {
   HomeStateEntity,
   ReactionsEntity,
 } from "./feed.entity";
+export { isProfile, key } from "./keys";
+
+import { key } from "./keys";
 
 /** The one partition of the big-author list. */
 export const BIG = "all";
@@ -28,9 +31,9 @@ const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** The public partition a post's entry lives in: the ULID's last (random) character, evenly over the shards. */
 export const publicFeed = (seq: string): Feed =>
-  `public#${CROCKFORD.indexOf(seq.at(-1) ?? "0") % PUBLIC_SHARDS}`;
+  key.public(CROCKFORD.indexOf(seq.at(-1) ?? "0") % PUBLIC_SHARDS);
 
-export const publicFeeds: Feed[] = Array.from({ length: PUBLIC_SHARDS }, (_, i) => `public#${i}` as const);
+export const publicFeeds: Feed[] = Array.from({ length: PUBLIC_SHARDS }, (_, i) => key.public(i));
 
 export const DEFAULT_LIMIT = 20;
 export const MAX_LIMIT = 100;
@@ -63,9 +66,9 @@ export interface EntryRef {
   postId: string;
   actorId: string;
   repostedBy?: string;
-  /** Copied from the post when the entry is written; absent on entries written before they were. */
-  authorId?: string;
-  mediaIds?: string[];
+  /** Copied from the post (both immutable), so a page's every key is known from its entries. */
+  authorId: string;
+  mediaIds: string[];
 }
 
 /** One page of a feed by key: newest first (timelines) or oldest first (replies), from after the cursor. */
@@ -89,9 +92,22 @@ export const toRef = (item: EntryRef): EntryRef => ({
   postId: item.postId,
   actorId: item.actorId,
   ...(item.repostedBy ? { repostedBy: item.repostedBy } : {}),
-  ...(item.authorId ? { authorId: item.authorId } : {}),
-  ...(Array.isArray(item.mediaIds) ? { mediaIds: item.mediaIds } : {}),
+  authorId: item.authorId,
+  mediaIds: item.mediaIds,
 });
+
+/** A page of the posts a user wrote (not reposted), oldest first by key, with the next page's cursor. */
+export async function ownPosts(
+  userId: string,
+  cursor: string | null,
+  limit: number,
+): Promise<{ postIds: string[]; cursor: string | null }> {
+  const page: { data: { postId: string; repostedBy?: string }[]; cursor: string | null } =
+    await FeedEntryEntity.query
+      .byFeed({ feed: key.user(userId) })
+      .go({ cursor, attributes: ["postId", "repostedBy"], limit });
+  return { postIds: page.data.filter((e) => !e.repostedBy).map((e) => e.postId), cursor: page.cursor };
+}
 
 /** Newest first across sources, one entry per seq (a big author's post may also sit in a home feed). */
 export function mergeNewest(sources: EntryRef[][], limit: number): EntryRef[] {
@@ -127,7 +143,7 @@ export interface HomePage {
  * a later page starts below the cursor, so those two are key reads beside it, in the same round.
  */
 export async function home(userId: string, options: { from?: string; limit: number }): Promise<HomePage> {
-  const feed = `home#${userId}` as const;
+  const feed = key.home(userId);
   if (options.from) {
     const [entries, state, reactions] = await Promise.all([
       read(feed, options),

@@ -4,15 +4,19 @@ import { useUserId } from "../actor";
 import { conditionally } from "../dynamo";
 import * as Batch from "../dynamo/batch";
 import { VisibleError } from "../error";
-import { FollowEntity } from "../follow/follow.entity";
-import { Post } from "../post";
+import { Follow } from "../follow";
+import type { Page } from "../post/info";
 import { Text } from "../text";
 import { User } from "../user";
 import * as Feed from "./feed";
 import { BIG, BigAuthorEntity, type EntryRef, HomeStateEntity } from "./feed";
 import * as Reactions from "./reactions";
+import * as ReadAhead from "./read-ahead";
+import * as Views from "./views";
 
 export { type EntryRef, mergeNewest, seqFromCursor, seqOf } from "./feed";
+export * as ReadAhead from "./read-ahead";
+export { REPLIES_LIMIT, repliesOf, thread, view, views, viewsOf } from "./views";
 
 type Options = { cursor?: string; limit?: number };
 
@@ -20,15 +24,15 @@ async function page(
   entries: EntryRef[],
   limit: number,
   reactions?: Reactions.Reactions,
-  ahead?: Parameters<typeof Post.views>[2],
-): Promise<Post.Page> {
+  ahead?: Views.Ahead,
+): Promise<Page> {
   return {
-    items: await Post.views(entries, reactions, ahead),
+    items: await Views.views(entries, reactions, ahead),
     cursor: entries.length === limit ? Feed.cursorOf(entries.at(-1)?.seq) : null,
   };
 }
 
-async function feedPage(feed: Feed.Feed, options: Options): Promise<Post.Page> {
+async function feedPage(feed: Feed.Feed, options: Options): Promise<Page> {
   const limit = Feed.clampLimit(options.limit);
   const entries = await Feed.read(feed, { from: Feed.seqFromCursor(options.cursor), limit });
   return page(entries, limit);
@@ -41,65 +45,39 @@ async function feedPage(feed: Feed.Feed, options: Options): Promise<Post.Page> {
  * last time, in a second only for new ones. A state left behind by a follow, an unfollow or a new big author is
  * recomputed first, once.
  *
- * The first page is read again and again (the web polls it for new posts): what this Lambda's last read of it
- * batch-got is read again beside the key query, in the first round, so an unchanged page is one round; only what
- * is new on it (a new post) is batch-read after the query.
+ * What the reader's last read learnt (`ahead`, see ReadAhead) starts this one: an unchanged first page is one
+ * round; only what is new on it is batch-read after the query.
  */
-export async function home(options: Options = {}): Promise<Post.Page> {
+export async function home(options: Options = {}, ahead: ReadAhead.ReadAhead = readAhead): Promise<Page> {
   const me = useUserId();
   const limit = Feed.clampLimit(options.limit);
   const from = Feed.seqFromCursor(options.cursor);
-  const feedOf = (id: string) => Feed.read(`user#${id}`, { from, limit });
-  const guessed = followed.get(me) ?? [];
-  const head = from ? undefined : heads.get(me);
-  const [{ entries, state, reactions }, ahead, ...guesses] = await Promise.all([
+  const feedOf = (id: string) => Feed.read(Feed.key.user(id), { from, limit });
+  const learnt = ahead.recall(me);
+  const guessed = learnt.followed ?? [];
+  const head = from ? undefined : learnt.head;
+  const [{ entries, state, reactions }, prefetched, ...guesses] = await Promise.all([
     Feed.home(me, { from, limit }),
     head ? Batch.prefetch(head) : undefined,
     ...guessed.map(feedOf),
   ]);
   const bigs =
     state?.builtAt !== undefined && state.builtAt === state.version ? state.bigs : await rebuild(me, state);
-  followed.set(me, bigs);
+  ahead.remember(me, { followed: bigs });
   const read = new Map(guessed.map((id, i) => [id, guesses[i]!]));
   const [feeds] = await Promise.all([
     Promise.all(bigs.map((id) => read.get(id) ?? feedOf(id))),
-    // Seldom a write: once for a profile from before the sets existed, then once per KEEP new reactions.
-    reactions ? Reactions.trim(me, reactions) : Reactions.begin(me),
+    // Seldom a write: once per KEEP new reactions.
+    reactions ? Reactions.trim(me, reactions) : undefined,
   ]);
   return page(Feed.mergeNewest([entries, ...feeds], limit), limit, reactions, {
-    ...(ahead ? { items: ahead } : {}),
-    ...(from ? {} : { keys: (keys: Batch.Key[]) => heads.set(me, keys) }),
+    ...(prefetched ? { items: prefetched } : {}),
+    ...(from ? {} : { keys: (keys: Batch.Key[]) => ahead.remember(me, { head: keys }) }),
   });
 }
 
-const REMEMBERED_READERS = 10_000;
-
-/** Per reader, what their last read here learnt; the reader seen least recently is forgotten first. */
-class Recent<T> {
-  #items = new Map<string, T>();
-  get(userId: string): T | undefined {
-    return this.#items.get(userId);
-  }
-  delete(userId: string) {
-    this.#items.delete(userId);
-  }
-  set(userId: string, value: T) {
-    this.#items.delete(userId);
-    if (this.#items.size >= REMEMBERED_READERS) this.#items.delete(this.#items.keys().next().value!);
-    this.#items.set(userId, value);
-  }
-}
-
-/** Drops what this Lambda remembers of a reader: their next read starts as on a new instance (cold). */
-export function forget(userId: string) {
-  followed.delete(userId);
-  heads.delete(userId);
-}
-
-/** The big authors each reader followed at their last read here: the next read starts their feeds at once. */
-const followed = new Recent<string[]>();
-/** The keys each reader's last first page batch-read here: the next read of it reads them at once. */
-const heads = new Recent<Batch.Key[]>();
+/** This instance's read-ahead: a home read without its own `ahead` uses it. */
+export const readAhead: ReadAhead.ReadAhead = ReadAhead.inMemory();
 
 /**
  * Recomputes which big authors the reader follows (the list, then their follow edges) and stores it as of the
@@ -110,7 +88,7 @@ async function rebuild(userId: string, state: Feed.HomeState | undefined): Promi
   const bigs = await followedBigAuthors(userId);
   const version = state?.version;
   await conditionally(
-    HomeStateEntity.update({ feed: `home#${userId}` })
+    HomeStateEntity.update({ feed: Feed.key.home(userId) })
       .set({ bigs, builtAt: version ?? 0, ...(version === undefined ? { version: 0 } : {}) })
       .where((attr, op) =>
         version === undefined ? op.notExists(attr.version) : op.eq(attr.version, version),
@@ -132,10 +110,8 @@ async function followedAmong(userId: string, bigs: string[]): Promise<string[]> 
   const candidates = bigs.filter((id) => id !== userId);
   if (candidates.length === 0) return [];
   // Consistent: an unfollow the moment before must not come back from a stale replica.
-  const edges = await FollowEntity.get(
-    candidates.map((followeeId) => ({ followerId: userId, followeeId })),
-  ).go({ consistent: true });
-  return edges.data.map((edge) => edge.followeeId);
+  const followed = await Follow.followedBy(userId, candidates, { consistent: true });
+  return candidates.filter((id) => followed.has(id));
 }
 
 /** Big authors the user follows, read afresh. */
@@ -147,14 +123,14 @@ const noProfile = (handle: string) =>
   new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
 
 /** A user's posts and reposts, newest first. */
-export async function profile(handle: string, options: Options = {}): Promise<Post.Page> {
+export async function profile(handle: string, options: Options = {}): Promise<Page> {
   const user = await User.fromHandle(handle);
   if (!user) throw noProfile(handle);
-  return feedPage(`user#${user.id}`, options);
+  return feedPage(Feed.key.user(user.id), options);
 }
 
 /** Every top-level post, newest first: one query per public shard, in one round, merged. */
-export async function everyone(options: Options = {}): Promise<Post.Page> {
+export async function everyone(options: Options = {}): Promise<Page> {
   const limit = Feed.clampLimit(options.limit);
   const from = Feed.seqFromCursor(options.cursor);
   const shards = await Promise.all(Feed.publicFeeds.map((feed) => Feed.read(feed, { from, limit })));
@@ -162,8 +138,8 @@ export async function everyone(options: Options = {}): Promise<Post.Page> {
 }
 
 /** Posts with a hashtag; `#東京`, `東京` and full-width forms are one tag. */
-export async function tagged(tag: string, options: Options = {}): Promise<Post.Page> {
+export async function tagged(tag: string, options: Options = {}): Promise<Page> {
   const normalized = Text.normalizeTag(tag.replace(/^[#＃]/, ""));
   if (!normalized) throw new VisibleError("input", "tag.invalid", "A hashtag needs at least one letter.");
-  return feedPage(`tag#${normalized}`, options);
+  return feedPage(Feed.key.tag(normalized), options);
 }

@@ -1,15 +1,14 @@
-import { encodeTime } from "ulid";
 import { conditionally } from "../dynamo";
 import { ReactionsEntity } from "./feed.entity";
+import { key } from "./keys";
 
 /**
  * A reader's own likes and reposts, kept as post seqs on an item in their home partition (which the home page's
  * one key query already returns), so a page knows "liked / reposted by me" without reading a key per post. Each
  * like, unlike, repost and unrepost changes its set in the same transaction as the like or repost item itself.
  *
- * The sets are exact for posts whose seq is at or above `from`: below it a post is read per key as before.
- * `from` is `0` for a profile made after the sets existed, a moment after the first read for one made before,
- * and rises when the sets are trimmed to their newest seqs, which bounds the item's size.
+ * The sets are exact for posts whose seq is at or above `from`: below it a post is read per key.
+ * `from` is `0` from sign-up and rises when the sets are trimmed to their newest seqs, bounding the item's size.
  */
 export interface Reactions {
   from: string;
@@ -23,15 +22,10 @@ export interface Reactions {
  */
 export const MAX = 200;
 export const KEEP = 100;
-/** A post seq's time comes from another Lambda's clock: a new floor starts this far ahead of ours. */
-const CLOCK_SKEW_MS = 60_000;
 /** A like or repost reads its reader's sets to trim them with this probability (a read seldom trims them). */
 const TRIM_CHECK = 1 / 32;
 
-/** The lowest seq of a millisecond: every ULID made at or after `time` sorts at or above it. */
-const seqAt = (time: number) => `${encodeTime(time, 10)}${"0".repeat(16)}`;
-
-export const feedOf = (userId: string) => `home#${userId}` as const;
+export const feedOf = key.home;
 
 /** Whether `seq`'s post is in the sets exactly (liked ⇔ in `liked`), so it needs no per-key read. */
 export const covers = (reactions: Reactions | undefined, seq: string): reactions is Reactions =>
@@ -51,16 +45,6 @@ export function fromItem(item: Record<string, unknown>): Reactions | undefined {
 
 /** A new profile has liked nothing: its sets are exact from the very first post. */
 export const START = "0";
-
-/**
- * Makes a reader's sets exact from now on when they never were (a profile from before they existed): every like
- * since the sets existed is in them, and every post made after the new floor is liked after it.
- */
-export async function begin(userId: string): Promise<void> {
-  await ReactionsEntity.update({ feed: feedOf(userId) })
-    .ifNotExists({ coveredFrom: seqAt(Date.now() + CLOCK_SKEW_MS) })
-    .go();
-}
 
 /**
  * Drops the oldest seqs once there are more than MAX, keeping the newest KEEP, and raises `from` to the lowest

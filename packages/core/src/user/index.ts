@@ -1,18 +1,17 @@
 export * as User from "./index";
 
-import { Service } from "electrodb";
 import * as z from "zod";
 import { useUserId } from "../actor";
-import { configuration } from "../dynamo";
+import { conditionally } from "../dynamo";
+import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { Follow } from "../follow";
-import { avatarUrlOf } from "../media/urls";
-import { ReactionsEntity } from "../timeline/feed.entity";
 import * as Reactions from "../timeline/reactions";
 import { fn, graphemeLength } from "../util";
+import { fromHandle, fromId, HANDLE_PATTERN, handleKey, Info, many, toInfo } from "./read";
 import { HandleEntity, UserEntity } from "./user.entity";
 
-export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,20}$/;
+export * from "./read";
 
 export const Handle = z
   .string()
@@ -35,53 +34,32 @@ export const Bio = z.string().refine((value) => graphemeLength(value) <= 300, {
   params: { code: "profile.invalid_bio" },
 });
 
-export const Info = z
-  .object({
-    id: z.string(),
-    handle: z.string(),
-    displayName: z.string(),
-    bio: z.string(),
-    avatarUrl: z.string().nullable(),
-    followers: z.number().int(),
-    following: z.number().int(),
-    createdAt: z.string(),
-  })
-  .meta({ id: "Profile" });
-export type Info = z.infer<typeof Info>;
-
 export const PublicInfo = Info.extend({ followedByMe: z.boolean(), followsMe: z.boolean() }).meta({
   id: "PublicProfile",
 });
 export type PublicInfo = z.infer<typeof PublicInfo>;
 
-const service = new Service(
-  { user: UserEntity, handle: HandleEntity, reactions: ReactionsEntity },
-  configuration(),
-);
-
-/** Handles are unique regardless of case; the chosen spelling is kept for display. */
-export const handleKey = (handle: string) => handle.toLowerCase();
-
 export const create = fn(z.object({ handle: Handle, displayName: DisplayName }), async (input) => {
   const userId = useUserId();
   const existing = await UserEntity.get({ userId }).go();
   if (existing.data) throw new VisibleError("conflict", "profile.exists", "You already have a profile.");
-  const result = await service.transaction
-    .write(({ user, handle, reactions }) => [
-      handle.create({ handleKey: handleKey(input.handle), userId }).commit(),
-      user
-        .create({ userId, handle: input.handle, displayName: input.displayName, cardAt: Date.now() })
-        .commit(),
-      // A new profile has no likes or reposts yet: its own sets are exact from the first post on.
-      reactions
-        .update({ feed: Reactions.feedOf(userId) })
-        .data(({ coveredFrom }, { ifNotExists }) => ifNotExists(coveredFrom, Reactions.START))
-        .commit(),
-    ])
-    .go();
-  if (result.canceled) {
-    const taken = await HandleEntity.get({ handleKey: handleKey(input.handle) }).go();
-    if (taken.data && taken.data.userId !== userId)
+  const outcome = await transact(({ user, handle, reactions }) => ({
+    handle: handle.create({ handleKey: handleKey(input.handle), userId }).commit(),
+    user: user
+      .create({ userId, handle: input.handle, displayName: input.displayName, cardAt: Date.now() })
+      .commit(),
+    // A new profile has no likes or reposts yet: its own sets are exact from the first post on.
+    reactions: reactions
+      .update({ feed: Reactions.feedOf(userId) })
+      .data(({ coveredFrom }, { ifNotExists }) => ifNotExists(coveredFrom, Reactions.START))
+      .commit(),
+  }));
+  if (!outcome.ok) {
+    // The handle item holds its owner: taken by someone else, or this user's own profile made meanwhile.
+    const taken = outcome.failed.includes("handle")
+      ? await HandleEntity.get({ handleKey: handleKey(input.handle) }).go()
+      : undefined;
+    if (taken?.data && taken.data.userId !== userId)
       throw new VisibleError(
         "conflict",
         "profile.handle_taken",
@@ -94,17 +72,6 @@ export const create = fn(z.object({ handle: Handle, displayName: DisplayName }),
 
 export async function me(): Promise<Info> {
   return mustGet(useUserId());
-}
-
-export async function fromId(userId: string): Promise<Info | undefined> {
-  const result = await UserEntity.get({ userId }).go();
-  return result.data ? serialize(result.data) : undefined;
-}
-
-export async function fromHandle(handle: string): Promise<Info | undefined> {
-  if (!HANDLE_PATTERN.test(handle)) return undefined;
-  const found = await HandleEntity.get({ handleKey: handleKey(handle) }).go();
-  return found.data ? fromId(found.data.userId) : undefined;
 }
 
 /** A profile as the caller sees it, with the follow relation both ways. */
@@ -126,51 +93,25 @@ async function mustGet(userId: string): Promise<Info> {
   return profile;
 }
 
-type UserItem = NonNullable<Awaited<ReturnType<ReturnType<typeof UserEntity.get>["go"]>>["data"]>;
-
-/** What a post shows of its author, copied onto the post (see UserEntity.cardAt). */
-export interface Card {
-  handle: string;
-  displayName: string;
-  avatarKey?: string;
-  at: number;
+/** Changes a profile's own fields (its owner's edit); answers the profile as changed. */
+export async function edit(
+  userId: string,
+  fields: { displayName?: string; bio?: string; cardAt?: number },
+): Promise<Info> {
+  const { data } = await UserEntity.patch({ userId }).set(fields).go({ response: "all_new" });
+  return toInfo(data);
 }
 
-export const cardOf = (item: {
-  handle: string;
-  displayName: string;
-  avatarKey?: string | undefined;
-  cardAt?: number | undefined;
-}): Card => ({
-  handle: item.handle,
-  displayName: item.displayName,
-  ...(item.avatarKey ? { avatarKey: item.avatarKey } : {}),
-  at: item.cardAt ?? 0,
-});
-
-/** A stored user as its public profile (for callers that read the item themselves, e.g. a mixed batch get). */
-export const toInfo = (item: UserItem): Info => serialize(item);
-
-function serialize(item: UserItem): Info {
-  return {
-    id: item.userId,
-    handle: item.handle,
-    displayName: item.displayName,
-    bio: item.bio,
-    avatarUrl: avatarUrlOf(item.avatarKey),
-    followers: item.followers,
-    following: item.following,
-    createdAt: new Date(item.createdAt).toISOString(),
-  };
-}
-
-/** Many profiles in one batch get (authors of a page of posts), by id; missing ids are left out. */
-export async function many(userIds: string[]): Promise<Map<string, Info>> {
-  const unique = [...new Set(userIds)];
-  if (unique.length === 0) return new Map();
-  const { data } = await UserEntity.get(unique.map((userId) => ({ userId }))).go();
-  return new Map(data.map((item) => [item.userId, serialize(item)]));
-}
+/** Where a card's copy onto the posts got to (no cursor: done); false when a newer card replaced it meanwhile. */
+export const saveCardProgress = (userId: string, at: number, cursor: string | null) =>
+  conditionally(
+    (cursor
+      ? UserEntity.patch({ userId }).set({ cardSpreadAt: at, cardSpreadTo: cursor })
+      : UserEntity.patch({ userId }).set({ cardSpreadAt: at }).remove(["cardSpreadTo"])
+    )
+      .where(({ cardAt }, { eq }) => eq(cardAt, at))
+      .go(),
+  );
 
 export const ListedInfo = Info.extend({ followedByMe: z.boolean(), followsMe: z.boolean() }).meta({
   id: "ListedProfile",

@@ -1,8 +1,8 @@
 import { withActor } from "@asyncsns/core/actor";
+import { Chat } from "@asyncsns/core/chat";
 import { Connection } from "@asyncsns/core/connection";
 import { VisibleError } from "@asyncsns/core/error";
 import { Realtime } from "@asyncsns/core/realtime";
-import { Typing } from "@asyncsns/core/typing";
 import { Action, envelope } from "@asyncsns/realtime";
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
 
@@ -21,7 +21,7 @@ export async function handler(event: MessageEvent): Promise<APIGatewayProxyResul
   if (!(await Connection.throttleTyping(connectionId, TYPING_EVERY_MS))) return { statusCode: 429 };
   const roomId = action.data.roomId;
   try {
-    await withActor({ type: "user", properties: { userId: authorizer.userId } }, () => Typing.signal(roomId));
+    await withActor({ type: "user", properties: { userId: authorizer.userId } }, () => Chat.typing(roomId));
   } catch (error) {
     if (!(error instanceof VisibleError)) throw error;
     await Realtime.send(connectionId, envelope("system.error", { code: error.code, message: error.message }));

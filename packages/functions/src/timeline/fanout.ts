@@ -1,4 +1,4 @@
-import { Fanout } from "@asyncsns/core/fanout";
+import { Fanout } from "@asyncsns/core/timeline/fanout";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { DynamoDBRecord, DynamoDBStreamHandler } from "aws-lambda";
 import { Resource } from "sst";

@@ -1,13 +1,13 @@
-// Apart from chat.ts: core/chat would bring WebSocket and topic calls, unlinked there, into the Query bundle.
-import { Room } from "@asyncsns/core/room";
+// Chat's read side only: core/chat's index delivers over the WebSocket, which the Query Lambda does not link.
+import * as Chat from "@asyncsns/core/chat/rooms";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
 import { bearer, ErrorSchema, errors, IdParam, json } from "./schemas";
 
 const forbidden = json(ErrorSchema, "The caller is not a member of the room (or lacks the role)");
 export const roomErrors = { 400: errors[400], 401: errors[401], 403: forbidden, 404: errors[404] };
-const RoomList = z.object({ items: z.array(Room.Info) });
-const MessageList = z.object({ items: z.array(Room.Message) });
+const RoomList = z.object({ items: z.array(Chat.Info) });
+const MessageList = z.object({ items: z.array(Chat.Message) });
 
 /** Query Lambda. */
 export const queries = createSubApp()
@@ -20,7 +20,7 @@ export const queries = createSubApp()
       security: bearer,
       responses: { 200: json(RoomList, "The rooms"), 401: errors[401] },
     }),
-    async (c) => c.json(await Room.list(), 200),
+    async (c) => c.json(await Chat.rooms(), 200),
   )
   .openapi(
     createRoute({
@@ -30,9 +30,9 @@ export const queries = createSubApp()
       summary: "One room with its members and read markers",
       security: bearer,
       request: { params: IdParam },
-      responses: { 200: json(Room.Info, "The room"), ...roomErrors },
+      responses: { 200: json(Chat.Info, "The room"), ...roomErrors },
     }),
-    async (c) => c.json(await Room.get(c.req.valid("param").id), 200),
+    async (c) => c.json(await Chat.room(c.req.valid("param").id), 200),
   )
   .openapi(
     createRoute({
@@ -42,9 +42,9 @@ export const queries = createSubApp()
       summary:
         "Messages ordered by seq: after `afterSeq` (resume), before `beforeSeq` (scroll back), or the latest",
       security: bearer,
-      request: { params: IdParam, query: Room.inputs.History.omit({ roomId: true }) },
+      request: { params: IdParam, query: Chat.inputs.History.omit({ roomId: true }) },
       responses: { 200: json(MessageList, "Messages in seq order"), ...roomErrors },
     }),
     async (c) =>
-      c.json(await Room.messages({ ...c.req.valid("query"), roomId: c.req.valid("param").id }), 200),
+      c.json(await Chat.messages({ ...c.req.valid("query"), roomId: c.req.valid("param").id }), 200),
   );

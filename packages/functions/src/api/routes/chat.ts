@@ -1,5 +1,4 @@
 import { Chat } from "@asyncsns/core/chat";
-import { Room } from "@asyncsns/core/room";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
 import { roomErrors } from "./chat-queries";
@@ -21,10 +20,10 @@ export const commands = createSubApp()
       summary:
         "Create a group, or the 1:1 room with one person (idempotent: the same pair gets the same room)",
       security: bearer,
-      request: body(Room.inputs.CreateRoom),
+      request: body(Chat.inputs.CreateRoom),
       responses: {
-        201: json(Room.Info, "The new room"),
-        200: json(Room.Info, "The existing 1:1 room"),
+        201: json(Chat.Info, "The new room"),
+        200: json(Chat.Info, "The existing 1:1 room"),
         ...roomErrors,
         409: errors[409],
       },
@@ -41,8 +40,8 @@ export const commands = createSubApp()
       tags: ["chat"],
       summary: "Send a message; it gets the room's next seq and reaches members over the WebSocket",
       security: bearer,
-      request: { params: IdParam, ...body(Room.inputs.SendMessage.omit({ roomId: true })) },
-      responses: { 201: json(Room.Message, "The stored message"), ...roomErrors, 409: errors[409] },
+      request: { params: IdParam, ...body(Chat.inputs.SendMessage.omit({ roomId: true })) },
+      responses: { 201: json(Chat.Message, "The stored message"), ...roomErrors, 409: errors[409] },
     }),
     async (c) => c.json(await Chat.send({ ...c.req.valid("json"), roomId: c.req.valid("param").id }), 201),
   )
@@ -55,9 +54,9 @@ export const commands = createSubApp()
       security: bearer,
       request: {
         params: MessageParam,
-        ...body(Room.inputs.EditMessage.omit({ roomId: true, messageId: true })),
+        ...body(Chat.inputs.EditMessage.omit({ roomId: true, messageId: true })),
       },
-      responses: { 200: json(Room.Message, "The edited message"), ...roomErrors },
+      responses: { 200: json(Chat.Message, "The edited message"), ...roomErrors },
     }),
     async (c) => {
       const { id, messageId } = c.req.valid("param");
@@ -86,8 +85,8 @@ export const commands = createSubApp()
       tags: ["chat"],
       summary: "Add people to a group (owner or admin; at most 50 members)",
       security: bearer,
-      request: { params: IdParam, ...body(Room.inputs.AddMembers.omit({ roomId: true })) },
-      responses: { 200: json(Room.Info, "The room"), ...roomErrors, 409: errors[409] },
+      request: { params: IdParam, ...body(Chat.inputs.AddMembers.omit({ roomId: true })) },
+      responses: { 200: json(Chat.Info, "The room"), ...roomErrors, 409: errors[409] },
     }),
     async (c) =>
       c.json(await Chat.addMembers({ ...c.req.valid("json"), roomId: c.req.valid("param").id }), 200),
@@ -114,8 +113,8 @@ export const commands = createSubApp()
       tags: ["chat"],
       summary: "Rename a group (owner or admin)",
       security: bearer,
-      request: { params: IdParam, ...body(Room.inputs.RenameRoom.omit({ roomId: true })) },
-      responses: { 200: json(Room.Info, "The room"), ...roomErrors },
+      request: { params: IdParam, ...body(Chat.inputs.RenameRoom.omit({ roomId: true })) },
+      responses: { 200: json(Chat.Info, "The room"), ...roomErrors },
     }),
     async (c) => c.json(await Chat.rename({ ...c.req.valid("json"), roomId: c.req.valid("param").id }), 200),
   )
@@ -126,8 +125,8 @@ export const commands = createSubApp()
       tags: ["chat"],
       summary: "Make a member an admin, or an admin a member again (owner only)",
       security: bearer,
-      request: { params: MemberParam, ...body(Room.inputs.SetRole.omit({ roomId: true, handle: true })) },
-      responses: { 200: json(Room.Info, "The room"), ...roomErrors },
+      request: { params: MemberParam, ...body(Chat.inputs.SetRole.omit({ roomId: true, handle: true })) },
+      responses: { 200: json(Chat.Info, "The room"), ...roomErrors },
     }),
     async (c) => {
       const { id, handle } = c.req.valid("param");
@@ -141,7 +140,7 @@ export const commands = createSubApp()
       tags: ["chat"],
       summary: "Move the caller's read marker to `seq` (never backwards); members get chat.read",
       security: bearer,
-      request: { params: IdParam, ...body(Room.inputs.MarkRead.omit({ roomId: true })) },
+      request: { params: IdParam, ...body(Chat.inputs.MarkRead.omit({ roomId: true })) },
       responses: { 204: { description: "Marked" }, ...roomErrors },
     }),
     async (c) => {

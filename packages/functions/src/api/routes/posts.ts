@@ -1,4 +1,5 @@
 import { Post } from "@asyncsns/core/post";
+import { Timeline } from "@asyncsns/core/timeline";
 import { createRoute } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
 import { bearer, ErrorSchema, errors, IdParam, json, PageQuery } from "./schemas";
@@ -109,7 +110,7 @@ export const queries = createSubApp()
       request: { params: IdParam },
       responses: { 200: json(Post.Thread, "The post and its thread"), 401: errors[401], 404: errors[404] },
     }),
-    async (c) => c.json(await Post.thread(c.req.valid("param").id), 200),
+    async (c) => c.json(await Timeline.thread(c.req.valid("param").id), 200),
   )
   .openapi(
     createRoute({
@@ -121,5 +122,5 @@ export const queries = createSubApp()
       request: { params: IdParam, query: PageQuery },
       responses: { 200: json(Post.Page, "A page of replies"), 400: errors[400], 401: errors[401] },
     }),
-    async (c) => c.json(await Post.repliesOf(c.req.valid("param").id, c.req.valid("query")), 200),
+    async (c) => c.json(await Timeline.repliesOf(c.req.valid("param").id, c.req.valid("query")), 200),
   );

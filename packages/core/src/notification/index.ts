@@ -1,4 +1,6 @@
-export * as Topic from "./index";
+export * as Notification from "./index";
+
+// The notification domain's publisher: events for people go to the Notifications topic (SNS → SQS → consumer).
 
 import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
 import { Resource } from "sst";

@@ -1,6 +1,5 @@
 import { VisibleError } from "../error";
-import { handleKey } from "../user";
-import { HandleEntity, UserEntity } from "../user/user.entity";
+import * as Users from "../user/read";
 import { MembershipEntity, type MembershipItem, RoomEntity, type RoomItem } from "./room.entity";
 
 // Membership is the one gate of every chat route and event: strongly consistent reads, 403 otherwise.
@@ -27,17 +26,16 @@ export async function memberIds(roomId: string): Promise<string[]> {
 }
 
 export async function userIdOf(handle: string): Promise<string> {
-  const found = await HandleEntity.get({ handleKey: handleKey(handle.replace(/^@/, "")) }).go();
-  if (!found.data)
-    throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
-  return found.data.userId;
+  const userId = await Users.idOf(handle.replace(/^@/, ""));
+  if (!userId) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
+  return userId;
 }
 
 export async function profileOf(userId: string) {
-  const user = await UserEntity.get({ userId }).go();
-  if (!user.data)
+  const user = await Users.stored(userId);
+  if (!user)
     throw new VisibleError("not-found", "profile.not_found", "Create your profile first: choose a handle.");
-  return user.data;
+  return user;
 }
 
 export const notMember = () =>

@@ -1,12 +1,12 @@
-export * as Fanout from "./index";
+export * as Fanout from "./fanout";
 
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { encodeTime } from "ulid";
-import { FollowEntity } from "../follow/follow.entity";
-import * as Feed from "../timeline/feed";
-import { BIG, BigAuthorEntity, type EntryRef, FeedEntryEntity, HomeStateEntity } from "../timeline/feed";
-import { UserEntity } from "../user/user.entity";
+import { Follow } from "../follow";
+import * as Users from "../user/read";
+import * as Feed from "./feed";
+import { BIG, BigAuthorEntity, type EntryRef, FeedEntryEntity, HomeStateEntity } from "./feed";
 
 // The stream side of home timelines: the subscriber turns each table change into home-feed writes.
 
@@ -41,7 +41,7 @@ export function changeOf(record: StreamRecord): Change | undefined {
   const image = removed ? record.dynamodb?.OldImage : record.dynamodb?.NewImage;
   if (!image) return undefined;
   const item = unmarshall(image as Record<string, AttributeValue>);
-  if (item.__edb_e__ === "feedEntry" && typeof item.feed === "string" && item.feed.startsWith("user#")) {
+  if (item.__edb_e__ === "feedEntry" && typeof item.feed === "string" && Feed.isProfile(item.feed)) {
     return { type: removed ? "activity.removed" : "activity.added", entry: Feed.toRef(item as EntryRef) };
   }
   // A follow item is never modified; only its birth and death matter.
@@ -70,19 +70,19 @@ export async function apply(change: Change, threshold: number): Promise<void> {
 }
 
 async function fanOut(entry: EntryRef, threshold: number) {
-  const author = await UserEntity.get({ userId: entry.actorId }).go();
+  const author = await Users.stored(entry.actorId);
   // Your own activity is always in your own home.
-  await putAll([{ ...entry, feed: `home#${entry.actorId}` }]);
-  if (!shouldFanOut(author.data?.followers ?? 0, threshold)) return markBig(entry.actorId);
+  await putAll([{ ...entry, feed: Feed.key.home(entry.actorId) }]);
+  if (!shouldFanOut(author?.followers ?? 0, threshold)) return markBig(entry.actorId);
   for await (const { ids } of followersOf(entry.actorId))
-    await putAll(ids.map((id) => ({ ...entry, feed: `home#${id}` as const })));
+    await putAll(ids.map((id) => ({ ...entry, feed: Feed.key.home(id) })));
 }
 
 // Deletes go to every follower even for big authors: entries from before they were big must go too.
 async function fanIn(entry: EntryRef) {
-  await deleteAll([{ feed: `home#${entry.actorId}`, seq: entry.seq }]);
+  await deleteAll([{ feed: Feed.key.home(entry.actorId), seq: entry.seq }]);
   for await (const { ids } of followersOf(entry.actorId))
-    await deleteAll(ids.map((id) => ({ feed: `home#${id}` as const, seq: entry.seq })));
+    await deleteAll(ids.map((id) => ({ feed: Feed.key.home(id), seq: entry.seq })));
 }
 
 /**
@@ -107,8 +107,8 @@ async function backfill(followerId: string, followeeId: string) {
   // A big author's feed is merged at read time; bumping again covers a follow that markBig's follower query
   // (a secondary index, eventually consistent) did not see yet.
   if (big.data) return bumpAll([followerId]);
-  const recent = await Feed.read(`user#${followeeId}`, { limit: BACKFILL });
-  await putAll(recent.map((entry) => ({ ...entry, feed: `home#${followerId}` as const })));
+  const recent = await Feed.read(Feed.key.user(followeeId), { limit: BACKFILL });
+  await putAll(recent.map((entry) => ({ ...entry, feed: Feed.key.home(followerId) })));
 }
 
 /**
@@ -117,8 +117,8 @@ async function backfill(followerId: string, followeeId: string) {
  * Deleting a seq that is not in the home is a no-op, and a seq is only ever the followee's activity.
  */
 async function forget(followerId: string, followeeId: string, since?: number) {
-  const profile = `user#${followeeId}` as const;
-  const home = `home#${followerId}` as const;
+  const profile = Feed.key.user(followeeId);
+  const home = Feed.key.home(followerId);
   const floor =
     since === undefined
       ? undefined
@@ -139,12 +139,8 @@ async function forget(followerId: string, followeeId: string, since?: number) {
 
 type FollowersPage = { ids: string[]; cursor: string | null };
 
-async function followersPage(userId: string, cursor: string | null): Promise<FollowersPage> {
-  const result = await FollowEntity.query
-    .byFollowee({ followeeId: userId })
-    .go({ cursor, limit: FOLLOWERS_PAGE, attributes: ["followerId"] });
-  return { ids: result.data.map((edge) => edge.followerId), cursor: result.cursor };
-}
+const followersPage = (userId: string, cursor: string | null): Promise<FollowersPage> =>
+  Follow.followersPage(userId, cursor, FOLLOWERS_PAGE);
 
 /** Pages from `from` (null: the first), each with the cursor of the page after it. */
 async function* followersOf(userId: string, from: string | null = null): AsyncGenerator<FollowersPage> {
@@ -208,7 +204,7 @@ async function bumpAll(userIds: string[]) {
   await inFlight(
     userIds,
     async ([id]) => {
-      await HomeStateEntity.update({ feed: `home#${id}` })
+      await HomeStateEntity.update({ feed: Feed.key.home(id!) })
         .add({ version: 1 })
         .go();
     },

@@ -1,21 +1,17 @@
-export * as Room from "./index";
-
 import { Message as MessageSchema } from "@asyncsns/realtime";
 import * as z from "zod";
 import { useUserId } from "../actor";
 import { avatarUrlOf } from "../media/urls";
-import { UserEntity } from "../user/user.entity";
+import * as Users from "../user/read";
 import { fn } from "../util";
 import { members, requireMember } from "./access";
+import { RoomId } from "./ids";
 import { History } from "./inputs";
 import { signedMedia } from "./media";
 import { MembershipEntity, MessageEntity, type MessageItem, RoomEntity, type RoomItem } from "./room.entity";
 
-// The read model of chat: rooms as a member sees them and messages by seq. The Query Lambda serves it;
-// commands live in ../chat, so a read path never reaches the WebSocket or the notification topic.
-
+// The read model of chat: rooms as a member sees them and messages by seq (the Query Lambda serves it).
 export * as inputs from "./inputs";
-export { MAX_MEMBERS, MAX_TEXT } from "./inputs";
 
 const PAGE_SIZE = 50;
 
@@ -48,14 +44,11 @@ export const Info = z
   .meta({ id: "Room" });
 export type Info = z.infer<typeof Info>;
 
-export { MessageId, RoomId } from "./ids";
-
-import { RoomId } from "./ids";
 /** One room as the caller sees it; 403 unless they are a member. */
-export const get = fn(RoomId, async (roomId) => view(roomId, useUserId()));
+export const room = fn(RoomId, async (roomId) => view(roomId, useUserId()));
 
 /** The caller's rooms, most recent message first: one key query on the per-user index, then batch gets. */
-export async function list(): Promise<{ items: Info[] }> {
+export async function rooms(): Promise<{ items: Info[] }> {
   const userId = useUserId();
   const mine = await MembershipEntity.query.byUser({ userId }).go({ pages: "all" });
   if (mine.data.length === 0) return { items: [] };
@@ -109,8 +102,7 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
     members(room.roomId),
     room.seq > 0 ? MessageEntity.get({ roomId: room.roomId, seq: room.seq }).go() : undefined,
   ]);
-  const profiles = await UserEntity.get(all.map((m) => ({ userId: m.userId }))).go();
-  const byId = new Map(profiles.data.map((p) => [p.userId, p]));
+  const byId = await Users.many(all.map((m) => m.userId));
   const me = all.find((m) => m.userId === userId);
   return {
     id: room.roomId,
@@ -122,7 +114,7 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
         id: m.userId,
         handle: p?.handle ?? "",
         displayName: p?.displayName ?? "",
-        avatarUrl: avatarUrlOf(p?.avatarKey),
+        avatarUrl: p?.avatarUrl ?? null,
         role: m.role,
         lastReadSeq: m.lastReadSeq,
       };

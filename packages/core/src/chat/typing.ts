@@ -1,14 +1,12 @@
-export * as Typing from "./index";
-
 import { envelope } from "@asyncsns/realtime";
 import { useUserId } from "../actor";
 import { Realtime } from "../realtime";
-import { memberIds, profileOf, requireMember } from "../room/access";
-import { RoomId } from "../room/ids";
 import { fn } from "../util";
+import { memberIds, profileOf, requireMember } from "./access";
+import { RoomId } from "./ids";
 
 /** Relays "someone is typing" to the room's other members' sockets. Ephemeral: nothing is stored. */
-export const signal = fn(RoomId, async (roomId) => {
+export const typing = fn(RoomId, async (roomId) => {
   const userId = useUserId();
   const [, profile, ids] = await Promise.all([
     requireMember(roomId, userId),

@@ -1,0 +1,36 @@
+import { describe, expect, it } from "vitest";
+import { FollowEntity } from "../src/follow/follow.entity";
+import { FeedEntryEntity } from "../src/timeline/feed.entity";
+import { key } from "../src/timeline/keys";
+import { streamKeys } from "../src/timeline/stream-keys";
+import { UserEntity } from "../src/user/user.entity";
+
+const SEQ = "01J00000000000000000000000";
+const entryPk = (feed: string) =>
+  FeedEntryEntity.put({
+    feed,
+    seq: SEQ,
+    postId: "pst_1",
+    actorId: "u1",
+    authorId: "u1",
+    mediaIds: [],
+  }).params().Item.pk as string;
+
+// Infra filters the stream by these prefixes: if ElectroDB wrote other keys, the subscribers would hear nothing.
+describe("stream key prefixes infra filters on", () => {
+  it("match every profile-feed entry and no other feed's", () => {
+    expect(entryPk(key.user("Mixed-Case-1")).startsWith(streamKeys.profileEntryPk)).toBe(true);
+    for (const other of [key.home("u1"), key.tag("user"), key.replies("pst_1"), key.public(0)])
+      expect(entryPk(other).startsWith(streamKeys.profileEntryPk)).toBe(false);
+  });
+
+  it("match a follow edge's sort key", () => {
+    const { sk } = FollowEntity.put({ followerId: "a", followeeId: "b" }).params().Item;
+    expect(String(sk).startsWith(streamKeys.followSk)).toBe(true);
+  });
+
+  it("equal a profile's sort key", () => {
+    const { sk } = UserEntity.put({ userId: "u1", handle: "alice", displayName: "Alice" }).params().Item;
+    expect(sk).toBe(streamKeys.userSk);
+  });
+});
