@@ -13,7 +13,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["packages/{core,functions,realtime,web}/test/**/*.test.ts"],
+          include: ["packages/{core,functions,realtime,web}/test/**/*.test.ts", "tests/docs/**/*.test.ts"],
           exclude: ["**/*.int.test.ts", "**/node_modules/**"],
           env: unitResources,
         },
