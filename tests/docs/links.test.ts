@@ -22,11 +22,11 @@ const files = [
 
 // A doc that points at a file that moved tells the reader something false: every relative link must resolve.
 describe("relative links in the docs", () => {
-  it.each(files.map((file) => [relative(root, file), file]))("%s", (_name, file) => {
+  it.each(files.map((file) => [relative(root, file), file] as const))("%s", (_name, file) => {
     const text = readFileSync(file, "utf8");
     const targets = [...text.matchAll(/\]\(([^)\s]+)\)/g)]
-      .map((match) => match[1].split("#")[0])
-      .filter((target) => target && !/^[a-z]+:/i.test(target));
+      .map((match) => (match[1] ?? "").split("#")[0] ?? "")
+      .filter((target) => target !== "" && !/^[a-z]+:/i.test(target));
     const missing = targets.filter((target) => !existsSync(resolve(dirname(file), target)));
     expect(missing).toEqual([]);
   });

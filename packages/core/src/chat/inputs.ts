@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { MAX_ATTACHMENTS } from "../media/limits";
 import { graphemeLength } from "../util";
 import { MessageId, RoomId } from "./ids";
 
@@ -7,7 +8,6 @@ import { MessageId, RoomId } from "./ids";
 
 export const MAX_MEMBERS = 50;
 export const MAX_TEXT = 4_000;
-export const MAX_MEDIA = 4;
 
 export const Seq = z.coerce.number().int().nonnegative();
 const HandleRef = z.string().trim().min(1).max(64);
@@ -43,7 +43,7 @@ export const RemoveMember = z.object({ roomId: RoomId, handle: HandleRef });
 export const SendMessage = z.object({
   roomId: RoomId,
   text: Text,
-  mediaIds: z.array(z.string()).max(MAX_MEDIA).optional(),
+  mediaIds: z.array(z.string()).max(MAX_ATTACHMENTS).optional(),
   replyTo: MessageId.optional(),
 });
 export const EditMessage = z.object({ roomId: RoomId, messageId: MessageId, text: Text });

@@ -36,7 +36,7 @@ export const Info = z
     members: z.array(Member),
     /** The last seq of the room: a client that has it has everything. */
     seq: z.number().int(),
-    lastMessage: Message.nullable(),
+    lastMessage: z.union([Message, z.null()]),
     unread: z.number().int(),
     myRole: z.enum(["owner", "admin", "member"]),
     createdAt: z.string(),

@@ -6,6 +6,7 @@ import { useUserId } from "../actor";
 import { type Outcome, transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
+import { MAX_ATTACHMENTS } from "../media/limits";
 import { Text } from "../text";
 import * as Feed from "../timeline/feed";
 import * as Reactions from "../timeline/reactions";
@@ -20,7 +21,6 @@ import { live, notFound } from "./read";
 export * from "./info";
 export { get, live, many, notFound, type PostItem } from "./read";
 
-export const MAX_ATTACHMENTS = 4;
 /** Tags beyond this are kept in the text but not indexed, so one post stays one transaction. */
 export const MAX_INDEXED_TAGS = 10;
 const MAX_MENTIONS = 20;

@@ -2761,7 +2761,7 @@ export interface components {
                 lastReadSeq: number;
             }[];
             seq: number;
-            lastMessage: components["schemas"]["Message"];
+            lastMessage: components["schemas"]["Message"] | null;
             unread: number;
             /** @enum {string} */
             myRole: "owner" | "admin" | "member";
@@ -2792,7 +2792,7 @@ export interface components {
             createdAt: string;
             editedAt: string | null;
             deleted: boolean;
-        } | null;
+        };
         PublicProfile: {
             id: string;
             handle: string;

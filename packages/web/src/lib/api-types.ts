@@ -35,5 +35,4 @@ export type PostHit = Schemas["PostHit"];
 export type Room = Schemas["Room"];
 export type Member = Room["members"][number];
 export type Role = Member["role"];
-// The document marks the shared component nullable because a room's lastMessage may be null.
-export type Message = NonNullable<Schemas["Message"]>;
+export type Message = Schemas["Message"];

@@ -2,9 +2,8 @@
 import { apiClient, ok } from "./api";
 import type { BodyOf, Message, QueryOf, Role } from "./api-types";
 
-export const MESSAGE_MAX = 4_000;
-/** A group holds at most this many people, its owner included. */
-export const MAX_MEMBERS = 50;
+// The server's rules, from core: a message's length and a group's size are checked before sending.
+export { MAX_MEMBERS, MAX_TEXT as MESSAGE_MAX } from "@asyncsns/core/chat/inputs";
 export const PAGE = 50;
 /** The largest page the history route answers. */
 const PAGE_MAX = 100;
@@ -13,11 +12,8 @@ export const chatApi = {
   listRooms: () => ok(apiClient().GET("/api/rooms")),
   getRoom: (id: string) => ok(apiClient().GET("/api/rooms/{id}", { params: { path: { id } } })),
   createRoom: (body: BodyOf<"/api/rooms", "post">) => ok(apiClient().POST("/api/rooms", { body })),
-  // The document's Message component is nullable (see api-types), so its items are narrowed here.
   messages: (id: string, query: QueryOf<"/api/rooms/{id}/messages"> = {}) =>
-    ok(apiClient().GET("/api/rooms/{id}/messages", { params: { path: { id }, query } })) as Promise<{
-      items: Message[];
-    }>,
+    ok(apiClient().GET("/api/rooms/{id}/messages", { params: { path: { id }, query } })),
   /** Every message from `firstSeq` to `lastSeq` as stored now, read page by page. */
   range: async (id: string, firstSeq: number, lastSeq: number): Promise<Message[]> => {
     const out: Message[] = [];
@@ -35,14 +31,14 @@ export const chatApi = {
     return out;
   },
   send: (id: string, body: BodyOf<"/api/rooms/{id}/messages", "post">) =>
-    ok(apiClient().POST("/api/rooms/{id}/messages", { params: { path: { id } }, body })) as Promise<Message>,
+    ok(apiClient().POST("/api/rooms/{id}/messages", { params: { path: { id } }, body })),
   edit: (id: string, messageId: string, text: string) =>
     ok(
       apiClient().PATCH("/api/rooms/{id}/messages/{messageId}", {
         params: { path: { id, messageId } },
         body: { text },
       }),
-    ) as Promise<Message>,
+    ),
   remove: (id: string, messageId: string) =>
     ok(apiClient().DELETE("/api/rooms/{id}/messages/{messageId}", { params: { path: { id, messageId } } })),
   markRead: (id: string, seq: number) =>
