@@ -1,4 +1,4 @@
-import { Chat } from "@asyncsns/core/chat";
+import { Chat } from "@asyncsns/core/chat/rooms";
 import { Media } from "@asyncsns/core/media";
 import { Search } from "@asyncsns/core/search";
 import { Timeline } from "@asyncsns/core/timeline";

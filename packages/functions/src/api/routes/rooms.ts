@@ -1,4 +1,4 @@
-import { Chat } from "@asyncsns/core/chat";
+import { Chat } from "@asyncsns/core/chat/rooms";
 import { createRoute, z } from "@hono/zod-openapi";
 import { bearer, ErrorSchema, errors, json } from "./schemas";
 
