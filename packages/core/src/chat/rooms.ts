@@ -1,3 +1,5 @@
+export * as Chat from "./rooms";
+
 import { Message as MessageSchema } from "@asyncsns/realtime";
 import * as z from "zod";
 import { useUserId } from "../actor";
@@ -10,8 +12,11 @@ import { History } from "./inputs";
 import { signedMedia } from "./media";
 import { MembershipEntity, MessageEntity, type MessageItem, RoomEntity, type RoomItem } from "./room.entity";
 
-// The read model of chat: rooms as a member sees them and messages by seq (the Query Lambda serves it).
+// Chat's read side, its own entry (@asyncsns/core/chat/rooms) so the Query Lambda links no socket or topic.
+
+export { MessageId, RoomId } from "./ids";
 export * as inputs from "./inputs";
+export { MAX_MEMBERS, MAX_TEXT } from "./inputs";
 
 const PAGE_SIZE = 50;
 

@@ -1,3 +1,7 @@
+export * as Chat from "./typing";
+
+// Its own entry (@asyncsns/core/chat/typing): the typing route links the sockets, not media or the topic.
+
 import { envelope } from "@asyncsns/realtime";
 import { useUserId } from "../actor";
 import { Realtime } from "../realtime";

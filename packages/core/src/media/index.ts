@@ -16,6 +16,7 @@ import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
 import { fn, graphemeLength } from "../util";
+import { fromIds } from "./items";
 import { baseType, kindOf, LIMITS, type MediaKind, matchesMagic } from "./limits";
 import { MediaEntity, type MediaItem } from "./media.entity";
 import {
@@ -30,6 +31,7 @@ import {
   urlOf,
 } from "./storage";
 
+export { fromIds } from "./items";
 export { kindOf, LIMITS, type MediaKind, matchesMagic } from "./limits";
 export type { MediaItem } from "./media.entity";
 export { MediaEntity } from "./media.entity";
@@ -387,14 +389,6 @@ export function fromItems(items: Batch.Item[]): Map<string, Info> {
 
 export const inUse = () =>
   new VisibleError("conflict", "media.in_use", "This file is already attached elsewhere.");
-
-export async function fromIds(mediaIds: string[]): Promise<MediaItem[]> {
-  if (mediaIds.length === 0) return [];
-  const { data } = await MediaEntity.get(mediaIds.map((mediaId) => ({ mediaId }))).go({
-    preserveBatchOrder: true,
-  });
-  return data.filter((item): item is MediaItem => item !== null && item !== undefined);
-}
 
 export const Update = z
   .object({

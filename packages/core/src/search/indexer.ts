@@ -2,7 +2,7 @@ export * as Indexer from "./indexer";
 
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { Media } from "../media";
+import * as MediaItems from "../media/items";
 import * as Posts from "../post/read";
 import * as Feed from "../timeline/feed";
 import * as Users from "../user/read";
@@ -61,7 +61,7 @@ export async function apply(change: Change, index: SearchIndex = searchIndex): P
 }
 
 async function toPostDoc(post: Posts.PostItem) {
-  const [author, media] = await Promise.all([Users.stored(post.authorId), Media.fromIds(post.mediaIds)]);
+  const [author, media] = await Promise.all([Users.stored(post.authorId), MediaItems.fromIds(post.mediaIds)]);
   if (!author) return undefined;
   return postDoc({ ...post, authorHandle: author.handle, mediaKinds: media.map((m) => m.kind) });
 }

@@ -1,5 +1,5 @@
 import { withActor } from "@asyncsns/core/actor";
-import { Chat } from "@asyncsns/core/chat";
+import { Chat } from "@asyncsns/core/chat/typing";
 import { Connection } from "@asyncsns/core/connection";
 import { VisibleError } from "@asyncsns/core/error";
 import { Realtime } from "@asyncsns/core/realtime";

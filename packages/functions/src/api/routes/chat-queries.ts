@@ -1,5 +1,5 @@
 // Chat's read side only: core/chat's index delivers over the WebSocket, which the Query Lambda does not link.
-import * as Chat from "@asyncsns/core/chat/rooms";
+import { Chat } from "@asyncsns/core/chat/rooms";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
 import { bearer, ErrorSchema, errors, IdParam, json } from "./schemas";
