@@ -23,3 +23,15 @@ export const table = new sst.aws.Dynamo("Table", {
     },
   },
 });
+
+// Stream consumers answer per record: a failing batch is split and retried, never dropped whole.
+export function partialBatches(batchSize: number) {
+  return {
+    eventSourceMapping: (esm: aws.lambda.EventSourceMappingArgs): undefined => {
+      esm.batchSize = batchSize;
+      esm.functionResponseTypes = ["ReportBatchItemFailures"];
+      esm.bisectBatchOnFunctionError = true;
+      esm.maximumRetryAttempts = 10;
+    },
+  };
+}

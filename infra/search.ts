@@ -1,4 +1,5 @@
-import { table } from "./database";
+import { streamKeys } from "../packages/core/src/timeline/stream-keys";
+import { partialBatches, table } from "./database";
 
 // Amazon OpenSearch because kuromoji (Japanese) is on the service.
 // SST's defaults: encryption at rest and node to node, HTTPS only (TLS 1.2), fine-grained access control.
@@ -14,14 +15,7 @@ table.subscribe(
     memory: "512 MB",
   },
   {
-    filters: [{ dynamodb: { Keys: { sk: { S: ["$post_1", "$user_1"] } } } }],
-    transform: {
-      eventSourceMapping: (esm) => {
-        esm.batchSize = 50;
-        esm.functionResponseTypes = ["ReportBatchItemFailures"];
-        esm.bisectBatchOnFunctionError = true;
-        esm.maximumRetryAttempts = 10;
-      },
-    },
+    filters: [{ dynamodb: { Keys: { sk: { S: [streamKeys.postSk, streamKeys.userSk] } } } }],
+    transform: partialBatches(50),
   },
 );

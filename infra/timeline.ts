@@ -1,5 +1,5 @@
 import { streamKeys } from "../packages/core/src/timeline/stream-keys";
-import { table } from "./database";
+import { partialBatches, table } from "./database";
 
 // Authors with more followers than this are merged into homes at read time instead of fanned out (hybrid).
 // A deploy may set ASYNCSNS_FANOUT_THRESHOLD; the integration suite lowers it to exercise the merge.
@@ -21,14 +21,7 @@ table.subscribe(
       { dynamodb: { Keys: { pk: { S: [{ prefix: streamKeys.profileEntryPk }] } } } },
       { dynamodb: { Keys: { sk: { S: [{ prefix: streamKeys.followSk }] } } } },
     ],
-    transform: {
-      eventSourceMapping: (esm) => {
-        esm.batchSize = 25;
-        esm.functionResponseTypes = ["ReportBatchItemFailures"];
-        esm.bisectBatchOnFunctionError = true;
-        esm.maximumRetryAttempts = 10;
-      },
-    },
+    transform: partialBatches(25),
   },
 );
 
@@ -44,13 +37,6 @@ table.subscribe(
   },
   {
     filters: [{ eventName: ["MODIFY"], dynamodb: { Keys: { sk: { S: [streamKeys.userSk] } } } }],
-    transform: {
-      eventSourceMapping: (esm) => {
-        esm.batchSize = 10;
-        esm.functionResponseTypes = ["ReportBatchItemFailures"];
-        esm.bisectBatchOnFunctionError = true;
-        esm.maximumRetryAttempts = 10;
-      },
-    },
+    transform: partialBatches(10),
   },
 );

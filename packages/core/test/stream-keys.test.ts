@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FollowEntity } from "../src/follow/follow.entity";
+import { PostEntity } from "../src/post/post.entity";
 import { FeedEntryEntity } from "../src/timeline/feed.entity";
 import { key } from "../src/timeline/keys";
 import { streamKeys } from "../src/timeline/stream-keys";
@@ -32,5 +33,9 @@ describe("stream key prefixes infra filters on", () => {
   it("equal a profile's sort key", () => {
     const { sk } = UserEntity.put({ userId: "u1", handle: "alice", displayName: "Alice" }).params().Item;
     expect(sk).toBe(streamKeys.userSk);
+  });
+
+  it("equal a post's sort key", () => {
+    expect(PostEntity.get({ postId: "pst_1" }).params().Key.sk).toBe(streamKeys.postSk);
   });
 });

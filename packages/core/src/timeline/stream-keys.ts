@@ -9,4 +9,6 @@ export const streamKeys = {
   followSk: "$follow_1#",
   /** Sort key of a profile (user) item, exactly. */
   userSk: "$user_1",
+  /** Sort key of a post item, exactly. */
+  postSk: "$post_1",
 } as const;
