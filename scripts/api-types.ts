@@ -19,8 +19,8 @@ export async function queryApp(): Promise<QueryApp> {
   return (await loadLambdas()).Query;
 }
 
+// Defaults stay optional: a request may leave out what the server fills in.
 export async function apiTypes(document: object): Promise<string> {
-  // Defaults stay optional: a request may leave out what the server fills in.
   // biome-ignore lint/suspicious/noExplicitAny: openapi-typescript types its input as its own OpenAPI3 shape
   return header + astToString(await openapiTS(document as any, { defaultNonNullable: false }));
 }

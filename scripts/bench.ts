@@ -1,6 +1,4 @@
-// `npm run bench [-- <section>... [--flag value...]]`: every figure the issues ask for, each against a baseline
-// measured in the same run (these machines are noisy). Sections: local, chat, timeline, search; flags after the
-// sections go to each section's own script (e.g. `npm run bench -- timeline --skip-cloud`). Not part of `npm test`.
+// Each figure is measured beside a baseline in the same run because these machines are noisy.
 import { spawnSync } from "node:child_process";
 import { benchLocal } from "./bench/local";
 

@@ -1,6 +1,4 @@
-// `npm run reindex`: rebuilds the search index from the table (Indexer.reindex). In AWS run it as
-// `npx sst shell --stage <stage> -- npm run reindex`; offline it finds the running local cloud's stand-ins in
-// <dataDir>/search.json. Safe beside the live indexer: every write is idempotent and versioned.
+// Safe beside the live indexer: every write is idempotent and versioned.
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 

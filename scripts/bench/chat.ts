@@ -1,10 +1,4 @@
-// Issue 4's figures on a local cloud this script starts itself (loopback only, bounded in time):
-//  1. delivery latency (sender's POST → receiver's chat.message) p50/p99 with N clients in R rooms,
-//     against a floor measured in the same run: raw `ws` echo + one DynamoDB Local PutItem + one Query;
-//  2. reliability: M messages from the N clients while sockets are dropped at random; after resume,
-//     count lost, duplicated and out-of-order messages as each client's UI would have seen them.
-// Usage: npm run bench -- chat, or tsx scripts/bench/chat.ts [--clients 200] [--rooms 20] [--latency 300] [--messages 10000]
-//        [--concurrency 8] [--deadline-min 15]
+// Chat latency and loss beside a floor from the same run, as noise would swamp bare numbers; flags below.
 import { once } from "node:events";
 import { mkdtemp, rm } from "node:fs/promises";
 import type { AddressInfo } from "node:net";

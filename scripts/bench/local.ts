@@ -1,6 +1,4 @@
-// Issue 2's figures: local cloud ready time from `npm run local` (web already built), its idle RSS
-// (node + DynamoDB Local JVM + cognito-local), and the local gateway's overhead per warm API call
-// against calling the same handler in-process, measured in the same run and interleaved.
+// Measured in the same run and interleaved, so the gateway overhead is not the machine's noise.
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { Agent, request } from "node:http";

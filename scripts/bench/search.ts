@@ -1,10 +1,4 @@
-// Issue 5's figures. Usage: npm run bench -- search, or tsx --expose-gc scripts/bench/search.ts [--posts 100000]
-// [--queries 1000] [--lag 50] (--lag 0 skips the local cloud)
-//  1. query latency p50/p99 over a generated corpus (packages/local/test/search-corpus.ts: ~50,000 distinct words
-//     with a Zipf-like spread, a realistic query mix): the local engine (the very DSL the app sends, evaluated by
-//     the stand-in's engine in-process) against a substring scan computing the same answer, interleaved;
-//  2. index build rate (posts/s), the engine's heap and the stand-in's journal on disk for that corpus;
-//  3. index lag on the local cloud: a post written to the table → searchable (stream poller → indexer → stand-in).
+// Search latency against a substring scan of the same corpus, interleaved so noise hits both; flags below.
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -63,8 +57,7 @@ async function engineFigures() {
   const time = { engine: [] as number[], scan: [] as number[], early: [] as number[] };
   const latest = { engine: [] as number[], scan: [] as number[], early: [] as number[] };
   let differ = 0;
-  // Each query three times, the three sides interleaved, and its median kept: on a shared machine a single run's
-  // time is as much the scheduler's as the query's. Parsing is the same on both sides and is left out of both.
+  // Median of three interleaved runs: on a shared machine one run's time is as much the scheduler's.
   const median3 = (a: number[]) => [...a].sort((x, y) => x - y)[1]!;
   const run = ({ q, sort }: (typeof mix)[number], record: boolean) => {
     const query = parse(q);

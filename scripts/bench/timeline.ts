@@ -1,17 +1,4 @@
-// Issue 3's figures on a local cloud this script starts itself (loopback only, in memory, bounded in time):
-//  1. home timeline page read p50/p99 for a user following 1,000 accounts: the Query handler in-process (with
-//     its function's env), cold (as a new instance) and repeated (the web's poll), and through the gateway,
-//     interleaved with one raw DynamoDB Local Query of the same page and the floor (that raw Query, then a raw
-//     BatchGetItem of the keys the handler's batch get asks for); the cold read's time split into its query
-//     round, its batch get and the rest (CPU: core, Hono, JSON);
-//  2. fan-out: a post by an author with 5,000 followers, POSTed through the gateway, until every follower's home
-//     has it; write cost per post (items written, write units) for 1 / 5,000 / 50,000 followers (hybrid above
-//     the threshold);
-//  3. bundle size of each Lambda, esbuild-minified as SST v3.19.3 bundles it for its runtime.
-// Seeding goes through the domain (User/Post use cases) or writes exactly the items they write, in batches.
-// Usage: npm run bench -- timeline, or tsx scripts/bench/timeline.ts [--following 1000] [--followers 5000]
-//        [--big 50000] [--reads 1000] [--deadline-min 10] [--skip-cloud] [--read-only]
-//        (--read-only: section 1 alone, no fan-out, write cost or bundles; --skip-cloud: section 3 alone)
+// Home reads beside a raw-query floor from the same run, as noise would swamp bare numbers; flags below.
 import { randomUUID } from "node:crypto";
 import { mkdtemp, rm } from "node:fs/promises";
 import { loadavg, tmpdir } from "node:os";
@@ -75,10 +62,7 @@ async function pool<T>(items: T[], limit: number, fn: (item: T, i: number) => Pr
 const chunks = <T>(xs: T[], n: number) =>
   Array.from({ length: Math.ceil(xs.length / n) }, (_, i) => xs.slice(i * n, i * n + n));
 
-// ---------------------------------------------------------------------------------------------------------------
-// 3. Bundle sizes: SST v3.19.3's Node runtime (pkg/runtime/node/build.go): esbuild, ESM, platform node, target
-// es2023 for nodejs22.x, mainFields module/main, keepNames, minified (nodejs.minify defaults to true), external
-// sharp + pg-native + nodejs.install + nodejs.esbuild.external.
+// Bundled as SST v3.19.3's Node runtime does, so the sizes are what gets deployed.
 const SST_TARGET: Record<string, string> = { "nodejs22.x": "es2023", "nodejs20.x": "es2023" };
 
 export async function bundleSizes(functions: FunctionRecord[], options: { bundleSdk?: boolean } = {}) {
@@ -196,8 +180,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
     const tableName = JSON.parse(process.env.SST_RESOURCE_Table!).name as string;
     const raw = new DynamoDBClient({});
 
-    // Write accounting on the core client, while measuring cost only (it adds ReturnConsumedCapacity to reads):
-    // every write asks for ConsumedCapacity and is counted per item.
+    // Counted on the core client itself, so the write cost is what the domain really writes.
     const cost = { items: 0, wcu: 0, calls: 0, reads: 0 };
     let accounting = false;
     const WRITES = new Set([
@@ -258,8 +241,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
       return { ...cost, ms: performance.now() - s };
     };
 
-    // Seeding: synthetic users hold exactly the items User.create writes (user + handle); follow edges and the
-    // counters exactly what Follow.follow writes, in batches (one transaction per edge would take minutes).
+    // Exactly the items the use cases write, in batches: one transaction per edge would take minutes.
     let handleSeq = 0;
     const newUsers = async (n: number, extra: { following?: number; followers?: number } = {}) => {
       const users = Array.from({ length: n }, () => {
@@ -340,8 +322,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
       Limit: PAGE,
     });
     const event = httpEvent("GET", "/api/timelines/home", `limit=${PAGE}`, reader.token, reader.claims);
-    // Cold: what a new Lambda instance does (the key query, then the batch get); warm: a repeated read of the
-    // same first page (the web polls it), whose last keys this instance reads beside the query.
+    // Cold mimics a new Lambda instance; warm is the web's repeated poll of the same first page.
     const inProcess = async (cold = false) => {
       if (cold) Timeline.readAhead.forget(reader.sub);
       calls = [];
@@ -366,8 +347,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
       for (const postId of shown.slice(0, 5)) await Post.like({ postId });
       for (const postId of shown.slice(3, 5)) await Post.repost({ postId });
     });
-    // The floor's batch get asks for exactly what the handler's last does (same keys, same projection), once the
-    // reader's first read (which may do more) is behind.
+    // After the first read, so the floor asks for exactly the keys the handler's last batch get does.
     await inProcess();
     const warmed = await inProcess(true);
     const pageGet = warmed.calls.findLast((c) => c.name === "BatchGetItemCommand");
@@ -378,9 +358,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
       (n, r) => n + (r.Keys?.length ?? 0),
       0,
     );
-    // The page's reads before the reader's own likes and reposts came with the home query and authors' cards
-    // with their posts: the same batch get plus a like and a repost key per post and a profile key per author,
-    // which is what it asked for until then (kept to compare with).
+    // The per-post and per-author keys the page no longer reads, kept to compare with.
     const viewerKey = (key: Record<string, AttributeValue>) => /^\$(like|repost)_/.test(key.sk?.S ?? "");
     const viewerKeys = Object.values(pageKeys.RequestItems ?? {})
       .flatMap((r) => r.Keys ?? [])

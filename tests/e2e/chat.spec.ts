@@ -76,11 +76,7 @@ async function localCloud(baseURL: string | undefined): Promise<LocalJson> {
 // The local stand-ins take any key pair (DynamoDB Local runs -sharedDb); the SDK still signs with SigV4.
 const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
-/**
- * What API Gateway does to a client when it drops its socket: find the user's connections in the table
- * (Connection items, as $connect wrote them) and DeleteConnection each through the @connections API.
- * Returns how many were live (stale items answer 410).
- */
+/** Drops sockets the way API Gateway does, so the client's reconnect path is what gets tested. */
 async function dropConnections(local: LocalJson, userId: string): Promise<number> {
   const dynamo = new DynamoDBClient({ ...local.dynamodb, credentials: LOCAL_CREDENTIALS });
   // ElectroDB's byUser index on the Connection entity (packages/core/src/connection).
@@ -260,7 +256,6 @@ test("a group of three: everyone sees every message in order, with read receipts
 
   // All three are reading: the last message is read by the two who did not send it.
   await expect(message(c, "I'll bring snacks").getByText("Read by 2")).toBeVisible();
-  // C types: both others see who.
   // Typing signals go out at most every 2.5 s, so type for longer than that.
   await composer(c).pressSequentially("and drinks too", { delay: 250 });
   await expect(typingLine(a)).toHaveText(`${c.user.displayName} is typing…`);
@@ -297,8 +292,7 @@ test("the server drops a socket: messages sent meanwhile show up after reconnect
   const shown = ["before 1", "before 2", ...during, "after", "got them all"];
   await expect(texts(a)).toHaveText(shown);
 
-  // History: 55 more through the API; after a reload B sees the latest page, and scrolling to the
-  // top loads the older ones without moving what B was looking at.
+  // 55 more messages than a page, so scrolling up must load older ones without moving the view.
   const roomId = new URL(b.page.url()).searchParams.get("id");
   const token = (await signInTokens(a.page.request, a.user)).AccessToken;
   const bulk = Array.from({ length: 55 }, (_, i) => `bulk ${i + 1}`);
@@ -355,8 +349,7 @@ test("edits and deletions made while B was offline show after reconnecting, with
   await expect(texts(a)).toHaveText(after);
   await expect(texts(b)).toHaveText(before);
 
-  // Back online, same page: the new text marked edited, the tombstone, each message once and in
-  // order, and the room list's preview of the deleted last message.
+  // Offline edits and deletes must arrive once each, in order, including the room list's preview.
   await b.context.setOffline(false);
   await expect(reconnecting(b)).toBeHidden({ timeout: 45_000 });
   await expect(texts(b)).toHaveText(after);

@@ -20,8 +20,7 @@ async function chooseFiles(
 async function reloadUntil(page: Page, post: () => Locator, visible: boolean) {
   await expect(async () => {
     await page.reload();
-    // Once the first page has loaded (a list, or the empty state), whether the post is there is settled: a slow
-    // load on a busy machine is waited for, not reloaded over and over.
+    // Once the first page is there the answer is settled, so a slow load is waited for, not reloaded.
     await expect(page.getByRole("tab", { name: "Following" })).toBeVisible({ timeout: 15_000 });
     await expect(
       page.getByRole("list", { name: "Following" }).or(page.getByText("Nothing here yet")),

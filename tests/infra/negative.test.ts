@@ -1,5 +1,4 @@
-// Negative proofs: small, deliberately broken apps (fixture/infra/<variant>.ts) evaluated with the real
-// components; each check must name the precise problem, so a broken infra change cannot pass quietly.
+// Each check must name the precise problem, so a broken infra change cannot pass quietly.
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CodeReads, codeReads } from "./harness/code-reads";

@@ -1,5 +1,4 @@
-// Local parity: what packages/local's recording shim reads from sst.config.ts (and runs on one machine)
-// is what the real SST components would deploy: same functions, links, routes, auth and subscriptions.
+// What the local shim runs must be what SST deploys, or local tests prove nothing about the cloud.
 import { beforeAll, describe, expect, it } from "vitest";
 import { loadTopology } from "../../packages/local/src/shim/index";
 import type { Topology, Value } from "../../packages/local/src/topology";

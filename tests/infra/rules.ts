@@ -1,5 +1,4 @@
-// The project's explicit exceptions, each with its reason. The checks fail on anything not listed here,
-// and the suites fail on entries that no longer match anything.
+// Every exception lists its reason; stale entries fail too, so this list cannot rot.
 import type { AllowedWildcard } from "./harness/checks";
 
 /** HTTP routes callable without a token. */
@@ -8,10 +7,7 @@ export const PUBLIC_ROUTES = ["GET /api/health", "GET /api/openapi.json"];
 /** Links a function holds ahead of the code that reads them. Each entry must still be needed. */
 export const LINKED_AHEAD: { fn: string; link: string; reason: string }[] = [];
 
-/**
- * Every `*` left in an IAM Allow statement and every managed policy, with the reason it stays.
- * A new, unexplained one fails `checkWildcards`; an entry nothing matches any more fails too.
- */
+/** A new, unexplained wildcard fails `checkWildcards`, so every one stays justified. */
 export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
   {
     owner: /.*/,
@@ -58,8 +54,7 @@ export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
 /** Made by SST once per account and region and shared by every stage, so it is retained on purpose. */
 export const ACCOUNT_LEVEL = ["aws:apigateway/account:Account", "aws:iam/role:Role"];
 
-/** What CloudFront may read of the media bucket: the processed copies. Originals (uploads/, with EXIF) and
- * chat media (private/, presigned GETs only) must stay unreadable even to this app's distribution. */
+/** Originals (EXIF) and chat media (presigned only) must stay unreadable even to this app's distribution. */
 export const MEDIA_READABLE = ["public/*"];
 
 /** Posture problems known and accepted for now, each with its reason and who can close it. Must still occur. */

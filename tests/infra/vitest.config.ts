@@ -1,7 +1,6 @@
 import { defineConfig } from "vitest/config";
 
-// The infra suite: the real sst.config.ts evaluated under Pulumi mocks (see tests/infra/harness).
-// Evaluations run in child processes (one per app and stage); forks keep the test files isolated too.
+// Forks keep each evaluation in its own process, since the platform holds global state.
 export default defineConfig({
   test: {
     name: "infra",

@@ -1,5 +1,4 @@
-// A real user on cognito-local (the local cloud confirms with the fixed code 123456): signed up, confirmed,
-// signed in. Shared by the integration suites and the benchmarks; no test runner needed.
+// Needs no test runner, so the integration suites and the benchmarks share it.
 import {
   CognitoIdentityProviderClient,
   ConfirmSignUpCommand,

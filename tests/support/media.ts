@@ -7,10 +7,7 @@ export const PNG = Buffer.from(
   "base64",
 );
 
-/**
- * An upload as the browser makes it: POST /api/media/uploads, then the presigned POST (every policy field, the
- * file last) to the local S3. Returns the media id; processing then runs on the bucket notification.
- */
+/** Uploads as the browser does, so the presigned policy itself is exercised. */
 export async function upload(
   user: TestUser,
   file: Buffer,

@@ -97,10 +97,7 @@ export const createPost = (
 export const follow = (request: APIRequestContext, account: Account, handle: string): Promise<void> =>
   callApi(request, account, "POST", `/users/${handle}/follow`);
 
-/**
- * A browser context already signed in as the account: the web app restores a session from the refresh token
- * it keeps in localStorage. `lang` is the language the app remembers choosing.
- */
+/** Signs in through the stored refresh token, so a spec skips the sign-in form. */
 export async function openAs(
   browser: Browser,
   baseURL: string,

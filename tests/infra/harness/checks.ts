@@ -1,5 +1,4 @@
-// Pure checks over an evaluated app: `checkX(graph) → Problem[]`. The main suite expects `[]`; the
-// negative suite evaluates deliberately broken fixtures and expects the precise problem.
+// Pure checks, so the main suite and the negative fixtures share them and expect `[]` or a precise problem.
 import type { CodeReads } from "./code-reads";
 import { type FunctionView, type InfraGraph, type Statement, statementList, T } from "./graph";
 import type { MockedResource } from "./types";
@@ -373,10 +372,7 @@ export interface PrivateBucketRules {
   readable: string[];
 }
 
-/**
- * The bucket blocks public access, denies plain HTTP, and is readable only by this app's CloudFront
- * distribution (OAC, `AWS:SourceArn`) through the Router, and only under the served prefixes.
- */
+/** Originals carry EXIF, so only this app's distribution may read, and only the served prefixes. */
 export function checkPrivateBucket(
   graph: InfraGraph,
   component: string,
@@ -459,8 +455,7 @@ export function checkEncryption(graph: InfraGraph): Problem[] {
   for (const t of graph.topics())
     if (!t.inputs.kmsMasterKeyId)
       out.push(problem("encryption", t.name, `topic ${t.name} has no kmsMasterKeyId`));
-  // S3 encrypts every object (SSE-S3) since 2023-01-05 and it cannot be turned off; only a weaker explicit
-  // configuration would be a problem.
+  // S3 always encrypts (SSE-S3), so only a weaker explicit configuration is a problem.
   for (const c of graph.findAll(T.bucketEncryption)) {
     const rules = JSON.stringify(c.inputs.rules ?? "");
     if (!rules.includes("AES256") && !rules.includes("aws:kms"))
@@ -557,11 +552,7 @@ export function checkFunctions(graph: InfraGraph): Problem[] {
 /** Security policies CloudFront offers that refuse TLS below 1.2 and weak ciphers (2021 and later). */
 export const MODERN_TLS_POLICIES = ["TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"];
 
-/**
- * CloudFront: viewers need TLS 1.2+, HTTPS only on every behavior, with a response headers policy carrying
- * HSTS, CSP, nosniff, frame options. The TLS floor applies to a custom domain's certificate: with the default
- * *.cloudfront.net certificate AWS fixes the policy (TLSv1) and refuses a minimumProtocolVersion.
- */
+/** AWS fixes the TLS policy of the default *.cloudfront.net certificate, so the floor is for custom domains. */
 export function checkCloudFront(graph: InfraGraph): Problem[] {
   const out: Problem[] = [];
   for (const d of graph.findAll(T.distribution)) {

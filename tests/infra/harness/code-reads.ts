@@ -1,6 +1,4 @@
-// What a function's code reads: bundle its handler with esbuild (tree-shaken, metafile) and scan what
-// survives for `Resource.<Name>`. Third-party packages stay external (they never read
-// the app's links); workspace packages (@asyncsns/*) are followed to their sources.
+// Bundled and tree-shaken, so only links the handler really reaches count as reads.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { build } from "esbuild";
@@ -68,8 +66,7 @@ export async function codeReads(root: string, handler: string): Promise<CodeRead
           .join(" → ")}`
       : "";
   };
-  // Scan the bundle, not the sources: tree shaking drops exports the handler never reaches, so a read
-  // in an unused helper of a shared module does not count. `// <path>` comments mark each module.
+  // Scan the bundle so unused helpers don't count; `// <path>` comments mark each module.
   const where: Record<string, string[]> = {};
   let module = "";
   let line = 0;

@@ -1,5 +1,3 @@
-// Evaluates an app's real sst.config.ts with the real SST v3 components under Pulumi's unit-test mocks,
-// the way the sst CLI would (globals, $app, auto/run.ts), but with a stub CLI RPC server and no AWS.
 // One evaluation per process: the platform keeps global state and auto/run.ts calls process.chdir.
 import { mkdirSync, writeFileSync } from "node:fs";
 import http from "node:http";
@@ -158,8 +156,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluatedApp> 
       run(async () => {
         // Registered after auto/run.ts's own transformations, so retainOnDelete is already decided.
         pulumi.runtime.registerStackTransformation(record);
-        // StaticSite's build is a command:local:Command the mocks never run; point its output at a
-        // placeholder so the graph is the same with or without a web build (and stable for snapshots).
+        // The mocks never run the build, so a placeholder keeps the graph the same with or without one.
         transform((sst as { aws: { StaticSite: unknown } }).aws.StaticSite, (args) => {
           if (!args.build?.output) return;
           const placeholder = path.join(work, "static-site", path.basename(args.path ?? "site"));
@@ -174,8 +171,7 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluatedApp> 
         return config.run();
       }),
     );
-    // Resources created inside apply() register late: wait until the count stops growing and Pulumi's
-    // pending outputs are settled (a busy machine can take seconds), then take what is left as leaks.
+    // Late apply() registrations settle slowly on a busy machine; what is left after that counts as leaks.
     const store = (await load("node_modules/@pulumi/pulumi/runtime/state.js")) as unknown as {
       getStore(): { leakCandidates: Set<unknown> };
     };

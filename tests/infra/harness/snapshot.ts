@@ -1,5 +1,4 @@
-// A reviewable text form of the resource graph: physical names, paths, hashes and timestamps normalised,
-// so a snapshot diff shows only what a change to the infrastructure really changes.
+// Unstable names, hashes and timestamps are normalised so a snapshot diff shows only real infra changes.
 import { ACCOUNT } from "./evaluate";
 import type { InfraGraph } from "./graph";
 

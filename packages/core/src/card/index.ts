@@ -7,8 +7,7 @@ import type { StreamRecord } from "../timeline/fanout";
 import * as Feed from "../timeline/feed";
 import { type Card, cardOf, User } from "../user";
 
-// Every post carries its author's card (handle, display name, picture), so a page of posts reads no profile per
-// author. When a profile's card changes, this subscriber copies the new one onto each of the author's posts.
+// Posts carry their author's card so a page of posts reads no profile per author.
 
 /** Posts updated at once while a card spreads. */
 export const IN_FLIGHT = 16;
@@ -30,13 +29,7 @@ export function changeOf(record: StreamRecord): { userId: string; card: Card } |
 /** Feed entries per page; the progress is saved after each. */
 export const PAGE = 500;
 
-/**
- * Copies the card onto every post of the author's profile feed (their posts and replies; not what they
- * reposted), page by page, oldest first. Each write is conditional on the post holding an older card, so an
- * overtaken run never puts back an older name. After each page the cursor is saved on the profile: a run that
- * timed out (an author with very many posts) is retried by the stream and carries on where it stopped. A card
- * already replaced by a newer one is left to that one's own run. Returns how many posts were updated.
- */
+/** Conditional per post and resumed from a saved cursor, so no stale or timed-out run restores a name. */
 export async function spread(userId: string, card: Card): Promise<number> {
   const user = await User.stored(userId, { consistent: true });
   if (!user || (user.cardAt ?? 0) !== card.at) return 0;

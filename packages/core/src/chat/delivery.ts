@@ -2,11 +2,7 @@ import type { Envelope } from "@asyncsns/realtime";
 import { Notification } from "../notification";
 import { Realtime } from "../realtime";
 
-/**
- * After a write: every recipient's live connections get the event over the WebSocket. With
- * `offline: "notify"`, recipients with no live connection (other than the actor) get it on the
- * Notifications topic instead, for push. A failed publish never undoes the stored write.
- */
+/** Delivery is best effort: a failed publish never undoes the stored write. */
 export async function deliver(
   userIds: string[],
   event: Envelope,

@@ -37,8 +37,7 @@ export { MAX_MEMBERS, MAX_TEXT } from "./inputs";
 export { Info, Member, Message, messages, room, rooms } from "./rooms";
 export { typing } from "./typing";
 
-// Chat: rooms, members, messages, read markers and typing. Every write is followed by delivery: live sockets
-// through @connections, offline members through the Notifications topic. Reads live in rooms.ts.
+// Each write is followed by delivery so members see it without polling; reads live in rooms.ts.
 
 // ---------- rooms ----------
 

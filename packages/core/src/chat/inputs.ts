@@ -3,8 +3,7 @@ import { MAX_ATTACHMENTS } from "../media/limits";
 import { graphemeLength } from "../util";
 import { MessageId, RoomId } from "./ids";
 
-// Input schemas of every chat route, apart from the use cases so that route definitions (and the
-// OpenAPI document in the Query Lambda) do not pull the command side into every bundle.
+// Apart from the use cases so route definitions and the OpenAPI document do not bundle the command side.
 
 export const MAX_MEMBERS = 50;
 export const MAX_TEXT = 4_000;

@@ -22,10 +22,7 @@ export async function ofUser(userId: string): Promise<string[]> {
   return result.data.map((item) => item.connectionId);
 }
 
-/**
- * Per-connection rate limit for ephemeral actions: a conditional write on the connection item, so it
- * holds across Lambda instances. Returns false when the last accepted signal is younger than `everyMs`.
- */
+/** A conditional write on the connection item, so the limit holds across Lambda instances. */
 export async function throttleTyping(connectionId: string, everyMs: number): Promise<boolean> {
   const now = Date.now();
   return conditionally(

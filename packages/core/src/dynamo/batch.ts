@@ -46,10 +46,7 @@ export async function prefetch(keys: Key[]): Promise<Prefetched> {
   return { asked: new Set(keys.map(idOf)), items: await getMany(keys) };
 }
 
-/**
- * The items for `keys`: those already asked for come from `ahead` (found or known missing), only the rest are
- * read, in one getMany. Nothing is read when `ahead` covers every key.
- */
+/** Keys already read ahead are not read again, so an unchanged page costs no batch get. */
 export async function readWith(keys: Key[], ahead: Prefetched | undefined): Promise<Item[]> {
   if (!ahead) return getMany(keys);
   const wanted = new Set(keys.map(idOf));
@@ -58,10 +55,7 @@ export async function readWith(keys: Key[], ahead: Prefetched | undefined): Prom
   return missing.length ? [...known, ...(await getMany(missing))] : known;
 }
 
-/**
- * One BatchGetItem over items of any entity in the table: keys deduplicated, chunks of 100 in parallel,
- * unprocessed keys retried with backoff. Items come back as stored (raw attributes), in no particular order.
- */
+/** BatchGetItem caps a request at 100 keys and may leave some unprocessed, so chunking and retries live here. */
 export async function getMany(keys: Key[]): Promise<Item[]> {
   const unique = [...new Map(keys.map((key) => [idOf(key), key])).values()];
   const chunks = Array.from({ length: Math.ceil(unique.length / MAX_KEYS) }, (_, i) =>

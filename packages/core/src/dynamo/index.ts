@@ -20,10 +20,7 @@ export function configuration() {
   return { client, table: table() };
 }
 
-/**
- * Awaits a conditional write (an ElectroDB `.go()`): true when it was written, false when its condition did not
- * hold (someone got there first, or there was nothing left to do); any other error is thrown.
- */
+/** A lost race on a conditional write is an answer (false), not an error. */
 export async function conditionally(write: Promise<unknown>): Promise<boolean> {
   try {
     await write;

@@ -46,10 +46,7 @@ async function userIdOf(handle: string): Promise<string> {
 
 const Target = z.object({ handle: z.string().min(1).max(64) });
 
-/**
- * Follows a user; following twice is a no-op. The edge and both counters change in one transaction, with the
- * follower's home state version, so their next home read recomputes which big authors it merges.
- */
+/** Bumps the home state in the same transaction so the follower's next read recomputes its big authors. */
 export const follow = fn(Target, async ({ handle }) => {
   const followerId = useUserId();
   const followeeId = await userIdOf(handle);

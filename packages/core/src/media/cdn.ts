@@ -5,8 +5,7 @@ import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-clo
 import { Resource } from "sst";
 import { urlOf } from "./urls";
 
-// CloudFront is global; off AWS the endpoint comes from the SDK's environment (AWS_ENDPOINT_URL_CLOUDFRONT).
-// The SDK retries throttling itself; what still fails is thrown, so the S3 notification's invoke retries.
+// No config: CloudFront is global, and off AWS the SDK takes its endpoint from the environment.
 const cloudfront = new CloudFrontClient({});
 
 /** A removed object as its S3 notification names it (key decoded). */

@@ -218,10 +218,7 @@ export function toPublic(media: MediaItem, urls?: Urls): Info {
   };
 }
 
-/**
- * One upload as its owner sees it (status while processing); anyone else only once it is attached to a
- * post. Chat files are never shown here to others: members get them with the room's messages.
- */
+/** Chat files are never shown here to others: members get them with the room's messages. */
 export async function get(mediaId: string): Promise<OwnerInfo | Info> {
   const userId = useUserId();
   const item = MediaId.safeParse(mediaId).success ? (await MediaEntity.get({ mediaId }).go()).data : null;
@@ -230,10 +227,7 @@ export async function get(mediaId: string): Promise<OwnerInfo | Info> {
   throw new VisibleError("not-found", "media.not_found", "This media does not exist.");
 }
 
-/**
- * A private (chat) file as short-lived presigned GETs of its processed copy, for every kind: the upload
- * still carries its metadata (EXIF, a video's location), so it is never signed, even while processing.
- */
+/** Only the processed copy is signed: the upload still carries its metadata (EXIF, location). */
 export async function signedUrls(media: MediaItem): Promise<Urls> {
   const keys = derivedKeys(media);
   // The processed copy may not exist for a few seconds after upload: the browser retries.
@@ -268,12 +262,7 @@ const PURPOSE_NAMES: Record<Purpose, string> = {
   chat: "a chat",
 };
 
-/**
- * Checks uploads before a post, message or profile takes them: owned by the caller, unused, uploaded for
- * this purpose (a chat file must never become public, nor a post's file private), and the stored object
- * is what was declared (size, Content-Type, first bytes). s3rver enforces no policy and clients can lie,
- * so this, not the presigned policy, is the gate. Returns the media in the order given.
- */
+/** s3rver enforces no policy and clients can lie, so this, not the presigned policy, is the gate. */
 export async function verifyForAttach(ids: string[], purpose: Purpose = "post"): Promise<MediaItem[]> {
   const mediaIds = AttachIds.parse(ids);
   const userId = useUserId();
@@ -354,11 +343,7 @@ type MediaWriter =
 // ElectroDB hands transaction callbacks the plain entities at runtime; only its types tell them apart.
 const writer = MediaEntity as unknown as MediaWriter;
 
-/**
- * Transaction items that claim the media for a post (or message); include them in the caller's own
- * ElectroDB transaction. The condition (still unattached, still the caller's) makes a concurrent reuse
- * cancel the whole transaction; answer `canceled` with `Media.inUse()`.
- */
+/** Part of the caller's transaction, so a concurrent reuse cancels it (answer with `Media.inUse()`). */
 export function markAttached(mediaIds: string[], attachedTo: string) {
   const userId = useUserId();
   return mediaIds.map((mediaId) =>
@@ -398,10 +383,7 @@ export const Update = z
   })
   .meta({ id: "MediaUpdate" });
 
-/**
- * The owner edits an upload before or after it is attached: alt text, and a video's poster. The poster is
- * verified like an attachment (owner, unused, object as declared) and claimed by the video in one transaction.
- */
+/** The poster is verified like an attachment so it cannot smuggle in someone else's or a used upload. */
 export const update = fn(Update.extend({ mediaId: MediaId }), async (input): Promise<OwnerInfo> => {
   const userId = useUserId();
   const { mediaId } = input;
@@ -438,10 +420,7 @@ export const update = fn(Update.extend({ mediaId: MediaId }), async (input): Pro
   return ownerView({ ...item, ...alt, posterMediaId: poster!.mediaId, posterKey });
 });
 
-/**
- * What a deleted post (or message) held stops being served: its derivatives under public/<id>/ (or
- * private/<id>/) and the original are deleted (a video's poster too) and the item is marked, so it is never shown or reused.
- */
+/** Deletes the files and marks the item so what a deleted post held is never served or reused. */
 export async function release(mediaIds: string[], Bucket = bucket()): Promise<void> {
   const items = await fromIds(mediaIds);
   const posters = await fromIds(items.flatMap((item) => (item.posterMediaId ? [item.posterMediaId] : [])));

@@ -2,9 +2,7 @@ import { S3Client } from "@aws-sdk/client-s3";
 import { Resource } from "sst";
 import { baseType, type MediaKind } from "./limits";
 
-// Endpoint and region come from the SDK's own environment (AWS_ENDPOINT_URL_S3 off AWS); an IP endpoint
-// such as s3rver's 127.0.0.1 makes the SDK use path-style addressing by itself. Checksums only when
-// required: presigned POSTs cannot carry them and s3rver does not understand them.
+// Checksums only when required: presigned POSTs cannot carry them and s3rver does not understand them.
 export const s3 = new S3Client({
   requestChecksumCalculation: "WHEN_REQUIRED",
   responseChecksumValidation: "WHEN_REQUIRED",

@@ -17,10 +17,7 @@ export interface Event {
   data: unknown;
 }
 
-/**
- * Publishes events to the Notifications topic, 10 per request. `type` rides as a message attribute so
- * subscriptions can filter. Returns how many SNS accepted.
- */
+/** `type` rides as a message attribute so subscriptions can filter on it. */
 export async function publish(events: Event[]): Promise<number> {
   let accepted = 0;
   for (let i = 0; i < events.length; i += 10) {

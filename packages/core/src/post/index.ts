@@ -135,8 +135,7 @@ export const create = fn(
       if (failed.includes("media")) throw Attachments.inUse();
       throw busy();
     };
-    // The author's card rides on the post; the transaction checks it is still the latest (a rename between the
-    // read and the write would otherwise leave this post with the old one), and reads it again if not.
+    // The card is checked in the transaction so a rename between read and write never leaves a stale one.
     for (let attempt = 0; ; attempt++) {
       const me = await Users.stored(userId, { consistent: true });
       if (!me) throw new VisibleError("not-found", "profile.not_found", "Create your profile first.");

@@ -8,8 +8,7 @@ import { Media } from "../media";
 import { User } from "../user";
 import { fn } from "../util";
 
-// Editing one's own profile: display name, bio and the profile picture, which is an upload (the media domain);
-// apart from User so the many readers of profiles never bundle the S3 client.
+// Apart from User so the many readers of profiles never bundle the S3 client.
 
 export const update = fn(
   z.object({
@@ -44,12 +43,7 @@ export const update = fn(
 const avatarBusy = () =>
   new VisibleError("conflict", "profile.busy", "Your profile picture changed meanwhile; try again.");
 
-/**
- * Sets (or, with null, removes) the profile picture: the upload is verified like a post's attachment (owner,
- * unused, uploaded as an avatar, the stored object as declared, an image), claimed by the profile in the same
- * transaction that points the profile at its thumbnail, conditional on the picture it replaces; the replaced
- * upload is then released (its files deleted, so the CDN forgets them).
- */
+/** Claimed in the transaction that points the profile at it, so a replaced picture is always released. */
 async function changeAvatar(
   userId: string,
   fields: { displayName?: string; bio?: string; cardAt?: number },

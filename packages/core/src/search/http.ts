@@ -1,6 +1,4 @@
-// A small OpenSearch REST client over fetch with exactly the calls the adapter makes: the official client cost
-// ~260 KiB in every Lambda that searches. It sends the requests the official client sent (paths, query strings,
-// JSON bodies, basic auth), so Amazon OpenSearch and the local stand-in see no difference.
+// A small REST client over fetch keeps the official OpenSearch client's weight out of every searching Lambda.
 
 export interface Connection {
   /** https://… for Amazon OpenSearch, http://127.0.0.1:<port> for the stand-in. */
@@ -61,10 +59,7 @@ function failure(what: string, status: number, body: unknown) {
   );
 }
 
-/**
- * Retried as the official client did: a dropped connection (say a stale keep-alive socket after the Lambda was
- * frozen) or a 502/503/504. Safe for every call here: reads, and writes idempotent by external version.
- */
+/** Safe to retry every call here: reads, and writes idempotent by external version. */
 const RETRIES = 3;
 const RETRY_STATUS = new Set([502, 503, 504]);
 

@@ -66,11 +66,7 @@ async function toPostDoc(post: Posts.PostItem) {
   return postDoc({ ...post, authorHandle: author.handle, mediaKinds: media.map((m) => m.kind) });
 }
 
-/**
- * Rebuilds the index from the table (an admin command, never a request path): one pass over user items
- * (no index lists every user, so this is a filtered, segmented scan), then each user's profile feed by key
- * query and their posts by batch get. Writes are idempotent, so it can run beside the live subscriber.
- */
+/** Writes are idempotent, so this admin rebuild can run beside the live subscriber. */
 export async function reindex(
   options: { segments?: number; log?: (line: string) => void; index?: SearchIndex } = {},
 ): Promise<{ users: number; posts: number }> {

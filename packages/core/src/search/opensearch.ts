@@ -222,9 +222,7 @@ export function openSearchIndex(
     return ready;
   };
 
-  // A stale stream record (older version) is a conflict: the newer document stays, which is what we want;
-  // so is deleting a document that is not there. An index deleted under us (an operator about to re-index)
-  // is created again rather than the write dropped.
+  // A version conflict means a newer document won; a deleted index is recreated rather than the write dropped.
   const versioned = async (write: () => Promise<unknown>, attempt = 0): Promise<void> => {
     await setup();
     try {

@@ -32,10 +32,7 @@ export interface Range {
   end: number;
 }
 
-/**
- * Where the folded needles occur in the original text, as UTF-16 ranges of the original (merged, sorted).
- * Folding can change lengths (NFKC), so every original code point keeps a map to its folded span.
- */
+/** NFKC folding can change lengths, so each original code point maps to its folded span. */
 export function highlight(text: string, needles: string[]): Range[] {
   const wanted = [...new Set(needles.map(fold).filter((n) => n.length > 0))];
   if (wanted.length === 0 || !text) return [];

@@ -85,12 +85,7 @@ async function fanIn(entry: EntryRef) {
     await deleteAll(ids.map((id) => ({ feed: Feed.key.home(id), seq: entry.seq })));
 }
 
-/**
- * An author crossing the threshold: listed first (a home read recomputing its state must find them), then every
- * follower's home state bumped so their next read merges this author's feed; then marked done. Millions of
- * followers outlast one invocation (5 minutes): the cursor past each bumped page is kept (`announcedTo`), so a
- * retry resumes there instead of at the first follower (a page cut short is bumped again: harmless).
- */
+/** Listed before bumping so recomputing reads find the author; a saved cursor lets retries resume. */
 async function markBig(userId: string) {
   const { data } = await BigAuthorEntity.get({ scope: BIG, userId }).go();
   if (data?.announced) return;
@@ -104,18 +99,13 @@ async function markBig(userId: string) {
 
 async function backfill(followerId: string, followeeId: string) {
   const big = await BigAuthorEntity.get({ scope: BIG, userId: followeeId }).go();
-  // A big author's feed is merged at read time; bumping again covers a follow that markBig's follower query
-  // (a secondary index, eventually consistent) did not see yet.
+  // Bump again: markBig's follower query reads an eventually consistent index and may miss this follow.
   if (big.data) return bumpAll([followerId]);
   const recent = await Feed.read(Feed.key.user(followeeId), { limit: BACKFILL });
   await putAll(recent.map((entry) => ({ ...entry, feed: Feed.key.home(followerId) })));
 }
 
-/**
- * Unfollow: the followee's entries in this home are the BACKFILL latest before the follow (the backfill)
- * plus their activity since (fan-out), so two key queries of their profile feed name every one of them.
- * Deleting a seq that is not in the home is a no-op, and a seq is only ever the followee's activity.
- */
+/** Backfill plus later fan-out are both in the profile feed, so two key queries name every entry to drop. */
 async function forget(followerId: string, followeeId: string, since?: number) {
   const profile = Feed.key.user(followeeId);
   const home = Feed.key.home(followerId);

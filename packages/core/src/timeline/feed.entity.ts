@@ -57,10 +57,7 @@ export const BigAuthorEntity = new Entity(
   configuration(),
 );
 
-/**
- * A reader's hybrid state, kept in their home partition: its sort key (`$homestate_1`) sorts above every entry
- * (`$feedentry_1#seq_…`), so the first page's one descending query returns it with the entries.
- */
+/** Its sort key sorts above every entry, so the first page's one query returns it with the entries. */
 export const HomeStateEntity = new Entity(
   {
     model: { entity: "homeState", version: "1", service },
@@ -84,11 +81,7 @@ export const HomeStateEntity = new Entity(
   configuration(),
 );
 
-/**
- * A reader's own likes and reposts, as post seqs, in their home partition above the home state (`$reactions_1`
- * sorts above `$homestate_1`), so the first page's one query returns it too, and a page shows "liked / reposted
- * by me" without a key per post. Its own item, so follows (which bump the home state) never pay for its size.
- */
+/** Its own item above the home state, so one query returns it and follows never pay for its size. */
 export const ReactionsEntity = new Entity(
   {
     model: { entity: "reactions", version: "1", service },

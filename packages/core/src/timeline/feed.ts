@@ -22,10 +22,7 @@ import { key } from "./keys";
 /** The one partition of the big-author list. */
 export const BIG = "all";
 
-/**
- * The public timeline takes every top-level post: one partition key absorbs about 1,000 writes/s, so its
- * entries are spread over this many partitions (by the post's random bits) and a page merges them.
- */
+/** One partition absorbs about 1,000 writes/s, so the public timeline is spread over shards. */
 export const PUBLIC_SHARDS = 8;
 const CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
@@ -137,11 +134,7 @@ export interface HomePage {
   reactions?: Reactions.Reactions;
 }
 
-/**
- * A page of a reader's home with their hybrid state and their own reactions. The first page is one descending
- * key query from the reactions item and the state item (which sort above every entry) down through the entries;
- * a later page starts below the cursor, so those two are key reads beside it, in the same round.
- */
+/** Reactions and state sort above the entries, so a first page is one descending query. */
 export async function home(userId: string, options: { from?: string; limit: number }): Promise<HomePage> {
   const feed = key.home(userId);
   if (options.from) {

@@ -38,16 +38,7 @@ async function feedPage(feed: Feed.Feed, options: Options): Promise<Page> {
   return page(entries, limit);
 }
 
-/**
- * The caller's home: one key query returns their hybrid state (which big authors they follow, and their own
- * likes and reposts) and their fanned-out entries, then one batch get reads the whole page (Post.views). A
- * reader who follows big authors also reads their profile feeds: in the first round for those this Lambda saw
- * last time, in a second only for new ones. A state left behind by a follow, an unfollow or a new big author is
- * recomputed first, once.
- *
- * What the reader's last read learnt (`ahead`, see ReadAhead) starts this one: an unchanged first page is one
- * round; only what is new on it is batch-read after the query.
- */
+/** Starts from what the last read learnt (`ahead`), so an unchanged first page is one round. */
 export async function home(options: Options = {}, ahead: ReadAhead.ReadAhead = readAhead): Promise<Page> {
   const me = useUserId();
   const limit = Feed.clampLimit(options.limit);
@@ -79,11 +70,7 @@ export async function home(options: Options = {}, ahead: ReadAhead.ReadAhead = r
 /** This instance's read-ahead: a home read without its own `ahead` uses it. */
 export const readAhead: ReadAhead.ReadAhead = ReadAhead.inMemory();
 
-/**
- * Recomputes which big authors the reader follows (the list, then their follow edges) and stores it as of the
- * version read; if a follow or a new big author bumped the version meanwhile, the store is skipped and the next
- * read recomputes again.
- */
+/** Stored as of the version read, so a concurrent bump skips the store and the next read recomputes. */
 async function rebuild(userId: string, state: Feed.HomeState | undefined): Promise<string[]> {
   const bigs = await followedBigAuthors(userId);
   const version = state?.version;

@@ -1,9 +1,6 @@
 // Dependency-free on purpose: infra derives stream filters from these.
 
-/**
- * Feeds: `user#<id>` (profile), `home#<id>` (fan-out), `tag#<tag>`, `public#<shard>` (every top-level post,
- * spread over a few partitions), `replies#<postId>` (a thread).
- */
+/** Every feed's partition key in one place, so writers and readers agree on it. */
 export type Feed =
   | `user#${string}`
   | `home#${string}`

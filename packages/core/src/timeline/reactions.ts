@@ -2,24 +2,14 @@ import { conditionally } from "../dynamo";
 import { ReactionsEntity } from "./feed.entity";
 import { key } from "./keys";
 
-/**
- * A reader's own likes and reposts, kept as post seqs on an item in their home partition (which the home page's
- * one key query already returns), so a page knows "liked / reposted by me" without reading a key per post. Each
- * like, unlike, repost and unrepost changes its set in the same transaction as the like or repost item itself.
- *
- * The sets are exact for posts whose seq is at or above `from`: below it a post is read per key.
- * `from` is `0` from sign-up and rises when the sets are trimmed to their newest seqs, bounding the item's size.
- */
+/** In the home partition so a page needs no key per post; exact only for seqs at or above `from`. */
 export interface Reactions {
   from: string;
   liked: Set<string>;
   reposted: Set<string>;
 }
 
-/**
- * Above this many seqs (both sets), the oldest are dropped down to KEEP. A seq takes ~27 bytes, so the item stays
- * under ~5.5 KB: every like writes the whole item (write units go by item size), twice in a transaction.
- */
+/** Every like rewrites the whole item twice, so its size is bounded. */
 export const MAX = 200;
 export const KEEP = 100;
 /** A like or repost reads its reader's sets to trim them with this probability (a read seldom trims them). */
@@ -46,10 +36,7 @@ export function fromItem(item: Record<string, unknown>): Reactions | undefined {
 /** A new profile has liked nothing: its sets are exact from the very first post. */
 export const START = "0";
 
-/**
- * Drops the oldest seqs once there are more than MAX, keeping the newest KEEP, and raises `from` to the lowest
- * kept, so the sets stay exact above it. Conditional on `from` being unchanged: two trims never interleave.
- */
+/** Conditional on `from` being unchanged, so two trims never interleave. */
 export async function trim(userId: string, reactions: Reactions): Promise<void> {
   // Every home read calls this: the common case (well under MAX) costs two size reads, no sort.
   if (reactions.liked.size + reactions.reposted.size <= MAX) return;

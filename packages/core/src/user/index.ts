@@ -118,10 +118,7 @@ export const ListedInfo = Info.extend({ followedByMe: z.boolean(), followsMe: z.
 });
 export type ListedInfo = z.infer<typeof ListedInfo>;
 
-/**
- * Followers or followees of a user as profiles, each with the follow relation to the caller both ways: one key
- * query of edges, then one batch get of profiles and one for each direction of the caller's edges, side by side.
- */
+/** Reads side by side, so a page of connections costs a fixed number of rounds. */
 export async function connections(
   handle: string,
   direction: "followers" | "following",

@@ -12,10 +12,7 @@ export const UserEntity = new Entity(
       /** The served path of the profile picture (under /media/), and the upload it came from. */
       avatarKey: { type: "string" },
       avatarMediaId: { type: "string" },
-      /**
-       * When the card (handle, display name, picture) last changed: each post carries a copy of the card stamped
-       * with it, so pages read no profile per author; a newer stamp is copied onto the posts by a subscriber.
-       */
+      /** Posts carry a card stamped with this, so a newer stamp tells the subscriber to copy it on. */
       cardAt: { type: "number" },
       /** While a card is being copied onto the posts: its stamp, and the feed cursor after the last page done. */
       cardSpreadAt: { type: "number" },

@@ -5,8 +5,7 @@ import { objectsOf } from "./s3-event";
 
 const logger = new Logger();
 
-// Media processor: S3 ObjectCreated under uploads/ → served derivatives. Idempotent, so a failed record
-// is retried with the whole (usually one-record) event.
+// Idempotent, so a failed record is retried with the whole (usually one-record) event.
 export async function handler(event: S3Event) {
   const objects = objectsOf(event);
   const results = await Promise.allSettled(objects.map((o) => MediaProcessor.process(o.bucket, o.key)));

@@ -5,9 +5,7 @@ import { objectsOf } from "./s3-event";
 
 const logger = new Logger();
 
-// CDN purge: S3 ObjectRemoved under public/ → a CloudFront invalidation of its /media path. S3 sends one
-// record per event; a failure (throttling, TooManyInvalidationsInProgress) is thrown so the asynchronous
-// invoke retries, and the caller reference makes that retry the same invalidation.
+// Thrown on failure so the asynchronous invoke retries; the caller reference makes it the same invalidation.
 export async function handler(event: S3Event) {
   const objects = objectsOf(event);
   const results = await Promise.allSettled(objects.map((o) => Cdn.purge(o)));

@@ -9,7 +9,6 @@ async function record(record: DynamoDBRecord) {
   if (change) await Cards.spread(change.userId, change.card);
 }
 
-// Card subscriber: a profile's new name or picture, copied onto the author's posts. In order, so two quick
-// renames end with the last (each copy is also conditional on being newer).
+// In order, so two quick renames end with the last.
 export const handler: DynamoDBStreamHandler = (event, context) =>
   processPartialResponse(event, record, processor, { context, processInParallel: false });

@@ -137,11 +137,7 @@ async function processImage(bucket: string, media: MediaItem) {
     .go();
 }
 
-/**
- * No ffmpeg on Lambda: video and audio are served with their streams untouched but their container metadata
- * (location, title, device, recording time) stripped in pure TypeScript; duration comes from the browser.
- * The whole file fits in memory (at most 100 MB of a 2048 MB function).
- */
+/** No ffmpeg on Lambda, so container metadata is stripped in TypeScript and streams stay untouched. */
 async function processAudioVideo(bucket: string, media: MediaItem) {
   const input = await download(bucket, media);
   const output = stripMetadata(input, media.contentType);

@@ -10,15 +10,9 @@ const INFO = 0x1549a966;
 const TRACKS = 0x1654ae6b;
 const TRACK_ENTRY = 0xae;
 const CLUSTER = 0x1f43b675;
-/**
- * Segment children a player needs: SeekHead, Info, Tracks, Cluster, Cues. The rest (Tags with title and
- * location, Attachments with cover images, Chapters, unknown elements) is voided, failing closed.
- */
+/** Everything else (Tags, Attachments, Chapters, unknown) is voided, so the strip fails closed. */
 const KEEP = new Set([0x114d9b74, INFO, TRACKS, CLUSTER, 0x1c53bb6b, VOID]);
-/**
- * Metadata inside kept elements, by parent: the children voided and the ones walked into. Info's Title and
- * DateUTC (when it was recorded, as mvhd times are in MP4); each track's Name.
- */
+/** Title, DateUTC and track names reveal the recording, so they go even inside kept elements. */
 const NESTED = new Map<number, { drop: Set<number>; into: Set<number> }>([
   [INFO, { drop: new Set([0x7ba9, 0x4461]), into: new Set() }],
   [TRACKS, { drop: new Set(), into: new Set([TRACK_ENTRY]) }],
@@ -91,10 +85,7 @@ function toVoid(buf: Buffer, start: number, end: number) {
   }
 }
 
-/**
- * Walks a copy of a WebM/Matroska file and voids what describes the recording: Tags, Attachments, Chapters,
- * the Segment's Title and DateUTC, track names. Sizes never change.
- */
+/** Voids in place so sizes and offsets never change and the file stays playable. */
 export function stripWebm(input: Buffer): Buffer {
   const buf = Buffer.from(input);
   if (buf.length < 4 || buf.readUInt32BE(0) !== EBML) throw malformed(FORMAT, "no EBML header");

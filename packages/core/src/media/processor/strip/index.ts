@@ -19,10 +19,7 @@ const STRIPPERS: Record<string, (input: Buffer) => Buffer> = {
   "audio/x-wav": stripWav,
 };
 
-/**
- * A copy of a video or audio file without what its container says about the recording (location, title,
- * device, time), still playable. Throws `media.unreadable` for a file it cannot walk to the end.
- */
+/** Containers say where, when and on what a clip was recorded, which a public post must not reveal. */
 export function stripMetadata(input: Buffer, contentType: string): Buffer {
   const strip = STRIPPERS[baseType(contentType)];
   if (!strip)

@@ -2,10 +2,7 @@ import { malformed } from "./malformed";
 
 const FORMAT = "MP4";
 
-/**
- * The boxes kept at each level we walk; anything else (udta, meta, uuid/XMP, vendor boxes such as ©xyz
- * holders) is blanked, so an unknown place to hide a location fails closed. Below mdia nothing is metadata.
- */
+/** Anything not listed is blanked, so an unknown place to hide a location fails closed. */
 const KEEP: Record<"top" | "moov" | "trak" | "mdia", ReadonlySet<string>> = {
   top: new Set(["ftyp", "moov", "mdat", "moof", "mfra", "sidx", "ssix", "styp", "prft", "emsg", "pdin"]),
   moov: new Set(["mvhd", "trak", "mvex", "iods", "pssh"]),
@@ -48,10 +45,7 @@ function blank(buf: Buffer, box: Box) {
   buf.fill(0, box.start + box.header, box.end);
 }
 
-/**
- * Zeroes the creation and modification times of mvhd, tkhd and mdhd: they say when the clip was recorded,
- * which the image path drops with EXIF too, and players only read durations and timescales from these boxes.
- */
+/** Recording times say when the clip was taken; players only read durations and timescales here. */
 function zeroTimes(buf: Buffer, box: Box) {
   const at = box.start + box.header;
   const length = buf[at] === 1 ? 16 : 8;
@@ -59,11 +53,7 @@ function zeroTimes(buf: Buffer, box: Box) {
   buf.fill(0, at + 4, at + 4 + length);
 }
 
-/**
- * Walks a copy of an MP4/M4A and blanks what describes the recording rather than the media: user data,
- * metadata and uuid boxes at top, movie and track level, timed-metadata tracks (GoPro GPS, Apple mebx) with
- * their samples, and recording times. Sizes never change. Fragments (moof) are left as they are.
- */
+/** Blanks in place so sizes never change; fragments (moof) are left as they are. */
 export function stripMp4(input: Buffer): Buffer {
   const buf = Buffer.from(input);
   let movies = 0;

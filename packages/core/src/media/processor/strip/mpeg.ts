@@ -14,10 +14,7 @@ function syncsafe(buf: Buffer, at: number) {
   return value;
 }
 
-/**
- * Cuts the tags off an MP3 (or ADTS AAC) stream: ID3v2 in front, ID3v1, APEv2 and appended ID3v2 behind.
- * Frames carry no offsets, so removing bytes is safe; what is left must start with a frame.
- */
+/** Frames carry no offsets, so cutting tags off either end is safe. */
 export function stripMpeg(input: Buffer): Buffer {
   let start = 0;
   let end = input.length;

@@ -153,10 +153,7 @@ interface Stream {
   shift: number;
 }
 
-/**
- * Rebuilds each Vorbis or Opus stream's comment packet with no comments (title, location, cover art…), lays
- * its header pages out anew and renumbers (and re-checksums) the pages after them if their count changed.
- */
+/** Comment packets hold titles, locations and cover art; pages are renumbered so players accept it. */
 export function stripOgg(input: Buffer): Buffer {
   const out: Buffer[] = [];
   const streams = new Map<number, Stream>();

@@ -6,10 +6,7 @@ const FORMAT = "WAV";
 /** All a player needs; every other chunk (LIST/INFO, bext, iXML, id3, _PMX XMP…) becomes JUNK. */
 const KEEP = new Set(["fmt ", "data", "fact"]);
 
-/**
- * Walks a copy of a WAV file and turns every chunk but the format and the samples into zeroed JUNK of the
- * same size. Bytes after the RIFF chunk (where some taggers append ID3) are cut off.
- */
+/** Zeroed JUNK of the same size keeps offsets valid; trailing bytes may hold appended ID3 tags. */
 export function stripWav(input: Buffer): Buffer {
   if (input.length < 12 || !ascii(input, 0, "RIFF") || !ascii(input, 8, "WAVE"))
     throw malformed(FORMAT, "no RIFF/WAVE header");
