@@ -1,0 +1,159 @@
+// Data posture: private buckets, encryption at rest, recovery, dead-letter queues, queue policies.
+import { type InfraGraph, statementList, T } from "../graph";
+import type { MockedResource } from "../types";
+import { type Problem, parsePolicy, problem, s } from "./shared";
+
+export interface PrivateBucketRules {
+  /** Keys CloudFront may read (`public/*`); anything else in the bucket stays unreadable to it. */
+  readable: string[];
+}
+
+/** Originals carry EXIF, so only this app's distribution may read, and only the served prefixes. */
+export function checkPrivateBucket(
+  graph: InfraGraph,
+  component: string,
+  rules: PrivateBucketRules = { readable: ["*"] },
+): Problem[] {
+  const out: Problem[] = [];
+  const bucket = graph.findAll(T.bucket).find((b) => graph.componentOf(b) === component);
+  if (!bucket) return [problem("bucket", component, `no bucket ${component}`)];
+  const name = bucket.outputs.bucket;
+  const pab = graph.findAll(T.publicAccessBlock, (i) => i.bucket === name)[0];
+  for (const flag of ["blockPublicAcls", "blockPublicPolicy", "ignorePublicAcls", "restrictPublicBuckets"])
+    if (pab?.inputs[flag] !== true)
+      out.push(problem("bucket", component, `${component} does not set ${flag}`));
+  const statements = graph
+    .findAll(T.bucketPolicy, (i) => i.bucket === name)
+    .flatMap((p) => parsePolicy(p.inputs.policy));
+  for (const st of statements.filter((x) => x.Effect === "Allow")) {
+    const principal = JSON.stringify(st.Principal ?? "");
+    if (principal !== JSON.stringify({ Service: ["cloudfront.amazonaws.com"] }))
+      out.push(problem("bucket", component, `${component} policy allows ${principal}, not only CloudFront`));
+    if (statementList(st, "Action").some((a) => a !== "s3:GetObject"))
+      out.push(
+        problem("bucket", component, `${component} policy allows ${s(st.Action)} beyond s3:GetObject`),
+      );
+    const distributions = graph.findAll(T.distribution).map((d) => String(d.outputs.arn));
+    const conditions = (st.Condition ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const sources = ["StringEquals", "ArnEquals"].flatMap((test) =>
+      [conditions[test]?.["AWS:SourceArn"] ?? conditions[test]?.["aws:SourceArn"] ?? []].flat().map(String),
+    );
+    if (
+      principal.includes("cloudfront") &&
+      (sources.length === 0 || !sources.every((arn) => distributions.includes(arn)))
+    )
+      out.push(
+        problem(
+          "bucket",
+          component,
+          `${component} policy lets any CloudFront distribution read it (no AWS:SourceArn condition naming this app's distribution)`,
+        ),
+      );
+    const readable = rules.readable.map((key) => `${bucket.outputs.arn}/${key}`);
+    for (const resource of statementList(st, "Resource"))
+      if (!readable.includes(resource))
+        out.push(
+          problem(
+            "bucket",
+            component,
+            `${component} policy lets ${principal} read ${resource}, beyond ${rules.readable.join(", ")}`,
+          ),
+        );
+  }
+  if (!statements.some((x) => x.Effect === "Allow"))
+    out.push(problem("bucket", component, `${component} policy does not let CloudFront (OAC) read it`));
+  if (
+    !statements.some(
+      (x) => x.Effect === "Deny" && JSON.stringify(x.Condition ?? "").includes("aws:SecureTransport"),
+    )
+  )
+    out.push(problem("bucket", component, `${component} policy does not deny requests without TLS`));
+  // The Router's CloudFront function signs bucket routes with OAC (originAccessControlConfig, sigv4).
+  const routed = graph
+    .findAll("pulumi-nodejs:dynamic:Resource", (i) => typeof i.entries === "object")
+    .some((kv) =>
+      String((kv.inputs.entries as Record<string, string>).metadata ?? "").includes(String(name)),
+    );
+  if (!routed)
+    out.push(problem("bucket", component, `${component} is not served through the Router (CloudFront)`));
+  return out;
+}
+
+/** Encryption at rest: table SSE, queues not opting out of SSE, topics with a KMS key. Buckets: see below. */
+export function checkEncryption(graph: InfraGraph): Problem[] {
+  const out: Problem[] = [];
+  for (const t of graph.tables())
+    if ((t.inputs.serverSideEncryption as { enabled?: boolean } | undefined)?.enabled !== true)
+      out.push(problem("encryption", t.name, `table ${t.name} does not enable server-side encryption (KMS)`));
+  for (const q of graph.queues())
+    if (q.inputs.sqsManagedSseEnabled === false && !q.inputs.kmsMasterKeyId)
+      out.push(problem("encryption", q.name, `queue ${q.name} turns off server-side encryption`));
+  for (const t of graph.topics())
+    if (!t.inputs.kmsMasterKeyId)
+      out.push(problem("encryption", t.name, `topic ${t.name} has no kmsMasterKeyId`));
+  // S3 always encrypts (SSE-S3), so only a weaker explicit configuration is a problem.
+  for (const c of graph.findAll(T.bucketEncryption)) {
+    const rules = JSON.stringify(c.inputs.rules ?? "");
+    if (!rules.includes("AES256") && !rules.includes("aws:kms"))
+      out.push(problem("encryption", c.name, `${c.name} does not configure AES256 or aws:kms`));
+  }
+  return out;
+}
+
+export function checkPointInTimeRecovery(graph: InfraGraph): Problem[] {
+  return graph
+    .tables()
+    .filter((t) => (t.inputs.pointInTimeRecovery as { enabled?: boolean } | undefined)?.enabled !== true)
+    .map((t) => problem("pitr", t.name, `table ${t.name} has no point-in-time recovery`));
+}
+
+/** Every queue that is not itself a DLQ redrives to a DLQ of this app after a bounded maxReceiveCount. */
+export function checkDeadLetterQueues(graph: InfraGraph): Problem[] {
+  const out: Problem[] = [];
+  const redrive = (q: MockedResource) => {
+    const raw = q.inputs.redrivePolicy;
+    if (!raw) return undefined;
+    return (typeof raw === "string" ? JSON.parse(raw) : raw) as {
+      deadLetterTargetArn?: string;
+      maxReceiveCount?: number;
+    };
+  };
+  const dlqArns = new Set(graph.queues().flatMap((q) => redrive(q)?.deadLetterTargetArn ?? []));
+  for (const q of graph.queues()) {
+    if (dlqArns.has(String(q.outputs.arn))) continue;
+    const policy = redrive(q);
+    if (!policy?.deadLetterTargetArn) {
+      out.push(problem("dlq", q.name, `queue ${q.name} has no dead-letter queue`));
+      continue;
+    }
+    if (!graph.byRef(T.queue, policy.deadLetterTargetArn))
+      out.push(problem("dlq", q.name, `queue ${q.name} redrives to a queue not in this app`));
+    const max = Number(policy.maxReceiveCount);
+    if (!Number.isInteger(max) || max < 1 || max > 10)
+      out.push(
+        problem("dlq", q.name, `queue ${q.name} maxReceiveCount is ${s(policy.maxReceiveCount)}, not 1..10`),
+      );
+  }
+  return out;
+}
+
+/** Queue policies that let AWS services send must say from where (aws:SourceArn / aws:SourceAccount). */
+export function checkQueuePolicies(graph: InfraGraph): Problem[] {
+  const out: Problem[] = [];
+  for (const p of graph.findAll(T.queuePolicy)) {
+    const queue = graph.byRef(T.queue, p.inputs.queueUrl);
+    for (const st of parsePolicy(p.inputs.policy).filter((x) => x.Effect === "Allow")) {
+      const services = (st.Principal as { Service?: string | string[] } | undefined)?.Service;
+      const condition = JSON.stringify(st.Condition ?? "");
+      if (services && !/aws:Source(Arn|Account)/i.test(condition))
+        out.push(
+          problem(
+            "queue-policy",
+            p.name,
+            `${p.name} lets ${[services].flat().join(", ")} send to ${queue?.name ?? "a queue"} from any account (no aws:SourceArn or aws:SourceAccount condition)`,
+          ),
+        );
+    }
+  }
+  return out;
+}
