@@ -1,5 +1,4 @@
-// Pure checks over an evaluated app: `checkX(graph) → Problem[]`. The main suite expects `[]`; the
-// negative suite evaluates deliberately broken fixtures and expects the precise problem.
+// Pure checks, so the main suite and the negative fixtures share them and expect `[]` or a precise problem.
 export * from "./cloudfront";
 export * from "./functions";
 export * from "./iam";
