@@ -1,8 +1,7 @@
 import { streamKeys } from "../packages/core/src/timeline/stream-keys";
 import { partialBatches, table } from "./database";
 
-// Amazon OpenSearch because kuromoji (Japanese) is on the service.
-// SST's defaults: encryption at rest and node to node, HTTPS only (TLS 1.2), fine-grained access control.
+// Amazon OpenSearch because kuromoji (Japanese) is on the service; SST's defaults encrypt and require TLS.
 export const search = new sst.aws.OpenSearch("Search");
 
 // The indexer sees only posts and profiles (their items' sort keys); it re-reads each item, so replays are harmless.

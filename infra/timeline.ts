@@ -1,8 +1,7 @@
 import { streamKeys } from "../packages/core/src/timeline/stream-keys";
 import { partialBatches, table } from "./database";
 
-// Authors with more followers than this are merged into homes at read time instead of fanned out (hybrid).
-// A deploy may set ASYNCSNS_FANOUT_THRESHOLD; the integration suite lowers it to exercise the merge.
+// Bigger authors are merged into homes at read time (hybrid); the integration suite lowers it to test that.
 export const timelineConfig = new sst.Linkable("Timeline", {
   properties: { fanoutThreshold: Number(process.env.ASYNCSNS_FANOUT_THRESHOLD ?? 10_000) },
 });
@@ -25,8 +24,7 @@ table.subscribe(
   },
 );
 
-// Author cards on posts: a profile's new display name or picture is copied onto the author's posts, so a page
-// of posts reads no profile per author. Only modified profile items reach it.
+// A new name or picture is copied onto the author's posts, so a page of posts reads no profile per author.
 table.subscribe(
   "Cards",
   {

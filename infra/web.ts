@@ -5,8 +5,7 @@ import { bucket, bucketName, servedBy } from "./storage";
 
 const region = aws.getRegionOutput().name;
 
-// Security headers on every response (site, /api, /ws, /media). Next's static export inlines its
-// bootstrap scripts and a static site has no per-request nonce, hence 'unsafe-inline' for scripts.
+// Next's static export inlines its bootstrap scripts and has no per-request nonce, hence 'unsafe-inline'.
 const contentSecurityPolicy = $interpolate`${[
   "default-src 'self'",
   "script-src 'self' 'unsafe-inline'",
