@@ -268,6 +268,8 @@ test("the server drops a socket: messages sent meanwhile show up after reconnect
   browser,
   baseURL,
 }) => {
+  // It waits out a reconnect backoff and sends 60 messages: ~55 s on a quiet 2-core machine, before and after #11.
+  test.slow();
   const local = await localCloud(baseURL);
   const [a, b] = await openPair(browser);
   await send(a, "before 1");
