@@ -53,6 +53,12 @@ export function ChatProvider({ children }: { children: ReactNode }) {
   const meRef = useRef(meId);
   meRef.current = meId;
   const loadSeq = useRef(0);
+  // A list read in flight when the user leaves or is removed must not bring the room back.
+  const goneRooms = useRef(new Set<string>());
+  const forget = useCallback((roomId: string) => {
+    goneRooms.current.add(roomId);
+    setRooms((current) => current?.filter((r) => r.id !== roomId));
+  }, []);
 
   const reloadRooms = useCallback(() => {
     const n = ++loadSeq.current;
@@ -60,7 +66,7 @@ export function ChatProvider({ children }: { children: ReactNode }) {
       ({ items }) => {
         if (n !== loadSeq.current) return;
         setRoomsError(null);
-        setRooms(sortRooms(items));
+        setRooms(sortRooms(items.filter((r) => !goneRooms.current.has(r.id))));
       },
       (err: unknown) => n === loadSeq.current && setRoomsError(err),
     );
@@ -114,8 +120,9 @@ export function ChatProvider({ children }: { children: ReactNode }) {
         ),
       ),
       client.on("room.updated", ({ roomId, member }) => {
-        if (!member) setRooms((current) => current?.filter((r) => r.id !== roomId));
-        else reloadRooms();
+        if (!member) return forget(roomId);
+        goneRooms.current.delete(roomId);
+        reloadRooms();
       }),
       // Back online after a gap: only the server's list has rooms and last messages changed meanwhile.
       client.onResync(reloadRooms),
@@ -123,7 +130,7 @@ export function ChatProvider({ children }: { children: ReactNode }) {
     return () => {
       for (const off of offs) off();
     };
-  }, [client, reloadRooms]);
+  }, [client, reloadRooms, forget]);
 
   const value = useMemo<ChatContextValue>(
     () => ({
@@ -132,9 +139,11 @@ export function ChatProvider({ children }: { children: ReactNode }) {
       rooms,
       roomsError,
       reloadRooms,
-      upsertRoom: (room) =>
-        setRooms((current) => sortRooms([room, ...(current ?? []).filter((r) => r.id !== room.id)])),
-      removeRoom: (roomId) => setRooms((current) => current?.filter((r) => r.id !== roomId)),
+      upsertRoom: (room) => {
+        goneRooms.current.delete(room.id);
+        setRooms((current) => sortRooms([room, ...(current ?? []).filter((r) => r.id !== room.id)]));
+      },
+      removeRoom: forget,
       setReading: (roomId) => {
         reading.current = roomId;
       },
@@ -145,7 +154,7 @@ export function ChatProvider({ children }: { children: ReactNode }) {
           ),
         ),
     }),
-    [client, connection, rooms, roomsError, reloadRooms],
+    [client, connection, rooms, roomsError, reloadRooms, forget],
   );
 
   return <ChatContext.Provider value={value}>{children}</ChatContext.Provider>;
