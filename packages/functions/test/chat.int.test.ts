@@ -159,6 +159,14 @@ describe("chat on the local cloud", () => {
     await Promise.all([xWs.close(), yWs.close()]);
   });
 
+  it("answers typing in a room id that cannot exist with a system.error, not a gateway error", async () => {
+    const x = await chatUser("tz");
+    const xWs = await listen(x);
+    xWs.socket.send(JSON.stringify({ action: "typing", roomId: "not_a_room" }));
+    expect((await xWs.next("system.error")).data.code).toBe("request.invalid");
+    await xWs.close();
+  });
+
   it("edits and deletes only one's own messages, leaving a tombstone at the seq", async () => {
     const room = await json(alice.api("/rooms", post({ memberHandles: [bob.handle] })));
     const m = await json(alice.api(`/rooms/${room.id}/messages`, post({ text: "typo" })), 201);

@@ -44,9 +44,15 @@ const encode = (sort: SortValues | null) => (sort ? Cursor.encode({ s: JSON.stri
 function decode(cursor: string | undefined): SortValues | undefined {
   const key = Cursor.decode(cursor);
   if (!key) return undefined;
-  const sort = JSON.parse(String(key.s ?? "null"));
+  const invalid = () => Q.invalid("The cursor is not valid; start again from the first page.");
+  let sort: unknown;
+  try {
+    sort = JSON.parse(String(key.s ?? "null"));
+  } catch {
+    throw invalid();
+  }
   if (!Array.isArray(sort) || !sort.every((v) => typeof v === "string" || typeof v === "number"))
-    throw Q.invalid("The cursor is not valid; start again from the first page.");
+    throw invalid();
   return sort;
 }
 
@@ -85,7 +91,7 @@ export const users = fn(
   z.object({
     q: z.string().max(64),
     cursor: z.string().optional(),
-    limit: z.coerce.number().int().optional(),
+    limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional(),
   }),
   async (input) => {
     const prefix = foldKana(input.q.trim().replace(/^@/, ""));
@@ -99,7 +105,7 @@ export const users = fn(
 
 /** Hashtags starting with what was typed, most used first. */
 export const tags = fn(
-  z.object({ q: z.string().max(140), limit: z.coerce.number().int().optional() }),
+  z.object({ q: z.string().max(140), limit: z.coerce.number().int().min(1).max(20).optional() }),
   async (input) => {
     const prefix = input.q
       .trim()
@@ -107,6 +113,6 @@ export const tags = fn(
       .normalize("NFKC")
       .toLowerCase();
     if (!prefix) return { items: [], cursor: null };
-    return { items: await searchIndex.suggestTags(prefix, Math.min(input.limit ?? 10, 20)), cursor: null };
+    return { items: await searchIndex.suggestTags(prefix, input.limit ?? 10), cursor: null };
   },
 );

@@ -55,8 +55,10 @@ export function createApp() {
       return c.json(errorBody(error.code, error.message), statusOf[error.kind]);
     if (error instanceof ZodError) return c.json(invalid(error.issues as Issue[]), 400);
     // Hono's own 4xx (e.g. a malformed JSON body) are the client's mistake, not a 500.
-    if (error instanceof HTTPException && error.status === 400)
-      return c.json(errorBody("request.invalid", error.message), 400);
+    const status = error instanceof HTTPException ? error.status : (error as { status?: unknown }).status;
+    if (status === 400) return c.json(errorBody("request.invalid", error.message), 400);
+    if (status === 415)
+      return c.json(errorBody("request.unsupported_media_type", "Send the body as application/json."), 415);
     logger.error("unhandled error", { error, path: c.req.path, actor: useActor().type });
     return c.json(errorBody("internal", "Something went wrong on our side. Please try again."), 500);
   });

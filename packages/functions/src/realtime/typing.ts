@@ -5,6 +5,7 @@ import { VisibleError } from "@asyncsns/core/error";
 import { Realtime } from "@asyncsns/core/realtime";
 import { Action, envelope } from "@asyncsns/realtime";
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
+import { ZodError } from "zod";
 
 type MessageEvent = APIGatewayProxyWebsocketEventV2 & {
   requestContext: { authorizer?: { userId?: string } };
@@ -23,8 +24,14 @@ export async function handler(event: MessageEvent): Promise<APIGatewayProxyResul
   try {
     await withActor({ type: "user", properties: { userId: authorizer.userId } }, () => Chat.typing(roomId));
   } catch (error) {
-    if (!(error instanceof VisibleError)) throw error;
-    await Realtime.send(connectionId, envelope("system.error", { code: error.code, message: error.message }));
+    const refusal =
+      error instanceof VisibleError
+        ? { code: error.code, message: error.message }
+        : error instanceof ZodError
+          ? { code: "request.invalid", message: "That is not a room id." }
+          : undefined;
+    if (!refusal) throw error;
+    await Realtime.send(connectionId, envelope("system.error", refusal));
   }
   return { statusCode: 200 };
 }

@@ -1955,7 +1955,7 @@ export interface paths {
             parameters: {
                 query: {
                     q: string;
-                    limit?: number | null;
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
@@ -2013,7 +2013,7 @@ export interface paths {
                 query: {
                     q: string;
                     cursor?: string;
-                    limit?: number | null;
+                    limit?: number;
                 };
                 header?: never;
                 path?: never;
