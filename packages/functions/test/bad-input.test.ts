@@ -1,14 +1,11 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { type Lambdas, loadLambdas } from "../src/api/registry";
 
-let lambdas: Lambdas;
+let post: Lambdas["Post"];
+let query: Lambdas["Query"];
 beforeAll(async () => {
-  lambdas = await loadLambdas();
+  ({ Post: post, Query: query } = await loadLambdas());
 });
-const post = { request: (...args: Parameters<Lambdas["Post"]["request"]>) => lambdas.Post.request(...args) };
-const query = {
-  request: (...args: Parameters<Lambdas["Query"]["request"]>) => lambdas.Query.request(...args),
-};
 
 // Input that no route can take is refused with the error shape before any store is touched, never a 500.
 describe("requests no route can take", () => {

@@ -19,7 +19,7 @@ export interface RouteRow {
   auth: "jwt" | "public";
 }
 
-// Some modules read these links at load; the apps are inspected, never called, so placeholders suffice.
+// Some modules read these links at load; callers only inspect the apps or refuse input before any store.
 const placeholders = {
   App: { name: "asyncsns", stage: "routes" },
   Table: { name: "routes", type: "sst.aws.Dynamo" },
