@@ -4,11 +4,14 @@ import { CreateRoom, History, MarkRead, SendMessage } from "../src/chat/inputs";
 const roomId = "rom_01JDZ0000000000000000000AB";
 
 describe("chat input rules", () => {
-  it("counts message length in graphemes, up to 4,000", () => {
-    expect(SendMessage.safeParse({ roomId, text: "👨‍👩‍👧".repeat(4000) }).success).toBe(true);
+  it("counts message length in graphemes, up to 4,000, within 16,000 bytes", () => {
+    expect(SendMessage.safeParse({ roomId, text: `${"あ".repeat(3999)}👨‍👩‍👧` }).success).toBe(true);
     const long = SendMessage.safeParse({ roomId, text: "あ".repeat(4001) });
     expect(long.success).toBe(false);
     expect(long.error?.issues[0]).toMatchObject({ params: { code: "chat.text_too_long" } });
+    // 4,000 family emoji are 4,000 graphemes but 72,000 bytes.
+    const heavy = SendMessage.safeParse({ roomId, text: "👨‍👩‍👧".repeat(4000) });
+    expect(heavy.error?.issues[0]).toMatchObject({ params: { code: "chat.text_too_long" } });
   });
 
   it("caps a room at 50 members, the creator included, with its own code", () => {

@@ -20,7 +20,9 @@ describe("profile rules", () => {
 
   it("counts a display name and bio in graphemes, as the API does", () => {
     expect(checkDisplayName("  ")).toBe("required");
-    expect(checkDisplayName("👩‍👩‍👧".repeat(50))).toBeNull();
+    expect(checkDisplayName(`${"あ".repeat(49)}👩‍👩‍👧`)).toBeNull();
+    // 50 family emoji are 50 graphemes but 900 bytes, over the API's 200.
+    expect(checkDisplayName("👩‍👩‍👧".repeat(50))).toBe("tooLong");
     expect(checkDisplayName("a".repeat(51))).toBe("tooLong");
     expect(checkBio("あ".repeat(300))).toBeNull();
     expect(checkBio("あ".repeat(301))).toBe("tooLong");
@@ -36,11 +38,37 @@ describe("password rules", () => {
 });
 
 describe("safeNext", () => {
-  it("only returns same-origin paths", () => {
-    expect(safeNext("/u/?h=alice")).toBe("/u/?h=alice");
-    expect(safeNext("//evil.example")).toBeNull();
-    expect(safeNext("/\\evil.example")).toBeNull();
-    expect(safeNext("https://evil.example")).toBeNull();
-    expect(safeNext(null)).toBeNull();
+  const origin = "http://localhost:3000";
+
+  it("returns same-origin paths as the URL parser resolves them", () => {
+    expect(safeNext("/u/?h=alice", origin)).toBe("/u/?h=alice");
+    expect(safeNext("/search/?q=%23tokyo#top", origin)).toBe("/search/?q=%23tokyo#top");
+    expect(safeNext("/a/../settings/", origin)).toBe("/settings/");
+    // Still encoded, "%09" is a path segment on this origin, not a way out of it.
+    expect(safeNext("/%09/evil.example", origin)).toBe("/%09/evil.example");
+  });
+
+  // params.get() has already decoded "%09" to a tab by the time safeNext sees it.
+  it.each([
+    "//evil.example",
+    "/\\evil.example",
+    "\\/evil.example",
+    "/\t/evil.example",
+    "/\n/evil.example",
+    "/\t\t//evil.example",
+    "/.//evil.example",
+    "https://evil.example",
+    "http://localhost:3000.evil.example/",
+    "javascript:alert(1)",
+    "JaVaScRiPt:alert(1)",
+    " /settings/",
+    "",
+  ])("refuses %j, so sign-in falls back to home", (next) => {
+    expect(safeNext(next, origin)).toBeNull();
+  });
+
+  it("refuses everything when there is no next or no origin to compare with", () => {
+    expect(safeNext(null, origin)).toBeNull();
+    expect(safeNext("/u/?h=alice", undefined)).toBeNull();
   });
 });

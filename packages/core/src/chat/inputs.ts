@@ -1,28 +1,23 @@
 import * as z from "zod";
 import { MAX_ATTACHMENTS } from "../media/limits";
-import { graphemeLength } from "../util";
+import { MESSAGE, ROOM_NAME } from "../text/limits";
+import { checkText, freeText } from "../util";
 import { MessageId, RoomId } from "./ids";
 
 // Apart from the use cases so route definitions and the OpenAPI document do not bundle the command side.
 
 export const MAX_MEMBERS = 50;
-export const MAX_TEXT = 4_000;
+export const MAX_TEXT = MESSAGE.max;
 
 export const Seq = z.coerce.number().int().nonnegative();
 const HandleRef = z.string().trim().min(1).max(64);
 
-const Text = z.string().refine((value) => graphemeLength(value) <= MAX_TEXT, {
-  message: `A message is at most ${MAX_TEXT} characters.`,
-  params: { code: "chat.text_too_long" },
-});
+const Text = freeText(MESSAGE);
 
-const RoomName = z
-  .string()
-  .trim()
-  .refine((value) => graphemeLength(value) >= 1 && graphemeLength(value) <= 80, {
-    message: "A room name is 1–80 characters.",
-    params: { code: "room.invalid_name" },
-  });
+const RoomName = freeText(ROOM_NAME);
+
+/** Whether a message is too long in characters or bytes, as the API decides it (the composer's check). */
+export const messageTooLong = (text: string) => checkText(text, MESSAGE)?.code === MESSAGE.code;
 
 export const CreateRoom = z.object({
   /** The other members: the caller makes the room's fiftieth. */

@@ -15,7 +15,8 @@ import * as Batch from "../dynamo/batch";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
-import { fn, graphemeLength } from "../util";
+import { ALT, FILE_NAME } from "../text/limits";
+import { fn, freeText } from "../util";
 import { fromIds } from "./items";
 import { baseType, kindOf, LIMITS, type MediaKind, matchesMagic } from "./limits";
 import { MediaEntity, type MediaItem } from "./media.entity";
@@ -58,16 +59,13 @@ type Conditions = NonNullable<Parameters<typeof createPresignedPost>[1]["Conditi
 
 export const MediaId = z.string().regex(/^med_[0-9A-HJKMNP-TV-Z]{26}$/, "Not a media id.");
 
-const Alt = z.string().refine((value) => graphemeLength(value) <= 1500, {
-  message: "Alt text is at most 1,500 characters.",
-  params: { code: "media.invalid_alt" },
-});
+const Alt = freeText(ALT);
 
 export const UploadRequest = z
   .object({
     contentType: z.string().trim().min(1).max(255),
     size: z.number().int().positive(),
-    fileName: z.string().trim().max(255).optional(),
+    fileName: freeText(FILE_NAME).optional(),
     alt: Alt.optional(),
     /** What the file is for: chat files are served to room members only, by short-lived signed URLs. */
     purpose: z.enum(PURPOSES).default("post"),

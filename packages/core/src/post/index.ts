@@ -12,7 +12,7 @@ import * as Feed from "../timeline/feed";
 import * as Reactions from "../timeline/reactions";
 import * as Views from "../timeline/views";
 import * as Users from "../user/read";
-import { fn } from "../util";
+import { fn, freeText } from "../util";
 import * as Attachments from "./attachments";
 import { type Info, PostId } from "./info";
 import { PostEntity, RepostEntity } from "./post.entity";
@@ -26,10 +26,7 @@ export const MAX_INDEXED_TAGS = 10;
 const MAX_MENTIONS = 20;
 const MAX_ANCESTORS = 20;
 
-const Body = z.string().refine((value) => Text.count(value) <= Text.MAX_POST_LENGTH, {
-  message: `A post is at most ${Text.MAX_POST_LENGTH} characters.`,
-  params: { code: "post.too_long" },
-});
+const Body = freeText(Text.Limits.POST);
 
 const notYours = (verb: string) =>
   new VisibleError("forbidden", "post.forbidden", `You can only ${verb} your own posts.`);

@@ -59,7 +59,7 @@ function decode(cursor: string | undefined): SortValues | undefined {
 /** Posts matching a query, newest first or by relevance, each with what to highlight. */
 export const posts = fn(
   z.object({
-    q: z.string().max(Q.MAX_QUERY_LENGTH * 2),
+    q: z.string().max(Q.MAX_QUERY_BYTES),
     cursor: z.string().optional(),
     sort: z.enum(["latest", "relevance"]).default("latest"),
     tz: z.string().max(64).default("UTC"),

@@ -1,8 +1,11 @@
 // The search query language, parsed once and shared by the API, both engines and the browser (pure).
 import { VisibleError } from "../error";
+import { utf8Length } from "../util/text";
 import { fold } from "./text";
 
 export const MAX_QUERY_LENGTH = 500;
+/** Bytes a query may have before NFKC, which can grow text 18×; checked before anything else. */
+export const MAX_QUERY_BYTES = MAX_QUERY_LENGTH * 4;
 export const MAX_TERMS = 24;
 export const MEDIA = ["media", "image", "video", "audio"] as const;
 export type MediaFilter = (typeof MEDIA)[number];
@@ -86,9 +89,12 @@ type Item = { kind: "term"; term: Term; negated: boolean } | { kind: "global" };
 
 /** Parses a query; a malformed one throws VisibleError("search.invalid_query") saying what to fix. */
 export function parse(input: string): Query {
-  if (input.length > MAX_QUERY_LENGTH) throw invalid(`A search is at most ${MAX_QUERY_LENGTH} characters.`);
-  // NFKC first, so full-width "ｆｒｏｍ：" and "＃" work like their ASCII forms.
-  const tokens = tokenize(input.normalize("NFKC"));
+  const tooLong = () => invalid(`A search is at most ${MAX_QUERY_LENGTH} characters.`);
+  if (input.length > MAX_QUERY_BYTES || utf8Length(input, MAX_QUERY_BYTES) > MAX_QUERY_BYTES) throw tooLong();
+  // NFKC first, so full-width "ｆｒｏｍ：" and "＃" work like their ASCII forms; the cap counts what is searched.
+  const normalized = input.normalize("NFKC");
+  if (normalized.length > MAX_QUERY_LENGTH) throw tooLong();
+  const tokens = tokenize(normalized);
   const query: Query = { all: [], none: [] };
   const items: (Item | "OR")[] = [];
   for (const token of tokens) {

@@ -1,8 +1,11 @@
 export * as Text from "./index";
 
-import { graphemeLength } from "../util";
+import { checkText, fitsText, graphemeLength } from "../util";
+import { POST } from "./limits";
 
-export const MAX_POST_LENGTH = 1000;
+export * as Limits from "./limits";
+
+export const MAX_POST_LENGTH = POST.max;
 
 export type Token =
   | { type: "text"; text: string }
@@ -42,6 +45,12 @@ export function normalizeTag(tag: string): string {
 export function count(text: string): number {
   return graphemeLength(text);
 }
+
+/** Whether a post's text fits (graphemes, bytes, characters), as the API decides it. */
+export const fits = (text: string) => fitsText(text, POST);
+
+/** Why a post's text is refused, if it is: the API's code and message. */
+export const problem = (text: string) => checkText(text, POST);
 
 /** Splits post text into plain text, mentions, hashtags and links; the same code runs in the browser. */
 export function parse(text: string): Parsed {

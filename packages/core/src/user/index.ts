@@ -6,8 +6,9 @@ import { conditionally } from "../dynamo";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { Follow } from "../follow";
+import * as Limits from "../text/limits";
 import * as Reactions from "../timeline/reactions";
-import { fn, graphemeLength } from "../util";
+import { fn, freeText } from "../util";
 import { fromHandle, fromId, HANDLE_PATTERN, handleKey, Info, many, toInfo } from "./read";
 import { HandleEntity, UserEntity } from "./user.entity";
 
@@ -21,18 +22,9 @@ export const Handle = z
     params: { code: "profile.invalid_handle" },
   });
 
-export const DisplayName = z
-  .string()
-  .trim()
-  .refine((value) => graphemeLength(value) >= 1 && graphemeLength(value) <= 50, {
-    message: "A display name is 1–50 characters.",
-    params: { code: "profile.invalid_display_name" },
-  });
+export const DisplayName = freeText(Limits.DISPLAY_NAME);
 
-export const Bio = z.string().refine((value) => graphemeLength(value) <= 300, {
-  message: "A bio is at most 300 characters.",
-  params: { code: "profile.invalid_bio" },
-});
+export const Bio = freeText(Limits.BIO);
 
 export const PublicInfo = Info.extend({ followedByMe: z.boolean(), followsMe: z.boolean() }).meta({
   id: "PublicProfile",

@@ -1,2 +1,2 @@
 export { fn } from "./fn";
-export { graphemeLength } from "./text";
+export { checkText, fitsText, freeText, graphemeLength, neutralise, type TextRule, utf8Length } from "./text";

@@ -1,8 +1,10 @@
 import { useActor, withActor } from "@asyncsns/core/actor";
 import { statusOf, VisibleError } from "@asyncsns/core/error";
+import { Text } from "@asyncsns/core/text";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { OpenAPIHono, type OpenAPIHonoOptions } from "@hono/zod-openapi";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
+import type { Context } from "hono";
 import type { LambdaContext } from "hono/aws-lambda";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
@@ -42,9 +44,38 @@ export function createSubApp() {
   return new OpenAPIHono<Env>({ defaultHook });
 }
 
+/** The request body's size in bytes, read from the Lambda event (or Content-Length) without parsing it. */
+async function bodyBytes(c: Context<Env>): Promise<number> {
+  const event = c.env?.event;
+  if (typeof event?.body === "string") {
+    const { body } = event;
+    if (event.isBase64Encoded) return Math.floor((body.length * 3) / 4);
+    // Every UTF-16 unit is at least one byte: a long string is over without being measured.
+    return body.length > Text.Limits.MAX_JSON_BODY_BYTES ? body.length : Buffer.byteLength(body);
+  }
+  const declared = c.req.header("content-length");
+  if (declared !== undefined) return Number(declared);
+  if (!c.req.raw.body) return 0;
+  // No event and no length (app.request in tests): Hono caches the body for the validator.
+  return (await c.req.arrayBuffer()).byteLength;
+}
+
 /** One Hono app per Lambda; the JWT was checked by the gateway, the handler trusts only its claims' sub. */
 export function createApp() {
   const app = new OpenAPIHono<Env>({ defaultHook });
+  // API Gateway lets 10 MB through; ours is refused here, before any JSON.parse or grapheme count.
+  app.use(async (c, next) => {
+    const bytes = await bodyBytes(c);
+    if (!(bytes <= Text.Limits.MAX_JSON_BODY_BYTES))
+      return c.json(
+        errorBody(
+          "request.too_large",
+          `A request body is at most ${Text.Limits.MAX_JSON_BODY_BYTES / 1024} KB.`,
+        ),
+        413,
+      );
+    return next();
+  });
   app.use(async (c, next) => {
     const sub = c.env?.event?.requestContext?.authorizer?.jwt?.claims?.sub;
     if (typeof sub !== "string") return next();

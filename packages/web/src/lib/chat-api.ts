@@ -3,7 +3,7 @@ import { apiClient, ok } from "./api";
 import type { BodyOf, Message, QueryOf, Role } from "./api-types";
 
 // The server's rules, from core: a message's length and a group's size are checked before sending.
-export { MAX_MEMBERS, MAX_TEXT as MESSAGE_MAX } from "@asyncsns/core/chat/inputs";
+export { MAX_MEMBERS, MAX_TEXT as MESSAGE_MAX, messageTooLong } from "@asyncsns/core/chat/inputs";
 export const PAGE = 50;
 /** The largest page the history route answers. */
 const PAGE_MAX = 100;

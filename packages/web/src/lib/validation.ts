@@ -1,7 +1,10 @@
 // The same profile and password rules the API and Cognito enforce, checked in the browser first.
+import { Text } from "@asyncsns/core/text";
+import { checkText } from "@asyncsns/core/util";
+
 export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,20}$/;
-export const DISPLAY_NAME_MAX = 50;
-export const BIO_MAX = 300;
+export const DISPLAY_NAME_MAX = Text.Limits.DISPLAY_NAME.max;
+export const BIO_MAX = Text.Limits.BIO.max;
 export const PASSWORD_MIN = 8;
 
 export type HandleProblem = "required" | "invalid" | null;
@@ -29,11 +32,13 @@ export function checkHandle(handle: string): HandleProblem {
 export function checkDisplayName(name: string): "required" | "tooLong" | null {
   const trimmed = name.trim();
   if (trimmed === "") return "required";
-  return graphemeLength(trimmed) > DISPLAY_NAME_MAX ? "tooLong" : null;
+  const rule = Text.Limits.DISPLAY_NAME;
+  return checkText(trimmed, rule)?.code === rule.code ? "tooLong" : null;
 }
 
 export function checkBio(bio: string): "tooLong" | null {
-  return graphemeLength(bio) > BIO_MAX ? "tooLong" : null;
+  const rule = Text.Limits.BIO;
+  return checkText(bio, rule)?.code === rule.code ? "tooLong" : null;
 }
 
 export interface PasswordRules {
@@ -54,8 +59,19 @@ export function isEmail(value: string): boolean {
   return /^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(value.trim());
 }
 
-/** A same-origin path to return to after sign-in; anything else falls back to home. */
-export function safeNext(next: string | null): string | null {
-  if (!next?.startsWith("/") || next.startsWith("//") || next.startsWith("/\\")) return null;
-  return next;
+/** A same-origin path to return to after sign-in; anything else (null) falls back to home. */
+export function safeNext(next: string | null, origin = globalThis.location?.origin): string | null {
+  if (!next || !origin) return null;
+  // Browsers drop tabs and newlines and read "\\" as "/" in URLs: only the URL parser decides where `next` goes.
+  if (!next.startsWith("/") || /[\p{Cc}\\]/u.test(next)) return null;
+  let url: URL;
+  try {
+    url = new URL(next, origin);
+  } catch {
+    return null;
+  }
+  const path = `${url.pathname}${url.search}${url.hash}`;
+  // "/.//evil.com" resolves to the path "//evil.com", which a router would read as another host.
+  if (url.origin !== new URL(origin).origin || path.startsWith("//")) return null;
+  return path;
 }

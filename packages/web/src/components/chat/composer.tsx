@@ -2,10 +2,9 @@
 import { type FormEvent, type KeyboardEvent, useCallback, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
 import type { Message } from "../../lib/api-types";
-import { MESSAGE_MAX } from "../../lib/chat-api";
+import { messageTooLong } from "../../lib/chat-api";
 import { isSendKey } from "../../lib/chat-logic";
 import { ACCEPT } from "../../lib/media-limits";
-import { graphemeLength } from "../../lib/validation";
 import { type AttachProblem, useAttachments } from "./attachments";
 
 export function Composer({
@@ -43,7 +42,7 @@ export function Composer({
     [t],
   );
   const attachments = useAttachments(onProblem);
-  const tooLong = graphemeLength(text) > MESSAGE_MAX;
+  const tooLong = messageTooLong(text);
   const canSend =
     !sending && !attachments.uploading && !tooLong && (text.trim() !== "" || attachments.mediaIds.length > 0);
 

@@ -119,7 +119,8 @@ export function Composer({
   attachmentsRef.current = attachments;
 
   const count = Text.count(text);
-  const over = count - Text.MAX_POST_LENGTH;
+  // Bytes count too (as the API decides), so a text within the count can still be over.
+  const over = Math.max(count - Text.MAX_POST_LENGTH, Text.problem(text)?.code === "post.too_long" ? 1 : 0);
 
   useEffect(() => {
     if (autoFocus) textarea.current?.focus();
