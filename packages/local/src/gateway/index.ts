@@ -38,6 +38,7 @@ export interface RunningGateway {
   close(): Promise<void>;
 }
 
+// "Amazon API Gateway quotas" (HTTP API payload size, 10 MB): https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
 const MAX_BODY = 10 * 1024 * 1024;
 
 function matchesPrefix(path: string, prefix: string): boolean {
@@ -206,6 +207,8 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     }
     let body: Buffer;
     try {
+      // A declared length over the quota is refused before a byte of the body is buffered.
+      if (Number(req.headers["content-length"] ?? 0) > MAX_BODY) throw new Error("payload too large");
       body = await readBody(req, MAX_BODY);
     } catch {
       sendJson(res, 413, { message: "Request Entity Too Large" });

@@ -119,7 +119,8 @@ function authorizerVerdict(
 }
 
 export class WebSocketApi {
-  private readonly wss = new WebSocketServer({ noServer: true });
+  // "Amazon API Gateway quotas" (WebSocket message payload size, 128 KB): https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+  private readonly wss = new WebSocketServer({ noServer: true, maxPayload: 128 * 1024 });
   private readonly connections = new Map<string, Connection>();
   private readonly routes: Map<string, WsRoute>;
   private warnedSimple = false;
