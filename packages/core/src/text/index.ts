@@ -6,6 +6,8 @@ import { POST } from "./limits";
 export * as Limits from "./limits";
 
 export const MAX_POST_LENGTH = POST.max;
+/** Longer tags (after NFKC, which can grow text 18×) stay plain text: a tag is part of a DynamoDB key. */
+export const MAX_TAG_LENGTH = 140;
 
 export type Token =
   | { type: "text"; text: string }
@@ -73,6 +75,7 @@ export function parse(text: string): Parsed {
       if (!isSafeUrl(trimmed)) continue;
       raw = trimmed;
     }
+    if (groups.tag && normalizeTag(groups.tag).length > MAX_TAG_LENGTH) continue;
     if (start > last) push({ type: "text", text: text.slice(last, start) });
     if (groups.link) {
       links.push(raw);

@@ -61,7 +61,7 @@ const KB = 1024;
 export const MAX_JSON_BODY_BYTES = 64 * KB;
 /** The largest post item we may write; DynamoDB refuses items over 400 KB. */
 export const POST_ITEM_BUDGET_BYTES = 64 * KB;
-/** A page of 20 maximal posts; a Lambda response is at most 6 MB. */
-export const PAGE_BUDGET_BYTES = 512 * KB;
+/** A page of 20 maximal posts (most of it four alt texts each); a Lambda response is at most 6 MB. */
+export const PAGE_BUDGET_BYTES = 1024 * KB;
 /** A chat event sent with postToConnection; API Gateway WebSocket frames are 32 KB (messages 128 KB). */
 export const CHAT_EVENT_BUDGET_BYTES = 32 * KB;
