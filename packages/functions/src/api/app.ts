@@ -5,7 +5,7 @@ import { Logger } from "@aws-lambda-powertools/logger";
 import { OpenAPIHono, type OpenAPIHonoOptions } from "@hono/zod-openapi";
 import type { APIGatewayProxyEventV2WithJWTAuthorizer } from "aws-lambda";
 import type { Context } from "hono";
-import type { LambdaContext } from "hono/aws-lambda";
+import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
 
@@ -44,15 +44,37 @@ export function createSubApp() {
   return new OpenAPIHono<Env>({ defaultHook });
 }
 
+const MAX_BODY = Text.Limits.MAX_JSON_BODY_BYTES;
+const tooLarge = () => errorBody("request.too_large", `A request body is at most ${MAX_BODY / 1024} KB.`);
+
+/** A Lambda event's body size in bytes; a string longer than the budget is over without being measured. */
+function eventBodyBytes(event: { body?: string | null; isBase64Encoded?: boolean }): number {
+  const { body } = event;
+  if (typeof body !== "string") return 0;
+  if (event.isBase64Encoded) return Math.floor((body.length * 3) / 4);
+  // Every UTF-16 unit is at least one byte.
+  return body.length > MAX_BODY ? body.length : Buffer.byteLength(body);
+}
+
+/** The Lambda entry of an app: a body over the budget is answered before Hono copies it into a Request. */
+export function toLambda(app: OpenAPIHono<Env>) {
+  const inner = handle(app);
+  return async (event: LambdaEvent, context?: LambdaContext) => {
+    if (eventBodyBytes(event as { body?: string }) > MAX_BODY)
+      return {
+        statusCode: 413,
+        headers: { "content-type": "application/json", "cache-control": "no-store" },
+        body: JSON.stringify(tooLarge()),
+        isBase64Encoded: false,
+      };
+    return inner(event, context);
+  };
+}
+
 /** The request body's size in bytes, read from the Lambda event (or Content-Length) without parsing it. */
 async function bodyBytes(c: Context<Env>): Promise<number> {
   const event = c.env?.event;
-  if (typeof event?.body === "string") {
-    const { body } = event;
-    if (event.isBase64Encoded) return Math.floor((body.length * 3) / 4);
-    // Every UTF-16 unit is at least one byte: a long string is over without being measured.
-    return body.length > Text.Limits.MAX_JSON_BODY_BYTES ? body.length : Buffer.byteLength(body);
-  }
+  if (typeof event?.body === "string") return eventBodyBytes(event);
   const declared = c.req.header("content-length");
   if (declared !== undefined) return Number(declared);
   if (!c.req.raw.body) return 0;
@@ -66,14 +88,7 @@ export function createApp() {
   // API Gateway lets 10 MB through; ours is refused here, before any JSON.parse or grapheme count.
   app.use(async (c, next) => {
     const bytes = await bodyBytes(c);
-    if (!(bytes <= Text.Limits.MAX_JSON_BODY_BYTES))
-      return c.json(
-        errorBody(
-          "request.too_large",
-          `A request body is at most ${Text.Limits.MAX_JSON_BODY_BYTES / 1024} KB.`,
-        ),
-        413,
-      );
+    if (!(bytes <= MAX_BODY)) return c.json(tooLarge(), 413);
     return next();
   });
   app.use(async (c, next) => {

@@ -1,9 +1,8 @@
-import { handle } from "hono/aws-lambda";
-import { createApp } from "./app";
+import { createApp, toLambda } from "./app";
 import * as follows from "./routes/follows";
 import * as me from "./routes/me";
 
 // Profile Lambda: the profile commands.
 export const app = createApp().route("/", me.commands).route("/", follows.commands);
 
-export const handler = handle(app);
+export const handler = toLambda(app);

@@ -1,5 +1,4 @@
-import { handle } from "hono/aws-lambda";
-import { createApp } from "./app";
+import { createApp, toLambda } from "./app";
 import * as chat from "./routes/chat-queries";
 import * as follows from "./routes/follows";
 import * as me from "./routes/me";
@@ -22,4 +21,4 @@ export const app = createApp()
   .route("/", search.queries)
   .route("/", chat.queries);
 
-export const handler = handle(app);
+export const handler = toLambda(app);
