@@ -17,8 +17,9 @@ export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<A
       connectionId,
       envelope("system.error", { code: "ws.unknown_action", message: "Send JSON with a known `action`." }),
     );
-    return { statusCode: 400, body: "Unknown action" };
+    // No body: with a route response it would reach the client as a frame that is not an event.
+    return { statusCode: 400 };
   }
   await Realtime.send(connectionId, envelope("system.pong", { at: Date.now() }));
-  return { statusCode: 200, body: "OK" };
+  return { statusCode: 200 };
 }

@@ -18,7 +18,12 @@ const TYPING_EVERY_MS = 2_000;
 export async function handler(event: MessageEvent): Promise<APIGatewayProxyResultV2> {
   const { connectionId, authorizer } = event.requestContext;
   const action = Action.safeParse(safeJson(event.body));
-  if (!action.success || action.data.action !== "typing" || !authorizer?.userId) return { statusCode: 400 };
+  if (!authorizer?.userId) return { statusCode: 401 };
+  if (!action.success || action.data.action !== "typing") {
+    const refusal = { code: "ws.invalid_action", message: "Send typing as {action: 'typing', roomId}." };
+    await Realtime.send(connectionId, envelope("system.error", refusal));
+    return { statusCode: 400 };
+  }
   if (!(await Connection.throttleTyping(connectionId, TYPING_EVERY_MS))) return { statusCode: 429 };
   const roomId = action.data.roomId;
   try {
