@@ -243,6 +243,12 @@ export const en = {
   "api.error.profile.busy": "Your profile picture changed meanwhile. Try again.",
   "api.error.media.unreadable": "A file couldn't be read. Try another file.",
   "api.error.post.too_long": "Posts can be at most 1,000 characters.",
+  "api.error.text.invalid_characters":
+    "Remove control characters and text-direction overrides from your text.",
+  "api.error.text.too_many_marks": "A character carries too many accent marks. Remove some.",
+  "api.error.request.too_large": "That is too much to send at once.",
+  "api.error.media.invalid_file_name":
+    "That file name is too long or has characters we can't keep. Rename the file.",
   "api.error.post.empty": "Write something or attach a file.",
   "api.error.post.not_found": "This post doesn't exist or was deleted.",
   "api.error.post.forbidden": "You can only change your own posts.",

@@ -249,6 +249,11 @@ export const ja: Messages = {
   "api.error.profile.busy": "プロフィール画像が同時に変更されました。もう一度お試しください。",
   "api.error.media.unreadable": "読み込めないファイルがあります。別のファイルを試してください。",
   "api.error.post.too_long": "投稿は 1,000 文字までです。",
+  "api.error.text.invalid_characters": "制御文字や文字の向きを変える記号は使えません。取り除いてください。",
+  "api.error.text.too_many_marks": "1 文字に付いている結合記号が多すぎます。減らしてください。",
+  "api.error.request.too_large": "一度に送れる量を超えています。",
+  "api.error.media.invalid_file_name":
+    "ファイル名が長すぎるか、使えない文字が含まれています。名前を変えてください。",
   "api.error.post.empty": "何か書くか、ファイルを添付してください。",
   "api.error.post.not_found": "この投稿は存在しないか、削除されました。",
   "api.error.post.forbidden": "自分の投稿だけを変更できます。",
