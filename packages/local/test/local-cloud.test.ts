@@ -1,5 +1,6 @@
 // The local cloud end to end on the fixture app: real stand-ins, real workers, real sockets.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import {
@@ -144,6 +145,25 @@ describe("HTTP API", () => {
       })
     ).json();
     expect(json.event).toMatchObject({ body: '{"a":1}', isBase64Encoded: false });
+  });
+
+  // "Amazon API Gateway quotas" (HTTP API payload size, 10 MB): https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
+  it("refuses a body declared over the 10 MB payload quota with 413 before reading it", async () => {
+    const req = request(`${origin}/api/upload`, {
+      method: "POST",
+      headers: { "content-type": "application/octet-stream", "content-length": String(10 * 1024 * 1024 + 1) },
+    });
+    const status = new Promise<number>((resolve, reject) => {
+      req.once("response", (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.once("error", reject);
+    });
+    // One byte of the eleven million declared: the answer cannot have waited for the rest.
+    req.write("x");
+    expect(await status).toBe(413);
+    req.destroy();
   });
 
   it("answers unknown routes with 404", async () => {
