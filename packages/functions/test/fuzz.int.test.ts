@@ -209,6 +209,14 @@ describe("fuzz from /api/openapi.json", () => {
   }, 120_000);
 });
 
+describe("path parameters that NFKC grows", () => {
+  it("a tag of 140 ligatures (2,520 letters once normalised, past a DynamoDB key) is an empty page, not a 500", async () => {
+    const res = await alice.api(`/tags/${encodeURIComponent("ﷺ".repeat(140))}/posts`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ items: [], cursor: null });
+  });
+});
+
 describe("malformed WebSocket frames", () => {
   let ws: Listener;
   beforeAll(async () => {

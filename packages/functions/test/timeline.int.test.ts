@@ -71,13 +71,15 @@ describe("posts", () => {
     expect(ids(await page(a, `/users/${a.handle}/posts`))).toEqual([created.id]);
   });
 
-  it("refuses a post over 1,000 characters, counting graphemes", async () => {
+  it("refuses a post over 1,000 characters (counting graphemes) or 4,000 bytes", async () => {
     const a = await member("len");
-    const fine = await send(a, "POST", "/posts", { text: "👨‍👩‍👧".repeat(1000) });
+    const fine = await send(a, "POST", "/posts", { text: `${"あ".repeat(999)}👨‍👩‍👧` });
     expect(fine.status).toBe(201);
     const long = await send(a, "POST", "/posts", { text: "あ".repeat(1001) });
     expect(long.status).toBe(400);
     expect((await long.json()).error.code).toBe("post.too_long");
+    const heavy = await send(a, "POST", "/posts", { text: "👨‍👩‍👧".repeat(1000) });
+    expect((await heavy.json()).error.code).toBe("post.too_long");
     const empty = await send(a, "POST", "/posts", { text: "   " });
     expect((await empty.json()).error.code).toBe("post.empty");
   });

@@ -128,5 +128,7 @@ export async function everyone(options: Options = {}): Promise<Page> {
 export async function tagged(tag: string, options: Options = {}): Promise<Page> {
   const normalized = Text.normalizeTag(tag.replace(/^[#＃]/, ""));
   if (!normalized) throw new VisibleError("input", "tag.invalid", "A hashtag needs at least one letter.");
+  // No post makes a longer tag, and NFKC may have grown it past what a DynamoDB key can hold.
+  if (normalized.length > Text.MAX_TAG_LENGTH) return { items: [], cursor: null };
   return feedPage(Feed.key.tag(normalized), options);
 }
