@@ -60,7 +60,7 @@ function decode(cursor: string | undefined): SortValues | undefined {
 export const posts = fn(
   z.object({
     q: z.string().max(Q.MAX_QUERY_BYTES),
-    cursor: z.string().optional(),
+    cursor: z.string().max(2048).optional(),
     sort: z.enum(["latest", "relevance"]).default("latest"),
     tz: z.string().max(64).default("UTC"),
     limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional(),
@@ -90,7 +90,7 @@ export const posts = fn(
 export const users = fn(
   z.object({
     q: z.string().max(64),
-    cursor: z.string().optional(),
+    cursor: z.string().max(2048).optional(),
     limit: z.coerce.number().int().min(1).max(MAX_LIMIT).optional(),
   }),
   async (input) => {
