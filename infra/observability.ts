@@ -33,7 +33,8 @@ export function alarmOnDepth(name: string, queue: sst.aws.Queue) {
     alarmDescription: `${name} holds failed events: inspect them, fix the cause, then run npm run redrive`,
     namespace: "AWS/SQS",
     metricName: "ApproximateNumberOfMessagesVisible",
-    dimensions: { QueueName: queue.nodes.queue.name },
+    // The queue name is the last part of its ARN (arn:aws:sqs:region:account:name).
+    dimensions: { QueueName: queue.arn.apply((arn) => arn.split(":").pop() ?? arn) },
     statistic: "Maximum",
     period: 60,
     evaluationPeriods: 1,
