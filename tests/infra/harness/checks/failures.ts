@@ -11,12 +11,7 @@ export const FAILURES_T = {
 const streamMappings = (graph: InfraGraph) =>
   graph.findAll(T.eventSourceMapping, (i) => /^arn:aws:(dynamodb|kinesis):/.test(String(i.eventSourceArn)));
 
-/**
- * "Change data capture for DynamoDB Streams" (Amazon DynamoDB Developer Guide,
- * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html): no more than two processes at
- * most should be reading from the same streams shard at the same time; more readers are throttled.
- * Every Lambda event source mapping is one such reader of every shard of its stream.
- */
+/** Each mapping reads every shard; "Change data capture for DynamoDB Streams" (https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html): at most two readers per shard, more are throttled. */
 export function checkStreamReaders(graph: InfraGraph, max = 2): Problem[] {
   const byStream = new Map<string, MockedResource[]>();
   for (const esm of streamMappings(graph)) {
@@ -83,12 +78,7 @@ function canSend(
     );
 }
 
-/**
- * Stream mappings keep what they drop: "Retaining discarded records for a DynamoDB event source in Lambda"
- * (AWS Lambda Developer Guide, https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html):
- * an on-failure destination, bisect on function error, and bounded retries and record age (the defaults, -1,
- * retry until the record leaves the stream and then drop it).
- */
+/** Defaults (-1) retry until the record leaves the stream, then drop it; "Retaining discarded records for a DynamoDB event source in Lambda" (https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html). */
 export function checkStreamFailureDestinations(graph: InfraGraph): Problem[] {
   const out: Problem[] = [];
   for (const esm of streamMappings(graph)) {
@@ -123,11 +113,7 @@ export function checkStreamFailureDestinations(graph: InfraGraph): Problem[] {
   return out;
 }
 
-/**
- * S3 invokes its notification functions asynchronously: "Capturing records of Lambda asynchronous invocations"
- * (AWS Lambda Developer Guide, https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html):
- * each needs a FunctionEventInvokeConfig with an on-failure destination, else an event is dropped after two retries.
- */
+/** S3 invokes asynchronously, which drops an event after two retries unless configured; "Capturing records of Lambda asynchronous invocations" (https://docs.aws.amazon.com/lambda/latest/dg/invocation-async-retain-records.html). */
 export function checkAsyncFailureDestinations(graph: InfraGraph): Problem[] {
   const out: Problem[] = [];
   const configs = graph.findAll(FAILURES_T.eventInvokeConfig);
