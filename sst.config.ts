@@ -15,9 +15,9 @@ export default $config({
     // Order matters: observability registers the $transform that every later function inherits.
     await import("./infra/observability");
     const { userPool, webClient } = await import("./infra/auth");
-    const { table } = await import("./infra/database");
+    const { table, streamFailures } = await import("./infra/database");
     await import("./infra/timeline");
-    const { bucket } = await import("./infra/storage");
+    const { bucket, mediaFailures } = await import("./infra/storage");
     const { topic } = await import("./infra/notification");
     const { search } = await import("./infra/search");
     const { api } = await import("./infra/api");
@@ -34,6 +34,8 @@ export default $config({
       search: search.url,
       userPool: userPool.id,
       webClient: webClient.id,
+      // `npm run redrive -- --stage <stage>` reads these from .sst/outputs.json.
+      failureQueues: { StreamFailures: streamFailures.url, MediaFailures: mediaFailures.url },
     };
   },
 });

@@ -1,3 +1,5 @@
+import { alarmOnDepth } from "./observability";
+
 // One table for every entity (ElectroDB single-table design); its stream feeds timelines (infra/timeline.ts) and search.
 export const table = new sst.aws.Dynamo("Table", {
   fields: {
@@ -24,14 +26,25 @@ export const table = new sst.aws.Dynamo("Table", {
   },
 });
 
-// Stream consumers answer per record: a failing batch is split and retried, never dropped whole.
-export function partialBatches(batchSize: number) {
+// What the stream subscriber gives up on (after its retries) is kept here for `npm run redrive`.
+export const streamFailures = new sst.aws.Queue("StreamFailures", {
+  transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true } },
+});
+alarmOnDepth("StreamFailures", streamFailures);
+
+/** Past this age a record goes to the failure queue; the stream keeps records 24 h, so redrive has 12 h to re-read it. */
+export const MAX_RECORD_AGE_SECONDS = 12 * 3600;
+
+// Stream consumers answer per record: a failing batch is split and retried, and what is finally dropped is kept.
+export function partialBatches(batchSize: number, onFailure: $util.Input<string>) {
   return {
     eventSourceMapping: (esm: aws.lambda.EventSourceMappingArgs): undefined => {
       esm.batchSize = batchSize;
       esm.functionResponseTypes = ["ReportBatchItemFailures"];
       esm.bisectBatchOnFunctionError = true;
       esm.maximumRetryAttempts = 10;
+      esm.maximumRecordAgeInSeconds = MAX_RECORD_AGE_SECONDS;
+      esm.destinationConfig = { onFailure: { destinationArn: onFailure } };
     },
   };
 }

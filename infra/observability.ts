@@ -26,3 +26,20 @@ $transform(sst.aws.Function, (args, _opts, name) => {
 });
 
 export const tracing = "Active";
+
+/** A failure destination is never expected to hold anything: one message means something was dropped. */
+export function alarmOnDepth(name: string, queue: sst.aws.Queue) {
+  return new aws.cloudwatch.MetricAlarm(`${name}Depth`, {
+    alarmDescription: `${name} holds failed events: inspect them, fix the cause, then run npm run redrive`,
+    namespace: "AWS/SQS",
+    metricName: "ApproximateNumberOfMessagesVisible",
+    // The queue name is the last part of its ARN (arn:aws:sqs:region:account:name).
+    dimensions: { QueueName: queue.arn.apply((arn) => arn.split(":").pop() ?? arn) },
+    statistic: "Maximum",
+    period: 60,
+    evaluationPeriods: 1,
+    threshold: 0,
+    comparisonOperator: "GreaterThanThreshold",
+    treatMissingData: "notBreaching",
+  });
+}

@@ -1,4 +1,5 @@
 import { table } from "./database";
+import { alarmOnDepth } from "./observability";
 
 // The bucket's one policy and notify need the distribution infra/web.ts builds later: servedBy() hands it over.
 interface Distribution {
@@ -51,34 +52,54 @@ export const cdn = new sst.Linkable("Cdn", {
   include: [sst.aws.permission({ actions: ["cloudfront:CreateInvalidation"], resources: [distributionArn] })],
 });
 
+// S3 invokes these asynchronously: after Lambda's retries an event is kept here for `npm run redrive`, not dropped.
+export const mediaFailures = new sst.aws.Queue("MediaFailures", {
+  transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true } },
+});
+alarmOnDepth("MediaFailures", mediaFailures);
+const sendFailures = { actions: ["sqs:SendMessage"], resources: [mediaFailures.arn] };
+
+const processor = new sst.aws.Function("MediaProcessor", {
+  handler: "packages/functions/src/media/process.handler",
+  link: [bucket, table],
+  permissions: [sendFailures],
+  // libvips decodes up to 100 Mpx images; more memory also buys proportionally more CPU.
+  memory: "2048 MB",
+  timeout: "60 seconds",
+  // Native binaries cannot be bundled: installed for the function's arm64 Linux target instead.
+  nodejs: { install: ["sharp"] },
+});
+
 // Served copies are cached for a year (immutable), so a deleted one must be purged from the CDN too.
+const purge = new sst.aws.Function("MediaPurge", {
+  handler: "packages/functions/src/media/purge.handler",
+  link: [cdn],
+  permissions: [sendFailures],
+  // One CloudFront call per record; throttling is retried by the SDK, then by the async invoke.
+  memory: "256 MB",
+  timeout: "30 seconds",
+});
+
+for (const [name, fn] of [
+  ["MediaProcessor", processor],
+  ["MediaPurge", purge],
+] as const)
+  new aws.lambda.FunctionEventInvokeConfig(`${name}AsyncInvoke`, {
+    functionName: fn.name,
+    // Lambda's default, stated: two retries, then the failure destination.
+    maximumRetryAttempts: 2,
+    maximumEventAgeInSeconds: 6 * 3600,
+    destinationConfig: { onFailure: { destination: mediaFailures.arn } },
+  });
+
 bucket.notify({
   notifications: [
     {
       name: "MediaProcessor",
-      function: {
-        handler: "packages/functions/src/media/process.handler",
-        link: [bucket, table],
-        // libvips decodes up to 100 Mpx images; more memory also buys proportionally more CPU.
-        memory: "2048 MB",
-        timeout: "60 seconds",
-        // Native binaries cannot be bundled: installed for the function's arm64 Linux target instead.
-        nodejs: { install: ["sharp"] },
-      },
+      function: processor.arn,
       events: ["s3:ObjectCreated:*"],
       filterPrefix: "uploads/",
     },
-    {
-      name: "MediaPurge",
-      function: {
-        handler: "packages/functions/src/media/purge.handler",
-        link: [cdn],
-        // One CloudFront call per record; throttling is retried by the SDK, then by the async invoke.
-        memory: "256 MB",
-        timeout: "30 seconds",
-      },
-      events: ["s3:ObjectRemoved:*"],
-      filterPrefix: "public/",
-    },
+    { name: "MediaPurge", function: purge.arn, events: ["s3:ObjectRemoved:*"], filterPrefix: "public/" },
   ],
 });

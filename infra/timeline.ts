@@ -1,40 +1,27 @@
-import { streamKeys } from "../packages/core/src/timeline/stream-keys";
-import { partialBatches, table } from "./database";
+import { streamFilters, unionOf } from "../packages/functions/src/stream/filters";
+import { partialBatches, streamFailures, table } from "./database";
+import { search } from "./search";
 
 // Bigger authors are merged into homes at read time (hybrid); the integration suite lowers it to test that.
 export const timelineConfig = new sst.Linkable("Timeline", {
   properties: { fanoutThreshold: Number(process.env.ASYNCSNS_FANOUT_THRESHOLD ?? 10_000) },
 });
 
-// Home timelines by fan-out on write: only profile-feed entries and follow edges reach the subscriber.
+// The table stream's one reader (DynamoDB Streams: at most two per shard); it routes each record to fan-out, cards and search.
 table.subscribe(
-  "Fanout",
+  "Dispatch",
   {
-    handler: "packages/functions/src/timeline/fanout.handler",
-    link: [table, timelineConfig],
-    timeout: "5 minutes",
-    memory: "512 MB",
-  },
-  {
-    filters: [
-      { dynamodb: { Keys: { pk: { S: [{ prefix: streamKeys.profileEntryPk }] } } } },
-      { dynamodb: { Keys: { sk: { S: [{ prefix: streamKeys.followSk }] } } } },
-    ],
-    transform: partialBatches(25),
-  },
-);
-
-// A new name or picture is copied onto the author's posts, so a page of posts reads no profile per author.
-table.subscribe(
-  "Cards",
-  {
-    handler: "packages/functions/src/profile/cards.handler",
-    link: [table],
+    handler: "packages/functions/src/stream/dispatch.handler",
+    link: [table, timelineConfig, search],
+    permissions: [{ actions: ["sqs:SendMessage"], resources: [streamFailures.arn] }],
+    // A batch runs every route it holds: the longest (a rename spread over many posts) sets the timeout.
     timeout: "15 minutes",
-    memory: "512 MB",
+    // Each route ran alone in 512 MB; the three now run side by side per record (and CPU grows with memory).
+    memory: "1536 MB",
   },
   {
-    filters: [{ eventName: ["MODIFY"], dynamodb: { Keys: { sk: { S: [streamKeys.userSk] } } } }],
-    transform: partialBatches(10),
+    filters: unionOf(Object.values(streamFilters)),
+    // Cards' spreads and fan-outs resume from saved cursors, so a batch cut by the timeout loses no work.
+    transform: partialBatches(25, streamFailures.arn),
   },
 );

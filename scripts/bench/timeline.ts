@@ -162,7 +162,7 @@ async function cloudFigures(functions: FunctionRecord[]) {
   log(`local cloud ready in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
   try {
     const queryFn = functions.find((f) => f.handler.endsWith("api/query.handler"))!;
-    const fanoutFn = functions.find((f) => f.handler.endsWith("timeline/fanout.handler"))!;
+    const fanoutFn = functions.find((f) => f.handler.endsWith("stream/dispatch.handler"))!;
     // One process plays the Query Lambda (in-process handler) and the seeder: both envs, as their workers get them.
     Object.assign(process.env, cloud.functionEnv(fanoutFn.name), cloud.functionEnv(queryFn.name));
     const { withActor } = await import("../../packages/core/src/actor");

@@ -3,10 +3,12 @@ import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import { type CodeReads, codeReads } from "./harness/code-reads";
 import {
+  checkAsyncFailureDestinations,
   checkCloudFront,
   checkCqrs,
   checkDeadLetterQueues,
   checkEncryption,
+  checkFailureAlarms,
   checkFunctions,
   checkHttpRoutes,
   checkLinks,
@@ -14,6 +16,8 @@ import {
   checkQueueConsumers,
   checkQueuePolicies,
   checkRemoval,
+  checkStreamFailureDestinations,
+  checkStreamReaders,
   checkStreamSubscriptions,
   checkTopicSubscriptions,
   checkWebSocket,
@@ -217,6 +221,50 @@ describe("buckets CloudFront may read whole, or that name another account's dist
   it("reports a source condition that names a distribution of another app", () => {
     expect(messages(checkPrivateBucket(graph, "Other", { readable: MEDIA_READABLE }))).toEqual([
       "Other policy lets any CloudFront distribution read it (no AWS:SourceArn condition naming this app's distribution)",
+    ]);
+  });
+});
+
+describe("three readers on one stream, failures dropped", () => {
+  let graph: InfraGraph;
+  beforeAll(async () => {
+    graph = await load("streams");
+  });
+
+  it("reports the third reader of the table stream", () => {
+    expect(messages(checkStreamReaders(graph))).toEqual([
+      expect.stringMatching(
+        /^3 event source mappings read arn:aws:dynamodb:\S+ \(TableSubscriber(One|Two|Three)EventSourceMapping, .*\); DynamoDB Streams allows 2 readers per shard$/,
+      ),
+    ]);
+    expect(checkStreamReaders(graph, 3)).toEqual([]);
+  });
+
+  it("reports mappings without destination, bisect or bounds, and the one that may not send to its queue", () => {
+    const found = messages(checkStreamFailureDestinations(graph)).sort();
+    expect(found).toEqual(
+      [
+        "TableSubscriberOneEventSourceMapping has no on-failure destination",
+        "TableSubscriberOneEventSourceMapping does not bisect a batch on function error",
+        "TableSubscriberOneEventSourceMapping retries without bound (undefined)",
+        "TableSubscriberOneEventSourceMapping maximumRecordAgeInSeconds is undefined, not 60..86399",
+        "TableSubscriberTwoEventSourceMapping has no on-failure destination",
+        "TableSubscriberTwoEventSourceMapping does not bisect a batch on function error",
+        "TableSubscriberTwoEventSourceMapping retries without bound (undefined)",
+        "TableSubscriberTwoEventSourceMapping maximumRecordAgeInSeconds is undefined, not 60..86399",
+        "TableSubscriberThreeFunction may not sqs:SendMessage to FailuresQueue, its on-failure destination",
+        "TableSubscriberThreeEventSourceMapping retries without bound (undefined)",
+        "TableSubscriberThreeEventSourceMapping maximumRecordAgeInSeconds is undefined, not 60..86399",
+      ].sort(),
+    );
+    expect(messages(checkFailureAlarms(graph))).toEqual([
+      "no alarm on the depth of FailuresQueue (a failure destination)",
+    ]);
+  });
+
+  it("reports the bucket notification function without an event invoke config", () => {
+    expect(messages(checkAsyncFailureDestinations(graph))).toEqual([
+      "UploadsNotificationsNotificationThumbs (notified by UploadsNotificationsNotification) has no event invoke config",
     ]);
   });
 });

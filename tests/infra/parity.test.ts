@@ -104,7 +104,7 @@ describe("local topology = mocked deploy graph", () => {
     );
   });
 
-  it("same table stream subscriptions (function, filters, batching, partial failures)", () => {
+  it("same table stream subscriptions (function, filters, batching, partial failures, bisect, age, destination)", () => {
     const local = topology.streamSubscriptions.map((s) => ({
       table: s.table,
       function: s.function,
@@ -113,6 +113,9 @@ describe("local topology = mocked deploy graph", () => {
       maximumRetryAttempts: s.maximumRetryAttempts,
       functionResponseTypes: s.functionResponseTypes,
       startingPosition: s.startingPosition,
+      bisectBatchOnFunctionError: s.bisectBatchOnFunctionError,
+      maximumRecordAgeInSeconds: s.maximumRecordAgeInSeconds,
+      onFailure: (s.onFailure as { $ref?: string } | undefined)?.$ref,
     }));
     const deployed = graph
       .findAll(T.eventSourceMapping, (i) => String(i.eventSourceArn).includes(":dynamodb:"))
@@ -131,6 +134,14 @@ describe("local topology = mocked deploy graph", () => {
           maximumRetryAttempts: i.maximumRetryAttempts ?? -1,
           functionResponseTypes: i.functionResponseTypes ?? [],
           startingPosition: i.startingPosition,
+          bisectBatchOnFunctionError: i.bisectBatchOnFunctionError ?? false,
+          maximumRecordAgeInSeconds: i.maximumRecordAgeInSeconds ?? -1,
+          onFailure: (() => {
+            const arn = (i.destinationConfig as { onFailure?: { destinationArn?: unknown } } | undefined)
+              ?.onFailure?.destinationArn;
+            const queue = arn === undefined ? undefined : graph.byRef(T.queue, arn);
+            return queue && graph.componentOf(queue);
+          })(),
         };
       });
     expect(inOneOrder(local)).toEqual(inOneOrder(deployed));

@@ -95,7 +95,7 @@ describe("IAM", () => {
     );
     expect(grants).toEqual([
       {
-        fn: "MediaNotificationsNotificationMediaPurge",
+        fn: "MediaPurge",
         effect: "Allow",
         actions: ["cloudfront:CreateInvalidation"],
         resources: [distribution.outputs.arn],

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, resolve as resolvePath } from "node:path";
-import { startBucketNotifications } from "./bucket-notifications";
+import { asyncInvokeConfigs, startBucketNotifications } from "./bucket-notifications";
 import { planMounts, type RunningGateway, startGateway } from "./gateway";
 import type { Messaging } from "./messaging";
 import { type ProvisionedMessaging, provisionMessaging } from "./messaging/provision";
@@ -17,6 +17,7 @@ import {
 } from "./resolve";
 import { type Bundles, bundleFunctions } from "./runtime/bundle";
 import { FunctionRuntime } from "./runtime/functions";
+import { startLambdaApi } from "./runtime/lambda-api";
 import { startSearchStandIn } from "./search";
 import { loadTopology } from "./shim";
 import { localDistributionId, startStandIns } from "./standins";
@@ -60,6 +61,12 @@ export interface LocalCloudUrls {
   managementEndpoint?: string;
   /** The CloudFront API (CloudFrontClient) and the Router's distribution id, when it has exactly one Router. */
   cloudfront?: { endpoint: string; distributionId?: string };
+  /** DynamoDB Streams (DynamoDBStreamsClient): DynamoDB Local serves it on its own endpoint. */
+  dynamodbStreams?: { endpoint: string; region: string };
+  /** SQS (SQSClient) and every queue's URL by logical name (tools such as a redrive read them). */
+  sqs?: { endpoint: string; queues: Record<string, string> };
+  /** Lambda's Invoke API (LambdaClient), for tools that replay events. */
+  lambda?: { endpoint: string; region: string };
 }
 
 export interface LocalCloud {
@@ -255,7 +262,13 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     const subscriptions = topology.streamSubscriptions.map((subscription) => ({
       subscription,
       streamArn: resolve({ $ref: subscription.table, attribute: "streamArn" }),
+      ...(subscription.onFailure ? { onFailure: String(resolveValue(subscription.onFailure, resolve)) } : {}),
     }));
+    // On-failure destinations are SQS queues of this app; they exist once messaging is provisioned below.
+    const sendToDestination = async (arn: string, body: string) => {
+      standIns.messaging.store.send(standIns.messaging.queueNameFromArn(arn), { body });
+    };
+    const functionArn = (fn: string) => resolve({ $ref: fn, attribute: "arn" });
     let pollers: RunningStreamPollers | undefined;
     if (subscriptions.length) {
       pollers = await startStreamPollers({
@@ -264,6 +277,8 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
         credentials: standIns.credentials,
         subscriptions,
         invoke: (fn, event) => rt.invoke(fn, event),
+        sendToDestination,
+        functionArn,
         log: (line) => warn(`[streams] ${line}`),
         ...(o.streamPollIntervalMs ? { intervalMs: o.streamPollIntervalMs } : {}),
       });
@@ -274,13 +289,20 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     const bucketSubs = topology.bucketNotifications.filter((n) => n.function);
     let bucketEvents: ReturnType<typeof startBucketNotifications> | undefined;
     if (bucketSubs.length && standIns.s3.onObjectEvent) {
+      const asyncInvoke = asyncInvokeConfigs(topology, resolve);
       bucketEvents = startBucketNotifications({
-        subscriptions: bucketSubs.map((n) => ({
-          ...n,
-          physicalBucket: physicalBucketName(topology, n.bucket),
-        })),
+        subscriptions: bucketSubs.map((n) => {
+          const config = n.function ? asyncInvoke.get(n.function) : undefined;
+          return {
+            ...n,
+            physicalBucket: physicalBucketName(topology, n.bucket),
+            ...(config ? { asyncInvoke: config } : {}),
+          };
+        }),
         onObjectEvent: standIns.s3.onObjectEvent,
         invoke: (fn, event) => rt.invoke(fn, event),
+        sendToDestination,
+        functionArn,
         log: (line) => warn(`[s3] ${line}`),
       });
       const n = bucketEvents;
@@ -296,6 +318,18 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       log: (line) => warn(`[sqs] ${line}`),
     });
     cleanups.push(() => provisioned.pollers.stop());
+
+    const functionByName = new Map(
+      topology.functions.flatMap((f) => [
+        [physicalName(topology, f.name), f.name],
+        [functionArn(f.name), f.name],
+      ]),
+    );
+    const lambdaApi = await startLambdaApi({
+      functionFor: (name) => functionByName.get(name),
+      invoke: (fn, event) => rt.invoke(fn, event),
+    });
+    cleanups.push(() => lambdaApi.close());
 
     const urls: LocalCloudUrls = {
       webUrl: `${addr.publicOrigin}/`,
@@ -318,6 +352,17 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
           resolve({ $ref: name, attribute: "distributionId" }),
         ),
       },
+      dynamodbStreams: { endpoint: standIns.dynamodb.endpoint, region: standIns.region },
+      sqs: {
+        endpoint: standIns.sqs.endpoint,
+        queues: Object.fromEntries(
+          Object.entries(provisioned.queues).map(([logical, name]) => [
+            logical,
+            standIns.messaging.queueUrl(name),
+          ]),
+        ),
+      },
+      lambda: { endpoint: lambdaApi.endpoint, region: standIns.region },
     };
     await writeFile(join(o.dataDir, "local.json"), `${JSON.stringify(urls, null, 2)}\n`);
     const readyMs = Math.round(performance.now() - t0);

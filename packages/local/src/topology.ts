@@ -113,6 +113,12 @@ export interface StreamSubscription {
   maximumRetryAttempts: number;
   functionResponseTypes: string[];
   startingPosition: string;
+  /** Split a batch in two when the function errors (a split is not a retry). */
+  bisectBatchOnFunctionError?: boolean;
+  /** -1: until the record leaves the stream. */
+  maximumRecordAgeInSeconds?: number;
+  /** `destinationConfig.onFailure.destinationArn`: where a given-up batch's metadata goes (an SQS queue). */
+  onFailure?: Value;
 }
 
 export interface BucketNotification {

@@ -18,8 +18,11 @@ describe("search in the local cloud", () => {
     expect(search?.name).toBe("Search");
     expect(Object.keys(search?.link ?? {}).sort()).toEqual(["password", "url", "username"]);
     expect(topology.functions.find((f) => f.name === "Query")?.link).toContain("Search");
-    const sub = topology.streamSubscriptions.find((s) => s.name === "TableSubscriberSearch");
-    expect(sub?.filters).toEqual([{ dynamodb: { Keys: { sk: { S: ["$post_1", "$user_1"] } } } }]);
+    expect(topology.functions.find((f) => f.name === "TableSubscriberDispatchFunction")?.link).toContain(
+      "Search",
+    );
+    const sub = topology.streamSubscriptions.find((s) => s.name === "TableSubscriberDispatch");
+    expect(sub?.filters).toContainEqual({ dynamodb: { Keys: { sk: { S: ["$post_1", "$user_1"] } } } });
     expect(sub?.functionResponseTypes).toEqual(["ReportBatchItemFailures"]);
     const standIns = {
       region: "us-east-1",

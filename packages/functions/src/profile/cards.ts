@@ -1,14 +1,8 @@
 import { Cards } from "@asyncsns/core/card";
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import type { DynamoDBRecord, DynamoDBStreamHandler } from "aws-lambda";
+import { streamRoute } from "../stream/route";
 
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
-
-async function record(record: DynamoDBRecord) {
+// A new name or picture copied onto the author's posts; conditional per post and resumed from a cursor, so replays are harmless.
+export const cards = streamRoute("cards", async (record) => {
   const change = Cards.changeOf(record);
   if (change) await Cards.spread(change.userId, change.card);
-}
-
-// In order, so two quick renames end with the last.
-export const handler: DynamoDBStreamHandler = (event, context) =>
-  processPartialResponse(event, record, processor, { context, processInParallel: false });
+});

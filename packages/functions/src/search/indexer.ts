@@ -1,14 +1,8 @@
 import { Indexer } from "@asyncsns/core/search/indexer";
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import type { DynamoDBRecord, DynamoDBStreamHandler } from "aws-lambda";
+import { streamRoute } from "../stream/route";
 
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
-
-async function record(record: DynamoDBRecord) {
+// Search documents, idempotent by item id: each change re-reads the item as it is now, so replays are harmless.
+export const indexer = streamRoute("search", async (record) => {
   const change = Indexer.changeOf(record);
   if (change) await Indexer.apply(change);
-}
-
-// Search indexer: record by record; each write is idempotent by item id and ordered by the item's version.
-export const handler: DynamoDBStreamHandler = (event, context) =>
-  processPartialResponse(event, record, processor, { context, processInParallel: false });
+});

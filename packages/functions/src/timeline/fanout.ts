@@ -1,15 +1,9 @@
 import { Fanout } from "@asyncsns/core/timeline/fanout";
-import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
-import type { DynamoDBRecord, DynamoDBStreamHandler } from "aws-lambda";
 import { Resource } from "sst";
+import { streamRoute } from "../stream/route";
 
-const processor = new BatchProcessor(EventType.DynamoDBStreams);
-
-async function record(record: DynamoDBRecord) {
+// Home timelines by fan-out on write; puts and deletes by key and a resumable big-author mark make replays harmless.
+export const fanout = streamRoute("fanout", async (record) => {
   const change = Fanout.changeOf(record);
   if (change) await Fanout.apply(change, Number(Resource.Timeline.fanoutThreshold));
-}
-
-// Fan-out subscriber: record by record, in stream order (a follow then unfollow must apply in that order).
-export const handler: DynamoDBStreamHandler = (event, context) =>
-  processPartialResponse(event, record, processor, { context, processInParallel: false });
+});

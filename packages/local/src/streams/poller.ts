@@ -1,7 +1,6 @@
-// The Lambda event source mapping for DynamoDB streams: poll shards, filter, batch, retry, checkpoint.
+// The Lambda event source mapping for DynamoDB streams: poll shards, filter, batch, retry, bisect, checkpoint, discard.
+import { randomUUID } from "node:crypto";
 import {
-  type _Record,
-  type AttributeValue,
   DescribeStreamCommand,
   DynamoDBStreamsClient,
   ExpiredIteratorException,
@@ -12,6 +11,9 @@ import {
 } from "@aws-sdk/client-dynamodb-streams";
 import type { StreamSubscription } from "../topology";
 import { passesFilters } from "./filter";
+import { toLambdaRecord } from "./lambda-record";
+
+export { toLambdaRecord };
 
 /** AWS retries a failing batch until its records expire (24 h); locally that would wedge the shard. */
 export const LOCAL_RETRY_CAP = 10;
@@ -20,8 +22,13 @@ export interface StreamPollerOptions {
   endpoint: string;
   region: string;
   credentials: { accessKeyId: string; secretAccessKey: string };
-  subscriptions: { subscription: StreamSubscription; streamArn: string }[];
+  /** `onFailure`: the on-failure destination's ARN, resolved. */
+  subscriptions: { subscription: StreamSubscription; streamArn: string; onFailure?: string }[];
   invoke: (fn: string, event: unknown) => Promise<unknown>;
+  /** Sends an invocation record to an on-failure destination (an SQS queue ARN). */
+  sendToDestination?: (arn: string, body: string) => Promise<void>;
+  /** The ARN Lambda would name in the invocation record's `requestContext.functionArn`. */
+  functionArn?: (fn: string) => string;
   log: (line: string) => void;
   intervalMs?: number;
 }
@@ -31,8 +38,6 @@ export interface RunningStreamPollers {
   drain(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
-
-type LambdaAttribute = Record<string, unknown>;
 
 /** ASYNCSNS_STREAM_TRACE=1: per-subscription GetRecords/filter/invoke figures on stderr, once a second. */
 const TRACE = process.env.ASYNCSNS_STREAM_TRACE === "1";
@@ -60,50 +65,6 @@ class Trace {
   }
 }
 
-/** Lambda delivers binary attributes as base64 strings and dates as epoch seconds. */
-function toLambdaAttribute(v: AttributeValue): LambdaAttribute {
-  const a = v as unknown as Record<string, unknown>;
-  if (a.B instanceof Uint8Array) return { B: Buffer.from(a.B).toString("base64") };
-  if (Array.isArray(a.BS))
-    return { BS: (a.BS as Uint8Array[]).map((b) => Buffer.from(b).toString("base64")) };
-  if (a.M) return { M: toLambdaImage(a.M as Record<string, AttributeValue>) };
-  if (Array.isArray(a.L)) return { L: (a.L as AttributeValue[]).map(toLambdaAttribute) };
-  const out: LambdaAttribute = {};
-  for (const [k, x] of Object.entries(a)) if (x !== undefined && k !== "$unknown") out[k] = x;
-  return out;
-}
-
-function toLambdaImage(image: Record<string, AttributeValue> | undefined) {
-  if (!image) return undefined;
-  return Object.fromEntries(Object.entries(image).map(([k, v]) => [k, toLambdaAttribute(v)]));
-}
-
-export function toLambdaRecord(r: _Record, streamArn: string, region: string) {
-  const d = r.dynamodb ?? {};
-  const created = d.ApproximateCreationDateTime;
-  const dynamodb: Record<string, unknown> = {
-    ApproximateCreationDateTime:
-      created instanceof Date ? Math.floor(created.getTime() / 1000) : Number(created ?? Date.now() / 1000),
-    Keys: toLambdaImage(d.Keys),
-    ...(d.NewImage ? { NewImage: toLambdaImage(d.NewImage) } : {}),
-    ...(d.OldImage ? { OldImage: toLambdaImage(d.OldImage) } : {}),
-    SequenceNumber: d.SequenceNumber,
-    SizeBytes: d.SizeBytes,
-    StreamViewType: d.StreamViewType,
-  };
-  return {
-    eventID: r.eventID,
-    eventName: r.eventName,
-    eventVersion: r.eventVersion ?? "1.1",
-    eventSource: "aws:dynamodb",
-    awsRegion: region,
-    dynamodb,
-    // DynamoDB Local leaves this out; Lambda always sets it.
-    eventSourceARN: streamArn,
-    ...(r.userIdentity ? { userIdentity: r.userIdentity } : {}),
-  };
-}
-
 type LambdaRecord = ReturnType<typeof toLambdaRecord>;
 
 interface Shard {
@@ -116,6 +77,8 @@ interface Shard {
   buffer: LambdaRecord[];
   attempts: number;
   retryAt: number;
+  /** After a function error with bisect on: the size of the next batch (0: the mapping's batch size). */
+  split: number;
 }
 
 class SubscriptionPoller {
@@ -131,6 +94,7 @@ class SubscriptionPoller {
     private readonly sub: StreamSubscription,
     private readonly streamArn: string,
     private readonly o: StreamPollerOptions,
+    private readonly onFailure?: string,
   ) {
     this.trace = new Trace(sub.name);
   }
@@ -178,6 +142,7 @@ class SubscriptionPoller {
             buffer: [],
             attempts: 0,
             retryAt: 0,
+            split: 0,
           });
           continue;
         }
@@ -191,6 +156,7 @@ class SubscriptionPoller {
           buffer: [],
           attempts: 0,
           retryAt: 0,
+          split: 0,
         });
       }
       exclusiveStartShardId = out.StreamDescription?.LastEvaluatedShardId;
@@ -254,11 +220,77 @@ class SubscriptionPoller {
     return more;
   }
 
+  /** Like the mapping's on-failure destination: the batch's shard and sequence range, never the records. */
+  private async discard(
+    shard: Shard,
+    records: LambdaRecord[],
+    condition: string,
+    invokeCount: number,
+    fnError?: string,
+  ) {
+    const first = records[0]!;
+    const last = records[records.length - 1]!;
+    const arrival = (r: LambdaRecord) =>
+      new Date(Number(r.dynamodb.ApproximateCreationDateTime) * 1000).toISOString().replace(/\.\d{3}Z$/, "Z");
+    if (!this.onFailure || !this.o.sendToDestination) {
+      this.o.log(
+        `${this.sub.name}: dropped ${records.length} record(s) (${condition}), no on-failure destination`,
+      );
+      return;
+    }
+    // Shape of "Retaining discarded records for a DynamoDB event source in Lambda" (AWS Lambda Developer Guide).
+    const invocationRecord = {
+      requestContext: {
+        requestId: randomUUID(),
+        functionArn: this.o.functionArn?.(this.sub.function) ?? this.sub.function,
+        condition,
+        approximateInvokeCount: invokeCount,
+      },
+      responseContext: {
+        statusCode: 200,
+        executedVersion: "$LATEST",
+        ...(fnError ? { functionError: fnError } : {}),
+      },
+      version: "1.0",
+      timestamp: new Date().toISOString(),
+      DDBStreamBatchInfo: {
+        shardId: shard.id,
+        startSequenceNumber: first.dynamodb.SequenceNumber,
+        endSequenceNumber: last.dynamodb.SequenceNumber,
+        approximateArrivalOfFirstRecord: arrival(first),
+        approximateArrivalOfLastRecord: arrival(last),
+        batchSize: records.length,
+        streamArn: this.streamArn,
+      },
+    };
+    await this.o.sendToDestination(this.onFailure, JSON.stringify(invocationRecord));
+    this.o.log(
+      `${this.sub.name}: ${records.length} record(s) sent to the on-failure destination (${condition})`,
+    );
+  }
+
   private async deliver(shard: Shard) {
     while (shard.buffer.length > 0 && Date.now() >= shard.retryAt) {
-      const batch = shard.buffer.slice(0, this.sub.batchSize);
+      const maxAge = this.sub.maximumRecordAgeInSeconds ?? -1;
+      if (maxAge >= 0) {
+        const oldest = Date.now() / 1000 - maxAge;
+        let expired = 0;
+        while (
+          expired < shard.buffer.length &&
+          Number(shard.buffer[expired]!.dynamodb.ApproximateCreationDateTime) < oldest
+        )
+          expired++;
+        if (expired > 0) {
+          await this.discard(shard, shard.buffer.splice(0, expired), "RecordAgeExceeded", shard.attempts);
+          shard.attempts = 0;
+          shard.split = 0;
+          continue;
+        }
+      }
+      const batch = shard.buffer.slice(0, shard.split || this.sub.batchSize);
       let failedFrom: number | undefined;
       let reason = "";
+      let threw = false;
       this.busy = true;
       const t0 = performance.now();
       try {
@@ -282,6 +314,7 @@ class SubscriptionPoller {
         }
       } catch (err) {
         failedFrom = 0;
+        threw = true;
         reason = (err as Error).message;
       } finally {
         this.busy = false;
@@ -295,6 +328,13 @@ class SubscriptionPoller {
       if (failedFrom === undefined) {
         shard.buffer.splice(0, batch.length);
         shard.attempts = 0;
+        shard.split = 0;
+        continue;
+      }
+      // A function error splits the batch in two before retrying; a split uses up no retry (as in AWS).
+      if (threw && this.sub.bisectBatchOnFunctionError && batch.length > 1) {
+        shard.split = Math.ceil(batch.length / 2);
+        this.o.log(`${this.sub.name}: batch of ${batch.length} failed (${reason}); split in two`);
         continue;
       }
       // Checkpoint: everything before the first failure is done; retry from it.
@@ -306,7 +346,15 @@ class SubscriptionPoller {
         this.o.log(
           `${this.sub.name}: giving up on ${skipped.length} record(s) after ${shard.attempts - 1} retries (${reason})`,
         );
+        await this.discard(
+          shard,
+          skipped,
+          "RetryAttemptsExhausted",
+          shard.attempts,
+          threw ? "Unhandled" : undefined,
+        );
         shard.attempts = 0;
+        shard.split = 0;
         continue;
       }
       shard.retryAt = Date.now() + Math.min(5000, 100 * 2 ** (shard.attempts - 1));
@@ -321,7 +369,9 @@ export async function startStreamPollers(o: StreamPollerOptions): Promise<Runnin
     region: o.region,
     credentials: o.credentials,
   });
-  const pollers = o.subscriptions.map((s) => new SubscriptionPoller(client, s.subscription, s.streamArn, o));
+  const pollers = o.subscriptions.map(
+    (s) => new SubscriptionPoller(client, s.subscription, s.streamArn, o, s.onFailure),
+  );
   const interval = o.intervalMs ?? 100;
   let stopped = false;
   // Iterators are taken now, so records written once startStreamPollers resolves are all seen.

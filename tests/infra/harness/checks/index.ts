@@ -1,5 +1,6 @@
 // Pure checks, so the main suite and the negative fixtures share them and expect `[]` or a precise problem.
 export * from "./cloudfront";
+export * from "./failures";
 export * from "./functions";
 export * from "./iam";
 export * from "./links";

@@ -1,6 +1,7 @@
 // Data posture: private buckets, encryption at rest, recovery, dead-letter queues, queue policies.
 import { type InfraGraph, statementList, T } from "../graph";
 import type { MockedResource } from "../types";
+import { failureQueues } from "./failures";
 import { type Problem, parsePolicy, problem, s } from "./shared";
 
 export interface PrivateBucketRules {
@@ -119,6 +120,8 @@ export function checkDeadLetterQueues(graph: InfraGraph): Problem[] {
     };
   };
   const dlqArns = new Set(graph.queues().flatMap((q) => redrive(q)?.deadLetterTargetArn ?? []));
+  // An on-failure destination is itself the end of the line, like a DLQ.
+  for (const q of failureQueues(graph)) dlqArns.add(String(q.outputs.arn));
   for (const q of graph.queues()) {
     if (dlqArns.has(String(q.outputs.arn))) continue;
     const policy = redrive(q);

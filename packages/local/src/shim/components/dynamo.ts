@@ -54,6 +54,8 @@ export class Dynamo extends Component {
         ? { filters: filters.map((f) => ({ pattern: JSON.stringify(f) })) }
         : undefined,
     });
+    const destination = unwrap(esm.destinationConfig) as Args | undefined;
+    const onFailure = (unwrap(destination?.onFailure) as Args | undefined)?.destinationArn;
     this.ctx.topology.streamSubscriptions.push({
       name: subName,
       table,
@@ -63,6 +65,9 @@ export class Dynamo extends Component {
       maximumRetryAttempts: Number(unwrap(esm.maximumRetryAttempts) ?? -1),
       functionResponseTypes: (unwrap(esm.functionResponseTypes) as string[]) ?? [],
       startingPosition: String(unwrap(esm.startingPosition) ?? "LATEST"),
+      bisectBatchOnFunctionError: Boolean(unwrap(esm.bisectBatchOnFunctionError) ?? false),
+      maximumRecordAgeInSeconds: Number(unwrap(esm.maximumRecordAgeInSeconds) ?? -1),
+      ...(onFailure !== undefined ? { onFailure: serialize(onFailure) as Value } : {}),
     });
     return output({ name: subName });
   }

@@ -1,0 +1,31 @@
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import type { DynamoDBRecord, DynamoDBStreamHandler } from "aws-lambda";
+import { cards } from "../profile/cards";
+import { indexer } from "../search/indexer";
+import { fanout } from "../timeline/fanout";
+import type { StreamRoute } from "./route";
+
+/** Every reader of the table stream; a new domain (notifications) adds its route here. */
+export const routes: StreamRoute[] = [fanout, cards, indexer];
+
+/** Runs every route that wants the record; the record fails if any of them fails. */
+export async function dispatch(record: DynamoDBRecord, to: readonly StreamRoute[] = routes): Promise<void> {
+  const wanted = to.filter((route) => route.wants(record));
+  const results = await Promise.allSettled(wanted.map((route) => route.handle(record)));
+  const failed = results.flatMap((r, i) => (r.status === "rejected" ? [{ route: wanted[i]!, r }] : []));
+  if (failed.length === 0) return;
+  const reasons = failed.map(({ route, r }) => `${route.name}: ${(r.reason as Error)?.message ?? r.reason}`);
+  throw new AggregateError(
+    failed.map(({ r }) => r.reason),
+    `stream record ${record.dynamodb?.SequenceNumber} failed in ${reasons.join("; ")}`,
+  );
+}
+
+const processor = new BatchProcessor(EventType.DynamoDBStreams);
+
+// The one subscriber of the table stream (DynamoDB Streams allows two readers per shard); in order, so a follow then unfollow apply in that order.
+export const handler: DynamoDBStreamHandler = (event, context) =>
+  processPartialResponse(event, (record: DynamoDBRecord) => dispatch(record), processor, {
+    context,
+    processInParallel: false,
+  });
