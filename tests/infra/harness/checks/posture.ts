@@ -157,3 +157,95 @@ export function checkQueuePolicies(graph: InfraGraph): Problem[] {
   }
   return out;
 }
+
+/**
+ * stream-view: the subscribers read both images (a deleted item's old image, a rename's before and after), so
+ * the table's stream must carry NEW_AND_OLD_IMAGES. AWS: "Change data capture for DynamoDB Streams",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html ("StreamViewType").
+ */
+export function checkStreamView(graph: InfraGraph, viewType = "NEW_AND_OLD_IMAGES"): Problem[] {
+  const out: Problem[] = [];
+  for (const t of graph.tables()) {
+    if (t.inputs.streamEnabled !== true)
+      out.push(problem("stream-view", t.name, `table ${t.name} has no stream`));
+    else if (t.inputs.streamViewType !== viewType)
+      out.push(
+        problem(
+          "stream-view",
+          t.name,
+          `table ${t.name} streams ${s(t.inputs.streamViewType)}, not ${viewType}`,
+        ),
+      );
+  }
+  return out;
+}
+
+/** What a stream subscriber is for: the handler it runs and the records (filter patterns) it is sent. */
+export interface StreamSubscriberIntent {
+  handler: string;
+  /** Lambda event filter patterns, as objects; `[]` means every record. */
+  filters: unknown[];
+}
+
+const patternsOf = (esm: MockedResource) =>
+  ((esm.inputs.filterCriteria as { filters?: { pattern?: unknown }[] } | undefined)?.filters ?? []).map(
+    (f) => (typeof f.pattern === "string" ? JSON.parse(f.pattern) : f.pattern),
+  );
+
+// Key order is not meaning: compare patterns with keys sorted.
+const canonical = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(canonical)
+    : v && typeof v === "object"
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, x]) => [k, canonical(x)]),
+        )
+      : v;
+const same = (a: unknown[], b: unknown[]) =>
+  JSON.stringify(a.map((x) => JSON.stringify(canonical(x))).sort()) ===
+  JSON.stringify(b.map((x) => JSON.stringify(canonical(x))).sort());
+
+/**
+ * stream-subscribers: each reader of the table's stream runs the handler it is meant to and receives exactly the
+ * records its filter names, and no other reader exists. AWS: "Control which events Lambda sends to your function",
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+ */
+export function checkStreamSubscribers(graph: InfraGraph, expected: StreamSubscriberIntent[]): Problem[] {
+  const out: Problem[] = [];
+  const streams = new Set(graph.tables().map((t) => String(t.outputs.streamArn)));
+  const readers = graph
+    .findAll(T.eventSourceMapping, (i) => streams.has(String(i.eventSourceArn)))
+    .map((esm) => ({ esm, fn: graph.functionByLambdaRef(esm.inputs.functionName) }));
+  for (const want of expected) {
+    const found = readers.filter((r) => r.fn?.handler === want.handler);
+    if (found.length !== 1)
+      out.push(
+        problem(
+          "stream-subscribers",
+          want.handler,
+          `${found.length} stream readers run ${want.handler}, not 1`,
+        ),
+      );
+    for (const { esm } of found)
+      if (!same(patternsOf(esm), want.filters))
+        out.push(
+          problem(
+            "stream-subscribers",
+            want.handler,
+            `${want.handler} is sent ${s(patternsOf(esm))}, not ${s(want.filters)}`,
+          ),
+        );
+  }
+  for (const { esm, fn } of readers)
+    if (!expected.some((want) => want.handler === fn?.handler))
+      out.push(
+        problem(
+          "stream-subscribers",
+          esm.name,
+          `${esm.name} reads the stream for ${fn?.handler ?? "no function"}`,
+        ),
+      );
+  return out;
+}
