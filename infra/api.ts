@@ -5,7 +5,7 @@ import { issuer, webClient } from "./auth";
 import { table, tableLink } from "./database";
 import { topic } from "./notification";
 import { ws } from "./realtime";
-import { search } from "./search";
+import { searchLink } from "./search";
 import { bucket } from "./storage";
 
 // CQRS split from the seed: commands go to per-domain Lambdas, every GET goes to the Query Lambda.
@@ -54,7 +54,7 @@ export const queryFn = new sst.aws.Function("Query", {
       },
     ]),
     bucket,
-    search,
+    searchLink,
   ],
 });
 
