@@ -2,6 +2,7 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { replicasFor } from "../../packages/core/src/search/opensearch";
 import {
   appGraph,
   checkCloudFront,
@@ -13,6 +14,8 @@ import {
   checkPowertoolsEnv,
   checkPrivateBucket,
   checkQueuePolicies,
+  checkSearchAccess,
+  checkSearchReplicas,
   checkStreamSubscribers,
   checkStreamView,
   checkTableAccess,
@@ -31,6 +34,7 @@ import {
   ALLOWED_WILDCARDS,
   MEDIA_READABLE,
   POSTURE_EXCEPTIONS,
+  SEARCH_CLIENTS,
   STREAM_SUBSCRIBERS,
   TABLE_ACCESS,
 } from "./rules";
@@ -133,6 +137,42 @@ describe("deploys as configured (AWS rules no local run can show)", () => {
     ]);
     expect(messages(checkInstallPins(graph, { sharp: "^0.35.5" }))).toEqual([
       `${processor} installs sharp@^0.35.5, a range, not an exact version`,
+    ]);
+  });
+});
+
+describe("search domain", () => {
+  it("search-iam-access: SigV4 only, no master user, this account's principals, reached by Query and the indexer", () => {
+    expect(checkSearchAccess(graph, SEARCH_CLIENTS)).toEqual([]);
+    const domain = graph.findOne("aws:opensearch/domain:Domain");
+    const open = altered((app) => {
+      const policy = app.resources.find((r) => r.type === "aws:opensearch/domainPolicy:DomainPolicy")!;
+      policy.inputs.accessPolicies = JSON.stringify({
+        Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "es:*", Resource: "*" }],
+      });
+      const d = app.resources.find((r) => r.type === "aws:opensearch/domain:Domain")!;
+      d.inputs.advancedSecurityOptions = {
+        enabled: true,
+        internalUserDatabaseEnabled: true,
+        masterUserOptions: { masterUserName: "admin", masterUserPassword: "x" },
+      };
+    });
+    expect(messages(checkSearchAccess(open, SEARCH_CLIENTS))).toEqual([
+      `${domain.name} has an internal master user with a password`,
+      `${domain.name} policy allows *, not IAM principals`,
+      `${domain.name} policy allows es:* beyond es:ESHttp*`,
+    ]);
+    expect(messages(checkSearchAccess(graph, SEARCH_CLIENTS.slice(0, 1)))).toEqual([
+      `${domain.name} is reachable by ${[...SEARCH_CLIENTS].sort().join(", ")}, not exactly ${SEARCH_CLIENTS[0]}`,
+    ]);
+  });
+
+  it("search-replicas: indexes ask for no more replicas than the domain has other nodes (cluster green)", () => {
+    expect(checkSearchReplicas(graph, replicasFor)).toEqual([]);
+    expect([1, 2, 3].map(replicasFor)).toEqual([0, 1, 2]);
+    const domain = graph.findOne("aws:opensearch/domain:Domain");
+    expect(messages(checkSearchReplicas(graph, () => 1))).toEqual([
+      `${domain.name} has 1 node(s) but indexes ask for 1 replica(s)`,
     ]);
   });
 });

@@ -39,6 +39,12 @@ export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
   },
   {
     owner: /.*/,
+    kind: "resource",
+    value: /^arn:aws:es:[^:]+:\d{12}:domain\/[^/*]+\/\*$/,
+    reason: "the search domain's REST paths (its indexes, _search, _cluster/health), this domain only",
+  },
+  {
+    owner: /.*/,
     kind: "managed-policy",
     value: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
     reason:
@@ -120,4 +126,10 @@ export const STREAM_SUBSCRIBERS: StreamSubscriberIntent[] = [
     handler: "packages/functions/src/search/indexer.handler",
     filters: [{ dynamodb: { Keys: { sk: { S: [streamKeys.postSk, streamKeys.userSk] } } } }],
   },
+];
+
+/** The only functions that may call the search domain (es:ESHttp*): searching reads and the indexer. */
+export const SEARCH_CLIENTS = [
+  "packages/functions/src/api/query.handler",
+  "packages/functions/src/search/indexer.handler",
 ];

@@ -2,12 +2,14 @@
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
+import { replicasFor } from "../../packages/core/src/search/opensearch";
 import { appGraph, checkPosture, checkRemoval, repoRoot } from "./harness/index";
 import {
   ACCOUNT_LEVEL,
   ALLOWED_WILDCARDS,
   MEDIA_READABLE,
   POSTURE_EXCEPTIONS,
+  SEARCH_CLIENTS,
   STREAM_SUBSCRIBERS,
   TABLE_ACCESS,
 } from "./rules";
@@ -56,6 +58,8 @@ describe.each(["dev-ci", "production"] as const)("posture of %s", (stage) => {
       tableAccess: TABLE_ACCESS,
       streamSubscribers: STREAM_SUBSCRIBERS,
       dependencies,
+      searchClients: SEARCH_CLIENTS,
+      replicasFor,
     });
     const known = (p: { check: string; subject: string; message: string }) =>
       POSTURE_EXCEPTIONS.some(

@@ -249,3 +249,106 @@ export function checkStreamSubscribers(graph: InfraGraph, expected: StreamSubscr
       );
   return out;
 }
+
+const ES_HTTP = /^es:ESHttp(Get|Head|Post|Put|Delete|Patch|\*)$/;
+
+/**
+ * search-iam-access: the search domain is reached with IAM (SigV4) only. No fine-grained access control internal
+ * user (its master password would sit in every linked function), an access policy for this account's principals,
+ * never "*", and only the functions meant to search or index hold es:ESHttp* on it. AWS: "Identity and Access
+ * Management in Amazon OpenSearch Service", https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ac.html
+ */
+export function checkSearchAccess(graph: InfraGraph, handlers: string[]): Problem[] {
+  const out: Problem[] = [];
+  for (const domain of graph.findAll("aws:opensearch/domain:Domain")) {
+    const security = (domain.inputs.advancedSecurityOptions ?? {}) as {
+      enabled?: boolean;
+      internalUserDatabaseEnabled?: boolean;
+      masterUserOptions?: { masterUserPassword?: string };
+    };
+    if (
+      security.enabled &&
+      (security.internalUserDatabaseEnabled || security.masterUserOptions?.masterUserPassword)
+    )
+      out.push(
+        problem("search-access", domain.name, `${domain.name} has an internal master user with a password`),
+      );
+    const names = [String(domain.inputs.domainName), String(domain.outputs.arn).split("domain/")[1]];
+    const policies = graph
+      .findAll("aws:opensearch/domainPolicy:DomainPolicy", (i) => names.includes(String(i.domainName)))
+      .flatMap((p) => parsePolicy(p.inputs.accessPolicies));
+    if (policies.length === 0)
+      out.push(problem("search-access", domain.name, `${domain.name} has no access policy`));
+    for (const st of policies.filter((x) => x.Effect === "Allow")) {
+      const principals = [(st.Principal as { AWS?: unknown } | undefined)?.AWS ?? st.Principal].flat().map(s);
+      if (
+        principals.some(
+          (p) => p === "*" || p.includes('"*"') || !/^arn:aws:iam::\d{12}:(root|role\/.+)$/.test(p),
+        )
+      )
+        out.push(
+          problem(
+            "search-access",
+            domain.name,
+            `${domain.name} policy allows ${principals.join(", ")}, not IAM principals`,
+          ),
+        );
+      if (statementList(st, "Action").some((a) => !ES_HTTP.test(a)))
+        out.push(
+          problem(
+            "search-access",
+            domain.name,
+            `${domain.name} policy allows ${s(st.Action)} beyond es:ESHttp*`,
+          ),
+        );
+    }
+    const holders = graph
+      .functions()
+      .filter((fn) =>
+        graph
+          .policiesOf(fn)
+          .some(
+            (st) =>
+              st.Effect === "Allow" &&
+              statementList(st, "Action").some((a) => ES_HTTP.test(a) || a === "es:*" || a === "*") &&
+              statementList(st, "Resource").some(
+                (r) => names.some((n) => r.includes(`domain/${n}`)) || r === "*",
+              ),
+          ),
+      )
+      .map((fn) => fn.handler)
+      .sort();
+    if (JSON.stringify(holders) !== JSON.stringify([...handlers].sort()))
+      out.push(
+        problem(
+          "search-access",
+          domain.name,
+          `${domain.name} is reachable by ${holders.join(", ") || "no function"}, not exactly ${[...handlers].sort().join(", ")}`,
+        ),
+      );
+  }
+  return out;
+}
+
+/**
+ * search-replicas: a replica is never placed on its primary's node, so replicas beyond nodes - 1 leave the
+ * cluster yellow. AWS: "Red or yellow cluster health status", https://docs.aws.amazon.com/opensearch-service/latest/developerguide/handling-errors.html#handling-errors-yellow-cluster-status
+ */
+export function checkSearchReplicas(graph: InfraGraph, replicasFor: (nodes: number) => number): Problem[] {
+  const out: Problem[] = [];
+  for (const domain of graph.findAll("aws:opensearch/domain:Domain")) {
+    const nodes = Number(
+      (domain.inputs.clusterConfig as { instanceCount?: number } | undefined)?.instanceCount ?? 1,
+    );
+    const replicas = replicasFor(nodes);
+    if (replicas > nodes - 1)
+      out.push(
+        problem(
+          "search-replicas",
+          domain.name,
+          `${domain.name} has ${nodes} node(s) but indexes ask for ${replicas} replica(s)`,
+        ),
+      );
+  }
+  return out;
+}

@@ -10,6 +10,8 @@ import {
   checkPointInTimeRecovery,
   checkPrivateBucket,
   checkQueuePolicies,
+  checkSearchAccess,
+  checkSearchReplicas,
   checkStreamSubscribers,
   checkStreamView,
   type StreamSubscriberIntent,
@@ -70,6 +72,10 @@ export interface PostureRules {
   streamSubscribers: StreamSubscriberIntent[];
   /** The root package.json's `dependencies`, where SST reads `nodejs.install` versions. */
   dependencies: Record<string, string>;
+  /** Handlers that may call the search domain. */
+  searchClients: string[];
+  /** The replicas the app gives an index on a domain of this many nodes. */
+  replicasFor: (nodes: number) => number;
 }
 
 /** Every posture check at once, so each stage's graph (production too) is held to all of them. */
@@ -89,5 +95,7 @@ export function checkPosture(graph: InfraGraph, rules: PostureRules): Problem[] 
     ...checkTableAccess(graph, rules.tableAccess),
     ...checkStreamView(graph),
     ...checkStreamSubscribers(graph, rules.streamSubscribers),
+    ...checkSearchAccess(graph, rules.searchClients),
+    ...checkSearchReplicas(graph, rules.replicasFor),
   ];
 }
