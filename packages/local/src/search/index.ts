@@ -26,6 +26,8 @@ export async function startSearchStandIn(
       {
         search: standIns.search,
         dynamodb: { endpoint: standIns.dynamodb.endpoint, region: standIns.region },
+        // The key pair the stand-in checks SigV4 against (IAM access, as deployed).
+        credentials: standIns.credentials,
         ...(table ? { table: physicalName(topology, table.name) } : {}),
       },
       null,
