@@ -9,7 +9,7 @@ declare module "sst" {
     Media: { name: string; type: "sst.aws.Bucket" };
     Notifications: { arn: string; type: "sst.aws.SnsTopic" };
     Realtime: { managementEndpoint: string; type: "sst.aws.ApiGatewayWebSocket"; url: string };
-    Search: { password: string; type: "sst.aws.OpenSearch"; url: string; username: string };
+    Search: { type: "sst.aws.OpenSearch"; url: string };
     Table: { name: string; type: "sst.aws.Dynamo" };
     Timeline: { fanoutThreshold: number; type: "sst.Linkable" };
   }

@@ -1,9 +1,11 @@
+import { SERVICE } from "../packages/core/src/dynamo/names";
+import { key } from "../packages/core/src/timeline/keys";
 import { type Route, routeTable } from "../packages/functions/src/api/route-table";
 import { issuer, webClient } from "./auth";
-import { table } from "./database";
+import { table, tableLink } from "./database";
 import { topic } from "./notification";
 import { ws } from "./realtime";
-import { search } from "./search";
+import { searchLink } from "./search";
 import { bucket } from "./storage";
 
 // CQRS split from the seed: commands go to per-domain Lambdas, every GET goes to the Query Lambda.
@@ -26,9 +28,34 @@ export const chatFn = new sst.aws.Function("Chat", {
   link: [table, bucket, ws, topic],
 });
 
+/** What the Query Lambda may do to the table: read, and refresh the reader's own home-timeline caches. */
+export const QUERY_TABLE_ACCESS = {
+  read: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
+  // A home read stores the big authors it merged and trims its reactions: items in the reader's home partition.
+  homeCaches: { actions: ["dynamodb:UpdateItem"], leadingKeys: [`$${SERVICE}#feed_${key.home("")}*`] },
+};
+
+// Not `dynamodb:*`: a bug in a GET cannot delete, scan or write beyond the reader's own caches.
 export const queryFn = new sst.aws.Function("Query", {
   handler: "packages/functions/src/api/query.handler",
-  link: [table, bucket, search],
+  link: [
+    tableLink((arn) => [
+      { actions: QUERY_TABLE_ACCESS.read, resources: [arn, $interpolate`${arn}/index/*`] },
+      {
+        actions: QUERY_TABLE_ACCESS.homeCaches.actions,
+        resources: [arn],
+        conditions: [
+          {
+            test: "ForAllValues:StringLike",
+            variable: "dynamodb:LeadingKeys",
+            values: QUERY_TABLE_ACCESS.homeCaches.leadingKeys,
+          },
+        ],
+      },
+    ]),
+    bucket,
+    searchLink,
+  ],
 });
 
 export const api = new sst.aws.ApiGatewayV2("Api", {

@@ -48,3 +48,20 @@ export function partialBatches(batchSize: number, onFailure: $util.Input<string>
     },
   };
 }
+
+type TablePermission = Omit<ReturnType<typeof sst.aws.permission>, "type">;
+
+/**
+ * The table as a link granting only `grants(tableArn)` instead of SST's `dynamodb:*`: functions still read
+ * `Resource.Table`, since the link keeps the table's name and properties.
+ */
+export function tableLink(grants: (arn: $util.Output<string>) => TablePermission[]) {
+  return Object.create(table, {
+    getSSTLink: {
+      value: () => ({
+        properties: table.getSSTLink().properties,
+        include: grants(table.arn).map((grant) => sst.aws.permission(grant)),
+      }),
+    },
+  }) as typeof table;
+}

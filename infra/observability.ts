@@ -1,22 +1,31 @@
 // Imported first so every function inherits tracing, log retention, sizing and Powertools settings.
+
+/** AWS managed: xray:PutTraceSegments, PutTelemetryRecords and sampling reads, which Active tracing needs. */
+export const XRAY_WRITE_POLICY = "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess";
+
 $transform(sst.aws.Function, (args, _opts, name) => {
   args.runtime ??= "nodejs22.x";
   args.architecture ??= "arm64";
   args.memory ??= "512 MB";
   args.timeout ??= "10 seconds";
   args.logging ??= { retention: $app.stage === "production" ? "3 months" : "1 week", format: "json" };
-  args.environment = {
+  // Components (subscribers, routes, notifications) hand their args over as Outputs: resolve, then merge.
+  args.environment = $output(args.environment ?? {}).apply((environment) => ({
     POWERTOOLS_SERVICE_NAME: name,
     POWERTOOLS_METRICS_NAMESPACE: "asyncsns",
     POWERTOOLS_LOG_LEVEL: $app.stage === "production" ? "INFO" : "DEBUG",
-    ...args.environment,
-  };
+    ...environment,
+  }));
   // nodejs22.x ships AWS SDK v3: load it from the runtime rather than bundle it into every function.
-  const nodejs = (args.nodejs ?? {}) as { esbuild?: { external?: string[] } };
-  args.nodejs = {
+  args.nodejs = $output(args.nodejs ?? {}).apply((nodejs) => ({
     ...nodejs,
     esbuild: { ...nodejs.esbuild, external: [...(nodejs.esbuild?.external ?? []), "@aws-sdk/*"] },
-  };
+  }));
+  // Lambda's CreateFunction refuses Active tracing unless the role may write trace segments.
+  args.policies = $output(args.policies ?? []).apply((policies) => [
+    ...policies.filter((arn) => arn !== XRAY_WRITE_POLICY),
+    XRAY_WRITE_POLICY,
+  ]);
   args.transform = {
     ...args.transform,
     function: (fn) => {

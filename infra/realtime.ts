@@ -1,5 +1,17 @@
 import { authConfig } from "./auth";
-import { table } from "./database";
+import { tableLink } from "./database";
+
+/** Each socket route's table actions, exactly what its handler does (connection items, room reads). */
+export const WS_TABLE_ACCESS = {
+  connect: ["dynamodb:PutItem"],
+  disconnect: ["dynamodb:DeleteItem"],
+  // Forgets a connection API Gateway reports gone (410).
+  default: ["dynamodb:DeleteItem"],
+  // Throttles on the connection item, checks membership, reads the sender and fans out to live connections.
+  typing: ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"],
+};
+const tableFor = (route: keyof typeof WS_TABLE_ACCESS) =>
+  tableLink((arn) => [{ actions: WS_TABLE_ACCESS[route], resources: [arn, $interpolate`${arn}/index/*`] }]);
 
 export const ws = new sst.aws.ApiGatewayWebSocket("Realtime");
 
@@ -16,12 +28,21 @@ const authorizer = ws.addAuthorizer("cognito", {
 
 ws.route(
   "$connect",
-  { handler: "packages/functions/src/realtime/connect.handler", link: [table] },
+  { handler: "packages/functions/src/realtime/connect.handler", link: [tableFor("connect")] },
   {
     auth: { lambda: authorizer.id },
   },
 );
-ws.route("$disconnect", { handler: "packages/functions/src/realtime/disconnect.handler", link: [table] });
-ws.route("$default", { handler: "packages/functions/src/realtime/default.handler", link: [table, ws] });
+ws.route("$disconnect", {
+  handler: "packages/functions/src/realtime/disconnect.handler",
+  link: [tableFor("disconnect")],
+});
+ws.route("$default", {
+  handler: "packages/functions/src/realtime/default.handler",
+  link: [tableFor("default"), ws],
+});
 // A route per action, not $default dispatch: each Lambda links only what it needs.
-ws.route("typing", { handler: "packages/functions/src/realtime/typing.handler", link: [table, ws] });
+ws.route("typing", {
+  handler: "packages/functions/src/realtime/typing.handler",
+  link: [tableFor("typing"), ws],
+});

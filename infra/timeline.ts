@@ -1,6 +1,6 @@
 import { streamFilters, unionOf } from "../packages/functions/src/stream/filters";
 import { partialBatches, streamFailures, table } from "./database";
-import { search } from "./search";
+import { searchLink } from "./search";
 
 // Bigger authors are merged into homes at read time (hybrid); the integration suite lowers it to test that.
 export const timelineConfig = new sst.Linkable("Timeline", {
@@ -12,7 +12,7 @@ table.subscribe(
   "Dispatch",
   {
     handler: "packages/functions/src/stream/dispatch.handler",
-    link: [table, timelineConfig, search],
+    link: [table, timelineConfig, searchLink],
     permissions: [{ actions: ["sqs:SendMessage"], resources: [streamFailures.arn] }],
     // A batch runs every route it holds: the longest (a rename spread over many posts) sets the timeout.
     timeout: "15 minutes",

@@ -18,9 +18,9 @@ if (!process.env.SST_RESOURCE_Search) {
     SST_RESOURCE_Table: JSON.stringify({ name: local.table, type: "sst.aws.Dynamo" }),
     AWS_ENDPOINT_URL_DYNAMODB: local.dynamodb.endpoint,
     AWS_REGION: local.dynamodb.region,
-    // DynamoDB Local takes any key pair (-sharedDb).
-    AWS_ACCESS_KEY_ID: process.env.AWS_ACCESS_KEY_ID ?? "S3RVER",
-    AWS_SECRET_ACCESS_KEY: process.env.AWS_SECRET_ACCESS_KEY ?? "S3RVER",
+    // The search stand-in verifies SigV4 against this key pair; DynamoDB Local takes any (-sharedDb).
+    AWS_ACCESS_KEY_ID: local.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: local.credentials.secretAccessKey,
   });
 }
 const { Indexer } = await import("../packages/core/src/search/indexer");

@@ -36,6 +36,24 @@ describe("local topology = mocked deploy graph", () => {
     );
   });
 
+  it("same Powertools settings and deploy-time installs per function", () => {
+    const powertools = (env: Record<string, unknown> | undefined) =>
+      Object.fromEntries(Object.entries(env ?? {}).filter(([k]) => k.startsWith("POWERTOOLS_")));
+    expect(sorted(topology.functions.map((f) => [f.name, powertools(f.environment)]))).toEqual(
+      sorted(
+        graph
+          .functions()
+          .map((f) => [
+            f.logicalName,
+            powertools((f.lambda.inputs.environment as { variables?: Record<string, unknown> }).variables),
+          ]),
+      ),
+    );
+    expect(sorted(topology.functions.map((f) => [f.name, f.install ?? []]))).toEqual(
+      sorted(graph.functions().map((f) => [f.logicalName, f.build?.install ?? []])),
+    );
+  });
+
   it("same HTTP routes, functions and auth", () => {
     const local = topology.httpRoutes.map((r) => [
       r.routeKey,

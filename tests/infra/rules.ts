@@ -1,5 +1,6 @@
 // Every exception lists its reason; stale entries fail too, so this list cannot rot.
-import type { AllowedWildcard } from "./harness/checks";
+import { streamKeys } from "../../packages/core/src/timeline/stream-keys";
+import type { AllowedWildcard, StreamSubscriberIntent, TableAccess } from "./harness/checks";
 
 /** HTTP routes callable without a token. */
 export const PUBLIC_ROUTES = ["GET /api/health", "GET /api/openapi.json"];
@@ -10,17 +11,44 @@ export const LINKED_AHEAD: { fn: string; link: string; reason: string }[] = [];
 /** A new, unexplained wildcard fails `checkWildcards`, so every one stays justified. */
 export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
   {
-    owner: /.*/,
+    // Query and the WebSocket routes link the table with exact actions (TABLE_ACCESS): no wildcard for them.
+    owner: /^(?!Query$|RealtimeRoute).*/,
     kind: "action",
     value: /^(dynamodb|s3|sns|sqs):\*$/,
     reason:
       "SST `link` grants every action of the linked service, scoped to the linked resource's ARN; narrowing it needs a per-function `permissions` list instead of `link`",
   },
   {
+    owner: "Query",
+    kind: "action",
+    value: "s3:*",
+    reason:
+      "Query presigns chat media reads with the linked bucket (SST `link`); only its table access is narrowed",
+  },
+  {
     owner: /.*/,
     kind: "resource",
     value: /^arn:aws:dynamodb:[^:]+:\d{12}:table\/[^/*]+\/\*$/,
     reason: "the linked table's own indexes and stream (table/<name>/*), not other tables",
+  },
+  {
+    owner: /.*/,
+    kind: "resource",
+    value: /^arn:aws:dynamodb:[^:]+:\d{12}:table\/[^/*]+\/index\/\*$/,
+    reason: "the table's own global secondary indexes (Query on gsi1/gsi2), not its stream or other tables",
+  },
+  {
+    owner: /.*/,
+    kind: "resource",
+    value: /^arn:aws:es:[^:]+:\d{12}:domain\/[^/*]+\/\*$/,
+    reason: "the search domain's REST paths (its indexes, _search, _cluster/health), this domain only",
+  },
+  {
+    owner: /.*/,
+    kind: "managed-policy",
+    value: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
+    reason:
+      "Active tracing needs xray:PutTraceSegments/PutTelemetryRecords, which take no resource (AWS managed; the Lambda X-Ray guide names it)",
   },
   {
     owner: /.*/,
@@ -59,3 +87,41 @@ export const MEDIA_READABLE = ["public/*"];
 
 /** Posture problems known and accepted for now, each with its reason and who can close it. Must still occur. */
 export const POSTURE_EXCEPTIONS: { check: string; subject: string; message: string; reason: string }[] = [];
+
+/** The table actions of the functions narrowed from SST's `dynamodb:*`: what each handler does, nothing more. */
+export const TABLE_ACCESS: TableAccess[] = [
+  {
+    // Reads only, plus the home-timeline caches a home read refreshes in the reader's own home partition.
+    handler: "packages/functions/src/api/query.handler",
+    actions: ["dynamodb:GetItem", "dynamodb:BatchGetItem", "dynamodb:Query"],
+    leadingKeyWrites: { actions: ["dynamodb:UpdateItem"], leadingKeys: ["$asyncsns#feed_home#*"] },
+  },
+  { handler: "packages/functions/src/realtime/connect.handler", actions: ["dynamodb:PutItem"] },
+  { handler: "packages/functions/src/realtime/disconnect.handler", actions: ["dynamodb:DeleteItem"] },
+  // Only forgets a connection API Gateway reports gone (410).
+  { handler: "packages/functions/src/realtime/default.handler", actions: ["dynamodb:DeleteItem"] },
+  {
+    handler: "packages/functions/src/realtime/typing.handler",
+    actions: ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"],
+  },
+];
+
+/** Every reader of the table's stream, by what it is for: its handler and the records its filter lets through. */
+export const STREAM_SUBSCRIBERS: StreamSubscriberIntent[] = [
+  {
+    // The one dispatcher: fan-out (profile-feed entries, follow edges), cards (a profile changed), search (posts, profiles).
+    handler: "packages/functions/src/stream/dispatch.handler",
+    filters: [
+      { dynamodb: { Keys: { pk: { S: [{ prefix: streamKeys.profileEntryPk }] } } } },
+      { dynamodb: { Keys: { sk: { S: [{ prefix: streamKeys.followSk }] } } } },
+      { eventName: ["MODIFY"], dynamodb: { Keys: { sk: { S: [streamKeys.userSk] } } } },
+      { dynamodb: { Keys: { sk: { S: [streamKeys.postSk, streamKeys.userSk] } } } },
+    ],
+  },
+];
+
+/** The only functions that may call the search domain (es:ESHttp*): searching reads and the stream's indexer route. */
+export const SEARCH_CLIENTS = [
+  "packages/functions/src/api/query.handler",
+  "packages/functions/src/stream/dispatch.handler",
+];

@@ -1,7 +1,22 @@
 // Stages: production keeps its data; personal stages leave nothing behind.
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { appGraph, checkRemoval } from "./harness/index";
-import { ACCOUNT_LEVEL } from "./rules";
+import { replicasFor } from "../../packages/core/src/search/opensearch";
+import { appGraph, checkPosture, checkRemoval, repoRoot } from "./harness/index";
+import {
+  ACCOUNT_LEVEL,
+  ALLOWED_WILDCARDS,
+  MEDIA_READABLE,
+  POSTURE_EXCEPTIONS,
+  SEARCH_CLIENTS,
+  STREAM_SUBSCRIBERS,
+  TABLE_ACCESS,
+} from "./rules";
+
+const { dependencies = {} } = JSON.parse(readFileSync(path.join(repoRoot, "package.json"), "utf8")) as {
+  dependencies?: Record<string, string>;
+};
 
 describe("evaluation", () => {
   it.each(["dev-ci", "production"] as const)(
@@ -31,5 +46,25 @@ describe("personal stage (dev-ci)", () => {
     const retained = graph.resources.filter((r) => r.retainOnDelete).map((r) => r.type);
     expect(retained.every((t) => ACCOUNT_LEVEL.includes(t))).toBe(true);
     expect(checkRemoval(graph, ACCOUNT_LEVEL)).toEqual([]);
+  });
+});
+
+describe.each(["dev-ci", "production"] as const)("posture of %s", (stage) => {
+  const graph = appGraph(stage);
+  it("passes every posture check (buckets, encryption, IAM, tracing, Powertools, installs, stream, edge)", () => {
+    const problems = checkPosture(graph, {
+      mediaReadable: MEDIA_READABLE,
+      wildcards: ALLOWED_WILDCARDS,
+      tableAccess: TABLE_ACCESS,
+      streamSubscribers: STREAM_SUBSCRIBERS,
+      dependencies,
+      searchClients: SEARCH_CLIENTS,
+      replicasFor,
+    });
+    const known = (p: { check: string; subject: string; message: string }) =>
+      POSTURE_EXCEPTIONS.some(
+        (e) => e.check === p.check && e.subject === p.subject && e.message === p.message,
+      );
+    expect(problems.filter((p) => !known(p))).toEqual([]);
   });
 });

@@ -3,6 +3,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { stripMetadata } from "../src/media/processor/strip";
+import { MAX_BOXES } from "../src/media/processor/strip/mp4";
 
 const fixture = (name: string) => readFileSync(new URL(`./fixtures/media/${name}`, import.meta.url));
 
@@ -244,6 +245,82 @@ describe("stripMetadata on files it cannot walk", () => {
       Buffer.concat([ftyp, moov, moov]),
     ])
       expect(() => stripMetadata(file, "video/mp4")).toThrow(unreadable);
+  });
+
+  it("refuses an MP4 box claiming 4 GB in a small file, in 32 and 64 bits, before reading or allocating it", () => {
+    const ftyp = box("ftyp", Buffer.from("isom\0\0\0\0"));
+    const moov = box("moov", box("mvhd", Buffer.alloc(100)));
+    const claim32 = Buffer.concat([u32(0xffffffff), Buffer.from("mdat"), Buffer.alloc(64)]);
+    const claim64 = Buffer.concat([u32(1), Buffer.from("mdat"), u32(1, 0), Buffer.alloc(64)]);
+    const inMovie = box("moov", Buffer.concat([u32(0xffffffff), Buffer.from("udta")]));
+    for (const file of [
+      Buffer.concat([ftyp, moov, claim32]),
+      Buffer.concat([ftyp, moov, claim64]),
+      Buffer.concat([ftyp, inMovie]),
+    ])
+      expect(() => stripMetadata(file, "video/mp4")).toThrow(/claims (4294967295|4294967296) bytes/);
+  });
+
+  it(`refuses a million tiny MP4 boxes, at the top or inside a track, past ${MAX_BOXES} boxes`, () => {
+    const ftyp = box("ftyp", Buffer.from("isom\0\0\0\0"));
+    const tiny = (n: number) => {
+      const out = Buffer.alloc(8 * n);
+      for (let i = 0; i < n; i++) {
+        out.writeUInt32BE(8, 8 * i);
+        out.write("free", 8 * i + 4, "latin1");
+      }
+      return out;
+    };
+    const moov = box("moov", box("mvhd", Buffer.alloc(100)));
+    const top = Buffer.concat([ftyp, moov, tiny(1_000_000)]);
+    const inTrack = Buffer.concat([
+      ftyp,
+      box("moov", box("mvhd", Buffer.alloc(100)), box("trak", tiny(1_000_000))),
+    ]);
+    for (const file of [top, inTrack])
+      expect(() => stripMetadata(file, "video/mp4")).toThrow(`more than ${MAX_BOXES} boxes`);
+    // Just under the budget still strips: a long fragmented clip is not a crafted one.
+    expect(stripMetadata(Buffer.concat([ftyp, moov, tiny(MAX_BOXES - 10)]), "video/mp4")).toHaveLength(
+      ftyp.length + moov.length + 8 * (MAX_BOXES - 10),
+    );
+  });
+
+  it("blanks a nesting bomb (100,000 boxes deep) in a track without descending into it", () => {
+    const depth = 100_000;
+    const nested = Buffer.alloc(8 * depth + 4);
+    for (let i = 0; i < depth; i++) {
+      nested.writeUInt32BE(nested.length - 8 * i, 8 * i);
+      nested.write("trak", 8 * i + 4, "latin1");
+    }
+    const ftyp = box("ftyp", Buffer.from("isom\0\0\0\0"));
+    const file = Buffer.concat([ftyp, box("moov", box("mvhd", Buffer.alloc(100)), nested)]);
+    const output = stripMetadata(file, "video/mp4");
+    expect(output).toHaveLength(file.length);
+    // The outer track is walked; its one child, a track inside a track, is not a kept box and is blanked whole.
+    const inner = ftyp.length + 8 + 108 + 8;
+    expect(output.toString("latin1", inner + 4, inner + 8)).toBe("free");
+    expect(output.subarray(inner + 8).every((b) => b === 0)).toBe(true);
+  });
+
+  it("zeroes a metadata track listing a million empty chunks, one chunk at a time", () => {
+    const chunks = 1_000_000;
+    const stco = full("stco", u32(chunks), Buffer.alloc(4 * chunks));
+    const stbl = box("stbl", full("stsz", u32(0, 0)), full("stsc", u32(1, 1, 1, 1)), stco);
+    const trak = box(
+      "trak",
+      full("tkhd", Buffer.alloc(80)),
+      box(
+        "mdia",
+        full("mdhd", Buffer.alloc(20)),
+        full("hdlr", u32(0), Buffer.from("meta"), Buffer.alloc(13)),
+        box("minf", stbl),
+      ),
+    );
+    const ftyp = box("ftyp", Buffer.from("isom\0\0\0\0"));
+    const file = Buffer.concat([ftyp, box("moov", box("mvhd", Buffer.alloc(100)), trak)]);
+    const output = stripMetadata(file, "video/mp4");
+    expect(output).toHaveLength(file.length);
+    expect(output.toString("latin1", ftyp.length + 8 + 108 + 4, ftyp.length + 8 + 108 + 8)).toBe("free");
   });
 
   it("refuses WebM with an absurd variable-length integer or an element past its parent", () => {

@@ -376,6 +376,93 @@ describe("MediaProcessor.process", () => {
     );
   });
 
+  it("leaves no served copy of media whose post is deleted while it is processing", async () => {
+    const id = await upload("u-alice", await jpeg(800, 600), "image/jpeg");
+    let released = false;
+    // The post is deleted (its media released) just as the processor writes its first served copy.
+    const hook = "release-mid-processing";
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        const input = args.input as { Key?: string };
+        if (
+          !released &&
+          context.commandName === "PutObjectCommand" &&
+          input.Key?.startsWith(`public/${id}/`)
+        ) {
+          released = true;
+          await Media.release([id], BUCKET);
+        }
+        return next(args);
+      },
+      { step: "initialize", name: hook },
+    );
+    try {
+      expect(await MediaProcessor.process(BUCKET, `uploads/u-alice/${id}`)).toMatchObject({
+        status: "skipped",
+        reason: "deleted or timed out while processing",
+      });
+    } finally {
+      s3.middlewareStack.remove(hook);
+    }
+    expect(released).toBe(true);
+    for (const Key of [`public/${id}/image.jpg`, `public/${id}/thumb.webp`, `uploads/u-alice/${id}`])
+      await expect(s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key })), Key).rejects.toMatchObject({
+        $metadata: { httpStatusCode: 404 },
+      });
+    expect(await as("u-alice", () => Media.get(id))).not.toMatchObject({ status: "ready" });
+    // A re-delivered event does not bring it back.
+    expect(await MediaProcessor.process(BUCKET, `uploads/u-alice/${id}`)).toMatchObject({
+      status: "skipped",
+    });
+  });
+
+  it("marks media failed, not pending, when processing runs out of time, and a late finish serves nothing", async () => {
+    const id = await upload("u-alice", await jpeg(), "image/jpeg");
+    const key = `uploads/u-alice/${id}`;
+    // The original's download stalls past the deadline, as a huge file on a slow day would.
+    let stalled: Promise<void> | undefined;
+    const hook = "stall-download";
+    s3.middlewareStack.add(
+      (next, context) => async (args) => {
+        if (context.commandName === "GetObjectCommand" && (args.input as { Key?: string }).Key === key) {
+          stalled = new Promise((resolve) => setTimeout(resolve, 1_500));
+          await stalled;
+        }
+        return next(args);
+      },
+      { step: "initialize", name: hook },
+    );
+    try {
+      expect(await MediaProcessor.processWithin(BUCKET, key, 200)).toEqual({
+        status: "failed",
+        mediaId: id,
+        reason: "media.timeout",
+        detail: "not processed within 200 ms",
+      });
+      expect(await as("u-alice", () => Media.get(id))).toMatchObject({ status: "failed" });
+      await stalled;
+    } finally {
+      s3.middlewareStack.remove(hook);
+    }
+    // The abandoned work gives up at its next step: still failed, nothing served, and it cannot be attached.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(await as("u-alice", () => Media.get(id))).toMatchObject({ status: "failed" });
+    await expect(
+      s3.send(new HeadObjectCommand({ Bucket: BUCKET, Key: `public/${id}/image.jpg` })),
+    ).rejects.toMatchObject({ $metadata: { httpStatusCode: 404 } });
+    await expect(as("u-alice", () => Media.verifyForAttach([id]))).rejects.toThrow(
+      error("media.unreadable", "input"),
+    );
+  });
+
+  it("processes within the deadline as before when there is time", async () => {
+    const id = await upload("u-alice", await jpeg(), "image/jpeg");
+    expect(await MediaProcessor.processWithin(BUCKET, `uploads/u-alice/${id}`, 20_000)).toEqual({
+      status: "ready",
+      mediaId: id,
+    });
+  });
+
   it("ignores keys outside uploads/ and objects that no upload owns", async () => {
     await s3.send(
       new PutObjectCommand({ Bucket: BUCKET, Key: "uploads/u-x/med_01J0000000000000000000000Z", Body: "x" }),

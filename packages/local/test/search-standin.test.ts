@@ -16,7 +16,8 @@ describe("search in the local cloud", () => {
     const topology = await loadTopology(join(root, "sst.config.ts"));
     const search = topology.resources.find((r) => r.type === "sst.aws.OpenSearch");
     expect(search?.name).toBe("Search");
-    expect(Object.keys(search?.link ?? {}).sort()).toEqual(["password", "url", "username"]);
+    // IAM access: the link carries the URL only, no internal user or password.
+    expect(Object.keys(search?.link ?? {}).sort()).toEqual(["url"]);
     expect(topology.functions.find((f) => f.name === "Query")?.link).toContain("Search");
     expect(topology.functions.find((f) => f.name === "TableSubscriberDispatchFunction")?.link).toContain(
       "Search",

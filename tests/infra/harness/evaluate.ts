@@ -232,10 +232,12 @@ function startRpcServer(work: string, builds: FunctionBuild[], unknownRpc: strin
     "Runtime.Build": (args) => {
       const functionID = String(args.functionID);
       const handler = String(args.handler);
+      const properties = (args.properties as { install?: string[] } | undefined) ?? {};
       builds.push({
         functionID,
         handler,
         links: Object.keys((args.links as Loose | undefined) ?? {}).sort(),
+        ...(properties.install?.length ? { install: [...properties.install] } : {}),
       });
       // A stub bundle: the Function component zips this folder and points Lambda at handler.
       const out = path.join(work, "artifacts", functionID);

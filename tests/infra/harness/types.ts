@@ -26,6 +26,8 @@ export interface FunctionBuild {
   handler: string;
   /** Names of the linked resources (what `Resource.<Name>` resolves in this function). */
   links: string[];
+  /** `nodejs.install`: packages SST installs with npm at deploy instead of bundling. */
+  install?: string[];
 }
 
 export interface MockedCall {

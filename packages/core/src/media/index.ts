@@ -424,6 +424,9 @@ export async function release(mediaIds: string[], Bucket = bucket()): Promise<vo
   const posters = await fromIds(items.flatMap((item) => (item.posterMediaId ? [item.posterMediaId] : [])));
   await Promise.all(
     [...items, ...posters].map(async (media) => {
+      // Marked before listing: a processor still at work then finds it deleted and removes what it wrote.
+      if (!media.deletedAt)
+        await MediaEntity.patch({ mediaId: media.mediaId }).set({ deletedAt: Date.now() }).go();
       const listed = await Promise.all(
         ["public", "private"].map((prefix) =>
           s3.send(new ListObjectsV2Command({ Bucket, Prefix: `${prefix}/${media.mediaId}/` })),
@@ -435,8 +438,6 @@ export async function release(mediaIds: string[], Bucket = bucket()): Promise<vo
       ];
       // One DeleteObject per key: DeleteObjects needs a checksum header s3rver does not understand.
       await Promise.all(keys.map((Key) => s3.send(new DeleteObjectCommand({ Bucket, Key }))));
-      if (!media.deletedAt)
-        await MediaEntity.patch({ mediaId: media.mediaId }).set({ deletedAt: Date.now() }).go();
     }),
   );
 }

@@ -1,10 +1,14 @@
 // A small REST client over fetch keeps the official OpenSearch client's weight out of every searching Lambda.
+import type { Signer } from "./sigv4";
 
 export interface Connection {
   /** https://… for Amazon OpenSearch, http://127.0.0.1:<port> for the stand-in. */
   node: string;
-  username: string;
-  password: string;
+  /** IAM access (Amazon OpenSearch without an internal user, and the local stand-in): SigV4 on every request. */
+  sign?: Signer;
+  /** An internal user's HTTP basic auth, for a domain with fine-grained access control. */
+  username?: string;
+  password?: string;
   /** For a whole call, retries included; 30 s by default, the official client's request timeout. */
   timeoutMs?: number;
 }
@@ -22,6 +26,8 @@ export interface WriteResult {
 }
 
 export interface SearchClient {
+  /** Nodes that can hold shards (`_cluster/health`): a replica needs a node other than its primary's. */
+  dataNodes(): Promise<number>;
   indexExists(index: string): Promise<boolean>;
   createIndex(index: string, body: object): Promise<void>;
   index(index: string, id: string, doc: object, options?: WriteOptions): Promise<WriteResult>;
@@ -63,9 +69,18 @@ function failure(what: string, status: number, body: unknown) {
 const RETRIES = 3;
 const RETRY_STATUS = new Set([502, 503, 504]);
 
-export function searchClient({ node, username, password, timeoutMs = 30_000 }: Connection): SearchClient {
+export function searchClient({
+  node,
+  sign,
+  username,
+  password,
+  timeoutMs = 30_000,
+}: Connection): SearchClient {
   const base = node.replace(/\/+$/, "");
-  const authorization = `Basic ${Buffer.from(`${username}:${password}`).toString("base64")}`;
+  const basic: Record<string, string> =
+    username === undefined
+      ? {}
+      : { authorization: `Basic ${Buffer.from(`${username}:${password ?? ""}`).toString("base64")}` };
 
   // Node's fetch keeps connections alive per origin, as the official client's keep-alive agent did.
   async function call(method: string, path: string, o: { query?: WriteOptions; body?: object } = {}) {
@@ -78,12 +93,14 @@ export function searchClient({ node, username, password, timeoutMs = 30_000 }: C
     for (let attempt = 0; ; attempt++) {
       let response: Response;
       try {
-        response = await fetch(`${base}${path}${query ? `?${query}` : ""}`, {
-          method,
-          headers: o.body ? { authorization, "content-type": "application/json" } : { authorization },
-          body: o.body ? JSON.stringify(o.body) : undefined,
-          signal,
-        });
+        const url = new URL(`${base}${path}${query ? `?${query}` : ""}`);
+        const body = o.body ? JSON.stringify(o.body) : undefined;
+        const unsigned: Record<string, string> = body
+          ? { ...basic, "content-type": "application/json" }
+          : basic;
+        // Signed per attempt: a retry carries a fresh date.
+        const headers = sign ? await sign({ method, url, headers: unsigned, body }) : unsigned;
+        response = await fetch(url, { method, headers, body, signal });
       } catch (error) {
         if (!signal.aborted && attempt < RETRIES) continue;
         const { message, cause } = error as Error & { cause?: Error };
@@ -107,6 +124,8 @@ export function searchClient({ node, username, password, timeoutMs = 30_000 }: C
 
   const path = (...parts: string[]) => `/${parts.map(encodeURIComponent).join("/")}`;
   return {
+    dataNodes: async () =>
+      Number((await call("GET", "/_cluster/health")).body.number_of_data_nodes ?? 1) || 1,
     indexExists: async (index) => (await call("HEAD", path(index))).status === 200,
     createIndex: async (index, body) => void (await call("PUT", path(index), { body })),
     index: async (index, id, doc, query) =>

@@ -184,6 +184,9 @@ export function tagsRequest(prefix: string, size: number): Record<string, unknow
 type HitsResponse = { hits: { hits: { _id: string; sort?: SortValues }[] } };
 type TagsResponse = { aggregations?: { tags?: { buckets?: { key: string; doc_count: number }[] } } };
 
+/** One copy of each shard per other data node, so every replica can be allocated (cluster green). */
+export const replicasFor = (dataNodes: number) => Math.max(0, Math.floor(dataNodes) - 1);
+
 /** The adapter; `refresh` makes writes visible at once (tests), otherwise within the index's refresh interval. */
 export function openSearchIndex(
   client: SearchClient,
@@ -197,6 +200,7 @@ export function openSearchIndex(
 
   // Created on first use and never changed in place: a new mapping is a new INDEX_VERSION and a re-index.
   const setup = () => {
+    let replicas: Promise<number> | undefined;
     ready ??= Promise.all(
       (
         [
@@ -205,8 +209,14 @@ export function openSearchIndex(
         ] as const
       ).map(async ([index, body]) => {
         if (await client.indexExists(index)) return;
+        // OpenSearch's default of one replica never allocates on a single node: the cluster would stay yellow.
+        replicas ??= client.dataNodes().then(replicasFor);
+        const settings = {
+          ...body.settings,
+          index: { ...body.settings.index, number_of_replicas: await replicas },
+        };
         try {
-          await client.createIndex(index, body);
+          await client.createIndex(index, { ...body, settings });
         } catch (error) {
           if (!(error instanceof OpenSearchError && error.type === "resource_already_exists_exception"))
             throw error;

@@ -1,14 +1,20 @@
 import { MediaProcessor } from "@asyncsns/core/media/processor";
 import { Logger } from "@aws-lambda-powertools/logger";
-import type { S3Event } from "aws-lambda";
+import type { Context, S3Event } from "aws-lambda";
 import { objectsOf } from "./s3-event";
 
 const logger = new Logger();
 
+/** Left before the Lambda timeout to mark unfinished media failed and answer, so none stays pending. */
+export const FINISH_MS = 5_000;
+
 // Idempotent, so a failed record is retried with the whole (usually one-record) event.
-export async function handler(event: S3Event) {
+export async function handler(event: S3Event, context: Pick<Context, "getRemainingTimeInMillis">) {
   const objects = objectsOf(event);
-  const results = await Promise.allSettled(objects.map((o) => MediaProcessor.process(o.bucket, o.key)));
+  const budget = context.getRemainingTimeInMillis() - FINISH_MS;
+  const results = await Promise.allSettled(
+    objects.map((o) => MediaProcessor.processWithin(o.bucket, o.key, budget)),
+  );
   results.forEach((result, i) => {
     if (result.status === "fulfilled")
       logger.info("media processed", { ...objects[i], outcome: result.value });

@@ -15,7 +15,8 @@ export async function startSearchStandIn(
   o: { dataDir: string; inMemory?: boolean; log?: (line: string) => void },
 ): Promise<RunningSearch | undefined> {
   if (!topology.resources.some((r) => r.type === "sst.aws.OpenSearch")) return undefined;
-  const search = await startSearch(o);
+  // IAM access, as deployed: functions sign with the local key pair and nothing else gets in.
+  const search = await startSearch({ ...o, credentials: standIns.credentials });
   standIns.search = { endpoint: search.endpoint, username: search.username, password: search.password };
   const table = topology.resources.find((r) => r.type === "sst.aws.Dynamo");
   // `npm run reindex` against the local cloud reads this (in AWS it runs under `sst shell`).
@@ -25,6 +26,8 @@ export async function startSearchStandIn(
       {
         search: standIns.search,
         dynamodb: { endpoint: standIns.dynamodb.endpoint, region: standIns.region },
+        // The key pair the stand-in checks SigV4 against (IAM access, as deployed).
+        credentials: standIns.credentials,
         ...(table ? { table: physicalName(topology, table.name) } : {}),
       },
       null,

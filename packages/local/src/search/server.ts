@@ -12,6 +12,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { EngineError, LocalIndex, type Source } from "./engine";
+import { type LocalCredentials, verifySigV4 } from "./sigv4";
 
 export const LOCAL_SEARCH_USERNAME = "admin";
 export const LOCAL_SEARCH_PASSWORD = "local-Passw0rd";
@@ -25,6 +26,15 @@ export interface RunningSearch {
   stop(): Promise<void>;
 }
 
+/** Replicas an index asks for (OpenSearch's default is 1), each unassignable on one node. */
+const replicasOf = (index: LocalIndex) => {
+  const settings = (
+    index.definition as { settings?: { index?: Record<string, unknown> } & Record<string, unknown> }
+  ).settings;
+  const value = settings?.index?.number_of_replicas ?? settings?.number_of_replicas ?? 1;
+  return Number(value) || 0;
+};
+
 type Op = { op: "put"; id: string; v?: number; doc: Source } | { op: "del"; id: string; v?: number };
 
 export async function startSearch(o: {
@@ -32,6 +42,8 @@ export async function startSearch(o: {
   inMemory?: boolean;
   port?: number;
   log?: (line: string) => void;
+  /** IAM access, as the deployed domain has: only requests SigV4-signed with this key pair (no basic auth). */
+  credentials?: LocalCredentials;
 }): Promise<RunningSearch> {
   const dir = join(o.dataDir, "search");
   const persist = !o.inMemory;
@@ -78,16 +90,35 @@ export async function startSearch(o: {
     };
     const fail = (status: number, type: string, reason: string) =>
       send(status, { error: { root_cause: [{ type, reason }], type, reason }, status });
-    if (req.headers.authorization !== expectedAuth)
-      return fail(401, "security_exception", "missing or wrong credentials");
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const raw = Buffer.concat(chunks).toString("utf8");
+    if (o.credentials) {
+      // An IAM-only domain answers an unsigned or badly signed request 403, as Amazon OpenSearch does.
+      const refused = await verifySigV4(
+        { method, url: req.url ?? "/", headers: req.headers, body: raw },
+        o.credentials,
+        "es",
+      );
+      if (refused) return send(403, { message: refused });
+    } else if (req.headers.authorization !== expectedAuth)
+      return fail(401, "security_exception", "missing or wrong credentials");
     const body = raw ? JSON.parse(raw) : {};
     const [name, action, id] = parts;
     const version = url.searchParams.has("version") ? Number(url.searchParams.get("version")) : undefined;
     if (!name)
       return send(200, { name: "local-search", version: { distribution: "opensearch", number: "2.17.0" } });
+    if (name === "_cluster" && action === "health" && method === "GET") {
+      // One node: a replica is never allocated, so an index asking for one leaves the cluster yellow.
+      const unassigned = [...indices.values()].reduce((n, i) => n + replicasOf(i), 0);
+      return send(200, {
+        cluster_name: "local-search",
+        status: unassigned ? "yellow" : "green",
+        number_of_nodes: 1,
+        number_of_data_nodes: 1,
+        unassigned_shards: unassigned,
+      });
+    }
     const index = indices.get(name);
     if (!action) {
       if (method === "HEAD") return send(index ? 200 : 404);

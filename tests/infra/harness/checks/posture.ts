@@ -160,3 +160,198 @@ export function checkQueuePolicies(graph: InfraGraph): Problem[] {
   }
   return out;
 }
+
+/**
+ * stream-view: the subscribers read both images (a deleted item's old image, a rename's before and after), so
+ * the table's stream must carry NEW_AND_OLD_IMAGES. AWS: "Change data capture for DynamoDB Streams",
+ * https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/Streams.html ("StreamViewType").
+ */
+export function checkStreamView(graph: InfraGraph, viewType = "NEW_AND_OLD_IMAGES"): Problem[] {
+  const out: Problem[] = [];
+  for (const t of graph.tables()) {
+    if (t.inputs.streamEnabled !== true)
+      out.push(problem("stream-view", t.name, `table ${t.name} has no stream`));
+    else if (t.inputs.streamViewType !== viewType)
+      out.push(
+        problem(
+          "stream-view",
+          t.name,
+          `table ${t.name} streams ${s(t.inputs.streamViewType)}, not ${viewType}`,
+        ),
+      );
+  }
+  return out;
+}
+
+/** What a stream subscriber is for: the handler it runs and the records (filter patterns) it is sent. */
+export interface StreamSubscriberIntent {
+  handler: string;
+  /** Lambda event filter patterns, as objects; `[]` means every record. */
+  filters: unknown[];
+}
+
+const patternsOf = (esm: MockedResource) =>
+  ((esm.inputs.filterCriteria as { filters?: { pattern?: unknown }[] } | undefined)?.filters ?? []).map(
+    (f) => (typeof f.pattern === "string" ? JSON.parse(f.pattern) : f.pattern),
+  );
+
+// Key order is not meaning: compare patterns with keys sorted.
+const canonical = (v: unknown): unknown =>
+  Array.isArray(v)
+    ? v.map(canonical)
+    : v && typeof v === "object"
+      ? Object.fromEntries(
+          Object.entries(v as Record<string, unknown>)
+            .sort(([a], [b]) => a.localeCompare(b))
+            .map(([k, x]) => [k, canonical(x)]),
+        )
+      : v;
+const same = (a: unknown[], b: unknown[]) =>
+  JSON.stringify(a.map((x) => JSON.stringify(canonical(x))).sort()) ===
+  JSON.stringify(b.map((x) => JSON.stringify(canonical(x))).sort());
+
+/**
+ * stream-subscribers: each reader of the table's stream runs the handler it is meant to and receives exactly the
+ * records its filter names, and no other reader exists. AWS: "Control which events Lambda sends to your function",
+ * https://docs.aws.amazon.com/lambda/latest/dg/invocation-eventfiltering.html
+ */
+export function checkStreamSubscribers(graph: InfraGraph, expected: StreamSubscriberIntent[]): Problem[] {
+  const out: Problem[] = [];
+  const streams = new Set(graph.tables().map((t) => String(t.outputs.streamArn)));
+  const readers = graph
+    .findAll(T.eventSourceMapping, (i) => streams.has(String(i.eventSourceArn)))
+    .map((esm) => ({ esm, fn: graph.functionByLambdaRef(esm.inputs.functionName) }));
+  for (const want of expected) {
+    const found = readers.filter((r) => r.fn?.handler === want.handler);
+    if (found.length !== 1)
+      out.push(
+        problem(
+          "stream-subscribers",
+          want.handler,
+          `${found.length} stream readers run ${want.handler}, not 1`,
+        ),
+      );
+    for (const { esm } of found)
+      if (!same(patternsOf(esm), want.filters))
+        out.push(
+          problem(
+            "stream-subscribers",
+            want.handler,
+            `${want.handler} is sent ${s(patternsOf(esm))}, not ${s(want.filters)}`,
+          ),
+        );
+  }
+  for (const { esm, fn } of readers)
+    if (!expected.some((want) => want.handler === fn?.handler))
+      out.push(
+        problem(
+          "stream-subscribers",
+          esm.name,
+          `${esm.name} reads the stream for ${fn?.handler ?? "no function"}`,
+        ),
+      );
+  return out;
+}
+
+const ES_HTTP = /^es:ESHttp(Get|Head|Post|Put|Delete|Patch|\*)$/;
+
+/**
+ * search-iam-access: the search domain is reached with IAM (SigV4) only. No fine-grained access control internal
+ * user (its master password would sit in every linked function), an access policy for this account's principals,
+ * never "*", and only the functions meant to search or index hold es:ESHttp* on it. AWS: "Identity and Access
+ * Management in Amazon OpenSearch Service", https://docs.aws.amazon.com/opensearch-service/latest/developerguide/ac.html
+ */
+export function checkSearchAccess(graph: InfraGraph, handlers: string[]): Problem[] {
+  const out: Problem[] = [];
+  for (const domain of graph.findAll("aws:opensearch/domain:Domain")) {
+    const security = (domain.inputs.advancedSecurityOptions ?? {}) as {
+      enabled?: boolean;
+      internalUserDatabaseEnabled?: boolean;
+      masterUserOptions?: { masterUserPassword?: string };
+    };
+    if (
+      security.enabled &&
+      (security.internalUserDatabaseEnabled || security.masterUserOptions?.masterUserPassword)
+    )
+      out.push(
+        problem("search-access", domain.name, `${domain.name} has an internal master user with a password`),
+      );
+    const names = [String(domain.inputs.domainName), String(domain.outputs.arn).split("domain/")[1]];
+    const policies = graph
+      .findAll("aws:opensearch/domainPolicy:DomainPolicy", (i) => names.includes(String(i.domainName)))
+      .flatMap((p) => parsePolicy(p.inputs.accessPolicies));
+    if (policies.length === 0)
+      out.push(problem("search-access", domain.name, `${domain.name} has no access policy`));
+    for (const st of policies.filter((x) => x.Effect === "Allow")) {
+      const principals = [(st.Principal as { AWS?: unknown } | undefined)?.AWS ?? st.Principal].flat().map(s);
+      if (
+        principals.some(
+          (p) => p === "*" || p.includes('"*"') || !/^arn:aws:iam::\d{12}:(root|role\/.+)$/.test(p),
+        )
+      )
+        out.push(
+          problem(
+            "search-access",
+            domain.name,
+            `${domain.name} policy allows ${principals.join(", ")}, not IAM principals`,
+          ),
+        );
+      if (statementList(st, "Action").some((a) => !ES_HTTP.test(a)))
+        out.push(
+          problem(
+            "search-access",
+            domain.name,
+            `${domain.name} policy allows ${s(st.Action)} beyond es:ESHttp*`,
+          ),
+        );
+    }
+    const holders = graph
+      .functions()
+      .filter((fn) =>
+        graph
+          .policiesOf(fn)
+          .some(
+            (st) =>
+              st.Effect === "Allow" &&
+              statementList(st, "Action").some((a) => ES_HTTP.test(a) || a === "es:*" || a === "*") &&
+              statementList(st, "Resource").some(
+                (r) => names.some((n) => r.includes(`domain/${n}`)) || r === "*",
+              ),
+          ),
+      )
+      .map((fn) => fn.handler)
+      .sort();
+    if (JSON.stringify(holders) !== JSON.stringify([...handlers].sort()))
+      out.push(
+        problem(
+          "search-access",
+          domain.name,
+          `${domain.name} is reachable by ${holders.join(", ") || "no function"}, not exactly ${[...handlers].sort().join(", ")}`,
+        ),
+      );
+  }
+  return out;
+}
+
+/**
+ * search-replicas: a replica is never placed on its primary's node, so replicas beyond nodes - 1 leave the
+ * cluster yellow. AWS: "Red or yellow cluster health status", https://docs.aws.amazon.com/opensearch-service/latest/developerguide/handling-errors.html#handling-errors-yellow-cluster-status
+ */
+export function checkSearchReplicas(graph: InfraGraph, replicasFor: (nodes: number) => number): Problem[] {
+  const out: Problem[] = [];
+  for (const domain of graph.findAll("aws:opensearch/domain:Domain")) {
+    const nodes = Number(
+      (domain.inputs.clusterConfig as { instanceCount?: number } | undefined)?.instanceCount ?? 1,
+    );
+    const replicas = replicasFor(nodes);
+    if (replicas > nodes - 1)
+      out.push(
+        problem(
+          "search-replicas",
+          domain.name,
+          `${domain.name} has ${nodes} node(s) but indexes ask for ${replicas} replica(s)`,
+        ),
+      );
+  }
+  return out;
+}

@@ -1,6 +1,21 @@
-// Stages: production keeps its data; personal stages remove everything.
+// Stages: production keeps its data; personal stages remove everything; every stage passes every posture check.
 import { type InfraGraph, T } from "../graph";
 import type { MockedResource } from "../types";
+import { checkCloudFront } from "./cloudfront";
+import { checkFunctions, checkInstallPins, checkPowertoolsEnv, checkTraceWriting } from "./functions";
+import { type AllowedWildcard, checkTableAccess, checkWildcards, type TableAccess } from "./iam";
+import {
+  checkDeadLetterQueues,
+  checkEncryption,
+  checkPointInTimeRecovery,
+  checkPrivateBucket,
+  checkQueuePolicies,
+  checkSearchAccess,
+  checkSearchReplicas,
+  checkStreamSubscribers,
+  checkStreamView,
+  type StreamSubscriberIntent,
+} from "./posture";
 import { type Problem, problem } from "./shared";
 
 const isDataBucket = (graph: InfraGraph, b: MockedResource) => {
@@ -48,4 +63,39 @@ export function checkRemoval(graph: InfraGraph, accountLevel: string[] = []): Pr
         problem("removal", p.name, `${p.name} has deletion protection in personal stage ${graph.stage}`),
       );
   return out;
+}
+
+export interface PostureRules {
+  mediaReadable: string[];
+  wildcards: AllowedWildcard[];
+  tableAccess: TableAccess[];
+  streamSubscribers: StreamSubscriberIntent[];
+  /** The root package.json's `dependencies`, where SST reads `nodejs.install` versions. */
+  dependencies: Record<string, string>;
+  /** Handlers that may call the search domain. */
+  searchClients: string[];
+  /** The replicas the app gives an index on a domain of this many nodes. */
+  replicasFor: (nodes: number) => number;
+}
+
+/** Every posture check at once, so each stage's graph (production too) is held to all of them. */
+export function checkPosture(graph: InfraGraph, rules: PostureRules): Problem[] {
+  return [
+    ...checkPrivateBucket(graph, "Media", { readable: rules.mediaReadable }),
+    ...checkEncryption(graph),
+    ...checkPointInTimeRecovery(graph),
+    ...checkDeadLetterQueues(graph),
+    ...checkQueuePolicies(graph),
+    ...checkFunctions(graph),
+    ...checkTraceWriting(graph),
+    ...checkPowertoolsEnv(graph),
+    ...checkInstallPins(graph, rules.dependencies),
+    ...checkCloudFront(graph),
+    ...checkWildcards(graph, rules.wildcards),
+    ...checkTableAccess(graph, rules.tableAccess),
+    ...checkStreamView(graph),
+    ...checkStreamSubscribers(graph, rules.streamSubscribers),
+    ...checkSearchAccess(graph, rules.searchClients),
+    ...checkSearchReplicas(graph, rules.replicasFor),
+  ];
 }

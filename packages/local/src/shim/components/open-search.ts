@@ -1,4 +1,4 @@
-// sst.aws.OpenSearch: locally its url points at the search stand-in.
+// sst.aws.OpenSearch: locally its url points at the search stand-in, which checks SigV4 as the domain does.
 import { unknownApi } from "./args";
 import { Component } from "./component";
 import type { Args, RecorderContext } from "./context";
@@ -7,7 +7,8 @@ export class OpenSearch extends Component {
   static override readonly sstType = "sst.aws.OpenSearch" as const;
   constructor(ctx: RecorderContext, name: string, args?: Args, opts?: Args) {
     super(ctx, "sst.aws.OpenSearch", name, args, opts);
-    this.record({ url: this.ref("url"), username: this.ref("username"), password: this.ref("password") });
+    // The link holds only the URL: access is IAM (SigV4), no internal user or password.
+    this.record({ url: this.ref("url") });
   }
   get url() {
     return this.ref("url");

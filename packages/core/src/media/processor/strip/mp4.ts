@@ -10,6 +10,9 @@ const KEEP: Record<"top" | "moov" | "trak" | "mdia", ReadonlySet<string>> = {
   mdia: new Set(["mdhd", "hdlr", "minf", "elng"]),
 };
 
+/** Real files hold tens of boxes (a long fragmented clip a few thousand): more is a crafted walk, refused. */
+export const MAX_BOXES = 100_000;
+
 interface Box {
   type: string;
   start: number;
@@ -18,8 +21,18 @@ interface Box {
   end: number;
 }
 
-function* boxes(buf: Buffer, start: number, end: number): Generator<Box> {
+/** Counts every box one walk visits, so no crafted file can make the stripper loop or hold more. */
+class Budget {
+  private left = MAX_BOXES;
+  spend() {
+    if (--this.left < 0) throw malformed(FORMAT, `more than ${MAX_BOXES} boxes`);
+  }
+}
+
+// Sizes are checked against the bytes that remain before use: nothing is allocated from a length the file states.
+function* boxes(buf: Buffer, start: number, end: number, budget: Budget): Generator<Box> {
   for (let at = start; at < end; ) {
+    budget.spend();
     if (end - at < 8) throw malformed(FORMAT, `${end - at} stray bytes at offset ${at}`);
     const type = buf.toString("latin1", at + 4, at + 8);
     let size = buf.readUInt32BE(at);
@@ -56,55 +69,60 @@ function zeroTimes(buf: Buffer, box: Box) {
 /** Blanks in place so sizes never change; fragments (moof) are left as they are. */
 export function stripMp4(input: Buffer): Buffer {
   const buf = Buffer.from(input);
+  const budget = new Budget();
   let movies = 0;
-  for (const box of boxes(buf, 0, buf.length)) {
+  for (const box of boxes(buf, 0, buf.length, budget)) {
     if (box.type === "moov") {
       movies++;
-      stripMovie(buf, box);
+      stripMovie(buf, box, budget);
     } else if (!KEEP.top.has(box.type)) blank(buf, box);
   }
   if (movies !== 1) throw malformed(FORMAT, `${movies} movie headers (moov) where one belongs`);
   return buf;
 }
 
-function stripMovie(buf: Buffer, moov: Box) {
-  for (const box of boxes(buf, moov.start + moov.header, moov.end)) {
+function stripMovie(buf: Buffer, moov: Box, budget: Budget) {
+  for (const box of boxes(buf, moov.start + moov.header, moov.end, budget)) {
     if (box.type === "mvhd") zeroTimes(buf, box);
-    else if (box.type === "trak") stripTrack(buf, box);
+    else if (box.type === "trak") stripTrack(buf, box, budget);
     // Old QuickTime's zlib-compressed movie header: its metadata cannot be reached without inflating it.
     else if (box.type === "cmov") throw malformed(FORMAT, "compressed movie headers are not supported");
     else if (!KEEP.moov.has(box.type)) blank(buf, box);
   }
 }
 
-function stripTrack(buf: Buffer, trak: Box) {
-  const mdia = [...boxes(buf, trak.start + trak.header, trak.end)].find((box) => box.type === "mdia");
-  if (mdia && handlerOf(buf, mdia) === "meta") {
+function stripTrack(buf: Buffer, trak: Box, budget: Budget) {
+  const mdia = child(buf, trak, "mdia", budget);
+  if (mdia && handlerOf(buf, mdia, budget) === "meta") {
     // A timed-metadata track is a GPS log or the like: its samples go with it, the audio and video stay.
-    for (const [offset, size] of sampleRanges(buf, mdia)) buf.fill(0, offset, offset + size);
+    blankSamples(buf, mdia, budget);
     blank(buf, trak);
     return;
   }
-  for (const box of boxes(buf, trak.start + trak.header, trak.end)) {
+  for (const box of boxes(buf, trak.start + trak.header, trak.end, budget)) {
     if (box.type === "tkhd") zeroTimes(buf, box);
-    else if (box.type === "mdia") stripMedia(buf, box);
+    else if (box.type === "mdia") stripMedia(buf, box, budget);
     else if (!KEEP.trak.has(box.type)) blank(buf, box);
   }
 }
 
-function stripMedia(buf: Buffer, mdia: Box) {
-  for (const box of boxes(buf, mdia.start + mdia.header, mdia.end)) {
+function stripMedia(buf: Buffer, mdia: Box, budget: Budget) {
+  for (const box of boxes(buf, mdia.start + mdia.header, mdia.end, budget)) {
     if (box.type === "mdhd") zeroTimes(buf, box);
     else if (!KEEP.mdia.has(box.type)) blank(buf, box);
   }
 }
 
-const child = (buf: Buffer, parent: Box, type: string) =>
-  [...boxes(buf, parent.start + parent.header, parent.end)].find((box) => box.type === type);
+/** The first child of a type, walked lazily: siblings are never collected into a list. */
+function child(buf: Buffer, parent: Box, type: string, budget: Budget): Box | undefined {
+  for (const box of boxes(buf, parent.start + parent.header, parent.end, budget))
+    if (box.type === type) return box;
+  return undefined;
+}
 
 /** hdlr is a full box: version and flags, pre_defined, then the handler type. */
-function handlerOf(buf: Buffer, mdia: Box): string | undefined {
-  const hdlr = child(buf, mdia, "hdlr");
+function handlerOf(buf: Buffer, mdia: Box, budget: Budget): string | undefined {
+  const hdlr = child(buf, mdia, "hdlr", budget);
   if (!hdlr) return undefined;
   const at = hdlr.start + hdlr.header + 8;
   if (hdlr.end - at < 4) throw malformed(FORMAT, `hdlr at ${hdlr.start} is cut short`);
@@ -122,21 +140,22 @@ function table(buf: Buffer, box: Box | undefined, name: string, skip: number, en
   return { count, at: at + 4 };
 }
 
-/** Where a track's chunks lie in the file, from its sample table (stsz, stsc, stco/co64). */
-function sampleRanges(buf: Buffer, mdia: Box): [number, number][] {
-  const minf = child(buf, mdia, "minf");
-  const stbl = minf && child(buf, minf, "stbl");
+/** Zeroes a track's chunks where its sample table (stsz, stsc, stco/co64) puts them, one chunk at a time. */
+function blankSamples(buf: Buffer, mdia: Box, budget: Budget) {
+  const minf = child(buf, mdia, "minf", budget);
+  const stbl = minf && child(buf, minf, "stbl", budget);
   if (!stbl) throw malformed(FORMAT, "a metadata track has no sample table");
-  const stsz = child(buf, stbl, "stsz");
+  const stsz = child(buf, stbl, "stsz", budget);
   const fixed =
     stsz && stsz.end - stsz.start >= stsz.header + 8 ? buf.readUInt32BE(stsz.start + stsz.header + 4) : 0;
   const sizes = table(buf, stsz, "stsz", 4, fixed ? 0 : 4);
-  const runs = table(buf, child(buf, stbl, "stsc"), "stsc", 0, 12);
-  const co64 = child(buf, stbl, "co64");
-  const chunks = co64 ? table(buf, co64, "co64", 0, 8) : table(buf, child(buf, stbl, "stco"), "stco", 0, 4);
+  const runs = table(buf, child(buf, stbl, "stsc", budget), "stsc", 0, 12);
+  const co64 = child(buf, stbl, "co64", budget);
+  const chunks = co64
+    ? table(buf, co64, "co64", 0, 8)
+    : table(buf, child(buf, stbl, "stco", budget), "stco", 0, 4);
   const chunkOffset = (i: number) =>
     co64 ? Number(buf.readBigUInt64BE(chunks.at + 8 * i)) : buf.readUInt32BE(chunks.at + 4 * i);
-  const ranges: [number, number][] = [];
   let sample = 0;
   let total = 0;
   for (let run = 0; run < runs.count && sample < sizes.count; run++) {
@@ -155,8 +174,7 @@ function sampleRanges(buf: Buffer, mdia: Box): [number, number][] {
       // Real samples never overlap: more than the file in all is a table that lies.
       if (offset + size > buf.length || total > buf.length)
         throw malformed(FORMAT, "a metadata track's samples lie past the end of the file");
-      ranges.push([offset, size]);
+      buf.fill(0, offset, offset + size);
     }
   }
-  return ranges;
 }
