@@ -45,6 +45,11 @@ export function createSubApp() {
 /** One Hono app per Lambda; the JWT was checked by the gateway, the handler trusts only its claims' sub. */
 export function createApp() {
   const app = new OpenAPIHono<Env>({ defaultHook });
+  // Answers are per user and change at once: no cache (CloudFront's, the browser's) may keep one.
+  app.use(async (c, next) => {
+    await next();
+    c.header("cache-control", "no-store");
+  });
   app.use(async (c, next) => {
     const sub = c.env?.event?.requestContext?.authorizer?.jwt?.claims?.sub;
     if (typeof sub !== "string") return next();
