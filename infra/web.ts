@@ -11,8 +11,8 @@ const ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 // Status codes CloudFront caches, by default for 10 s ("How CloudFront processes HTTP 4xx and 5xx status codes").
 const CACHED_ERROR_CODES = [400, 403, 404, 405, 414, 500, 501, 502, 503, 504];
 
-// Presigned POSTs and chat files' presigned GETs name the bucket's own host (regional; global kept for older SDK paths).
-const bucketOrigins = $interpolate`https://${bucketName}.s3.${region}.amazonaws.com https://${bucketName}.s3.amazonaws.com`;
+// Presigned POSTs and chat files' presigned GETs name the bucket's own regional host (the SDK's v3 default).
+const bucketOrigins = $interpolate`https://${bucketName}.s3.${region}.amazonaws.com`;
 // The browser talks to the WebSocket API directly: 'self' does not cover wss: in every browser, so its origin is named.
 const wsOrigin = ws.url.apply((url) => url.replace(/^([a-z]+:\/\/[^/]+).*$/, "$1"));
 
