@@ -16,7 +16,7 @@ const bucketOrigins = $interpolate`https://${bucketName}.s3.${region}.amazonaws.
 // The browser talks to the WebSocket API directly: 'self' does not cover wss: in every browser, so its origin is named.
 const wsOrigin = ws.url.apply((url) => url.replace(/^([a-z]+:\/\/[^/]+).*$/, "$1"));
 
-// Next's static export inlines its bootstrap scripts and has no per-request nonce, hence 'unsafe-inline'.
+// Next's export inlines its bootstrap scripts (no nonce): each page's meta CSP pins them by hash (web scripts/csp-hashes.mjs).
 const contentSecurityPolicy = $interpolate`${[
   "default-src 'self'",
   "script-src 'self' 'unsafe-inline'",

@@ -73,5 +73,18 @@ test("chat images, video and audio load under the CSP and no violation is report
   expect(new URL(src!).origin).not.toBe(new URL(baseURL!).origin);
 
   expect(violations).toEqual([]);
+
+  // Only the page's own inline scripts run (pinned by hash); one injected later is refused.
+  await expect(page.locator('meta[http-equiv="Content-Security-Policy"]')).toHaveAttribute(
+    "content",
+    /^script-src 'self'( 'sha256-[A-Za-z0-9+/=]+')+$/,
+  );
+  const injected = await page.evaluate(() => {
+    const script = document.createElement("script");
+    script.textContent = "window.__injected = true";
+    document.head.append(script);
+    return (window as { __injected?: boolean }).__injected ?? false;
+  });
+  expect(injected).toBe(false);
   await context.close();
 });
