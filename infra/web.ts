@@ -5,22 +5,32 @@ import { bucket, bucketName, servedBy } from "./storage";
 
 const region = aws.getRegionOutput().name;
 
-// Next's static export inlines its bootstrap scripts and has no per-request nonce, hence 'unsafe-inline'.
+// CloudFront's managed policies ("Use managed cache policies", "Use managed origin request policies").
+const CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad";
+const ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
+// Status codes CloudFront caches, by default for 10 s ("How CloudFront processes HTTP 4xx and 5xx status codes").
+const CACHED_ERROR_CODES = [400, 403, 404, 405, 414, 500, 501, 502, 503, 504];
+
+// Presigned POSTs and chat files' presigned GETs name the bucket's own regional host (the SDK's v3 default).
+const bucketOrigins = $interpolate`https://${bucketName}.s3.${region}.amazonaws.com`;
+// The browser talks to the WebSocket API directly: 'self' does not cover wss: in every browser, so its origin is named.
+const wsOrigin = ws.url.apply((url) => url.replace(/^([a-z]+:\/\/[^/]+).*$/, "$1"));
+
+// Next's export inlines its bootstrap scripts (no nonce): each page's meta CSP pins them by hash (web scripts/csp-hashes.mjs).
 const contentSecurityPolicy = $interpolate`${[
   "default-src 'self'",
   "script-src 'self' 'unsafe-inline'",
   "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
   "font-src 'self'",
   "worker-src 'self'",
+  "manifest-src 'self'",
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
   "frame-ancestors 'none'",
 ].join(
   "; ",
-)}; connect-src 'self' https://cognito-idp.${region}.amazonaws.com https://${bucketName}.s3.amazonaws.com https://${bucketName}.s3.${region}.amazonaws.com`;
+)}; img-src 'self' data: blob: ${bucketOrigins}; media-src 'self' blob: ${bucketOrigins}; connect-src 'self' ${wsOrigin} https://cognito-idp.${region}.amazonaws.com ${bucketOrigins}`;
 
 export const securityHeaders = new aws.cloudfront.ResponseHeadersPolicy("RouterSecurityHeaders", {
   comment: "asyncsns security headers",
@@ -46,10 +56,30 @@ export const router = new sst.aws.Router("Router", {
         ...cdn.transform,
         distribution: (distribution) => {
           // The Router routes every path through its default behavior (KV + CloudFront function).
-          const behavior = distribution.defaultCacheBehavior;
-          distribution.defaultCacheBehavior = $output(behavior).apply((b) => ({
+          const behavior = $output(distribution.defaultCacheBehavior);
+          distribution.defaultCacheBehavior = behavior.apply((b) => ({
             ...b,
             responseHeadersPolicyId: securityHeaders.id,
+          }));
+          // The same routing, but the default caches by path alone and drops Authorization on GET: /api and /ws
+          // are never cached and get every viewer header but Host ("cloudfront-authorization-header", AWS).
+          distribution.orderedCacheBehaviors = $resolve({
+            b: behavior,
+            ordered: $output(distribution.orderedCacheBehaviors ?? []),
+          }).apply(({ b, ordered }) => [
+            ...["/api", "/api/*", "/ws", "/ws/*"].map((pathPattern) => ({
+              ...b,
+              pathPattern,
+              cachePolicyId: CACHING_DISABLED,
+              originRequestPolicyId: ALL_VIEWER_EXCEPT_HOST_HEADER,
+              responseHeadersPolicyId: securityHeaders.id,
+            })),
+            ...ordered,
+          ]);
+          // A cached 5xx or 403 would be replayed to every user for 10 s.
+          distribution.customErrorResponses = CACHED_ERROR_CODES.map((errorCode) => ({
+            errorCode,
+            errorCachingMinTtl: 0,
           }));
         },
       };
@@ -77,7 +107,7 @@ export const webConfig = $jsonStringify({
   userPoolClientId: webClient.id,
   cognitoEndpoint: $interpolate`https://cognito-idp.${region}.amazonaws.com`,
   apiUrl: "/api",
-  wsUrl: "/ws",
+  wsUrl: ws.url,
   mediaUrl: "/media",
 });
 

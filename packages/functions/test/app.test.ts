@@ -47,3 +47,22 @@ describe("the API error mapping", () => {
     expect((await res.json()).error.code).toBe("route.not_found");
   });
 });
+
+// Answers are per user: a shared cache (CloudFront) or the browser must never replay one.
+describe("caching", () => {
+  const app = createApp()
+    .get("/ok", (c) => c.json({ ok: true }))
+    .get("/conflict", () => {
+      throw new VisibleError("conflict", "thing.taken", "Taken.");
+    })
+    .get("/boom", () => {
+      throw new Error("boom");
+    });
+
+  it("answers every response, errors included, with Cache-Control: no-store", async () => {
+    for (const path of ["/ok", "/conflict", "/boom", "/nope"]) {
+      const res = await app.request(path);
+      expect(res.headers.get("cache-control"), path).toBe("no-store");
+    }
+  });
+});

@@ -190,6 +190,8 @@ export interface Topology {
   queueSubscriptions: QueueSubscription[];
   staticSites: StaticSiteRecord[];
   routerRoutes: RouterRoute[];
+  /** Each Router's CloudFront distribution as SST builds it, after infra's transforms (behaviors and policy ids). */
+  distributions?: { router: string; args: Value }[];
   /** Plain Pulumi resources infra declares (aws.cloudfront.ResponseHeadersPolicy, ...): recorded, not emulated. */
   pulumiResources: { type: string; name: string; args: Value }[];
   /** What run() returned. */

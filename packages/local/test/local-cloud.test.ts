@@ -221,6 +221,27 @@ describe("JWT authorizer", () => {
     expect(res.status).toBe(200);
   });
 
+  it("forwards what the Router's behavior forwards: the default one drops Authorization on GET, the uncached one keeps it", async () => {
+    const authorization = `Bearer ${tokens.AccessToken}`;
+    const dropped = await fetch(`${origin}/api/default-behavior/x`, { headers: { authorization } });
+    expect(dropped.status).toBe(401);
+    expect((await dropped.json()).error.message).toMatch(/missing/);
+    const head = await fetch(`${origin}/api/default-behavior/x`, {
+      method: "HEAD",
+      headers: { authorization },
+    });
+    expect(head.status).toBe(401);
+    // Other methods get every viewer header through the origin request policy.
+    const posted = await fetch(`${origin}/api/default-behavior/x`, {
+      method: "POST",
+      headers: { authorization },
+    });
+    expect(posted.status).toBe(200);
+    const kept = await fetch(`${origin}/api/private/x?a=1`, { headers: { authorization } });
+    expect(kept.status).toBe(200);
+    expect((await kept.json()).event.rawQueryString).toBe("a=1");
+  });
+
   async function expect401(authorization: string | undefined, why: RegExp) {
     const res = await fetch(`${origin}/api/private/x`, {
       method: "POST",
@@ -505,6 +526,22 @@ describe("DynamoDB stream subscriber", () => {
 });
 
 describe("router, media, site and config.json", () => {
+  it("answers with the Router's response headers policy, its AWS hosts resolved to the stand-ins", async () => {
+    const page = await fetch(`${origin}/`);
+    const csp = page.headers.get("content-security-policy");
+    expect(csp).toBe(
+      `default-src 'self'; img-src 'self' ${new URL(cloud.standIns.s3.endpoint).origin}; connect-src 'self' ${cloud.urls.wsUrl}`,
+    );
+    expect(page.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(page.headers.get("x-frame-options")).toBe("DENY");
+    expect(page.headers.get("x-served-by")).toBe("router");
+    // The API's own header wins where the policy does not override; cookies survive the merge.
+    const api = await fetch(`${origin}/api/public/a`);
+    expect(api.headers.get("x-frame-options")).toBe("DENY");
+    expect(api.headers.get("x-fixture")).toBe("echo");
+    expect(api.headers.getSetCookie()).toEqual(["a=1; Path=/", "b=2; Path=/"]);
+  });
+
   it("serves /config.json with the site's keys and local values", async () => {
     const res = await fetch(`${origin}/config.json`);
     expect(res.headers.get("cache-control")).toBe("no-store");

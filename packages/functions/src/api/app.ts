@@ -85,6 +85,11 @@ async function bodyBytes(c: Context<Env>): Promise<number> {
 /** One Hono app per Lambda; the JWT was checked by the gateway, the handler trusts only its claims' sub. */
 export function createApp() {
   const app = new OpenAPIHono<Env>({ defaultHook });
+  // Answers are per user and change at once: no cache (CloudFront's, the browser's) may keep one.
+  app.use(async (c, next) => {
+    await next();
+    c.header("cache-control", "no-store");
+  });
   // API Gateway lets 10 MB through; ours is refused here, before any JSON.parse or grapheme count.
   app.use(async (c, next) => {
     const bytes = await bodyBytes(c);

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import type { RefResolver, Topology } from "../topology";
 import { serveBucket } from "./bucket-route";
+import { createEdge } from "./edge";
 import { buildHttpEvent, RouteTable, readBody, sendHttpResult, sendJson } from "./http-api";
 import { type JwtAuthorizerConfig, JwtRejected, verifyJwt } from "./jwt";
 import { serveStatic } from "./static-site";
@@ -16,6 +17,8 @@ export interface GatewayOptions {
   resolve: RefResolver;
   invoke: (fn: string, event: unknown) => Promise<unknown>;
   s3Endpoint: string;
+  /** Service (s3, cognito-idp) → stand-in endpoint: AWS hosts in the Router's policies become these. */
+  awsEndpoints?: Record<string, string>;
   /** JWT authorizer settings per authorizer name, already pointing at cognito-local. */
   jwtAuthorizers: Record<string, JwtAuthorizerConfig>;
   webConfig: Record<string, unknown>;
@@ -136,6 +139,9 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   }
 
   const route = (path: string) => mounts.find((m) => matchesPrefix(path, m.prefix));
+  const edge = createEdge(topology, o.resolve, o.awsEndpoints ?? { s3: o.s3Endpoint });
+  // The @connections API is API Gateway's own endpoint, never behind the distribution.
+  const viaEdge = (path: string) => !/\/@connections\//.test(path);
 
   async function onHttp(req: IncomingMessage, res: ServerResponse, url: URL) {
     const path = url.pathname;
@@ -226,6 +232,10 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
 
   const server = createServer((req, res) => {
     const url = new URL(req.url ?? "/", "http://localhost");
+    if (viaEdge(url.pathname)) {
+      edge?.toOrigin(req, url);
+      edge?.withPolicyHeaders(res, url.pathname);
+    }
     onHttp(req, res, url).catch((err: Error) => {
       o.log(`[gateway] ${req.method} ${url.pathname}: ${err.stack ?? err.message}`);
       if (!res.headersSent) sendJson(res, 500, { message: "Internal Server Error" });
@@ -234,6 +244,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   });
   server.on("upgrade", (req, socket, head) => {
     const url = new URL(req.url ?? "/", "http://localhost");
+    edge?.toOrigin(req, url);
     const mount = route(url.pathname);
     socket.on("error", () => undefined);
     if (mount?.kind !== "ws" || url.pathname !== mount.prefix) {

@@ -1,5 +1,19 @@
 // Edge posture: TLS floor, HTTPS-only behaviors and security headers on every distribution.
+import {
+  behaviorFor,
+  CACHED_ERROR_CODES,
+  type CacheBehavior,
+  type CachePolicyConfig,
+  type DistributionConfig,
+  errorCachingTtl,
+  MANAGED_CACHE_POLICIES,
+  MANAGED_ORIGIN_REQUEST_POLICIES,
+  mayServeFromCache,
+  type OriginRequestPolicyConfig,
+  originRequest,
+} from "../../../../packages/local/src/standins/cloudfront-edge";
 import { type InfraGraph, T } from "../graph";
+import type { MockedResource } from "../types";
 import { type Problem, problem, s } from "./shared";
 
 /** Security policies CloudFront offers that refuse TLS below 1.2 and weak ciphers (2021 and later). */
@@ -51,6 +65,139 @@ export function checkCloudFront(graph: InfraGraph): Problem[] {
       if (!["DENY", "SAMEORIGIN"].includes(String(h.frameOptions?.frameOption)))
         out.push(problem("cloudfront", d.name, `${policy.name} sends no X-Frame-Options`));
     }
+  }
+  return out;
+}
+
+const CACHE_POLICY = "aws:cloudfront/cachePolicy:CachePolicy";
+const ORIGIN_REQUEST_POLICY = "aws:cloudfront/originRequestPolicy:OriginRequestPolicy";
+
+/** A policy by the id a behavior names: one the graph declares, else CloudFront's managed one. */
+function policyFor<P>(
+  graph: InfraGraph,
+  type: string,
+  managed: Record<string, P>,
+  id: unknown,
+): P | undefined {
+  if (id === undefined || id === null || id === "") return undefined;
+  const declared = graph.resources.find((r) => r.type === type && r.id === id);
+  return declared ? (declared.inputs as P) : managed[String(id)];
+}
+
+export interface EdgeView {
+  behavior: CacheBehavior;
+  /** The behavior's pattern, or "default". */
+  where: string;
+  allowed: boolean;
+  /** The request as the origin receives it. */
+  origin: { headers: Record<string, string | string[]>; query: string };
+  /** Whether CloudFront may answer it from its cache. */
+  fromCache: boolean;
+  /** Unknown policy ids (neither declared nor managed). */
+  unknown: string[];
+}
+
+/** A viewer request evaluated as CloudFront would on this distribution: behavior, origin request, cache. */
+export function edgeRequest(
+  graph: InfraGraph,
+  distribution: MockedResource,
+  request: { method: string; path: string; headers?: Record<string, string>; query?: string },
+): EdgeView {
+  const config = distribution.inputs as unknown as DistributionConfig;
+  const behavior = behaviorFor(config, request.path);
+  const unknown: string[] = [];
+  const cachePolicy = policyFor<CachePolicyConfig>(
+    graph,
+    CACHE_POLICY,
+    MANAGED_CACHE_POLICIES,
+    behavior.cachePolicyId,
+  );
+  if (!cachePolicy) unknown.push(`cache policy ${s(behavior.cachePolicyId)}`);
+  const orp = policyFor<OriginRequestPolicyConfig>(
+    graph,
+    ORIGIN_REQUEST_POLICY,
+    MANAGED_ORIGIN_REQUEST_POLICIES,
+    behavior.originRequestPolicyId,
+  );
+  if (behavior.originRequestPolicyId && !orp)
+    unknown.push(`origin request policy ${s(behavior.originRequestPolicyId)}`);
+  const policy = cachePolicy ?? {};
+  return {
+    behavior,
+    where: behavior.pathPattern ?? "default",
+    allowed: (behavior.allowedMethods ?? ["GET", "HEAD"]).includes(request.method),
+    origin: originRequest(
+      { method: request.method, headers: request.headers ?? {}, query: request.query ?? "" },
+      policy,
+      orp,
+    ),
+    fromCache: mayServeFromCache(behavior, policy, request.method),
+    unknown,
+  };
+}
+
+/** Requests the browser makes to the HTTP API through the distribution, with a token and a query. */
+const API_REQUESTS = ["GET", "HEAD", "POST", "PATCH", "PUT", "DELETE"].flatMap((method) =>
+  ["/api", "/api/timelines/home"].map((path) => ({ method, path })),
+);
+
+/**
+ * `/api` through CloudFront: the JWT authorizer needs `Authorization` on every method, the query string
+ * reaches the handler, and no answer (nor error) is kept for someone else.
+ */
+export function checkApiThroughCloudFront(graph: InfraGraph): Problem[] {
+  const out: Problem[] = [];
+  for (const d of graph.findAll(T.distribution)) {
+    const config = d.inputs as unknown as DistributionConfig;
+    for (const { method, path } of API_REQUESTS) {
+      const view = edgeRequest(graph, d, {
+        method,
+        path,
+        headers: { authorization: "Bearer token", "content-type": "application/json" },
+        query: "cursor=c&limit=20",
+      });
+      const at = `${method} ${path} (${view.where} behavior)`;
+      for (const u of view.unknown) out.push(problem("cloudfront", d.name, `${at} uses an unknown ${u}`));
+      if (!view.allowed) out.push(problem("cloudfront", d.name, `${at} is not an allowed method`));
+      if (view.origin.headers.authorization !== "Bearer token")
+        out.push(problem("cloudfront", d.name, `${at} reaches the origin without its Authorization header`));
+      if (view.origin.query !== "cursor=c&limit=20")
+        out.push(problem("cloudfront", d.name, `${at} reaches the origin without its query string`));
+      if (view.fromCache) out.push(problem("cloudfront", d.name, `${at} may be answered from the cache`));
+    }
+    for (const status of CACHED_ERROR_CODES) {
+      const ttl = errorCachingTtl(config, status);
+      if (ttl > 0) out.push(problem("cloudfront", d.name, `${d.name} caches a ${status} for ${ttl} s`));
+    }
+  }
+  return out;
+}
+
+/** `/ws` through CloudFront: the upgrade with its token in the query string reaches the WebSocket API uncached. */
+export function checkWebSocketThroughCloudFront(graph: InfraGraph): Problem[] {
+  const out: Problem[] = [];
+  for (const d of graph.findAll(T.distribution)) {
+    const view = edgeRequest(graph, d, {
+      method: "GET",
+      path: "/ws",
+      headers: {
+        connection: "Upgrade",
+        upgrade: "websocket",
+        "sec-websocket-key": "k",
+        "sec-websocket-version": "13",
+        "sec-websocket-protocol": "p",
+        "sec-websocket-extensions": "permessage-deflate",
+      },
+      query: "token=t",
+    });
+    const at = `GET /ws (${view.where} behavior)`;
+    for (const u of view.unknown) out.push(problem("cloudfront", d.name, `${at} uses an unknown ${u}`));
+    if (view.origin.query !== "token=t")
+      out.push(problem("cloudfront", d.name, `${at} reaches the origin without its token`));
+    for (const h of ["sec-websocket-protocol", "sec-websocket-extensions"])
+      if (view.origin.headers[h] === undefined)
+        out.push(problem("cloudfront", d.name, `${at} reaches the origin without ${h}`));
+    if (view.fromCache) out.push(problem("cloudfront", d.name, `${at} may be answered from the cache`));
   }
   return out;
 }

@@ -33,6 +33,7 @@ export function createContext(root: string): RecorderContext {
       queueSubscriptions: [],
       staticSites: [],
       routerRoutes: [],
+      distributions: [],
       pulumiResources: [],
     },
     transforms: new Map(),
