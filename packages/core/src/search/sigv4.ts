@@ -56,15 +56,20 @@ export const toHttpRequest = (r: SignableRequest) => ({
 export function sigv4(
   o: { region?: string; credentials?: ConstructorParameters<typeof SignatureV4>[0]["credentials"] } = {},
 ): Signer {
-  const region = o.region ?? process.env.AWS_REGION;
-  if (!region) throw new Error("SigV4 needs a region: set AWS_REGION");
-  const signer = new SignatureV4({
-    credentials: o.credentials ?? defaultProvider(),
-    region,
-    service: SERVICE,
-    sha256: Sha256,
-  });
+  // Built at the first request, so loading the module (the route generator, tests) needs no region.
+  let signer: SignatureV4 | undefined;
+  const make = () => {
+    const region = o.region ?? process.env.AWS_REGION;
+    if (!region) throw new Error("SigV4 needs a region: set AWS_REGION");
+    return new SignatureV4({
+      credentials: o.credentials ?? defaultProvider(),
+      region,
+      service: SERVICE,
+      sha256: Sha256,
+    });
+  };
   return async (request) => {
+    signer ??= make();
     const signed = await signer.sign(toHttpRequest(request));
     const { host: _host, ...headers } = signed.headers as Record<string, string>;
     return headers;
