@@ -108,7 +108,7 @@ describe("deploys as configured (AWS rules no local run can show)", () => {
 
   it("powertools-env: every function, those components build included, has the Powertools settings", () => {
     expect(checkPowertoolsEnv(graph)).toEqual([]);
-    const subscriber = graph.functions().find((fn) => fn.handler.endsWith("search/indexer.handler"))!;
+    const subscriber = graph.functions().find((fn) => fn.handler.endsWith("stream/dispatch.handler"))!;
     expect(subscriber.lambda.inputs.environment).toMatchObject({
       variables: {
         POWERTOOLS_SERVICE_NAME: subscriber.logicalName,
