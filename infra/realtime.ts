@@ -1,7 +1,20 @@
 import { authConfig } from "./auth";
 import { table } from "./database";
 
-export const ws = new sst.aws.ApiGatewayWebSocket("Realtime");
+/**
+ * Messages per second across the stage's sockets, below the account default: typing and signals are cheap,
+ * floods are not. "Throttle requests to your WebSocket APIs",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-protect.html
+ */
+export const WS_THROTTLE = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
+
+export const ws = new sst.aws.ApiGatewayWebSocket("Realtime", {
+  transform: {
+    stage: (stage) => {
+      stage.defaultRouteSettings = WS_THROTTLE;
+    },
+  },
+});
 
 // Browsers cannot set headers on a WebSocket handshake, so the access token rides in ?token=.
 const authorizer = ws.addAuthorizer("cognito", {

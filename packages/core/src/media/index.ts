@@ -15,10 +15,11 @@ import * as Batch from "../dynamo/batch";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
+import { Limit } from "../limit";
 import { fn, graphemeLength } from "../util";
 import { fromIds } from "./items";
 import { baseType, kindOf, LIMITS, type MediaKind, matchesMagic } from "./limits";
-import { MediaEntity, type MediaItem } from "./media.entity";
+import { MediaEntity, type MediaItem, UNATTACHED_TTL_SECONDS } from "./media.entity";
 import {
   bucket,
   derivedKeys,
@@ -34,7 +35,7 @@ import {
 export { fromIds } from "./items";
 export { kindOf, LIMITS, type MediaKind, matchesMagic } from "./limits";
 export type { MediaItem } from "./media.entity";
-export { MediaEntity } from "./media.entity";
+export { MediaEntity, UNATTACHED_TTL_SECONDS } from "./media.entity";
 export {
   derivedKeys,
   isPublic,
@@ -173,6 +174,7 @@ export const createUpload = fn(UploadRequest, async (input): Promise<Upload> => 
   const kind = checkType(contentType);
   if (input.purpose === "avatar" && kind !== "image") throw avatarNotImage();
   checkSize(kind, input.size);
+  await Limit.consume("upload", { bytes: input.size });
   const mediaId = createId("med");
   const key = originalKey(userId, mediaId);
   await MediaEntity.create({
@@ -185,6 +187,7 @@ export const createUpload = fn(UploadRequest, async (input): Promise<Upload> => 
     alt: input.alt ?? "",
     purpose: input.purpose,
     durationMs: kind === "image" ? undefined : input.durationMs,
+    expireAt: Math.floor(Date.now() / 1000) + UNATTACHED_TTL_SECONDS,
   }).go();
   const { url, fields } = await createPresignedPost(s3, {
     Bucket: bucket(),
@@ -350,6 +353,7 @@ export function markAttached(mediaIds: string[], attachedTo: string) {
     writer
       .patch({ mediaId })
       .set({ attachedTo })
+      .remove(["expireAt"])
       .where(
         ({ attachedTo, ownerId }, { notExists, eq }) => `${notExists(attachedTo)} AND ${eq(ownerId, userId)}`,
       )

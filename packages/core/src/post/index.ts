@@ -3,6 +3,7 @@ export * as Post from "./index";
 import { ulid } from "ulid";
 import * as z from "zod";
 import { useUserId } from "../actor";
+import { Limit } from "../limit";
 import { type Outcome, transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
@@ -74,6 +75,7 @@ export const create = fn(
     const mediaIds = input.mediaIds ?? [];
     if (!input.text.trim() && mediaIds.length === 0)
       throw new VisibleError("input", "post.empty", "Write something or attach a file.");
+    await Limit.consume("post");
     const parsed = Text.parse(input.text);
     const [mentions, parent] = await Promise.all([
       resolveMentions(parsed.mentions),
