@@ -2,10 +2,10 @@ export * as Chat from "./index";
 
 import { envelope } from "@asyncsns/realtime";
 import { useUserId } from "../actor";
-import { Limit } from "../limit";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
+import { Limit } from "../limit";
 import { Media } from "../media";
 import { fn } from "../util";
 import { memberIds, members, notMember, profileOf, requireMember, userIdOf } from "./access";
