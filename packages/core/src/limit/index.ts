@@ -15,9 +15,8 @@ export { humanWait, retryAfter, windowOf } from "./window";
 
 /** The deployed table (the Limits link, which suites raise or lower); the defaults where it is not linked. */
 export function table(): Table {
-  const linked =
-    "Limits" in Resource ? (Resource as unknown as { Limits: { rules?: Table } }).Limits : undefined;
-  return { ...DEFAULT_LIMITS, ...linked?.rules };
+  if (!("Limits" in Resource)) return DEFAULT_LIMITS;
+  return { ...DEFAULT_LIMITS, ...(Resource.Limits.rules as Partial<Table>) };
 }
 
 const DOING: Record<Action, string> = {
