@@ -79,8 +79,12 @@ describe("per-user limits", () => {
   it("answer the post over the limit with 429, Retry-After and rate.limited; another user posts on", async () => {
     const alice = await person("lima");
     const bob = await person("limb");
-    for (let i = 0; i < 3; i++)
-      expect((await call(postApp, alice.userId, "POST", "/api/posts", { text: `p${i}` })).status).toBe(201);
+    const ids: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const res = await call(postApp, alice.userId, "POST", "/api/posts", { text: `p${i}` });
+      expect(res.status).toBe(201);
+      ids.push((await res.json()).id);
+    }
     const refused = await call(postApp, alice.userId, "POST", "/api/posts", { text: "one too many" });
     expect(refused.status).toBe(429);
     const retryAfter = Number(refused.headers.get("Retry-After"));
@@ -92,7 +96,7 @@ describe("per-user limits", () => {
     expect(body.error.message).toMatch(/posting too fast — try again in \d+ (second|minute)s?\./);
     expect(body.error.details).toEqual({ action: "post", retryAfter });
     // Replies are posts too.
-    const reply = await call(postApp, alice.userId, "POST", "/api/posts", { text: "re", replyTo: "pst_x" });
+    const reply = await call(postApp, alice.userId, "POST", "/api/posts", { text: "re", replyTo: ids[0] });
     expect(reply.status).toBe(429);
     expect((await call(postApp, bob.userId, "POST", "/api/posts", { text: "unaffected" })).status).toBe(201);
   });
