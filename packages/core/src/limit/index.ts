@@ -1,23 +1,18 @@
 export * as Limit from "./index";
 
-import { Resource } from "sst";
 import { useUserId } from "../actor";
 import { conditionally } from "../dynamo";
 import { transact } from "../dynamo/service";
 import { RateLimited } from "../error";
+import { table } from "./config";
 import { LimitEntity } from "./limit.entity";
-import { type Action, DEFAULT_LIMITS, type Rule, type Table } from "./rules";
+import type { Action, Rule } from "./rules";
 import { costOf, expireAt, humanWait, retryAfter, ruleName, windowOf } from "./window";
 
+export { configure, table } from "./config";
 export { LimitEntity } from "./limit.entity";
 export { ACTIONS, type Action, DEFAULT_LIMITS, type Rule, scaled, type Table } from "./rules";
 export { humanWait, retryAfter, windowOf } from "./window";
-
-/** The deployed table (the Limits link, which suites raise or lower); the defaults where it is not linked. */
-export function table(): Table {
-  if (!("Limits" in Resource)) return DEFAULT_LIMITS;
-  return { ...DEFAULT_LIMITS, ...(Resource.Limits.rules as Partial<Table>) };
-}
 
 const DOING: Record<Action, string> = {
   post: "posting",
