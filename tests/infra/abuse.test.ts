@@ -6,6 +6,7 @@ import {
   checkSignUp,
   checkStageThrottling,
   checkUploadExpiry,
+  InfraGraph,
 } from "./harness/index";
 
 for (const stage of ["dev-ci", "production"] as const) {
@@ -41,3 +42,63 @@ for (const stage of ["dev-ci", "production"] as const) {
     });
   });
 }
+
+// Each check names what a broken change would lose, proven on a copy of the real graph with that part undone.
+describe("abuse checks report what is missing", () => {
+  const graph = appGraph("dev-ci");
+  const without = (type: string, change: (inputs: Record<string, unknown>) => void) => {
+    const app = structuredClone(graph.app);
+    for (const r of app.resources) if (r.type === type) change(r.inputs);
+    return new InfraGraph(app);
+  };
+  const messages = (problems: { message: string }[]) => problems.map((p) => p.message);
+
+  it("a stage without throttling", () => {
+    const broken = without("aws:apigatewayv2/stage:Stage", (i) => {
+      delete i.defaultRouteSettings;
+    });
+    expect(messages(checkStageThrottling(broken))).toHaveLength(4);
+    expect(messages(checkStageThrottling(broken))[0]).toMatch(/stage burst limit is undefined/);
+  });
+
+  it("a distribution without the web ACL, or one that blocks large bodies", () => {
+    const detached = without("aws:cloudfront/distribution:Distribution", (i) => {
+      delete i.webAclId;
+    });
+    expect(messages(checkFirewall(detached, { bodyOverride: "count" }))).toEqual([
+      expect.stringMatching(/has no web ACL of this app/),
+    ]);
+    const strict = without("aws:wafv2/webAcl:WebAcl", (i) => {
+      for (const rule of i.rules as { statement: { managedRuleGroupStatement?: object } }[])
+        if (rule.statement.managedRuleGroupStatement)
+          rule.statement.managedRuleGroupStatement = {
+            vendorName: "AWS",
+            name: "AWSManagedRulesCommonRuleSet",
+          };
+    });
+    expect(messages(checkFirewall(strict, { bodyOverride: "count" }))).toEqual([
+      expect.stringMatching(/lets SizeRestrictions_BODY block bodies over 8 KB, not count/),
+    ]);
+  });
+
+  it("a pool on Cognito's sender without threat protection", () => {
+    const broken = without("aws:cognito/userPool:UserPool", (i) => {
+      i.emailConfiguration = { emailSendingAccount: "COGNITO_DEFAULT" };
+      i.userPoolAddOns = { advancedSecurityMode: "OFF" };
+    });
+    expect(messages(checkSignUp(broken))).toEqual([
+      expect.stringMatching(/sends mail with COGNITO_DEFAULT, not DEVELOPER/),
+      expect.stringMatching(/threat protection is OFF, not ENFORCED/),
+    ]);
+  });
+
+  it("a bucket whose uploads never expire", () => {
+    const broken = without(
+      "aws:s3/bucketLifecycleConfigurationV2:BucketLifecycleConfigurationV2",
+      (i) => (i.rules = []),
+    );
+    expect(messages(checkUploadExpiry(broken, "Media", "uploads/"))).toEqual([
+      "Media has no enabled lifecycle rule on uploads/",
+    ]);
+  });
+});

@@ -76,7 +76,7 @@ export function checkFirewall(graph: InfraGraph, rules: { bodyOverride: string }
       );
     const list = (acl.inputs.rules ?? []) as Rule[];
     const rate = list.find((r) => r.statement?.rateBasedStatement);
-    if (!rate || !rate.action?.block)
+    if (!rate?.action?.block)
       out.push(problem("waf", acl.name, `${acl.name} has no rate-based rule that blocks`));
     const common = list.find(
       (r) =>
