@@ -19,7 +19,7 @@ export const limitsConfig = new sst.Linkable("Limits", {
  * answer. "Throttle requests to your HTTP APIs for better throughput in API Gateway",
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html
  */
-export const HTTP_THROTTLE = { throttlingBurstLimit: 500, throttlingRateLimit: 250 };
+export const HTTP_THROTTLE = { throttlingBurstLimit: 2000, throttlingRateLimit: 1000 };
 
 // Profiles and follows; the profile picture is an upload it verifies and, once replaced, deletes.
 export const profileFn = new sst.aws.Function("Profile", {

@@ -6,7 +6,7 @@ import { table } from "./database";
  * floods are not. "Throttle requests to your WebSocket APIs",
  * https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-protect.html
  */
-export const WS_THROTTLE = { throttlingBurstLimit: 200, throttlingRateLimit: 100 };
+export const WS_THROTTLE = { throttlingBurstLimit: 1000, throttlingRateLimit: 500 };
 
 export const ws = new sst.aws.ApiGatewayWebSocket("Realtime", {
   transform: {
