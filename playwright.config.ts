@@ -48,6 +48,8 @@ export default defineConfig({
       ASYNCSNS_CONFIRMATION_CODE: "123456",
       ASYNCSNS_DATA_DIR: ".asyncsns/e2e",
       ASYNCSNS_IN_MEMORY: "1",
+      // Specs create many posts, rooms and follows quickly; per-user limits have their own integration test.
+      ASYNCSNS_LIMIT_FACTOR: "100",
     },
   },
 });

@@ -6,6 +6,7 @@ declare module "sst" {
   export interface Resource {
     Auth: { clientId: string; type: "sst.Linkable"; userPoolId: string };
     Cdn: { distributionId: string; type: "sst.Linkable" };
+    Limits: { rules: any; type: "sst.Linkable" };
     Media: { name: string; type: "sst.aws.Bucket" };
     Notifications: { arn: string; type: "sst.aws.SnsTopic" };
     Realtime: { managementEndpoint: string; type: "sst.aws.ApiGatewayWebSocket"; url: string };

@@ -22,6 +22,7 @@ export default $config({
     const { search } = await import("./infra/search");
     const { api } = await import("./infra/api");
     const { ws } = await import("./infra/realtime");
+    await import("./infra/firewall");
     const { router, site } = await import("./infra/web");
     return {
       web: router.url,

@@ -1,3 +1,4 @@
+import { DEFAULT_LIMITS, scaled } from "../packages/core/src/limit/rules";
 import { SERVICE } from "../packages/core/src/dynamo/names";
 import { key } from "../packages/core/src/timeline/keys";
 import { type Route, routeTable } from "../packages/functions/src/api/route-table";
@@ -10,22 +11,34 @@ import { bucket } from "./storage";
 
 // CQRS split from the seed: commands go to per-domain Lambdas, every GET goes to the Query Lambda.
 
+// Per-user abuse limits (core/limit/rules.ts); suites that post a lot raise them with ASYNCSNS_LIMIT_FACTOR.
+export const limitsConfig = new sst.Linkable("Limits", {
+  properties: { rules: scaled(DEFAULT_LIMITS, Number(process.env.ASYNCSNS_LIMIT_FACTOR ?? 1)) },
+});
+
+/**
+ * Stage-wide ceilings below the account's 10,000 rps: a flood costs a bounded bill before per-user limits
+ * answer. "Throttle requests to your HTTP APIs for better throughput in API Gateway",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-throttling.html
+ */
+export const HTTP_THROTTLE = { throttlingBurstLimit: 2000, throttlingRateLimit: 1000 };
+
 // Profiles and follows; the profile picture is an upload it verifies and, once replaced, deletes.
 export const profileFn = new sst.aws.Function("Profile", {
   handler: "packages/functions/src/api/profile.handler",
-  link: [table, bucket],
+  link: [table, bucket, limitsConfig],
 });
 
 // Posting commands; media uploads need the bucket to presign and verify.
 export const postFn = new sst.aws.Function("Post", {
   handler: "packages/functions/src/api/post.handler",
-  link: [table, bucket],
+  link: [table, bucket, limitsConfig],
 });
 
 // Chat commands: attachments in the bucket, delivery over the WebSocket or, offline, the Notifications topic.
 export const chatFn = new sst.aws.Function("Chat", {
   handler: "packages/functions/src/api/chat.handler",
-  link: [table, bucket, ws, topic],
+  link: [table, bucket, ws, topic, limitsConfig],
 });
 
 /** What the Query Lambda may do to the table: read, and refresh the reader's own home-timeline caches. */
@@ -61,6 +74,11 @@ export const queryFn = new sst.aws.Function("Query", {
 export const api = new sst.aws.ApiGatewayV2("Api", {
   cors: false,
   accessLog: { retention: "1 month" },
+  transform: {
+    stage: (stage) => {
+      stage.defaultRouteSettings = HTTP_THROTTLE;
+    },
+  },
 });
 
 const authorizer = api.addAuthorizer({

@@ -1,3 +1,12 @@
+/** Sign-up mail comes from this domain; it must be verified in SES (DKIM records) before mail flows. */
+export const MAIL_DOMAIN = process.env.ASYNCSNS_MAIL_DOMAIN ?? "asyncsns.example";
+
+/**
+ * Cognito's own sender allows 50 emails a day per account: sign-ups would stall. "Email settings for Amazon
+ * Cognito user pools", https://docs.aws.amazon.com/cognito/latest/developerguide/user-pool-email.html
+ */
+export const mailIdentity = new aws.sesv2.EmailIdentity("MailIdentity", { emailIdentity: MAIL_DOMAIN });
+
 export const userPool = new sst.aws.CognitoUserPool("UserPool", {
   usernames: ["email"],
   transform: {
@@ -11,6 +20,14 @@ export const userPool = new sst.aws.CognitoUserPool("UserPool", {
         temporaryPasswordValidityDays: 7,
       };
       pool.deletionProtection = $app.stage === "production" ? "ACTIVE" : "INACTIVE";
+      pool.emailConfiguration = {
+        emailSendingAccount: "DEVELOPER",
+        sourceArn: mailIdentity.arn,
+        fromEmailAddress: `asyncsns <no-reply@${MAIL_DOMAIN}>`,
+      };
+      // Threat protection: blocks sign-ins that look like credential stuffing. "Advanced security with
+      // threat protection", https://docs.aws.amazon.com/cognito/latest/developerguide/cognito-user-pool-settings-threat-protection.html
+      pool.userPoolAddOns = { advancedSecurityMode: "ENFORCED" };
     },
   },
 });

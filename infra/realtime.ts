@@ -13,7 +13,20 @@ export const WS_TABLE_ACCESS = {
 const tableFor = (route: keyof typeof WS_TABLE_ACCESS) =>
   tableLink((arn) => [{ actions: WS_TABLE_ACCESS[route], resources: [arn, $interpolate`${arn}/index/*`] }]);
 
-export const ws = new sst.aws.ApiGatewayWebSocket("Realtime");
+/**
+ * Messages per second across the stage's sockets, below the account default: typing and signals are cheap,
+ * floods are not. "Throttle requests to your WebSocket APIs",
+ * https://docs.aws.amazon.com/apigateway/latest/developerguide/websocket-api-protect.html
+ */
+export const WS_THROTTLE = { throttlingBurstLimit: 1000, throttlingRateLimit: 500 };
+
+export const ws = new sst.aws.ApiGatewayWebSocket("Realtime", {
+  transform: {
+    stage: (stage) => {
+      stage.defaultRouteSettings = WS_THROTTLE;
+    },
+  },
+});
 
 // Browsers cannot set headers on a WebSocket handshake, so the access token rides in ?token=.
 const authorizer = ws.addAuthorizer("cognito", {

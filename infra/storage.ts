@@ -20,7 +20,14 @@ export const servedBy = (d: Distribution) => serve(d);
 let unGatedName: $util.Output<string> | undefined;
 
 // Private media bucket: the browser uploads with presigned POSTs, reads go through CloudFront (OAC).
+/**
+ * Originals are read only until processed and attached; unattached ones (and their media items, by TTL)
+ * go after this. "Expiring objects", https://docs.aws.amazon.com/AmazonS3/latest/userguide/lifecycle-expire-general-considerations.html
+ */
+export const UPLOAD_EXPIRY_DAYS = 2;
+
 export const bucket = new sst.aws.Bucket("Media", {
+  lifecycle: [{ id: "expire-uploads", prefix: "uploads/", expiresIn: `${UPLOAD_EXPIRY_DAYS} days` }],
   cors: {
     allowHeaders: ["*"],
     allowMethods: ["POST", "GET", "HEAD"],

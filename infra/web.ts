@@ -1,5 +1,6 @@
 import { api } from "./api";
 import { userPool, webClient } from "./auth";
+import { webAcl } from "./firewall";
 import { ws } from "./realtime";
 import { bucket, bucketName, servedBy } from "./storage";
 
@@ -57,6 +58,7 @@ export const router = new sst.aws.Router("Router", {
         distribution: (distribution) => {
           // The Router routes every path through its default behavior (KV + CloudFront function).
           const behavior = $output(distribution.defaultCacheBehavior);
+          distribution.webAclId = webAcl.arn;
           distribution.defaultCacheBehavior = behavior.apply((b) => ({
             ...b,
             responseHeadersPolicyId: securityHeaders.id,

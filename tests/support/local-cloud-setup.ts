@@ -12,6 +12,8 @@ export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), "asyncsns-int-"));
   // Low enough that a handful of test users make an author "big", so the hybrid merge path runs for real.
   process.env.ASYNCSNS_FANOUT_THRESHOLD ??= "3";
+  // Suites post far faster than a person; limits.int.test.ts lowers them in-process to test them.
+  process.env.ASYNCSNS_LIMIT_FACTOR ??= "100";
   const cloud = await startLocalCloud({
     root,
     configFile: join(root, "sst.config.ts"),

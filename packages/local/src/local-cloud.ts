@@ -3,6 +3,7 @@ import { createHash } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join, resolve as resolvePath } from "node:path";
+import { S3Client } from "@aws-sdk/client-s3";
 import { asyncInvokeConfigs, startBucketNotifications } from "./bucket-notifications";
 import { planMounts, type RunningGateway, startGateway } from "./gateway";
 import type { Messaging } from "./messaging";
@@ -21,6 +22,7 @@ import { startLambdaApi } from "./runtime/lambda-api";
 import { startSearchStandIn } from "./search";
 import { loadTopology } from "./shim";
 import { localDistributionId, startStandIns } from "./standins";
+import { expirationRules, startLifecycle } from "./standins/s3-lifecycle";
 import type { RunningStandIns, TableSpec } from "./standins/types";
 import { type RunningStreamPollers, startStreamPollers } from "./streams/poller";
 import { resolveValue, type Topology } from "./topology";
@@ -309,6 +311,24 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       const n = bucketEvents;
       cleanups.push(() => n.stop());
     }
+
+    // Bucket lifecycle rules (expiration by prefix) run as they would in S3.
+    const lifecycle = startLifecycle({
+      client: new S3Client({
+        endpoint: standIns.s3.endpoint,
+        region: standIns.region,
+        credentials: standIns.credentials,
+        forcePathStyle: true,
+      }),
+      buckets: topology.resources
+        .filter((r) => r.type === "sst.aws.Bucket")
+        .map((r) => ({
+          bucket: physicalBucketName(topology, r.name),
+          rules: expirationRules((r.args as { lifecycle?: unknown }).lifecycle),
+        })),
+      log: (line) => warn(`[s3] ${line}`),
+    });
+    cleanups.push(async () => lifecycle.stop());
 
     // Topics and queues come after the functions they deliver to; queued messages from the last run resume.
     const provisioned: ProvisionedMessaging = provisionMessaging({

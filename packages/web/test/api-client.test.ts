@@ -73,6 +73,25 @@ describe("the web API client", () => {
     expect([err.code, err.status, err.message]).toEqual(["http.502", 502, "Bad Gateway"]);
   });
 
+  it("carries a 429's Retry-After and the limit it names, so the UI can say how long to wait", async () => {
+    const limited = await serve(() =>
+      Response.json(
+        {
+          error: {
+            code: "rate.limited",
+            message: "You're posting too fast — try again in 5 minutes.",
+            details: { action: "post", retryAfter: 281 },
+          },
+        },
+        { status: 429, headers: { "Retry-After": "281" } },
+      ),
+    );
+    await useApi(`${origin(limited)}/api`);
+    const err = await failure(api.getMe());
+    limited.close();
+    expect([err.code, err.status, err.retryAfter, err.action]).toEqual(["rate.limited", 429, 281, "post"]);
+  });
+
   it("reports a request that got no answer as a network error", async () => {
     const closed = await serve(() => new Response());
     const url = `${origin(closed)}/api`;

@@ -46,3 +46,28 @@ describe("error messages", () => {
     );
   });
 });
+
+describe("rate limits", () => {
+  const limited = (retryAfter: number, action?: string) =>
+    new ApiError("rate.limited", 429, "server words", retryAfter, action);
+
+  it("name the limit and the wait in both languages", () => {
+    expect(apiErrorMessage(t("en"), limited(281, "post"))).toBe(
+      "You're posting too fast — try again in 5 minutes.",
+    );
+    expect(apiErrorMessage(t("ja"), limited(281, "post"))).toBe(
+      "投稿のペースが速すぎます。5分後にもう一度お試しください。",
+    );
+    expect(apiErrorMessage(t("en"), limited(40, "message"))).toBe(
+      "You're sending messages too fast — try again in 40 seconds.",
+    );
+    expect(apiErrorMessage(t("ja"), limited(3 * 3600, "upload"))).toMatch(/3時間後/);
+    expect(apiErrorMessage(t("en"), limited(60, "follow"))).toMatch(/following and unfollowing.*1 minute\./);
+  });
+
+  it("fall back to a general message for a limit the web does not know", () => {
+    expect(apiErrorMessage(t("en"), limited(1, "somethingNew"))).toBe(
+      "You're going too fast — try again in 1 second.",
+    );
+  });
+});

@@ -119,6 +119,8 @@ export async function evaluate(options: EvaluateOptions): Promise<EvaluatedApp> 
         opts.parent = `${parent.__pulumiType}::${parent.__name}`;
       if (args.opts.retainOnDelete !== undefined) opts.retainOnDelete = Boolean(args.opts.retainOnDelete);
       if (args.opts.protect !== undefined) opts.protect = Boolean(args.opts.protect);
+      const provider = (args.opts as { provider?: { __name?: string } }).provider;
+      if (provider?.__name) opts.provider = provider.__name;
       pendingOpts.set(`${args.type}::${args.name}`, opts);
       return undefined;
     };

@@ -15,6 +15,8 @@ export interface MockedResource {
   /** The parent's `type::name`, when the resource was created inside a component. */
   parent?: string;
   retainOnDelete?: boolean;
+  /** The logical name of an explicit provider (e.g. one pinned to us-east-1), when one was given. */
+  provider?: string;
   protect?: boolean;
 }
 

@@ -5,6 +5,7 @@ import { useUserId } from "../actor";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
+import { Limit } from "../limit";
 import { Media } from "../media";
 import { fn } from "../util";
 import { memberIds, members, notMember, profileOf, requireMember, userIdOf } from "./access";
@@ -51,6 +52,7 @@ export const create = fn(CreateRoom, async (input): Promise<{ room: Info; create
   if (others.length + 1 > MAX_MEMBERS)
     throw new VisibleError("input", "room.too_many_members", `A room has at most ${MAX_MEMBERS} members.`);
   if (others.length === 1 && input.name === undefined) return createDirect(me.userId, others[0]!);
+  await Limit.consume("room");
   const roomId = createId("rom");
   const outcome = await transact(({ room, membership }) => ({
     room: room
@@ -75,6 +77,8 @@ async function createDirect(userId: string, otherId: string): Promise<{ room: In
   const pairKey = [userId, otherId].sort().join("#");
   const existing = await DirectEntity.get({ pairKey }).go();
   if (existing.data) return { room: await view(existing.data.roomId, userId), created: false };
+  // Only a room that will be created counts; opening an existing 1:1 room is free.
+  await Limit.consume("room");
   const roomId = createId("rom");
   const outcome = await transact(({ room, direct, membership }) => ({
     pair: direct.create({ pairKey, roomId }).commit(),
@@ -199,6 +203,7 @@ export const send = fn(SendMessage, async (input): Promise<Message> => {
   if (input.text.trim() === "" && mediaIds.length === 0)
     throw new VisibleError("input", "chat.empty", "Write something or attach a file.");
   const userId = useUserId();
+  await Limit.consume("message");
   const [sender, { room }, replyTo] = await Promise.all([
     profileOf(userId),
     requireMember(input.roomId, userId),

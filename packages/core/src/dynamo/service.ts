@@ -2,6 +2,7 @@ import { Service } from "electrodb";
 import { DirectEntity, MembershipEntity, MessageEntity, RoomEntity } from "../chat/room.entity";
 import { ConnectionEntity } from "../connection/connection.entity";
 import { FollowEntity } from "../follow/follow.entity";
+import { LimitEntity } from "../limit/limit.entity";
 import { MediaEntity } from "../media/media.entity";
 import { LikeEntity, PostEntity, RepostEntity } from "../post/post.entity";
 import { BigAuthorEntity, FeedEntryEntity, HomeStateEntity, ReactionsEntity } from "../timeline/feed.entity";
@@ -30,6 +31,7 @@ export const db = new Service(
     membership: MembershipEntity,
     message: MessageEntity,
     connection: ConnectionEntity,
+    limit: LimitEntity,
   },
   configuration(),
 );

@@ -19,6 +19,17 @@ export class VisibleError extends Error {
   }
 }
 
+/** Over a per-user limit: answered 429 with a Retry-After of `retryAfter` seconds. */
+export class RateLimited extends VisibleError {
+  constructor(
+    public readonly action: string,
+    public readonly retryAfter: number,
+    message: string,
+  ) {
+    super("rate-limited", "rate.limited", message);
+  }
+}
+
 export const statusOf: Record<ErrorKind, 400 | 401 | 403 | 404 | 409 | 413 | 429> = {
   input: 400,
   unauthorized: 401,

@@ -4,6 +4,7 @@ import * as z from "zod";
 import { useUserId } from "../actor";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
+import { Limit } from "../limit";
 import { key } from "../timeline/keys";
 import * as Users from "../user/read";
 import { fn } from "../util";
@@ -54,6 +55,7 @@ export const follow = fn(Target, async ({ handle }) => {
     throw new VisibleError("input", "follow.self", "You cannot follow yourself.");
   if (!(await Users.stored(followerId)))
     throw new VisibleError("not-found", "profile.not_found", "Create your profile first.");
+  await Limit.consume("follow");
   const outcome = await transact(({ follow, user, homeState }) => ({
     edge: follow.create({ followerId, followeeId }).commit(),
     follower: user.patch({ userId: followerId }).add({ following: 1 }).commit(),
@@ -73,6 +75,7 @@ export const unfollow = fn(Target, async ({ handle }) => {
   const followerId = useUserId();
   const followeeId = await userIdOf(handle);
   if (followeeId === followerId) return;
+  await Limit.consume("follow");
   const outcome = await transact(({ follow, user, homeState }) => ({
     edge: follow
       .delete({ followerId, followeeId })

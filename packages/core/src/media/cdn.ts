@@ -19,15 +19,24 @@ export interface RemovedObject {
 const encodeSegment = (segment: string) =>
   encodeURIComponent(segment).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
-/** The viewer path CloudFront caches a served key under (public/x → /media/x); none for keys no path reaches. */
+const SERVED = /^public\/([^/]+)\/./;
+
+/**
+ * Every file of a media lives under one folder, so one wildcard path forgets them all: CloudFront bills a
+ * wildcard as one path. "Paying for file invalidation",
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/PayingForInvalidation.html
+ */
 export function invalidationPath(key: string): string | undefined {
-  if (!key.startsWith("public/")) return undefined;
-  return urlOf(key).split("/").map(encodeSegment).join("/");
+  const mediaId = SERVED.exec(key)?.[1];
+  if (!mediaId) return undefined;
+  return `${urlOf(`public/${mediaId}`).split("/").map(encodeSegment).join("/")}/*`;
 }
 
-/** The same removal always yields the same reference, so a retried event is one invalidation, not two. */
-export const callerReference = (object: RemovedObject) =>
-  `s3-${createHash("sha256").update(`${object.key}\n${object.sequencer}`).digest("hex")}`;
+/** Per media, not per file: the removals of its files (and retries of them) are one invalidation. */
+export const callerReference = (object: RemovedObject) => {
+  const mediaId = SERVED.exec(object.key)?.[1] ?? object.key;
+  return `media-${createHash("sha256").update(mediaId).digest("hex")}`;
+};
 
 /** Makes the CDN forget a removed served copy; returns the invalidation id (none for unserved keys). */
 export async function purge(object: RemovedObject): Promise<string | undefined> {

@@ -15,11 +15,12 @@ import * as Batch from "../dynamo/batch";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
+import { Limit } from "../limit";
 import { ALT, FILE_NAME } from "../text/limits";
 import { fn, freeText } from "../util";
 import { fromIds } from "./items";
 import { baseType, kindOf, LIMITS, type MediaKind, matchesMagic } from "./limits";
-import { MediaEntity, type MediaItem } from "./media.entity";
+import { MediaEntity, type MediaItem, UNATTACHED_TTL_SECONDS } from "./media.entity";
 import {
   bucket,
   derivedKeys,
@@ -35,7 +36,7 @@ import {
 export { fromIds } from "./items";
 export { kindOf, LIMITS, type MediaKind, matchesMagic } from "./limits";
 export type { MediaItem } from "./media.entity";
-export { MediaEntity } from "./media.entity";
+export { MediaEntity, UNATTACHED_TTL_SECONDS } from "./media.entity";
 export {
   derivedKeys,
   isPublic,
@@ -171,6 +172,7 @@ export const createUpload = fn(UploadRequest, async (input): Promise<Upload> => 
   const kind = checkType(contentType);
   if (input.purpose === "avatar" && kind !== "image") throw avatarNotImage();
   checkSize(kind, input.size);
+  await Limit.consume("upload", { bytes: input.size });
   const mediaId = createId("med");
   const key = originalKey(userId, mediaId);
   await MediaEntity.create({
@@ -183,6 +185,7 @@ export const createUpload = fn(UploadRequest, async (input): Promise<Upload> => 
     alt: input.alt ?? "",
     purpose: input.purpose,
     durationMs: kind === "image" ? undefined : input.durationMs,
+    expireAt: Math.floor(Date.now() / 1000) + UNATTACHED_TTL_SECONDS,
   }).go();
   const { url, fields } = await createPresignedPost(s3, {
     Bucket: bucket(),
@@ -348,6 +351,7 @@ export function markAttached(mediaIds: string[], attachedTo: string) {
     writer
       .patch({ mediaId })
       .set({ attachedTo })
+      .remove(["expireAt"])
       .where(
         ({ attachedTo, ownerId }, { notExists, eq }) => `${notExists(attachedTo)} AND ${eq(ownerId, userId)}`,
       )

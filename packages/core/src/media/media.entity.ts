@@ -1,6 +1,9 @@
 import { Entity } from "electrodb";
 import { configuration, keys, service } from "../dynamo";
 
+/** How long an upload may stay unattached; shorter than the bucket's uploads/ lifecycle, so no item outlives its file. */
+export const UNATTACHED_TTL_SECONDS = 24 * 60 * 60;
+
 // One item per upload; gsi1 lists a user's uploads newest first (cleanup of abandoned pending media).
 export const MediaEntity = new Entity(
   {
@@ -32,6 +35,8 @@ export const MediaEntity = new Entity(
       /** Set when what it was attached to was deleted: its served files are gone. */
       deletedAt: { type: "number" },
       failure: { type: "string" },
+      /** DynamoDB TTL (epoch seconds) while unattached, so abandoned uploads clean themselves; attaching removes it. */
+      expireAt: { type: "number" },
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
       updatedAt: {
         type: "number",

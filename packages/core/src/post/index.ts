@@ -6,6 +6,7 @@ import { useUserId } from "../actor";
 import { type Outcome, transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
+import { Limit } from "../limit";
 import { MAX_ATTACHMENTS } from "../media/limits";
 import { Text } from "../text";
 import * as Feed from "../timeline/feed";
@@ -71,6 +72,7 @@ export const create = fn(
     const mediaIds = input.mediaIds ?? [];
     if (!input.text.trim() && mediaIds.length === 0)
       throw new VisibleError("input", "post.empty", "Write something or attach a file.");
+    await Limit.consume("post");
     const parsed = Text.parse(input.text);
     const [mentions, parent] = await Promise.all([
       resolveMentions(parsed.mentions),

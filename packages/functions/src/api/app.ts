@@ -1,5 +1,5 @@
 import { useActor, withActor } from "@asyncsns/core/actor";
-import { statusOf, VisibleError } from "@asyncsns/core/error";
+import { RateLimited, statusOf, VisibleError } from "@asyncsns/core/error";
 import { Text } from "@asyncsns/core/text";
 import { Logger } from "@aws-lambda-powertools/logger";
 import { OpenAPIHono, type OpenAPIHonoOptions } from "@hono/zod-openapi";
@@ -102,6 +102,12 @@ export function createApp() {
     return withActor({ type: "user", properties: { userId: sub } }, next);
   });
   app.onError((error, c) => {
+    // Retry-After (RFC 9110 §10.2.3) tells well-behaved clients when the limit's window ends.
+    if (error instanceof RateLimited) {
+      c.header("Retry-After", String(error.retryAfter));
+      const details = { action: error.action, retryAfter: error.retryAfter };
+      return c.json(errorBody(error.code, error.message, details), 429);
+    }
     if (error instanceof VisibleError)
       return c.json(errorBody(error.code, error.message), statusOf[error.kind]);
     if (error instanceof ZodError) return c.json(invalid(error.issues as Issue[]), 400);

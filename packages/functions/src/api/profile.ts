@@ -1,8 +1,13 @@
+import { Limit } from "@asyncsns/core/limit";
+import { Resource } from "sst";
 import { createApp, toLambda } from "./app";
 import * as follows from "./routes/follows";
 import * as me from "./routes/me";
 
 // Profile Lambda: the profile commands.
 export const app = createApp().route("/", me.commands).route("/", follows.commands);
+
+// This stage's per-user limits (suites raise or lower them), read from the deploy like the fan-out threshold.
+Limit.configure(Resource.Limits.rules);
 
 export const handler = toLambda(app);

@@ -24,6 +24,7 @@ const placeholders = {
   App: { name: "asyncsns", stage: "routes" },
   Table: { name: "routes", type: "sst.aws.Dynamo" },
   Search: { url: "http://127.0.0.1:9", username: "routes", password: "routes" },
+  Limits: { rules: {} },
 };
 
 /** Every API Lambda's Hono app, loaded with placeholder links. */

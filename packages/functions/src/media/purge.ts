@@ -7,7 +7,9 @@ const logger = new Logger();
 
 // Thrown on failure so the asynchronous invoke retries; the caller reference makes it the same invalidation.
 export async function handler(event: S3Event) {
-  const objects = objectsOf(event);
+  // A media's files share one invalidation: one call per media in this batch (CloudFront dedupes the rest).
+  const byMedia = new Map(objectsOf(event).map((o) => [Cdn.callerReference(o), o]));
+  const objects = [...byMedia.values()];
   const results = await Promise.allSettled(objects.map((o) => Cdn.purge(o)));
   results.forEach((result, i) => {
     if (result.status === "fulfilled")

@@ -8,6 +8,7 @@ import { createEdge } from "./edge";
 import { buildHttpEvent, RouteTable, readBody, sendHttpResult, sendJson } from "./http-api";
 import { type JwtAuthorizerConfig, JwtRejected, verifyJwt } from "./jwt";
 import { serveStatic } from "./static-site";
+import { stageThrottle, TokenBucket } from "./throttle";
 import { WebSocketApi } from "./websocket";
 
 export interface GatewayOptions {
@@ -28,7 +29,7 @@ export interface GatewayOptions {
 }
 
 type Mount =
-  | { kind: "http"; prefix: string; api: string; routes: RouteTable }
+  | { kind: "http"; prefix: string; api: string; routes: RouteTable; throttle?: TokenBucket }
   | { kind: "ws"; prefix: string; api: string; ws: WebSocketApi }
   | { kind: "bucket"; prefix: string; bucket: string; rewrite?: { regex: string; to: string } }
   | { kind: "site"; prefix: string; dir: string; errorPage?: string; indexPage: string };
@@ -93,6 +94,11 @@ export function planMounts(
   return plan.sort((a, b) => b.prefix.length - a.prefix.length);
 }
 
+function throttleOf(topology: Topology, api: string): { throttle?: TokenBucket } {
+  const limits = stageThrottle(topology.resources.find((r) => r.name === api)?.transformed);
+  return limits ? { throttle: new TokenBucket(limits) } : {};
+}
+
 export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   const { topology } = o;
   const mounts: Mount[] = [];
@@ -105,6 +111,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         prefix: p.prefix,
         api: p.target,
         routes: new RouteTable(topology.httpRoutes.filter((r) => r.api === p.target)),
+        ...throttleOf(topology, p.target),
       });
     } else if (p.kind === "ws") {
       wsPath = p.prefix;
@@ -171,6 +178,12 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     if (mount.kind === "bucket") return serveBucket(req, res, url, { s3Endpoint: o.s3Endpoint, ...mount });
     if (mount.kind === "site") return serveStatic(req, res, url, mount);
 
+    // The stage throttles before routing and auth, with API Gateway's own 429 body.
+    if (mount.throttle && !mount.throttle.take()) {
+      req.resume();
+      sendJson(res, 429, { message: "Too Many Requests" });
+      return;
+    }
     const match = mount.routes.match(req.method ?? "GET", path);
     if (!match) {
       req.resume();

@@ -129,6 +129,8 @@ async function evaluate(configFile: string, stage: string): Promise<Topology> {
         get(t, prop) {
           if (prop in t) return t[prop as keyof typeof t];
           if (typeof prop === "symbol" || prop === "then") return undefined;
+          // `new aws.Provider(...)` (e.g. a us-east-1 provider for global services) is recorded like a resource.
+          if (prop === "Provider") return recorder.pulumiClass("index", prop);
           return pulumiModule(recorder.pulumiClass, String(prop));
         },
       },

@@ -10,6 +10,9 @@ export class ApiError extends Error {
     readonly code: string,
     readonly status: number,
     message: string,
+    /** On 429: seconds until the limit's window ends (Retry-After), and which limit (post, message, …). */
+    readonly retryAfter?: number,
+    readonly action?: string,
   ) {
     super(message);
     this.name = "ApiError";
@@ -35,9 +38,17 @@ async function authorized(request: Request): Promise<Response> {
 }
 
 function toError(res: Response, body: unknown): ApiError {
-  const error = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+  const error = (body as { error?: { code?: unknown; message?: unknown; details?: unknown } } | null)?.error;
+  const retryAfter = Number.parseInt(res.headers.get("Retry-After") ?? "", 10);
+  const action = (error?.details as { action?: unknown } | undefined)?.action;
   if (typeof error?.code === "string")
-    return new ApiError(error.code, res.status, typeof error.message === "string" ? error.message : "");
+    return new ApiError(
+      error.code,
+      res.status,
+      typeof error.message === "string" ? error.message : "",
+      Number.isFinite(retryAfter) ? retryAfter : undefined,
+      typeof action === "string" ? action : undefined,
+    );
   return new ApiError(`http.${res.status}`, res.status, res.statusText || `HTTP ${res.status}`);
 }
 

@@ -17,6 +17,8 @@ export function apiErrorMessage(t: Translate, err: unknown): string {
   if (!(err instanceof ApiError)) {
     return t("api.error.unknown", { message: err instanceof Error ? err.message : String(err) });
   }
+  if (err.status === 429 && err.retryAfter !== undefined)
+    return rateLimitedMessage(t, err.retryAfter, err.action);
   const key = `api.error.${err.code}`;
   if (hasMessage(key)) return t(key);
   if (err.code === "network") return t("api.error.network");
@@ -25,4 +27,19 @@ export function apiErrorMessage(t: Translate, err: unknown): string {
   if (err.status === 413) return t("api.error.tooLarge");
   if (err.status === 429) return t("api.error.rateLimited");
   return t("api.error.unknown", { message: err.message || err.code });
+}
+
+/** "try again in N minutes": the wait rounded up to whole seconds, minutes or hours. */
+export function waitText(t: Translate, seconds: number): string {
+  if (seconds < 60) return t(seconds === 1 ? "api.wait.second" : "api.wait.seconds", { n: seconds });
+  const minutes = Math.ceil(seconds / 60);
+  if (minutes < 120) return t(minutes === 1 ? "api.wait.minute" : "api.wait.minutes", { n: minutes });
+  return t("api.wait.hours", { n: Math.ceil(seconds / 3600) });
+}
+
+/** Which limit was hit, in the user's words, and how long until it lifts. */
+function rateLimitedMessage(t: Translate, retryAfter: number, action: string | undefined): string {
+  const key = `api.error.rateLimited.${action}`;
+  const wait = waitText(t, retryAfter);
+  return hasMessage(key) ? t(key, { wait }) : t("api.error.rateLimited.any", { wait });
 }

@@ -1,4 +1,5 @@
 // Pure checks, so the main suite and the negative fixtures share them and expect `[]` or a precise problem.
+export * from "./abuse";
 export * from "./cloudfront";
 export * from "./failures";
 export * from "./functions";

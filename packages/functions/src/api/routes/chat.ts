@@ -2,7 +2,7 @@ import { Chat } from "@asyncsns/core/chat";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
 import { roomErrors } from "./chat-queries";
-import { bearer, errors, IdParam, json } from "./schemas";
+import { bearer, errors, IdParam, json, rateLimited } from "./schemas";
 
 const MessageParam = IdParam.extend({ messageId: z.string().min(1).max(64) });
 const MemberParam = IdParam.extend({ handle: z.string().min(1).max(64) });
@@ -26,6 +26,7 @@ export const commands = createSubApp()
         200: json(Chat.Info, "The existing 1:1 room"),
         ...roomErrors,
         409: errors[409],
+        429: rateLimited,
       },
     }),
     async (c) => {
@@ -41,7 +42,12 @@ export const commands = createSubApp()
       summary: "Send a message; it gets the room's next seq and reaches members over the WebSocket",
       security: bearer,
       request: { params: IdParam, ...body(Chat.inputs.SendMessage.omit({ roomId: true })) },
-      responses: { 201: json(Chat.Message, "The stored message"), ...roomErrors, 409: errors[409] },
+      responses: {
+        201: json(Chat.Message, "The stored message"),
+        ...roomErrors,
+        409: errors[409],
+        429: rateLimited,
+      },
     }),
     async (c) => c.json(await Chat.send({ ...c.req.valid("json"), roomId: c.req.valid("param").id }), 201),
   )

@@ -2,7 +2,7 @@ import { Follow } from "@asyncsns/core/follow";
 import { User } from "@asyncsns/core/user";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
-import { bearer, errors, HandleParam, json, PageQuery } from "./schemas";
+import { bearer, errors, HandleParam, json, PageQuery, rateLimited } from "./schemas";
 
 const ProfilePage = z.object({ items: z.array(User.ListedInfo), cursor: z.string().nullable() }).meta({
   id: "ProfilePage",
@@ -40,6 +40,7 @@ export const commands = createSubApp()
         401: errors[401],
         404: errors[404],
         409: errors[409],
+        429: rateLimited,
       },
     }),
     async (c) => {
@@ -60,6 +61,7 @@ export const commands = createSubApp()
         401: errors[401],
         404: errors[404],
         409: errors[409],
+        429: rateLimited,
       },
     }),
     async (c) => {

@@ -1,7 +1,7 @@
 import { Media } from "@asyncsns/core/media";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
-import { bearer, ErrorSchema, errors, IdParam, json } from "./schemas";
+import { bearer, ErrorSchema, errors, IdParam, json, rateLimited } from "./schemas";
 
 /** Post Lambda. */
 export const commands = createSubApp()
@@ -22,6 +22,7 @@ export const commands = createSubApp()
         400: errors[400],
         401: errors[401],
         413: json(ErrorSchema, "The file is larger than its kind allows"),
+        429: rateLimited,
       },
     }),
     async (c) => c.json(await Media.createUpload(c.req.valid("json")), 201),

@@ -2,7 +2,7 @@ import { Post } from "@asyncsns/core/post";
 import { Timeline } from "@asyncsns/core/timeline";
 import { createRoute } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
-import { bearer, ErrorSchema, errors, IdParam, json, PageQuery } from "./schemas";
+import { bearer, ErrorSchema, errors, IdParam, json, PageQuery, rateLimited } from "./schemas";
 
 const forbidden = json(ErrorSchema, "Not the caller's post");
 const noContent = (description: string) => ({ description });
@@ -38,6 +38,7 @@ export const commands = createSubApp()
         404: errors[404],
         409: errors[409],
         413: json(ErrorSchema, "An attachment is larger than its kind allows"),
+        429: rateLimited,
       },
     }),
     async (c) => c.json(await Post.create(c.req.valid("json")), 201),

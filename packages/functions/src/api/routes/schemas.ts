@@ -23,6 +23,17 @@ export const errors = {
   409: json(ErrorSchema, "Conflicts with existing data"),
 };
 
+/** Over a per-user limit (rate.limited): `details` names the action and the wait. */
+export const rateLimited = {
+  ...json(ErrorSchema, "Too many of these lately; try again after Retry-After seconds"),
+  headers: {
+    "Retry-After": {
+      description: "Seconds until the limit's window ends",
+      schema: { type: "integer" as const },
+    },
+  },
+};
+
 export const bearer = [{ bearer: [] }];
 
 export const IdParam = z.object({ id: z.string().min(1).max(64) });

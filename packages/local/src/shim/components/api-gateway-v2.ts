@@ -39,7 +39,12 @@ export class ApiGatewayV2 extends Component {
   static override readonly sstType = "sst.aws.ApiGatewayV2" as const;
   constructor(ctx: RecorderContext, name: string, args: Args, opts?: Args) {
     super(ctx, "sst.aws.ApiGatewayV2", name, args, opts);
-    this.record({ url: this.ref("url") });
+    // The stage transform's intent (e.g. throttling) is recorded for the gateway; routes are recorded per route.
+    const stage = unwrap(this.args.transform)?.stage;
+    this.record(
+      { url: this.ref("url") },
+      stage ? { transformed: { stage: serialize(applyTransform(stage, "stage", {})) } } : {},
+    );
   }
   get url() {
     return this.ref("url");

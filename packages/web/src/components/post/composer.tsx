@@ -117,6 +117,8 @@ export function Composer({
   const id = useId();
   const attachmentsRef = useRef(attachments);
   attachmentsRef.current = attachments;
+  const textRef = useRef(text);
+  textRef.current = text;
 
   const count = Text.count(text);
   // Bytes count too (as the API decides), so a text within the count can still be over.
@@ -327,6 +329,18 @@ export function Composer({
         postEvents.emit({ type: "confirmed", tempId, post });
       } catch (err) {
         if (discarded) return;
+        // Over the posting limit, a text-only post goes back into an empty box with the wait, not into a failed card.
+        if (
+          err instanceof ApiError &&
+          err.code === "rate.limited" &&
+          media.length === 0 &&
+          !textRef.current
+        ) {
+          discard();
+          setText(body);
+          setFormError(apiErrorMessage(t, err));
+          return;
+        }
         postEvents.emit({
           type: "optimistic",
           post: optimistic,
