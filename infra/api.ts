@@ -1,5 +1,5 @@
-import { DEFAULT_LIMITS, scaled } from "../packages/core/src/limit/rules";
 import { SERVICE } from "../packages/core/src/dynamo/names";
+import { DEFAULT_LIMITS, scaled } from "../packages/core/src/limit/rules";
 import { key } from "../packages/core/src/timeline/keys";
 import { type Route, routeTable } from "../packages/functions/src/api/route-table";
 import { issuer, webClient } from "./auth";
