@@ -17,8 +17,14 @@ async function start(dev: boolean) {
   const dataDir = resolve(root, process.env.ASYNCSNS_DATA_DIR || ".asyncsns");
   const inMemory = ["1", "true"].includes(process.env.ASYNCSNS_IN_MEMORY ?? "");
   console.log(`data     ${dataDir}${inMemory ? " (in memory: DynamoDB, S3 and SQS start empty)" : ""}`);
+  const concurrency = Number(process.env.ASYNCSNS_FUNCTION_CONCURRENCY || 0);
+  if (!Number.isInteger(concurrency) || concurrency < 0)
+    throw new Error(
+      `ASYNCSNS_FUNCTION_CONCURRENCY=${process.env.ASYNCSNS_FUNCTION_CONCURRENCY} is not a count`,
+    );
   const cloud = await startLocalCloud({
     root,
+    ...(concurrency ? { functionConcurrency: concurrency } : {}),
     configFile,
     port,
     dataDir,

@@ -36,6 +36,10 @@ export interface LocalCloudOptions {
   dev?: boolean;
   /** Start every function's worker at once instead of on first invoke (more memory, no cold start). */
   warm?: boolean;
+  /** Worker threads per function at most (Lambda scales out to the account limit; locally memory is the limit). */
+  functionConcurrency?: number;
+  /** A function's worker idle this long is terminated (default 5 min). */
+  functionIdleMs?: number;
   /** Log only warnings and errors (tests). */
   quiet?: boolean;
   stage?: string;
@@ -244,6 +248,8 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       physicalName: (fn) => physicalName(topology, fn.name),
       region: standIns.region,
       ...(o.functionOutput ? { output: o.functionOutput } : {}),
+      ...(o.functionConcurrency ? { maxInstances: o.functionConcurrency } : {}),
+      ...(o.functionIdleMs ? { idleMs: o.functionIdleMs } : {}),
     });
     // Validate every function's env now: a link to something unresolvable fails at start, not at request time.
     for (const fn of topology.functions) functionEnv(fn, { topology, standIns, resolve });
@@ -265,6 +271,8 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
         subscriptions,
         invoke: (fn, event) => rt.invoke(fn, event),
         log: (line) => warn(`[streams] ${line}`),
+        // Positions persist with the table, so a crashed cloud resumes its subscribers where they stopped.
+        ...(o.inMemory ? {} : { checkpointDir: join(o.dataDir, "streams") }),
         ...(o.streamPollIntervalMs ? { intervalMs: o.streamPollIntervalMs } : {}),
       });
       const p = pollers;
