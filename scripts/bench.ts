@@ -14,4 +14,5 @@ if (want("local")) await benchLocal();
 if (want("chat")) run("scripts/bench/chat.ts");
 if (want("timeline")) run("scripts/bench/timeline.ts");
 if (want("search")) run("--expose-gc", "scripts/bench/search.ts");
+if (want("load")) run("scripts/bench/load.ts");
 process.exit(0);

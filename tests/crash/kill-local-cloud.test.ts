@@ -70,10 +70,20 @@ async function signIn(urls: LocalCloudUrls, m: Member): Promise<Member> {
   return { ...m, token: auth.AuthenticationResult!.AccessToken! };
 }
 
+async function cloudLogTail(): Promise<string> {
+  const text = await readFile(join(dataDir, "cloud.log"), "utf8").catch(() => "");
+  return `\n--- cloud.log ---\n${text.split("\n").slice(-40).join("\n")}`;
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Two writers per author post until `stop.now`; ids the API acknowledged with 201 go to `acked`. */
-async function writeLoad(urls: LocalCloudUrls, authors: Member[], stop: { now: boolean }, acked: string[]) {
+async function writeLoad(
+  urls: LocalCloudUrls,
+  authors: Member[],
+  stop: { now: boolean; killing: boolean },
+  acked: string[],
+) {
   let n = 0;
   await Promise.all(
     authors.flatMap((a) =>
@@ -87,10 +97,10 @@ async function writeLoad(urls: LocalCloudUrls, authors: Member[], stop: { now: b
             if (res.status === 201) acked.push(((await res.json()) as { id: string }).id);
             // Per-user write limits are fine here: wait and go on.
             else if (res.status === 429) await sleep(500);
-            else throw new Error(`POST /posts: ${res.status} ${await res.text()}`);
+            else throw new Error(`POST /posts: ${res.status} ${await res.text()}${await cloudLogTail()}`);
           } catch (err) {
             // The cloud was killed mid-request: that post was never acknowledged.
-            if (stop.now || (err as Error).name !== "Error") return;
+            if (stop.killing || (err as Error).name !== "Error") return;
             throw err;
           }
         }
@@ -106,11 +116,13 @@ async function crashDuringLoad(
   count: number,
   kill: () => Promise<void>,
 ): Promise<string[]> {
-  const stop = { now: false };
+  // While the kill runs, the JVM may die before the CLI: answers then are not acknowledgements.
+  const stop = { now: false, killing: false };
   const acked: string[] = [];
   const load = writeLoad(urls, authors, stop, acked).catch((err: Error) => err);
   const deadline = Date.now() + 120_000;
   while (acked.length < count && Date.now() < deadline) await sleep(25);
+  stop.killing = true;
   await kill();
   stop.now = true;
   const failed = await load;

@@ -32,6 +32,12 @@ const functions = [
   record("Short", { timeout: 1 }),
   record("Reserved", { reservedConcurrency: 1 }),
   record("Off", { reservedConcurrency: 0 }),
+  record("SlowInit", {
+    handler: "functions/pool-slow-init.handler",
+    file: "functions/pool-slow-init.ts",
+    export: "handler",
+    timeout: 1,
+  }),
 ];
 
 interface Run {
@@ -63,7 +69,9 @@ const runtimes: FunctionRuntime[] = [];
 function runtime(extra: Partial<FunctionRuntimeOptions> = {}): FunctionRuntime {
   const rt = new FunctionRuntime({
     functions,
-    bundles: Object.fromEntries(functions.map((f) => [f.name, bundles.files.Sleepy!])),
+    bundles: Object.fromEntries(
+      functions.map((f) => [f.name, bundles.files[f.name === "SlowInit" ? "SlowInit" : "Sleepy"]!]),
+    ),
     workerScript: bundles.workerScript,
     env: () => ({ AWS_REGION: "us-east-1" }),
     physicalName: (fn) => `pool-${fn.name}`,
@@ -77,7 +85,11 @@ function runtime(extra: Partial<FunctionRuntimeOptions> = {}): FunctionRuntime {
 
 beforeAll(async () => {
   outDir = await mkdtemp(join(tmpdir(), "asyncsns-pool-"));
-  bundles = await bundleFunctions({ root, outDir, functions: [record("Sleepy")] });
+  bundles = await bundleFunctions({
+    root,
+    outDir,
+    functions: [record("Sleepy"), functions.find((f) => f.name === "SlowInit")!],
+  });
 });
 afterEach(async () => {
   await Promise.all(runtimes.splice(0).map((rt) => rt.stop()));
@@ -111,6 +123,8 @@ describe("the function worker pool", () => {
 
   it("ends only the timed-out request and its worker; the others in flight finish", async () => {
     const rt = runtime();
+    // Warm workers first: a cold one gets Lambda's 10 s init limit on top of the timeout.
+    await Promise.all(Array.from({ length: 4 }, () => rt.invoke("Short", { ms: 300 })));
     const hung = rt.invoke("Short", { hang: true });
     const others = Array.from({ length: 3 }, () => rt.invoke("Short", { ms: 300 }));
     await expect(hung).rejects.toMatchObject({ error: { errorType: "Sandbox.Timedout" } });
@@ -118,6 +132,11 @@ describe("the function worker pool", () => {
     expect(runs).toHaveLength(3);
     // The function still answers after the timeout.
     await expect(rt.invoke("Short", { ms: 10 })).resolves.toHaveProperty("instance");
+  });
+
+  it("does not count a cold start's init against the invoke's timeout", async () => {
+    const rt = runtime();
+    await expect(rt.invoke("SlowInit", {})).resolves.toEqual({ ok: true });
   });
 
   it("reaps idle workers", async () => {

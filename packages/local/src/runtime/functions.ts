@@ -32,6 +32,8 @@ export interface InvokeOptions {
 
 /** Local default: Lambda's account limit (1000) would be a thousand isolates in one process. */
 export const DEFAULT_MAX_INSTANCES = 8;
+/** Lambda's Init phase limit; a slower init is retried within the invoke's own timeout. */
+export const INIT_LIMIT_MS = 10_000;
 /** Lambda keeps an idle environment warm for minutes; locally a worker's memory matters more. */
 export const DEFAULT_IDLE_MS = 5 * 60_000;
 
@@ -51,6 +53,8 @@ interface Instance {
   current?: { request: Request; timer: NodeJS.Timeout };
   lastUsed: number;
   gone: boolean;
+  /** Module init finished (or failed): the invoke's timeout runs from here. */
+  ready: boolean;
   /** Dev reload: finish the request in flight, then go. */
   stale: boolean;
 }
@@ -130,7 +134,7 @@ export class FunctionRuntime {
       stderr: true,
       resourceLimits: { maxOldGenerationSizeMb: Math.max(64, fn.memory) },
     });
-    const instance: Instance = { worker, lastUsed: Date.now(), gone: false, stale: false };
+    const instance: Instance = { worker, lastUsed: Date.now(), gone: false, ready: false, stale: false };
     for (const stream of ["stdout", "stderr"] as const) {
       let buffer = "";
       worker[stream].setEncoding("utf8");
@@ -151,6 +155,11 @@ export class FunctionRuntime {
         error?: LambdaError;
         init?: boolean;
       }) => {
+        if (msg.type === "ready") {
+          instance.ready = true;
+          if (instance.current) this.arm(pool, instance, instance.current.request);
+          return;
+        }
         if (msg.type !== "result") return;
         const current = instance.current;
         if (!current || current.request.id !== msg.id) return;
@@ -220,8 +229,23 @@ export class FunctionRuntime {
   }
 
   private run(pool: Pool, instance: Instance, request: Request) {
+    instance.current = { request, timer: setTimeout(() => undefined, 0) };
+    instance.lastUsed = Date.now();
+    // A cold worker gets Lambda's init limit on top of the invoke's timeout.
+    this.arm(pool, instance, request, instance.ready ? 0 : INIT_LIMIT_MS);
+    instance.worker.postMessage({
+      type: "invoke",
+      id: request.id,
+      event: request.event,
+      context: { ...request.context, timeoutMs: request.timeoutMs },
+    });
+  }
+
+  /** (Re)starts the request's timeout: from now, plus `extraMs` while the worker still initialises. */
+  private arm(pool: Pool, instance: Instance, request: Request, extraMs = 0) {
     const { fn } = pool;
-    // Lambda's timeout runs from the handler's start; a timeout ends this sandbox only.
+    clearTimeout(instance.current!.timer);
+    // A timeout ends this sandbox only.
     const timer = setTimeout(() => {
       if (instance.current?.request !== request) return;
       instance.current = undefined;
@@ -233,16 +257,8 @@ export class FunctionRuntime {
       );
       this.retire(pool, instance);
       this.pump(pool);
-    }, request.timeoutMs);
+    }, request.timeoutMs + extraMs);
     instance.current = { request, timer };
-    instance.lastUsed = Date.now();
-    const deadline = Date.now() + request.timeoutMs;
-    instance.worker.postMessage({
-      type: "invoke",
-      id: request.id,
-      event: request.event,
-      context: { ...request.context, deadline },
-    });
   }
 
   private reap() {
