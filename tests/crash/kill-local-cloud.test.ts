@@ -139,7 +139,7 @@ async function pages(urls: LocalCloudUrls, who: Member, path: string): Promise<s
     const res = await api(
       urls,
       who,
-      `${path}${sep}limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
+      `${path}${sep}limit=50${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ""}`,
     );
     if (res.status !== 200) throw new Error(`${path}: ${res.status} ${await res.text()}`);
     const body = (await res.json()) as { items: { id: string }[]; cursor?: string | null };

@@ -50,7 +50,7 @@ interface Request {
 
 interface Instance {
   worker: Worker;
-  current?: { request: Request; timer: NodeJS.Timeout };
+  current?: { request: Request; timer?: NodeJS.Timeout };
   lastUsed: number;
   gone: boolean;
   /** Module init finished (or failed): the invoke's timeout runs from here. */
@@ -229,7 +229,7 @@ export class FunctionRuntime {
   }
 
   private run(pool: Pool, instance: Instance, request: Request) {
-    instance.current = { request, timer: setTimeout(() => undefined, 0) };
+    instance.current = { request };
     instance.lastUsed = Date.now();
     // A cold worker gets Lambda's init limit on top of the invoke's timeout.
     this.arm(pool, instance, request, instance.ready ? 0 : INIT_LIMIT_MS);
