@@ -37,7 +37,7 @@ interface Member {
 async function api(urls: LocalCloudUrls, who: Member, path: string, init: RequestInit = {}) {
   return fetch(`${urls.apiUrl}${path}`, {
     ...init,
-    signal: AbortSignal.timeout(20_000),
+    signal: AbortSignal.timeout(60_000),
     headers: {
       authorization: `Bearer ${who.token}`,
       ...(init.body ? { "content-type": "application/json" } : {}),
@@ -100,8 +100,10 @@ async function writeLoad(
             else throw new Error(`POST /posts: ${res.status} ${await res.text()}${await cloudLogTail()}`);
           } catch (err) {
             // The cloud was killed mid-request: that post was never acknowledged.
-            if (stop.killing || (err as Error).name !== "Error") return;
-            throw err;
+            if (stop.killing) return;
+            if ((err as Error).message.startsWith("POST")) throw err;
+            // A timeout on a busy machine is no acknowledgement either: go on.
+            await sleep(200);
           }
         }
       }),
