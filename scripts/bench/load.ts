@@ -1,4 +1,5 @@
 // The local cloud under a mixed load of real users: throughput, p50/p99 per route, 5xx and RSS; flags below.
+import { readFileSync } from "node:fs";
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -69,6 +70,15 @@ function client(urls: LocalCloudUrls) {
     });
     return res;
   };
+}
+
+/** What the cloud said about failed requests (its log goes with the temporary data dir). */
+function printCloudLog(dataDir: string) {
+  const lines = readFileSync(join(dataDir, "cloud.log"), "utf8")
+    .split("\n")
+    .filter((l) => /error|timed out|exception|\[api\]/i.test(l) && !l.includes("NodeVersionSupportWarning"));
+  console.error(`--- ${lines.length} error line(s) in the cloud's log, the last 30 ---`);
+  console.error(lines.slice(-30).join("\n"));
 }
 
 async function main() {
@@ -228,7 +238,13 @@ async function main() {
     await mkdir(outDir, { recursive: true });
     await writeFile(join(outDir, "load.json"), `${JSON.stringify(summary, null, 2)}\n`);
     log(`wrote ${join(outDir, "load.json")}`);
-    if (summary.status5xx > 0) process.exitCode = 1;
+    if (summary.status5xx > 0) {
+      process.exitCode = 1;
+      printCloudLog(dataDir);
+    }
+  } catch (err) {
+    printCloudLog(dataDir);
+    throw err;
   } finally {
     await cloud.stop();
     await rm(dataDir, { recursive: true, force: true });

@@ -158,6 +158,7 @@ export class FunctionRuntime {
         if (msg.type === "ready") {
           instance.ready = true;
           if (instance.current) this.arm(pool, instance, instance.current.request);
+          this.pump(pool);
           return;
         }
         if (msg.type !== "result") return;
@@ -220,7 +221,9 @@ export class FunctionRuntime {
     while (pool.queue.length > 0) {
       let free: Instance | undefined;
       for (const i of pool.instances) if (!i.current && !i.gone && !i.stale) free = i;
-      if (!free && pool.instances.size < this.maxInstances) free = this.spawn(pool);
+      // One cold start at a time per function: parallel inits on a small machine starve each other past the timeout.
+      const starting = [...pool.instances].some((i) => !i.ready);
+      if (!free && !starting && pool.instances.size < this.maxInstances) free = this.spawn(pool);
       if (!free) return;
       const request = pool.queue.shift()!;
       clearTimeout(request.queueTimer);
@@ -303,7 +306,8 @@ export class FunctionRuntime {
         resolve,
         reject,
       };
-      // The local cap stands in for scaling out: a request waits for a worker at most the function's timeout.
+      // The local cap stands in for scaling out: a request waits for a worker at most a cold start plus a timeout.
+      const waitMs = INIT_LIMIT_MS + request.timeoutMs;
       request.queueTimer = setTimeout(() => {
         const at = pool.queue.indexOf(request);
         if (at < 0) return;
@@ -312,11 +316,11 @@ export class FunctionRuntime {
         reject(
           new InvokeError(name, {
             errorType: "TooManyRequestsException",
-            errorMessage: `Rate Exceeded. (all ${this.maxInstances} local workers stayed busy for ${fn.timeout} s)`,
+            errorMessage: `Rate Exceeded. (no local worker of ${pool.instances.size}/${this.maxInstances} came free within ${waitMs / 1000} s)`,
             trace: [],
           }),
         );
-      }, request.timeoutMs);
+      }, waitMs);
       request.queueTimer.unref();
       pool.queue.push(request);
       this.pump(pool);
