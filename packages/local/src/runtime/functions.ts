@@ -154,9 +154,12 @@ export class FunctionRuntime {
         value?: unknown;
         error?: LambdaError;
         init?: boolean;
+        initMs?: number;
       }) => {
         if (msg.type === "ready") {
           instance.ready = true;
+          // Lambda reports each cold start's Init Duration; under load it explains slow first requests.
+          this.write(name, "stdout", `INIT_REPORT Init Duration: ${(msg.initMs ?? 0).toFixed(2)} ms`);
           if (instance.current) this.arm(pool, instance, instance.current.request);
           this.pump(pool);
           return;

@@ -43,9 +43,10 @@ const loaded: Promise<Handler> = import(file).then((mod: Record<string, unknown>
   return fn as Handler;
 });
 // The parent starts a request's timeout clock only when init is over, as Lambda times init apart.
+const initStart = performance.now();
 loaded.then(
-  () => parentPort!.postMessage({ type: "ready" }),
-  () => parentPort!.postMessage({ type: "ready" }),
+  () => parentPort!.postMessage({ type: "ready", initMs: performance.now() - initStart }),
+  () => parentPort!.postMessage({ type: "ready", initMs: performance.now() - initStart }),
 );
 
 function serializeError(err: unknown) {
