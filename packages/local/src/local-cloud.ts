@@ -38,6 +38,8 @@ export interface LocalCloudOptions {
   warm?: boolean;
   /** Worker threads per function at most (Lambda scales out to the account limit; locally memory is the limit). */
   functionConcurrency?: number;
+  /** Worker threads across all functions at most (memory); idle workers of other functions make room. */
+  functionWorkers?: number;
   /** A function's worker idle this long is terminated (default 5 min). */
   functionIdleMs?: number;
   /** Log only warnings and errors (tests). */
@@ -250,6 +252,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       ...(o.functionOutput ? { output: o.functionOutput } : {}),
       ...(o.functionConcurrency ? { maxInstances: o.functionConcurrency } : {}),
       ...(o.functionIdleMs ? { idleMs: o.functionIdleMs } : {}),
+      ...(o.functionWorkers ? { maxWorkers: o.functionWorkers } : {}),
     });
     // Validate every function's env now: a link to something unresolvable fails at start, not at request time.
     for (const fn of topology.functions) functionEnv(fn, { topology, standIns, resolve });

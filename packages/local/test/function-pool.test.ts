@@ -121,6 +121,23 @@ describe("the function worker pool", () => {
     expect(maxOverlap(runs)).toBeLessThanOrEqual(2);
   });
 
+  it("keeps all functions together under the worker cap, ending idle workers of others to make room", async () => {
+    const rt = runtime({ maxWorkers: 2 });
+    const total = () => functions.reduce((n, f) => n + rt.stats(f.name).instances, 0);
+    let most = 0;
+    const watch = setInterval(() => {
+      most = Math.max(most, total());
+    }, 5);
+    const runs = await Promise.all([
+      ...Array.from({ length: 3 }, () => rt.invoke("Sleepy", { ms: 150 })),
+      ...Array.from({ length: 3 }, () => rt.invoke("Short", { ms: 150 })),
+    ]);
+    clearInterval(watch);
+    // All six ran, so an idle worker of one function gave way to the other's queue.
+    expect(runs).toHaveLength(6);
+    expect(most).toBeLessThanOrEqual(2);
+  });
+
   it("ends only the timed-out request and its worker; the others in flight finish", async () => {
     const rt = runtime();
     // Warm workers first: a cold one gets Lambda's 10 s init limit on top of the timeout.

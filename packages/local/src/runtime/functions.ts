@@ -32,6 +32,8 @@ export interface InvokeOptions {
 
 /** Local default: Lambda's account limit (1000) would be a thousand isolates in one process. */
 export const DEFAULT_MAX_INSTANCES = 8;
+/** All functions together: each worker is an isolate of ~60 MB, so the process's RSS is what runs out first. */
+export const DEFAULT_MAX_WORKERS = 24;
 /** Lambda's Init phase limit; a slower init is retried within the invoke's own timeout. */
 export const INIT_LIMIT_MS = 10_000;
 /** Lambda keeps an idle environment warm for minutes; locally a worker's memory matters more. */
@@ -85,6 +87,8 @@ export interface FunctionRuntimeOptions {
   output?: (fn: string, stream: "stdout" | "stderr", line: string) => void;
   /** Workers per function at most; requests beyond it wait for a free one. */
   maxInstances?: number;
+  /** Workers across all functions at most; an idle worker of another function makes room. */
+  maxWorkers?: number;
   /** A worker idle this long is terminated. */
   idleMs?: number;
 }
@@ -92,6 +96,7 @@ export interface FunctionRuntimeOptions {
 export class FunctionRuntime {
   private readonly pools = new Map<string, Pool>();
   private readonly maxInstances: number;
+  private readonly maxWorkers: number;
   private readonly idleMs: number;
   private readonly reaper: NodeJS.Timeout;
   private nextId = 1;
@@ -102,6 +107,7 @@ export class FunctionRuntime {
       this.pools.set(fn.name, { fn, instances: new Set(), queue: [], inFlight: 0 });
     this.maxInstances = Math.max(1, opts.maxInstances ?? DEFAULT_MAX_INSTANCES);
     this.idleMs = opts.idleMs ?? DEFAULT_IDLE_MS;
+    this.maxWorkers = Math.max(1, opts.maxWorkers ?? DEFAULT_MAX_WORKERS);
     this.reaper = setInterval(() => this.reap(), Math.max(50, Math.min(30_000, this.idleMs / 2)));
     this.reaper.unref();
   }
@@ -161,7 +167,7 @@ export class FunctionRuntime {
           // Lambda reports each cold start's Init Duration; under load it explains slow first requests.
           this.write(name, "stdout", `INIT_REPORT Init Duration: ${(msg.initMs ?? 0).toFixed(2)} ms`);
           if (instance.current) this.arm(pool, instance, instance.current.request);
-          this.pump(pool);
+          this.pumpAll(pool);
           return;
         }
         if (msg.type !== "result") return;
@@ -175,7 +181,7 @@ export class FunctionRuntime {
         pool.inFlight--;
         // A failed init is retried on the next invoke, as Lambda re-inits a fresh sandbox.
         if (msg.init || instance.stale) this.retire(pool, instance);
-        this.pump(pool);
+        this.pumpAll(pool);
       },
     );
     worker.on("error", (err) => {
@@ -210,7 +216,7 @@ export class FunctionRuntime {
       pool.inFlight--;
       current.request.reject(new InvokeError(pool.fn.name, error));
     }
-    if (!this.stopped) this.pump(pool);
+    if (!this.stopped) this.pumpAll(pool);
   }
 
   private retire(pool: Pool, instance: Instance) {
@@ -226,12 +232,35 @@ export class FunctionRuntime {
       for (const i of pool.instances) if (!i.current && !i.gone && !i.stale) free = i;
       // One cold start at a time per function: parallel inits on a small machine starve each other past the timeout.
       const starting = [...pool.instances].some((i) => !i.ready);
-      if (!free && !starting && pool.instances.size < this.maxInstances) free = this.spawn(pool);
+      if (!free && !starting && pool.instances.size < this.maxInstances && this.makeRoom())
+        free = this.spawn(pool);
       if (!free) return;
       const request = pool.queue.shift()!;
       clearTimeout(request.queueTimer);
       this.run(pool, free, request);
     }
+  }
+
+  /** Under the all-functions cap, or gets there by ending the longest-idle worker; false if all are busy. */
+  private makeRoom(): boolean {
+    let total = 0;
+    let idlest: { pool: Pool; instance: Instance } | undefined;
+    for (const pool of this.pools.values())
+      for (const i of pool.instances) {
+        total++;
+        if (!i.current && i.ready && (!idlest || i.lastUsed < idlest.instance.lastUsed))
+          idlest = { pool, instance: i };
+      }
+    if (total < this.maxWorkers) return true;
+    if (!idlest) return false;
+    this.retire(idlest.pool, idlest.instance);
+    return true;
+  }
+
+  /** A worker came free or went: its own function first, then any function waiting for room. */
+  private pumpAll(first: Pool) {
+    this.pump(first);
+    for (const pool of this.pools.values()) if (pool !== first && pool.queue.length > 0) this.pump(pool);
   }
 
   private run(pool: Pool, instance: Instance, request: Request) {
@@ -262,7 +291,7 @@ export class FunctionRuntime {
         new InvokeError(fn.name, { errorType: "Sandbox.Timedout", errorMessage: message, trace: [] }),
       );
       this.retire(pool, instance);
-      this.pump(pool);
+      this.pumpAll(pool);
     }, request.timeoutMs + extraMs);
     instance.current = { request, timer };
   }
