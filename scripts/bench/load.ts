@@ -14,6 +14,8 @@ const { values: args } = parseArgs({
     seconds: { type: "string", default: "60" },
     /** Worker threads per function in the cloud under test (its default when unset). */
     concurrency: { type: "string" },
+    /** Worker threads across all functions in the cloud under test (its default when unset). */
+    workers: { type: "string" },
     follows: { type: "string", default: "5" },
   },
 });
@@ -100,6 +102,7 @@ async function main() {
     env: {
       ...RAISED_LIMITS,
       ...(args.concurrency ? { ASYNCSNS_FUNCTION_CONCURRENCY: args.concurrency } : {}),
+      ...(args.workers ? { ASYNCSNS_FUNCTION_WORKERS: args.workers } : {}),
     },
   });
   try {
@@ -236,6 +239,7 @@ async function main() {
       },
       processes: cloud.pids().length,
       functionConcurrency: args.concurrency ? Number(args.concurrency) : "default",
+      functionWorkers: args.workers ? Number(args.workers) : "default",
       routes: rows,
     };
     console.log("");
