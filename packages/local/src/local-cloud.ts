@@ -38,7 +38,7 @@ export interface LocalCloudOptions {
   warm?: boolean;
   /** Worker threads per function at most (Lambda scales out to the account limit; locally memory is the limit). */
   functionConcurrency?: number;
-  /** Worker threads across all functions at most (memory); idle workers of other functions make room. */
+  /** Worker threads across all functions at most (memory); idle workers of other functions free a slot. */
   functionWorkers?: number;
   /** A function's worker idle this long is terminated (default 5 min). */
   functionIdleMs?: number;

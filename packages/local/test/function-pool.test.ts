@@ -121,7 +121,7 @@ describe("the function worker pool", () => {
     expect(maxOverlap(runs)).toBeLessThanOrEqual(2);
   });
 
-  it("keeps all functions together under the worker cap, ending idle workers of others to make room", async () => {
+  it("keeps all functions together under the worker cap, ending idle workers of others to free a slot", async () => {
     const rt = runtime({ maxWorkers: 2 });
     const total = () => functions.reduce((n, f) => n + rt.stats(f.name).instances, 0);
     let most = 0;
@@ -175,7 +175,7 @@ describe("the function worker pool", () => {
     const rejected = results.find((r) => r.status === "rejected") as PromiseRejectedResult;
     expect(rejected.reason).toBeInstanceOf(InvokeError);
     expect((rejected.reason as InvokeError).throttled).toBe(true);
-    // Once the first finishes there is room again.
+    // Once the first finishes there is a slot again.
     await expect(rt.invoke("Reserved", { ms: 10 })).resolves.toHaveProperty("instance");
     // Reserved concurrency 0 turns a function off.
     await expect(rt.invoke("Off", {})).rejects.toMatchObject({

@@ -87,7 +87,7 @@ export interface FunctionRuntimeOptions {
   output?: (fn: string, stream: "stdout" | "stderr", line: string) => void;
   /** Workers per function at most; requests beyond it wait for a free one. */
   maxInstances?: number;
-  /** Workers across all functions at most; an idle worker of another function makes room. */
+  /** Workers across all functions at most; an idle worker of another function frees a slot. */
   maxWorkers?: number;
   /** A worker idle this long is terminated. */
   idleMs?: number;
@@ -232,7 +232,7 @@ export class FunctionRuntime {
       for (const i of pool.instances) if (!i.current && !i.gone && !i.stale) free = i;
       // One cold start at a time per function: parallel inits on a small machine starve each other past the timeout.
       const starting = [...pool.instances].some((i) => !i.ready);
-      if (!free && !starting && pool.instances.size < this.maxInstances && this.makeRoom())
+      if (!free && !starting && pool.instances.size < this.maxInstances && this.freeSlot())
         free = this.spawn(pool);
       if (!free) return;
       const request = pool.queue.shift()!;
@@ -241,8 +241,8 @@ export class FunctionRuntime {
     }
   }
 
-  /** Under the all-functions cap, or gets there by ending the longest-idle worker; false if all are busy. */
-  private makeRoom(): boolean {
+  /** Under the all-functions cap, or frees one by ending the longest-idle worker; false if all are busy. */
+  private freeSlot(): boolean {
     let total = 0;
     let idlest: { pool: Pool; instance: Instance } | undefined;
     for (const pool of this.pools.values())
@@ -257,7 +257,7 @@ export class FunctionRuntime {
     return true;
   }
 
-  /** A worker came free or went: its own function first, then any function waiting for room. */
+  /** A worker came free or went: its own function first, then any function waiting for a slot. */
   private pumpAll(first: Pool) {
     this.pump(first);
     for (const pool of this.pools.values()) if (pool !== first && pool.queue.length > 0) this.pump(pool);
