@@ -31,6 +31,16 @@ export default defineConfig({
       },
       {
         test: {
+          // kill -9 of a spawned local cloud under load; slow (three cloud starts), so its own project.
+          name: "crash",
+          include: ["tests/crash/**/*.test.ts"],
+          pool: "forks",
+          testTimeout: 600_000,
+          hookTimeout: 120_000,
+        },
+      },
+      {
+        test: {
           name: "local",
           include: ["packages/local/test/**/*.test.ts"],
           pool: "forks",

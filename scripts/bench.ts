@@ -15,4 +15,5 @@ if (want("chat")) run("scripts/bench/chat.ts");
 if (want("timeline")) run("scripts/bench/timeline.ts");
 if (want("search")) run("--expose-gc", "scripts/bench/search.ts");
 if (want("inputs")) run("scripts/bench/inputs.ts");
+if (want("load")) run("scripts/bench/load.ts");
 process.exit(0);

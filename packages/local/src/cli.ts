@@ -17,8 +17,18 @@ async function start(dev: boolean) {
   const dataDir = resolve(root, process.env.ASYNCSNS_DATA_DIR || ".asyncsns");
   const inMemory = ["1", "true"].includes(process.env.ASYNCSNS_IN_MEMORY ?? "");
   console.log(`data     ${dataDir}${inMemory ? " (in memory: DynamoDB, S3 and SQS start empty)" : ""}`);
+  const count = (name: string) => {
+    const n = Number(process.env[name] || 0);
+    if (!Number.isInteger(n) || n < 0) throw new Error(`${name}=${process.env[name]} is not a count`);
+    return n;
+  };
+  // Worker threads per function, and across all functions (each is an isolate of its own).
+  const concurrency = count("ASYNCSNS_FUNCTION_CONCURRENCY");
+  const workers = count("ASYNCSNS_FUNCTION_WORKERS");
   const cloud = await startLocalCloud({
     root,
+    ...(concurrency ? { functionConcurrency: concurrency } : {}),
+    ...(workers ? { functionWorkers: workers } : {}),
     configFile,
     port,
     dataDir,

@@ -39,6 +39,12 @@ export interface LocalCloudOptions {
   dev?: boolean;
   /** Start every function's worker at once instead of on first invoke (more memory, no cold start). */
   warm?: boolean;
+  /** Worker threads per function at most (Lambda scales out to the account limit; locally memory is the limit). */
+  functionConcurrency?: number;
+  /** Worker threads across all functions at most (memory); idle workers of other functions free a slot. */
+  functionWorkers?: number;
+  /** A function's worker idle this long is terminated (default 5 min). */
+  functionIdleMs?: number;
   /** Log only warnings and errors (tests). */
   quiet?: boolean;
   stage?: string;
@@ -254,6 +260,9 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       physicalName: (fn) => physicalName(topology, fn.name),
       region: standIns.region,
       ...(o.functionOutput ? { output: o.functionOutput } : {}),
+      ...(o.functionConcurrency ? { maxInstances: o.functionConcurrency } : {}),
+      ...(o.functionIdleMs ? { idleMs: o.functionIdleMs } : {}),
+      ...(o.functionWorkers ? { maxWorkers: o.functionWorkers } : {}),
     });
     // Validate every function's env now: a link to something unresolvable fails at start, not at request time.
     for (const fn of topology.functions) functionEnv(fn, { topology, standIns, resolve });
@@ -283,6 +292,8 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
         sendToDestination,
         functionArn,
         log: (line) => warn(`[streams] ${line}`),
+        // Positions persist with the table, so a crashed cloud resumes its subscribers where they stopped.
+        ...(o.inMemory ? {} : { checkpointDir: join(o.dataDir, "streams") }),
         ...(o.streamPollIntervalMs ? { intervalMs: o.streamPollIntervalMs } : {}),
       });
       const p = pollers;

@@ -53,6 +53,8 @@ export interface FunctionRecord {
   link: string[];
   environment: Record<string, Value>;
   memory: number;
+  /** Reserved concurrency (`concurrency.reserved`, Lambda's ReservedConcurrentExecutions): invokes beyond it are throttled. */
+  reservedConcurrency?: number;
   timeout: number;
   tracing: "Active" | "PassThrough";
   runtime: string;

@@ -192,6 +192,13 @@ describe("HTTP API", () => {
     // Module state starts over: the killed sandbox had counted one call.
     expect(await (await fetch(`${origin}/api/slow`)).json()).toEqual({ calls: 1 });
   });
+
+  it("answers a throttled function (reserved concurrency 0) with API Gateway's bare 500", async () => {
+    const res = await fetch(`${origin}/api/off`);
+    expect(res.status).toBe(500);
+    expect(await res.json()).toEqual({ message: "Internal Server Error" });
+    expect(output.some((l) => l.includes("TooManyRequestsException"))).toBe(true);
+  });
 });
 
 describe("JWT authorizer", () => {

@@ -237,7 +237,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     try {
       sendHttpResult(res, await o.invoke(match.route.function, event));
     } catch (err) {
-      // A function error or timeout reaches the client as API Gateway's bare 500.
+      // Function error, timeout or throttle: API Gateway's bare 500 ("How do I troubleshoot issues for API Gateway endpoints that integrate with Lambda?", https://repost.aws/knowledge-center/api-gateway-internal-server-error).
       o.log(`[api] ${match.route.routeKey} → ${match.route.function}: ${(err as Error).message}`);
       if (!res.headersSent) sendJson(res, 500, { message: "Internal Server Error" });
     }

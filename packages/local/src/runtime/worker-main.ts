@@ -13,7 +13,7 @@ interface InvokeMessage {
     memoryLimitInMB: string;
     logGroupName: string;
     logStreamName: string;
-    deadline: number;
+    timeoutMs: number;
   };
 }
 
@@ -42,7 +42,12 @@ const loaded: Promise<Handler> = import(file).then((mod: Record<string, unknown>
   }
   return fn as Handler;
 });
-loaded.catch(() => undefined);
+// The parent starts a request's timeout clock only when init is over, as Lambda times init apart.
+const initStart = performance.now();
+loaded.then(
+  () => parentPort!.postMessage({ type: "ready", initMs: performance.now() - initStart }),
+  () => parentPort!.postMessage({ type: "ready", initMs: performance.now() - initStart }),
+);
 
 function serializeError(err: unknown) {
   if (err instanceof Error) {
@@ -80,7 +85,8 @@ function call(handler: Handler, event: unknown, context: unknown): Promise<unkno
 
 parentPort!.on("message", async (msg: InvokeMessage) => {
   if (msg.type !== "invoke") return;
-  const { deadline, ...rest } = msg.context;
+  const { timeoutMs, ...rest } = msg.context;
+  let deadline = 0;
   const context = {
     ...rest,
     callbackWaitsForEmptyEventLoop: true,
@@ -92,6 +98,8 @@ parentPort!.on("message", async (msg: InvokeMessage) => {
   let handler: Handler;
   try {
     handler = await loaded;
+    // A cold start's clock starts after init, as the parent's timer does.
+    deadline = Date.now() + timeoutMs;
   } catch (err) {
     parentPort!.postMessage({
       type: "result",

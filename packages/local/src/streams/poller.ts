@@ -1,5 +1,6 @@
 // The Lambda event source mapping for DynamoDB streams: poll shards, filter, batch, retry, bisect, checkpoint, discard.
 import { randomUUID } from "node:crypto";
+import { join } from "node:path";
 import {
   DescribeStreamCommand,
   DynamoDBStreamsClient,
@@ -10,6 +11,7 @@ import {
   TrimmedDataAccessException,
 } from "@aws-sdk/client-dynamodb-streams";
 import type { StreamSubscription } from "../topology";
+import { StreamCheckpoint } from "./checkpoint";
 import { passesFilters } from "./filter";
 import { toLambdaRecord } from "./lambda-record";
 
@@ -31,6 +33,8 @@ export interface StreamPollerOptions {
   functionArn?: (fn: string) => string;
   log: (line: string) => void;
   intervalMs?: number;
+  /** Folder for each subscription's checkpoint; without it a start reads from LATEST. */
+  checkpointDir?: string;
 }
 
 export interface RunningStreamPollers {
@@ -79,6 +83,8 @@ interface Shard {
   retryAt: number;
   /** After a function error with bisect on: the size of the next batch (0: the mapping's batch size). */
   split: number;
+  /** Last record handled, for the checkpoint (records still buffered are not). */
+  handled?: string;
 }
 
 class SubscriptionPoller {
@@ -88,6 +94,7 @@ class SubscriptionPoller {
   cycles = 0;
   busy = false;
   private readonly trace: Trace;
+  private readonly checkpoint: StreamCheckpoint | undefined;
 
   constructor(
     private readonly client: DynamoDBStreamsClient,
@@ -97,6 +104,38 @@ class SubscriptionPoller {
     private readonly onFailure?: string,
   ) {
     this.trace = new Trace(sub.name);
+    if (o.checkpointDir)
+      this.checkpoint = new StreamCheckpoint(
+        join(o.checkpointDir, `${sub.name.replace(/[^\w.-]/g, "_")}.json`),
+        streamArn,
+      );
+  }
+
+  /** Records the shard's position once its handled records are behind it (at-least-once on restart). */
+  private persist(shard: Shard) {
+    if (!this.checkpoint) return;
+    const sequence = shard.buffer.length === 0 ? shard.lastSequence : shard.handled;
+    const done = shard.closed && !shard.iterator && shard.buffer.length === 0;
+    this.checkpoint.set(shard.id, { ...(sequence ? { sequence } : {}), ...(done ? { done } : {}) });
+    this.checkpoint.save();
+  }
+
+  /** First describe after a restart: each shard from its checkpoint, shards born meanwhile from their start. */
+  private async resumeIterator(
+    shardId: string,
+  ): Promise<{ iterator?: string; sequence?: string; done: boolean }> {
+    const saved = this.checkpoint!.position(shardId);
+    if (saved?.done) return { done: true };
+    if (saved?.sequence) {
+      try {
+        const iterator = await this.iterator(shardId, "AFTER_SEQUENCE_NUMBER", saved.sequence);
+        return { iterator, sequence: saved.sequence, done: false };
+      } catch (err) {
+        // Past the 24 h retention: what is left starts at the trim horizon.
+        if (!(err instanceof TrimmedDataAccessException)) throw err;
+      }
+    }
+    return { iterator: await this.iterator(shardId, "TRIM_HORIZON"), done: false };
   }
 
   /** Nothing buffered or in flight, and every open shard read to its end (not just one page of it). */
@@ -123,6 +162,7 @@ class SubscriptionPoller {
     this.lastDescribe = Date.now();
     this.trace.describes++;
     let exclusiveStartShardId: string | undefined;
+    const listed = new Set<string>();
     do {
       const out = await this.client.send(
         new DescribeStreamCommand({
@@ -131,8 +171,23 @@ class SubscriptionPoller {
         }),
       );
       for (const s of out.StreamDescription?.Shards ?? []) {
+        if (s.ShardId) listed.add(s.ShardId);
         if (!s.ShardId || this.shards.has(s.ShardId)) continue;
         const open = !s.SequenceNumberRange?.EndingSequenceNumber;
+        if (!this.started && this.checkpoint?.resumed) {
+          const at = await this.resumeIterator(s.ShardId);
+          this.shards.set(s.ShardId, {
+            id: s.ShardId,
+            ...(at.iterator ? { iterator: at.iterator } : {}),
+            ...(at.sequence ? { lastSequence: at.sequence, handled: at.sequence } : {}),
+            closed: at.done,
+            caughtUp: at.done,
+            buffer: [],
+            attempts: 0,
+            retryAt: 0,
+          });
+          continue;
+        }
         // Start at LATEST like the mapping's startingPosition; shards born later are read from their start.
         if (!this.started && !open) {
           this.shards.set(s.ShardId, {
@@ -161,6 +216,11 @@ class SubscriptionPoller {
       }
       exclusiveStartShardId = out.StreamDescription?.LastEvaluatedShardId;
     } while (exclusiveStartShardId);
+    if (this.checkpoint) {
+      this.checkpoint.keepOnly(listed);
+      // A fresh start records where it began, so a crash before the first record still resumes there.
+      for (const shard of this.shards.values()) if (!this.checkpoint.position(shard.id)) this.persist(shard);
+    }
     this.started = true;
   }
 
@@ -214,7 +274,10 @@ class SubscriptionPoller {
         } else throw err;
       }
     }
-    for (const shard of this.shards.values()) await this.deliver(shard);
+    for (const shard of this.shards.values()) {
+      await this.deliver(shard);
+      this.persist(shard);
+    }
     this.cycles++;
     this.trace.flush();
     return more;
@@ -281,9 +344,12 @@ class SubscriptionPoller {
         )
           expired++;
         if (expired > 0) {
-          await this.discard(shard, shard.buffer.splice(0, expired), "RecordAgeExceeded", shard.attempts);
+          const aged = shard.buffer.splice(0, expired);
+          await this.discard(shard, aged, "RecordAgeExceeded", shard.attempts);
           shard.attempts = 0;
           shard.split = 0;
+          shard.handled = aged[aged.length - 1]!.dynamodb.SequenceNumber as string | undefined;
+          this.persist(shard);
           continue;
         }
       }
@@ -329,6 +395,8 @@ class SubscriptionPoller {
         shard.buffer.splice(0, batch.length);
         shard.attempts = 0;
         shard.split = 0;
+        shard.handled = batch[batch.length - 1]!.dynamodb.SequenceNumber as string | undefined;
+        this.persist(shard);
         continue;
       }
       // A function error splits the batch in two before retrying; a split uses up no retry (as in AWS).
@@ -339,6 +407,8 @@ class SubscriptionPoller {
       }
       // Checkpoint: everything before the first failure is done; retry from it.
       shard.buffer.splice(0, failedFrom);
+      if (failedFrom > 0)
+        shard.handled = batch[failedFrom - 1]!.dynamodb.SequenceNumber as string | undefined;
       shard.attempts++;
       const limit = this.sub.maximumRetryAttempts < 0 ? LOCAL_RETRY_CAP : this.sub.maximumRetryAttempts;
       if (shard.attempts > limit) {
@@ -355,6 +425,9 @@ class SubscriptionPoller {
         );
         shard.attempts = 0;
         shard.split = 0;
+        shard.handled =
+          (skipped[skipped.length - 1]?.dynamodb.SequenceNumber as string | undefined) ?? shard.handled;
+        this.persist(shard);
         continue;
       }
       shard.retryAt = Date.now() + Math.min(5000, 100 * 2 ** (shard.attempts - 1));

@@ -27,9 +27,11 @@ export class SstFunction extends Component {
       environment: { variables: { ...environment } },
       architectures: [unwrap(a.architecture) ?? "x86_64"],
       tracingConfig: undefined,
+      reservedConcurrentExecutions: unwrap(unwrap(a.concurrency)?.reserved),
     };
     const transformed = applyTransform(unwrap(a.transform)?.function, `${name}Function`, lambda);
     const tracingConfig = unwrap(transformed.tracingConfig) as { mode?: string } | undefined;
+    const reserved = unwrap(transformed.reservedConcurrentExecutions) as number | undefined;
     const record: FunctionRecord = {
       name,
       handler,
@@ -43,6 +45,9 @@ export class SstFunction extends Component {
       runtime: String(unwrap(transformed.runtime)),
       architecture: String((unwrap(transformed.architectures) as string[])[0]),
       createdBy,
+      ...(reserved !== undefined && reserved !== null && reserved >= 0
+        ? { reservedConcurrency: Number(reserved) }
+        : {}),
       ...(unwrap(a.nodejs)?.install ? { install: [...unwrap(a.nodejs).install] } : {}),
       ...(unwrap(unwrap(a.nodejs)?.esbuild)?.external
         ? { external: [...unwrap(unwrap(a.nodejs).esbuild).external] }
