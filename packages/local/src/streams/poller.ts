@@ -183,6 +183,7 @@ class SubscriptionPoller {
             closed: at.done,
             caughtUp: at.done,
             buffer: [],
+            split: 0,
             attempts: 0,
             retryAt: 0,
           });
