@@ -226,6 +226,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       resolve,
       invoke: (fn, event) => runtime!.invoke(fn, event),
       s3Endpoint: standIns.s3.endpoint,
+      credentials: standIns.credentials,
       jwtAuthorizers,
       webConfig,
       ...(o.wsIdleTimeoutMs ? { wsIdleTimeoutMs: o.wsIdleTimeoutMs } : {}),
