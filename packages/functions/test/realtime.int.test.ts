@@ -1,6 +1,9 @@
+import { CreateUserPoolClientCommand, InitiateAuthCommand } from "@aws-sdk/client-cognito-identity-provider";
 import { describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
+import { cognitoClient } from "../../../tests/support/cognito";
 import { createTestUser } from "../../../tests/support/test-user";
+import { expired } from "../../../tests/support/tokens";
 
 const wsUrl = () => inject("localCloud").wsUrl;
 
@@ -12,10 +15,61 @@ function open(url: string): Promise<WebSocket> {
   });
 }
 
+/** The upgrade's HTTP status: 101 when the socket opened (then closed again), else the refusal's. */
+function upgradeStatus(url: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url);
+    socket.once("open", () => {
+      socket.close();
+      resolve(101);
+    });
+    socket.once("unexpected-response", (_req, res) => resolve(res.statusCode ?? 0));
+    socket.once("error", reject);
+  });
+}
+
 describe("WebSocket API on the local cloud", () => {
   it("refuses $connect without a token or with a bad one", async () => {
     await expect(open(wsUrl())).rejects.toThrow("refused");
     await expect(open(`${wsUrl()}?token=not-a-jwt`)).rejects.toThrow("refused");
+  });
+
+  // Each token below is signed with the local pool's own key, so only the authorizer's claim checks refuse it.
+  it("refuses $connect with an expired access token, another client's, or an ID token", async () => {
+    const cloud = inject("localCloud");
+    const user = await createTestUser();
+    const cognito = cognitoClient(cloud.cognito);
+    const other = await cognito.send(
+      new CreateUserPoolClientCommand({
+        UserPoolId: cloud.cognito.userPoolId,
+        ClientName: `other-app-${Date.now()}`,
+        ExplicitAuthFlows: ["ALLOW_USER_PASSWORD_AUTH", "ALLOW_REFRESH_TOKEN_AUTH"],
+      }),
+    );
+    const otherClientId = other.UserPoolClient?.ClientId;
+    expect(otherClientId).toBeTruthy();
+    expect(otherClientId).not.toBe(cloud.cognito.clientId);
+    const signedIn = await cognito.send(
+      new InitiateAuthCommand({
+        ClientId: otherClientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+      }),
+    );
+    const otherClientToken = signedIn.AuthenticationResult?.AccessToken;
+    expect(JSON.parse(Buffer.from(otherClientToken!.split(".")[1]!, "base64url").toString())).toMatchObject({
+      client_id: otherClientId,
+      token_use: "access",
+      sub: user.sub,
+    });
+    const refused = {
+      expired: await upgradeStatus(`${wsUrl()}?token=${await expired(user.accessToken)}`),
+      otherClient: await upgradeStatus(`${wsUrl()}?token=${otherClientToken}`),
+      idToken: await upgradeStatus(`${wsUrl()}?token=${user.idToken}`),
+    };
+    expect(refused).toEqual({ expired: 403, otherClient: 403, idToken: 403 });
+    // Control: the same user's own access token opens a socket.
+    expect(await upgradeStatus(`${wsUrl()}?token=${user.accessToken}`)).toBe(101);
   });
 
   it("accepts a signed-in user and answers a heartbeat through @connections", async () => {
