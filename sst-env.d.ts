@@ -11,7 +11,7 @@ declare module "sst" {
     Realtime: { managementEndpoint: string; type: "sst.aws.ApiGatewayWebSocket"; url: string };
     Search: { password: string; type: "sst.aws.OpenSearch"; url: string; username: string };
     Table: { name: string; type: "sst.aws.Dynamo" };
-    Timeline: { fanoutThreshold: number; type: "sst.Linkable" };
+    Timeline: { fanoutThreshold: number; followersPage: number; type: "sst.Linkable" };
   }
 }
 

@@ -1,9 +1,13 @@
 import { streamKeys } from "../packages/core/src/timeline/stream-keys";
 import { partialBatches, table } from "./database";
 
-// Bigger authors are merged into homes at read time (hybrid); the integration suite lowers it to test that.
+// Bigger authors are merged into homes at read time (hybrid); the integration suite lowers both to test
+// that and the paging of followers.
 export const timelineConfig = new sst.Linkable("Timeline", {
-  properties: { fanoutThreshold: Number(process.env.ASYNCSNS_FANOUT_THRESHOLD ?? 10_000) },
+  properties: {
+    fanoutThreshold: Number(process.env.ASYNCSNS_FANOUT_THRESHOLD ?? 10_000),
+    followersPage: Number(process.env.ASYNCSNS_FOLLOWERS_PAGE ?? 5000),
+  },
 });
 
 // Home timelines by fan-out on write: only profile-feed entries and follow edges reach the subscriber.

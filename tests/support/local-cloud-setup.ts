@@ -12,6 +12,8 @@ export default async function setup(project: TestProject) {
   const dataDir = await mkdtemp(join(tmpdir(), "asyncsns-int-"));
   // Low enough that a handful of test users make an author "big", so the hybrid merge path runs for real.
   process.env.ASYNCSNS_FANOUT_THRESHOLD ??= "3";
+  // Pages of two follow edges, so a post to three followers crosses a page boundary in the fan-out.
+  process.env.ASYNCSNS_FOLLOWERS_PAGE ??= "2";
   const cloud = await startLocalCloud({
     root,
     configFile: join(root, "sst.config.ts"),

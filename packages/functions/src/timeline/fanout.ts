@@ -7,7 +7,12 @@ const processor = new BatchProcessor(EventType.DynamoDBStreams);
 
 async function record(record: DynamoDBRecord) {
   const change = Fanout.changeOf(record);
-  if (change) await Fanout.apply(change, Number(Resource.Timeline.fanoutThreshold));
+  if (change)
+    await Fanout.apply(
+      change,
+      Number(Resource.Timeline.fanoutThreshold),
+      Number(Resource.Timeline.followersPage),
+    );
 }
 
 // Fan-out subscriber: record by record, in stream order (a follow then unfollow must apply in that order).
