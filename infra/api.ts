@@ -8,10 +8,11 @@ import { bucket } from "./storage";
 
 // CQRS split from the seed: commands go to per-domain Lambdas, every GET goes to the Query Lambda.
 
-// Profiles and follows; the profile picture is an upload it verifies and, once replaced, deletes.
+// Profiles and follows; the profile picture is an upload it verifies and, once replaced, deletes; sign-out
+// closes the user's sockets through @connections.
 export const profileFn = new sst.aws.Function("Profile", {
   handler: "packages/functions/src/api/profile.handler",
-  link: [table, bucket],
+  link: [table, bucket, ws],
 });
 
 // Posting commands; media uploads need the bucket to presign and verify.

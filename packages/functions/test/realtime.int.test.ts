@@ -3,7 +3,7 @@ import { describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { cognitoClient } from "../../../tests/support/cognito";
 import { createTestUser } from "../../../tests/support/test-user";
-import { expired } from "../../../tests/support/tokens";
+import { expired, signAsPool } from "../../../tests/support/tokens";
 
 const wsUrl = () => inject("localCloud").wsUrl;
 
@@ -94,5 +94,56 @@ describe("WebSocket API on the local cloud", () => {
     });
     expect(socket.readyState).toBe(WebSocket.OPEN);
     socket.close();
+  });
+
+  it("closes a socket once its token has expired, at the next frame it sends", async () => {
+    const user = await createTestUser();
+    const now = Math.floor(Date.now() / 1000);
+    // Signed by the pool like any token, but valid for three more seconds only.
+    const shortLived = await signAsPool(user.accessToken, { iat: now, exp: now + 3 });
+    const socket = await open(`${wsUrl()}?token=${shortLived}`);
+    // Envelopes only: the local gateway also echoes the route's response body ("OK").
+    const frames: string[] = [];
+    socket.on("message", (data) => {
+      const text = String(data);
+      if (text.startsWith("{")) frames.push(JSON.parse(text).type);
+    });
+    const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+    // While the token is valid the heartbeat is answered.
+    socket.send(JSON.stringify({ action: "ping" }));
+    await expect.poll(() => frames.length).toBe(1);
+    await new Promise((r) => setTimeout(r, Math.max(0, (now + 3) * 1000 - Date.now()) + 200));
+    socket.send(JSON.stringify({ action: "ping" }));
+    expect(await closed).toBe(1000);
+    // No pong after expiry: the socket was closed instead of served.
+    expect(frames).toEqual(["system.pong"]);
+  });
+
+  it("closes every socket of a user who signs out, and refuses their earlier token afterwards", async () => {
+    const cloud = inject("localCloud");
+    const user = await createTestUser();
+    const [a, b] = await Promise.all([
+      open(`${wsUrl()}?token=${user.accessToken}`),
+      open(`${wsUrl()}?token=${user.accessToken}`),
+    ]);
+    const closes = [a, b].map(
+      (s) => new Promise<number>((resolve) => s.once("close", (code) => resolve(code))),
+    );
+    // The sign-out must come after the token's issue second for "issued before sign-out" to hold.
+    await new Promise((r) => setTimeout(r, 1100));
+    const res = await user.api("/me/sign-out", { method: "POST" });
+    expect(res.status).toBe(204);
+    expect(await Promise.all(closes)).toEqual([1000, 1000]);
+    // The token is still unexpired and the JWT checks pass, but it predates the sign-out.
+    expect(await upgradeStatus(`${wsUrl()}?token=${user.accessToken}`)).toBe(401);
+    // Signing in again gives a token that opens a socket.
+    const again = await cognitoClient(cloud.cognito).send(
+      new InitiateAuthCommand({
+        ClientId: cloud.cognito.clientId,
+        AuthFlow: "USER_PASSWORD_AUTH",
+        AuthParameters: { USERNAME: user.email, PASSWORD: user.password },
+      }),
+    );
+    expect(await upgradeStatus(`${wsUrl()}?token=${again.AuthenticationResult?.AccessToken}`)).toBe(101);
   });
 });

@@ -18,6 +18,7 @@ export interface AccessClaims {
   username?: string;
   clientId: string;
   exp: number;
+  iat: number;
 }
 
 /** Verifies a Cognito access token as API Gateway's JWT authorizer does: signature, issuer, client, expiry. */
@@ -36,6 +37,7 @@ export async function verifyAccessToken(token: string): Promise<AccessClaims> {
       username: typeof payload.username === "string" ? payload.username : undefined,
       clientId: Resource.Auth.clientId,
       exp: payload.exp,
+      iat: payload.iat ?? 0,
     };
   } catch (error) {
     const reason =

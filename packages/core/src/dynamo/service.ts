@@ -1,6 +1,6 @@
 import { Service } from "electrodb";
 import { DirectEntity, MembershipEntity, MessageEntity, RoomEntity } from "../chat/room.entity";
-import { ConnectionEntity } from "../connection/connection.entity";
+import { ConnectionEntity, SignOutEntity } from "../connection/connection.entity";
 import { FollowEntity } from "../follow/follow.entity";
 import { MediaEntity } from "../media/media.entity";
 import { LikeEntity, PostEntity, RepostEntity } from "../post/post.entity";
@@ -30,6 +30,7 @@ export const db = new Service(
     membership: MembershipEntity,
     message: MessageEntity,
     connection: ConnectionEntity,
+    signOut: SignOutEntity,
   },
   configuration(),
 );
