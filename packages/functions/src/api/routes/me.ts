@@ -1,5 +1,4 @@
 import { Profile } from "@asyncsns/core/profile";
-import { Realtime } from "@asyncsns/core/realtime";
 import { User } from "@asyncsns/core/user";
 import { createRoute } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
@@ -48,22 +47,6 @@ export const commands = createSubApp()
       },
     }),
     async (c) => c.json(await Profile.update(c.req.valid("json")), 200),
-  )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/api/me/sign-out",
-      tags: ["profile"],
-      summary: "Sign out of realtime: close the caller's sockets; tokens issued before now cannot reopen one",
-      description:
-        "API Gateway keeps a socket open whatever happens to its token, and the JWT authorizer cannot see a revoked token: the web app calls this when the user signs out.",
-      security: bearer,
-      responses: { 204: { description: "Signed out" }, 401: errors[401] },
-    }),
-    async (c) => {
-      await Realtime.signOut();
-      return c.body(null, 204);
-    },
   );
 
 /** Query Lambda. */
