@@ -346,7 +346,7 @@ export class WebSocketApi {
       sendJson(res, 413, { message: "Message too long" }, { "x-amzn-errortype": "PayloadTooLargeException" });
       return;
     }
-    // Only callers holding the credentials may post: AWS checks the IAM SigV4 signature of every call.
+    // Only callers holding the credentials may send: AWS checks the IAM SigV4 signature of every call.
     const refused = checkSigV4(req, body, this.opts.credentials, "execute-api");
     if (refused) {
       sendJson(res, refused.status, { message: refused.message }, { "x-amzn-errortype": refused.type });

@@ -67,7 +67,7 @@ export function amzDate(value: string | undefined): number {
 type Condition = Record<string, string> | [string, ...unknown[]];
 
 /** Checks a POST form against its policy: signature, expiration, then every condition and every field. */
-export function checkPostPolicy(
+export function checkFormPolicy(
   fields: Map<string, string>,
   file: { size: number } | undefined,
   bucket: string,
@@ -254,7 +254,7 @@ async function readForm(req: IncomingMessage, body: Buffer) {
 }
 
 /** The largest single POST upload S3 accepts is 5 GB; locally, a bound that keeps the buffer sane. */
-const MAX_POST_BYTES = 1024 * 1024 * 1024;
+const MAX_FORM_BYTES = 1024 * 1024 * 1024;
 
 function forward(req: IncomingMessage, res: ServerResponse, target: URL, body?: Buffer) {
   const headers = { ...req.headers };
@@ -288,9 +288,9 @@ export async function startS3Gate(s3rverEndpoint: string, creds: GateCredentials
         const segments = rawPath.split("/").filter(Boolean);
         const isForm = /^multipart\/form-data/i.test(req.headers["content-type"] ?? "");
         if (req.method === "POST" && segments.length === 1 && isForm) {
-          const body = await readAll(req, MAX_POST_BYTES);
+          const body = await readAll(req, MAX_FORM_BYTES);
           const { fields, file } = await readForm(req, body);
-          checkPostPolicy(fields, file, decodeURIComponent(segments[0]!), creds);
+          checkFormPolicy(fields, file, decodeURIComponent(segments[0]!), creds);
           return forward(req, res, target, body);
         }
         if (url.searchParams.has("X-Amz-Algorithm") || url.searchParams.has("X-Amz-Signature"))
@@ -298,7 +298,7 @@ export async function startS3Gate(s3rverEndpoint: string, creds: GateCredentials
         forward(req, res, target);
       } catch (err) {
         if (err instanceof S3Refusal) return refuse(req, res, err);
-        refuse(req, res, new S3Refusal(400, "MalformedPOSTRequest", (err as Error).message));
+        refuse(req, res, new S3Refusal(400, "InvalidRequest", (err as Error).message));
       }
     })();
   });
