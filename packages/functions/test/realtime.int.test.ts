@@ -2,7 +2,7 @@ import { CreateUserPoolClientCommand, InitiateAuthCommand } from "@aws-sdk/clien
 import { describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { cognitoClient } from "../../../tests/support/cognito";
-import { createTestUser } from "../../../tests/support/test-user";
+import { createTestMember, createTestUser } from "../../../tests/support/test-user";
 import { expired, signAsPool } from "../../../tests/support/tokens";
 
 const wsUrl = () => inject("localCloud").wsUrl;
@@ -117,6 +117,34 @@ describe("WebSocket API on the local cloud", () => {
     expect(await closed).toBe(1000);
     // No pong after expiry: the socket was closed instead of served.
     expect(frames).toEqual(["system.pong"]);
+  });
+
+  it("closes a socket whose token has expired instead of delivering an event to it", async () => {
+    const [alice, bob] = await Promise.all([createTestMember("ea"), createTestMember("eb")]);
+    const room = await alice.api("/rooms", {
+      method: "POST",
+      body: JSON.stringify({ memberHandles: [bob.handle] }),
+    });
+    expect(room.status).toBe(201);
+    const { id } = await room.json();
+    const now = Math.floor(Date.now() / 1000);
+    const socket = await open(
+      `${wsUrl()}?token=${await signAsPool(bob.accessToken, { iat: now, exp: now + 3 })}`,
+    );
+    const types: string[] = [];
+    socket.on("message", (data) => {
+      const text = String(data);
+      if (text.startsWith("{")) types.push(JSON.parse(text).type);
+    });
+    const closed = new Promise<number>((resolve) => socket.once("close", (code) => resolve(code)));
+    await new Promise((r) => setTimeout(r, Math.max(0, (now + 3) * 1000 - Date.now()) + 200));
+    const sent = await alice.api(`/rooms/${id}/messages`, {
+      method: "POST",
+      body: JSON.stringify({ text: "after your token expired" }),
+    });
+    expect(sent.status).toBe(201);
+    expect(await closed).toBe(1000);
+    expect(types).not.toContain("chat.message");
   });
 
   it("closes every socket of a user who signs out, and refuses their earlier token afterwards", async () => {
