@@ -30,11 +30,12 @@ export function algNone(token: string): string {
   return `${b64({ alg: "none", typ: "JWT", kid })}.${b64(decodeJwt(token))}.`;
 }
 
-/** The payload edited (exp a day later) under the original signature. */
+/** The payload edited (exp an hour later than signed) under the original signature. */
 export function tamperedExp(token: string): string {
   const [header, , signature] = token.split(".");
   const claims = decodeJwt(token);
-  return `${header}.${b64({ ...claims, exp: Math.floor(Date.now() / 1000) + 86_400 })}.${signature}`;
+  // Relative to the signed exp, so the edit never reproduces the original payload.
+  return `${header}.${b64({ ...claims, exp: (claims.exp ?? 0) + 3600 })}.${signature}`;
 }
 
 /** Signed by the pool's own key, but an hour past its expiry. */
