@@ -12,7 +12,7 @@ declare module "sst" {
     Realtime: { managementEndpoint: string; type: "sst.aws.ApiGatewayWebSocket"; url: string };
     Search: { type: "sst.aws.OpenSearch"; url: string };
     Table: { name: string; type: "sst.aws.Dynamo" };
-    Timeline: { fanoutThreshold: number; type: "sst.Linkable" };
+    Timeline: { fanoutThreshold: number; followersPage: number; type: "sst.Linkable" };
   }
 }
 

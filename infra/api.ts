@@ -23,10 +23,11 @@ export const limitsConfig = new sst.Linkable("Limits", {
  */
 export const HTTP_THROTTLE = { throttlingBurstLimit: 2000, throttlingRateLimit: 1000 };
 
-// Profiles and follows; the profile picture is an upload it verifies and, once replaced, deletes.
+// Profiles and follows; the profile picture is an upload it verifies and, once replaced, deletes; sign-out
+// closes the user's sockets through @connections.
 export const profileFn = new sst.aws.Function("Profile", {
   handler: "packages/functions/src/api/profile.handler",
-  link: [table, bucket, limitsConfig],
+  link: [table, bucket, limitsConfig, ws],
 });
 
 // Posting commands; media uploads need the bucket to presign and verify.

@@ -2,9 +2,13 @@ import { streamFilters, unionOf } from "../packages/functions/src/stream/filters
 import { partialBatches, streamFailures, table } from "./database";
 import { searchLink } from "./search";
 
-// Bigger authors are merged into homes at read time (hybrid); the integration suite lowers it to test that.
+// Bigger authors are merged into homes at read time (hybrid); the integration suite lowers both to test
+// that and the paging of followers.
 export const timelineConfig = new sst.Linkable("Timeline", {
-  properties: { fanoutThreshold: Number(process.env.ASYNCSNS_FANOUT_THRESHOLD ?? 10_000) },
+  properties: {
+    fanoutThreshold: Number(process.env.ASYNCSNS_FANOUT_THRESHOLD ?? 10_000),
+    followersPage: Number(process.env.ASYNCSNS_FOLLOWERS_PAGE ?? 5000),
+  },
 });
 
 // The table stream's one reader (DynamoDB Streams: at most two per shard); it routes each record to fan-out, cards and search.

@@ -47,10 +47,11 @@ export async function signUpAndSignIn(
   );
   const accessToken = auth.AuthenticationResult?.AccessToken;
   const refreshToken = auth.AuthenticationResult?.RefreshToken;
-  if (!accessToken || !refreshToken) throw new Error("cognito-local returned no tokens");
+  const idToken = auth.AuthenticationResult?.IdToken;
+  if (!accessToken || !refreshToken || !idToken) throw new Error("cognito-local returned no tokens");
   const claims = JSON.parse(Buffer.from(accessToken.split(".")[1] ?? "", "base64url").toString()) as Record<
     string,
     unknown
   >;
-  return { accessToken, refreshToken, claims };
+  return { accessToken, refreshToken, idToken, claims };
 }

@@ -14,6 +14,8 @@ export default async function setup(project: TestProject) {
   process.env.ASYNCSNS_FANOUT_THRESHOLD ??= "3";
   // Suites post far faster than a person; limits.int.test.ts lowers them in-process to test them.
   process.env.ASYNCSNS_LIMIT_FACTOR ??= "100";
+  // Pages of two follow edges, so a post to three followers crosses a page boundary in the fan-out.
+  process.env.ASYNCSNS_FOLLOWERS_PAGE ??= "2";
   const cloud = await startLocalCloud({
     root,
     configFile: join(root, "sst.config.ts"),

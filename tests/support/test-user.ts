@@ -7,6 +7,8 @@ export interface TestUser {
   password: string;
   accessToken: string;
   refreshToken: string;
+  /** The ID token of the same sign-in: the API refuses it as a bearer token. */
+  idToken: string;
   sub: string;
   /** fetch against the local gateway's /api with this user's bearer token. */
   api(path: string, init?: RequestInit): Promise<Response>;
@@ -16,7 +18,7 @@ export interface TestUser {
 export async function createTestUser(): Promise<TestUser> {
   const cloud = inject("localCloud");
   const email = `user-${randomUUID()}@example.com`;
-  const { accessToken, refreshToken, claims } = await signUpAndSignIn(
+  const { accessToken, refreshToken, idToken, claims } = await signUpAndSignIn(
     cognitoClient(cloud.cognito),
     cloud.cognito.clientId,
     email,
@@ -26,6 +28,7 @@ export async function createTestUser(): Promise<TestUser> {
     password: PASSWORD,
     accessToken,
     refreshToken,
+    idToken,
     sub: String(claims.sub),
     api: (path, init = {}) =>
       fetch(`${cloud.apiUrl}${path}`, {

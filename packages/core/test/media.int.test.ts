@@ -75,19 +75,19 @@ async function postForm(
   upload: { url: string; fields: Record<string, string> },
   body: Uint8Array,
   type: string,
-) {
+): Promise<number> {
   const form = new FormData();
   for (const [k, v] of Object.entries(upload.fields)) form.append(k, v);
   form.append("file", new Blob([Buffer.from(body)], { type }), "file");
   const res = await fetch(upload.url, { method: "POST", body: form });
-  expect(res.status).toBeLessThan(300);
+  return res.status;
 }
 
 async function upload(userId: string, body: Uint8Array, contentType: string, declared = {}) {
   const created = await as(userId, () =>
     Media.createUpload({ contentType, size: body.byteLength, fileName: "photo", ...declared }),
   );
-  await postForm(created.upload, body, contentType);
+  expect(await postForm(created.upload, body, contentType)).toBeLessThan(300);
   return created.mediaId;
 }
 
@@ -165,15 +165,21 @@ describe("Media.verifyForAttach", () => {
     );
   });
 
-  it("refuses an object stored with another Content-Type than declared (s3rver enforces no policy)", async () => {
+  it("refuses an object stored with another Content-Type than declared (the policy, then the check)", async () => {
     const body = await jpeg();
     const created = await as("u-alice", () =>
       Media.createUpload({ contentType: "image/jpeg", size: body.byteLength }),
     );
-    await postForm(
-      { ...created.upload, fields: { ...created.upload.fields, "Content-Type": "text/html" } },
-      body,
-      "text/html",
+    const edited = { ...created.upload, fields: { ...created.upload.fields, "Content-Type": "text/html" } };
+    expect(await postForm(edited, body, "text/html")).toBe(403);
+    // Were the policy ever too wide, verification after upload still catches it.
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: created.upload.fields.key,
+        Body: body,
+        ContentType: "text/html",
+      }),
     );
     await expect(as("u-alice", () => Media.verifyForAttach([created.mediaId]))).rejects.toThrow(
       error("media.type_mismatch", "input"),
@@ -185,7 +191,15 @@ describe("Media.verifyForAttach", () => {
     const created = await as("u-alice", () =>
       Media.createUpload({ contentType: "image/jpeg", size: body.byteLength + 10 }),
     );
-    await postForm(created.upload, body, "image/jpeg");
+    expect(await postForm(created.upload, body, "image/jpeg")).toBe(400);
+    await s3.send(
+      new PutObjectCommand({
+        Bucket: BUCKET,
+        Key: created.upload.fields.key,
+        Body: body,
+        ContentType: "image/jpeg",
+      }),
+    );
     await expect(as("u-alice", () => Media.verifyForAttach([created.mediaId]))).rejects.toThrow(
       error("media.size_mismatch", "input"),
     );

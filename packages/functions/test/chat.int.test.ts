@@ -298,6 +298,7 @@ describe("chat on the local cloud", () => {
     expect(await refused(wsUrl())).toBe(true);
     expect(await refused(`${wsUrl()}?token=not-a-jwt`)).toBe(true);
     expect(await refused(`${wsUrl()}?token=${alice.accessToken.slice(0, -4)}AAAA`)).toBe(true);
+    expect(await refused(`${wsUrl()}?token=${alice.idToken}`)).toBe(true);
     expect(await refused(`${wsUrl()}?token=${alice.accessToken}`)).toBe(false);
   });
 

@@ -242,6 +242,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       invoke: (fn, event) => runtime!.invoke(fn, event),
       s3Endpoint: standIns.s3.endpoint,
       awsEndpoints: { s3: standIns.s3.endpoint, "cognito-idp": standIns.cognito.endpoint },
+      credentials: standIns.credentials,
       jwtAuthorizers,
       webConfig,
       ...(o.wsIdleTimeoutMs ? { wsIdleTimeoutMs: o.wsIdleTimeoutMs } : {}),

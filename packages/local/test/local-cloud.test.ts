@@ -7,6 +7,7 @@ import {
   ApiGatewayManagementApiClient,
   DeleteConnectionCommand,
   GetConnectionCommand,
+  PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import {
   CloudFrontClient,
@@ -426,6 +427,45 @@ describe("WebSocket API", () => {
     ).rejects.toMatchObject({
       name: "GoneException",
     });
+  });
+
+  it("refuses @connections calls that are unsigned or signed with another key, as AWS does", async () => {
+    const a = await open("?token=good");
+    a.ws.send("id?");
+    const { connectionId } = (await a.next()) as { connectionId: string };
+    const url = `${origin}/ws/@connections/${encodeURIComponent(connectionId)}`;
+    const unsigned = await fetch(url, { method: "POST", body: "unsigned" });
+    expect(unsigned.status).toBe(403);
+    expect(unsigned.headers.get("x-amzn-errortype")).toBe("MissingAuthenticationTokenException");
+    const client = (secretAccessKey: string, accessKeyId = credentials.accessKeyId) =>
+      new ApiGatewayManagementApiClient({
+        endpoint: `${origin}/ws`,
+        region: "us-east-1",
+        credentials: { accessKeyId, secretAccessKey },
+      });
+    const data = (text: string) => ({ ConnectionId: connectionId, Data: Buffer.from(text) });
+    await expect(
+      client("not-the-secret").send(new PostToConnectionCommand(data("wrong secret"))),
+    ).rejects.toMatchObject({
+      name: "InvalidSignatureException",
+      $metadata: { httpStatusCode: 403 },
+    });
+    await expect(
+      client(credentials.secretAccessKey, "AKIDOTHER").send(new PostToConnectionCommand(data("other key"))),
+    ).rejects.toMatchObject({
+      name: "UnrecognizedClientException",
+      $metadata: { httpStatusCode: 403 },
+    });
+    await expect(
+      client("not-the-secret").send(new DeleteConnectionCommand({ ConnectionId: connectionId })),
+    ).rejects.toMatchObject({
+      $metadata: { httpStatusCode: 403 },
+    });
+    // The first frame to arrive is the signed one: none of the refused calls reached the socket.
+    await client(credentials.secretAccessKey).send(new PostToConnectionCommand(data("signed")));
+    expect(await a.next()).toBe("signed");
+    expect(a.ws.readyState).toBe(WebSocket.OPEN);
+    a.ws.close();
   });
 
   it("closes a socket idle past the idle timeout", async () => {

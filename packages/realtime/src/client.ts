@@ -45,6 +45,23 @@ export interface EventMeta {
 
 type Listener<T extends EventType> = (data: EventData<T>, meta: EventMeta) => void;
 
+/** Whether a JWT's `exp` has passed (or is too close to open a socket with); an unreadable token is not judged. */
+export function tokenExpired(token: string, nowMs: number, marginMs = 5_000): boolean {
+  try {
+    const part = token.split(".")[1] ?? "";
+    const json = atob(
+      part
+        .replace(/-/g, "+")
+        .replace(/_/g, "/")
+        .padEnd(Math.ceil(part.length / 4) * 4, "="),
+    );
+    const exp = (JSON.parse(json) as { exp?: unknown }).exp;
+    return typeof exp === "number" && exp * 1000 <= nowMs + marginMs;
+  } catch {
+    return false;
+  }
+}
+
 /** Close codes that mean "your token was refused": refresh before the next attempt. */
 const AUTH_CLOSE_CODES = new Set([1008, 4401, 4403]);
 const MAX_RESUME_PAGES = 1_000;
@@ -151,6 +168,8 @@ export class RealtimeClient {
     this.refreshNext = false;
     try {
       token = await this.options.token({ refresh });
+      // The server closes a socket when its token expires: never reconnect with that dead token.
+      if (!refresh && tokenExpired(token, this.now())) token = await this.options.token({ refresh: true });
     } catch {
       this.refreshNext ||= refresh;
       if (generation === this.generation) this.scheduleReconnect();

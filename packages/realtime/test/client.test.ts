@@ -128,6 +128,33 @@ describe("RealtimeClient", () => {
     expect(transport.sockets.length).toBe(8);
   });
 
+  it("refreshes before reconnecting when the socket's token has expired, never reusing it", async () => {
+    const jwt = (exp: number) =>
+      `h.${Buffer.from(JSON.stringify({ exp: Math.floor(exp / 1000) })).toString("base64url")}.s`;
+    const asked: boolean[] = [];
+    const expiring = new RealtimeClient({
+      url: "wss://example.test/ws",
+      // The cached token the app hands out without a refresh has expired by the reconnect.
+      token: async ({ refresh }) => {
+        asked.push(refresh);
+        return refresh ? jwt(Date.now() + 3_600_000) : jwt(Date.now() - 1000);
+      },
+      history: server.history,
+      transport,
+      random: () => 0.5,
+      backoff: { baseMs: 1000, capMs: 8000 },
+    });
+    expiring.connect();
+    await flush();
+    expect(asked).toEqual([false, true]);
+    expect(transport.sockets).toHaveLength(1);
+    const exp = JSON.parse(
+      Buffer.from(transport.last.url.split("token=")[1]!.split(".")[1]!, "base64url").toString(),
+    ).exp;
+    expect(exp * 1000).toBeGreaterThan(Date.now());
+    expiring.close();
+  });
+
   it("asks for a fresh token after a refused handshake or an auth close code", async () => {
     client.connect();
     await flush();

@@ -18,21 +18,26 @@ export interface AccessClaims {
   username?: string;
   clientId: string;
   exp: number;
+  iat: number;
 }
 
 /** Verifies a Cognito access token as API Gateway's JWT authorizer does: signature, issuer, client, expiry. */
 export async function verifyAccessToken(token: string): Promise<AccessClaims> {
   jwks ??= createRemoteJWKSet(new URL(`${issuer()}/.well-known/jwks.json`));
   try {
-    const { payload } = await jwtVerify(token, jwks, { issuer: issuer() });
+    const { payload } = await jwtVerify(token, jwks, { issuer: issuer(), algorithms: ["RS256"] });
+    // The audience as API Gateway's JWT authorizer reads it (aud, else client_id), so each check stands alone.
+    const audience = payload.aud ?? payload.client_id;
+    if (![audience].flat().includes(Resource.Auth.clientId))
+      throw new Error("token was issued to another client");
     if (payload.token_use !== "access") throw new Error("not an access token");
-    if (payload.client_id !== Resource.Auth.clientId) throw new Error("token was issued to another client");
     if (!payload.sub || !payload.exp) throw new Error("token lacks sub or exp");
     return {
       sub: payload.sub,
       username: typeof payload.username === "string" ? payload.username : undefined,
-      clientId: payload.client_id,
+      clientId: Resource.Auth.clientId,
       exp: payload.exp,
+      iat: payload.iat ?? 0,
     };
   } catch (error) {
     const reason =

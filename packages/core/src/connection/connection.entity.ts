@@ -19,6 +19,8 @@ export const ConnectionEntity = new Entity(
       },
       /** When this connection last sent a typing signal: the per-connection rate limit reads it. */
       lastTypingAt: { type: "number" },
+      /** The access token's `exp` (epoch seconds): the socket is closed once it passes. */
+      tokenExpiresAt: { type: "number", readOnly: true },
     },
     indexes: {
       byConnection: {
@@ -29,6 +31,24 @@ export const ConnectionEntity = new Entity(
         index: keys.gsi1.index,
         pk: { ...keys.gsi1.pk, composite: ["userId"] },
         sk: { ...keys.gsi1.sk, composite: ["connectionId"] },
+      },
+    },
+  },
+  configuration(),
+);
+
+/** When a user last signed out (epoch seconds): tokens issued before it may not open a socket. */
+export const SignOutEntity = new Entity(
+  {
+    model: { entity: "signOut", version: "1", service },
+    attributes: {
+      userId: { type: "string", required: true, readOnly: true },
+      at: { type: "number", required: true },
+    },
+    indexes: {
+      byUser: {
+        pk: { ...keys.primary.pk, composite: ["userId"] },
+        sk: { ...keys.primary.sk, composite: [] },
       },
     },
   },

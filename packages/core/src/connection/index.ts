@@ -1,10 +1,44 @@
 export * as Connection from "./index";
 
 import { conditionally } from "../dynamo";
-import { ConnectionEntity } from "./connection.entity";
+import { CONNECTION_TTL_SECONDS, ConnectionEntity, SignOutEntity } from "./connection.entity";
 
-export async function add(connectionId: string, userId: string): Promise<void> {
-  await ConnectionEntity.put({ connectionId, userId }).go();
+/** `tokenExpiresAt` (epoch seconds) bounds the item's TTL too: a socket never outlives its token. */
+export async function add(connectionId: string, userId: string, tokenExpiresAt?: number): Promise<void> {
+  const lifetime = Math.floor(Date.now() / 1000) + CONNECTION_TTL_SECONDS;
+  await ConnectionEntity.put({
+    connectionId,
+    userId,
+    ...(tokenExpiresAt ? { tokenExpiresAt, expireAt: Math.min(lifetime, tokenExpiresAt) } : {}),
+  }).go();
+}
+
+/** Whether a connection's token has expired; an item not read yet (eventual consistency) is not. */
+export async function expired(connectionId: string, now = Date.now()): Promise<boolean> {
+  const { data } = await ConnectionEntity.get({ connectionId }).go();
+  return data?.tokenExpiresAt !== undefined && data.tokenExpiresAt * 1000 <= now;
+}
+
+/** Every connection of a user with its token's expiry, split into live and expired. */
+export async function ofUserByExpiry(userId: string, now = Date.now()) {
+  const result = await ConnectionEntity.query.byUser({ userId }).go({ pages: "all" });
+  const isLive = (c: { tokenExpiresAt?: number }) =>
+    c.tokenExpiresAt === undefined || c.tokenExpiresAt * 1000 > now;
+  return {
+    live: result.data.filter(isLive).map((c) => c.connectionId),
+    expired: result.data.filter((c) => !isLive(c)).map((c) => c.connectionId),
+  };
+}
+
+/** Marks the user signed out now: tokens issued earlier can no longer open a socket. */
+export async function markSignedOut(userId: string): Promise<void> {
+  await SignOutEntity.put({ userId, at: Math.floor(Date.now() / 1000) }).go();
+}
+
+/** Whether a token issued at `issuedAt` (epoch seconds) predates the user's last sign-out. */
+export async function signedOutSince(userId: string, issuedAt: number): Promise<boolean> {
+  const { data } = await SignOutEntity.get({ userId }).go();
+  return !!data && issuedAt < data.at;
 }
 
 export async function remove(connectionId: string): Promise<void> {

@@ -1,6 +1,6 @@
 import { Service } from "electrodb";
 import { DirectEntity, MembershipEntity, MessageEntity, RoomEntity } from "../chat/room.entity";
-import { ConnectionEntity } from "../connection/connection.entity";
+import { ConnectionEntity, SignOutEntity } from "../connection/connection.entity";
 import { FollowEntity } from "../follow/follow.entity";
 import { LimitEntity } from "../limit/limit.entity";
 import { MediaEntity } from "../media/media.entity";
@@ -32,6 +32,7 @@ export const db = new Service(
     message: MessageEntity,
     connection: ConnectionEntity,
     limit: LimitEntity,
+    signOut: SignOutEntity,
   },
   configuration(),
 );

@@ -2,10 +2,12 @@ export * as Realtime from "./index";
 
 import {
   ApiGatewayManagementApiClient,
+  DeleteConnectionCommand,
   GoneException,
   PostToConnectionCommand,
 } from "@aws-sdk/client-apigatewaymanagementapi";
 import { Resource } from "sst";
+import { useUserId } from "../actor";
 import { Connection } from "../connection";
 
 let management: ApiGatewayManagementApiClient | undefined;
@@ -24,10 +26,7 @@ async function sendRaw(connectionId: string, frame: string): Promise<boolean> {
     await client().send(new PostToConnectionCommand({ ConnectionId: connectionId, Data: frame }));
     return true;
   } catch (error) {
-    if (
-      error instanceof GoneException ||
-      (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410
-    ) {
+    if (isGone(error)) {
       await Connection.remove(connectionId);
       return false;
     }
@@ -35,12 +34,42 @@ async function sendRaw(connectionId: string, frame: string): Promise<boolean> {
   }
 }
 
-/** Sends an event to every live connection of a user; returns how many received it. */
+const isGone = (error: unknown) =>
+  error instanceof GoneException ||
+  (error as { $metadata?: { httpStatusCode?: number } }).$metadata?.httpStatusCode === 410;
+
+/** Closes a socket from the server side and forgets it; an already gone socket is fine. */
+export async function disconnect(connectionId: string): Promise<void> {
+  try {
+    await client().send(new DeleteConnectionCommand({ ConnectionId: connectionId }));
+  } catch (error) {
+    if (!isGone(error)) throw error;
+  }
+  await Connection.remove(connectionId);
+}
+
+/** API Gateway keeps a socket open past its token's expiry: the app closes it at the next frame it handles. */
+export async function closeIfExpired(connectionId: string): Promise<boolean> {
+  if (!(await Connection.expired(connectionId))) return false;
+  await disconnect(connectionId);
+  return true;
+}
+
+/** Sends an event to every live connection of a user; sockets whose token expired are closed instead. */
 export async function publish(userId: string, payload: unknown): Promise<number> {
-  const connections = await Connection.ofUser(userId);
+  const { live, expired } = await Connection.ofUserByExpiry(userId);
+  await Promise.all(expired.map((id) => disconnect(id).catch(() => undefined)));
   const frame = JSON.stringify(payload);
-  const results = await Promise.all(connections.map((id) => sendRaw(id, frame).catch(() => false)));
+  const results = await Promise.all(live.map((id) => sendRaw(id, frame).catch(() => false)));
   return results.filter(Boolean).length;
+}
+
+/** Signs the caller out of realtime: every socket closes and tokens issued before now cannot reconnect. */
+export async function signOut(): Promise<void> {
+  const userId = useUserId();
+  await Connection.markSignedOut(userId);
+  const connections = await Connection.ofUser(userId);
+  await Promise.all(connections.map((id) => disconnect(id)));
 }
 
 /** Publishes one event to many users at once; returns, per user, how many of their connections got it. */

@@ -55,13 +55,13 @@ export function changeOf(record: StreamRecord): Change | undefined {
   return undefined;
 }
 
-/** `threshold` comes from the deploy (Resource.Timeline in the subscriber). */
-export async function apply(change: Change, threshold: number): Promise<void> {
+/** `threshold` and `page` (follow edges per query) come from the deploy (Resource.Timeline in the subscriber). */
+export async function apply(change: Change, threshold: number, page = FOLLOWERS_PAGE): Promise<void> {
   switch (change.type) {
     case "activity.added":
-      return fanOut(change.entry, threshold);
+      return fanOut(change.entry, threshold, page);
     case "activity.removed":
-      return fanIn(change.entry);
+      return fanIn(change.entry, page);
     case "follow.added":
       return backfill(change.followerId, change.followeeId);
     case "follow.removed":
@@ -69,28 +69,28 @@ export async function apply(change: Change, threshold: number): Promise<void> {
   }
 }
 
-async function fanOut(entry: EntryRef, threshold: number) {
+async function fanOut(entry: EntryRef, threshold: number, page: number) {
   const author = await Users.stored(entry.actorId);
   // Your own activity is always in your own home.
   await putAll([{ ...entry, feed: Feed.key.home(entry.actorId) }]);
-  if (!shouldFanOut(author?.followers ?? 0, threshold)) return markBig(entry.actorId);
-  for await (const { ids } of followersOf(entry.actorId))
+  if (!shouldFanOut(author?.followers ?? 0, threshold)) return markBig(entry.actorId, page);
+  for await (const { ids } of followersOf(entry.actorId, page))
     await putAll(ids.map((id) => ({ ...entry, feed: Feed.key.home(id) })));
 }
 
 // Deletes go to every follower even for big authors: entries from before they were big must go too.
-async function fanIn(entry: EntryRef) {
+async function fanIn(entry: EntryRef, page: number) {
   await deleteAll([{ feed: Feed.key.home(entry.actorId), seq: entry.seq }]);
-  for await (const { ids } of followersOf(entry.actorId))
+  for await (const { ids } of followersOf(entry.actorId, page))
     await deleteAll(ids.map((id) => ({ feed: Feed.key.home(id), seq: entry.seq })));
 }
 
 /** Listed before bumping so recomputing reads find the author; a saved cursor lets retries resume. */
-async function markBig(userId: string) {
+async function markBig(userId: string, page: number) {
   const { data } = await BigAuthorEntity.get({ scope: BIG, userId }).go();
   if (data?.announced) return;
   if (!data) await BigAuthorEntity.put({ scope: BIG, userId }).go();
-  for await (const { ids, cursor } of followersOf(userId, data?.announcedTo ?? null)) {
+  for await (const { ids, cursor } of followersOf(userId, page, data?.announcedTo ?? null)) {
     await bumpAll(ids);
     if (cursor) await BigAuthorEntity.patch({ scope: BIG, userId }).set({ announcedTo: cursor }).go();
   }
@@ -129,15 +129,16 @@ async function forget(followerId: string, followeeId: string, since?: number) {
 
 type FollowersPage = { ids: string[]; cursor: string | null };
 
-const followersPage = (userId: string, cursor: string | null): Promise<FollowersPage> =>
-  Follow.followersPage(userId, cursor, FOLLOWERS_PAGE);
-
-/** Pages from `from` (null: the first), each with the cursor of the page after it. */
-async function* followersOf(userId: string, from: string | null = null): AsyncGenerator<FollowersPage> {
-  let next: Promise<FollowersPage> | undefined = followersPage(userId, from);
+/** Pages of `size` from `from` (null: the first), each with the cursor of the page after it. */
+async function* followersOf(
+  userId: string,
+  size: number,
+  from: string | null = null,
+): AsyncGenerator<FollowersPage> {
+  let next: Promise<FollowersPage> | undefined = Follow.followersPage(userId, from, size);
   while (next) {
     const page: FollowersPage = await next;
-    next = page.cursor ? followersPage(userId, page.cursor) : undefined;
+    next = page.cursor ? Follow.followersPage(userId, page.cursor, size) : undefined;
     // Observed here so a failed prefetch cannot go unhandled if the consumer stops first.
     next?.catch(() => {});
     if (page.ids.length) yield page;

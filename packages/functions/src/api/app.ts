@@ -97,8 +97,12 @@ export function createApp() {
     return next();
   });
   app.use(async (c, next) => {
-    const sub = c.env?.event?.requestContext?.authorizer?.jwt?.claims?.sub;
+    const claims = c.env?.event?.requestContext?.authorizer?.jwt?.claims;
+    const sub = claims?.sub;
     if (typeof sub !== "string") return next();
+    // API Gateway's JWT authorizer takes an ID token by its aud; only an access token may act for the user.
+    if (claims?.token_use !== "access")
+      return c.json(errorBody("auth.invalid_token", "Send an access token, not an ID token."), 401);
     return withActor({ type: "user", properties: { userId: sub } }, next);
   });
   app.onError((error, c) => {

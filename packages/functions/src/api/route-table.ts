@@ -2,6 +2,7 @@
 export const routeTable = [
   { lambda: "Profile", method: "PATCH", path: "/api/me", auth: "jwt" },
   { lambda: "Profile", method: "POST", path: "/api/me", auth: "jwt" },
+  { lambda: "Profile", method: "POST", path: "/api/me/sign-out", auth: "jwt" },
   { lambda: "Profile", method: "DELETE", path: "/api/users/{handle}/follow", auth: "jwt" },
   { lambda: "Profile", method: "POST", path: "/api/users/{handle}/follow", auth: "jwt" },
   { lambda: "Post", method: "PATCH", path: "/api/media/{id}", auth: "jwt" },

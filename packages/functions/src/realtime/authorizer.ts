@@ -13,6 +13,7 @@ export async function handler(event: APIGatewayRequestAuthorizerEvent): Promise<
         { Action: "execute-api:Invoke", Effect: claims ? "Allow" : "Deny", Resource: event.methodArn },
       ],
     },
-    context: claims ? { userId: claims.sub } : {},
+    // $connect stores the expiry (sockets close when it passes) and checks the issue time against a sign-out.
+    context: claims ? { userId: claims.sub, expiresAt: claims.exp, issuedAt: claims.iat } : {},
   };
 }

@@ -5,6 +5,8 @@ import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from "a
 // Heartbeats keep API Gateway's 10-minute idle timer from closing the socket; unknown actions get an error event.
 export async function handler(event: APIGatewayProxyWebsocketEventV2): Promise<APIGatewayProxyResultV2> {
   const { connectionId } = event.requestContext;
+  // The heartbeat is where a socket past its token's expiry is noticed and closed.
+  if (await Realtime.closeIfExpired(connectionId)) return { statusCode: 401, body: "Token expired" };
   let body: unknown;
   try {
     body = JSON.parse(event.body ?? "");

@@ -25,6 +25,8 @@ export interface GatewayOptions {
   webConfig: Record<string, unknown>;
   wsIdleTimeoutMs?: number;
   wsMaxLifetimeMs?: number;
+  /** The functions' key pair: @connections calls must be signed with it. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   log: (line: string) => void;
 }
 
@@ -122,6 +124,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         invoke: o.invoke,
         idleTimeoutMs: o.wsIdleTimeoutMs ?? 10 * 60_000,
         maxLifetimeMs: o.wsMaxLifetimeMs ?? 2 * 60 * 60_000,
+        credentials: o.credentials,
         log: (line) => o.log(`[ws] ${line}`),
       });
       webSockets.push(ws);

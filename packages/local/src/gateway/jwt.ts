@@ -1,4 +1,6 @@
 // The HTTP API JWT authorizer: signature against the pool's JWKS, issuer, audience/client_id, expiry.
+// "Controlling access to HTTP APIs with JWT authorizers":
+//   https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html
 import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from "jose";
 
 export interface JwtAuthorizerConfig {
@@ -41,7 +43,11 @@ export async function verifyJwt(
   if (!token) throw new JwtRejected("empty bearer token");
   let payload: JWTPayload;
   try {
-    ({ payload } = await jwtVerify(token, jwksFor(config.issuer), { issuer: config.issuer }));
+    // API Gateway supports only RSA-based algorithms; an unsecured (alg none) token has no key to match.
+    ({ payload } = await jwtVerify(token, jwksFor(config.issuer), {
+      issuer: config.issuer,
+      algorithms: ["RS256", "RS384", "RS512"],
+    }));
   } catch (err) {
     if (err instanceof errors.JWTExpired) throw new JwtRejected("the token has expired");
     if (err instanceof errors.JWTClaimValidationFailed && err.claim === "iss") {
@@ -52,10 +58,15 @@ export async function verifyJwt(
     }
     throw new JwtRejected(`invalid token: ${(err as Error).message}`);
   }
-  // Access tokens carry client_id, id tokens carry aud: API Gateway accepts either against the audiences.
-  const audiences = [payload.client_id, ...(Array.isArray(payload.aud) ? payload.aud : [payload.aud])].filter(
-    (a): a is string => typeof a === "string",
-  );
+  if (typeof payload.iat === "number" && payload.iat > Date.now() / 1000)
+    throw new JwtRejected("the token was issued in the future");
+  // "API Gateway validates client_id only if aud is not present": id tokens carry aud, access tokens client_id.
+  const audiences =
+    payload.aud !== undefined
+      ? [payload.aud].flat()
+      : typeof payload.client_id === "string"
+        ? [payload.client_id]
+        : [];
   if (!audiences.some((a) => config.audiences.includes(a))) {
     throw new JwtRejected("the token does not have a valid audience");
   }

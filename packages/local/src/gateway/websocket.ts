@@ -6,6 +6,7 @@ import { type RawData, WebSocket, WebSocketServer } from "ws";
 import { InvokeError } from "../runtime/functions";
 import type { WsAuthorizer, WsRoute } from "../topology";
 import { clfTime, readBody, requestId, sendJson } from "./http-api";
+import { checkSigV4 } from "./sigv4";
 
 export interface WebSocketApiOptions {
   api: string;
@@ -16,6 +17,8 @@ export interface WebSocketApiOptions {
   idleTimeoutMs: number;
   /** ...and every socket after this long (2 hours). */
   maxLifetimeMs: number;
+  /** The key pair the functions sign @connections calls with; anything else is refused. */
+  credentials: { accessKeyId: string; secretAccessKey: string };
   log: (line: string) => void;
 }
 
@@ -339,14 +342,15 @@ export class WebSocketApi {
 
   /** POST/GET/DELETE {managementEndpoint}/@connections/{id}, as ApiGatewayManagementApiClient calls them. */
   async handleManagement(req: IncomingMessage, res: ServerResponse, rawId: string) {
-    // The SDK always signs; an unsigned call would be refused by AWS too.
-    if (!/^AWS4-HMAC-SHA256 /.test(req.headers.authorization ?? "")) {
-      sendJson(
-        res,
-        403,
-        { message: "Missing Authentication Token" },
-        { "x-amzn-errortype": "ForbiddenException" },
-      );
+    const body = await readBody(req, 128 * 1024).catch(() => undefined);
+    if (!body) {
+      sendJson(res, 413, { message: "Message too long" }, { "x-amzn-errortype": "PayloadTooLargeException" });
+      return;
+    }
+    // Only callers holding the credentials may send: AWS checks the IAM SigV4 signature of every call.
+    const refused = checkSigV4(req, body, this.opts.credentials, "execute-api");
+    if (refused) {
+      sendJson(res, refused.status, { message: refused.message }, { "x-amzn-errortype": refused.type });
       return;
     }
     let id: string;
@@ -357,28 +361,16 @@ export class WebSocketApi {
     }
     const c = this.connections.get(id);
     if (!c || c.ws.readyState !== WebSocket.OPEN) {
-      req.resume();
       sendJson(res, 410, { message: null }, { "x-amzn-errortype": "GoneException" });
       return;
     }
     if (req.method === "POST") {
-      const body = await readBody(req, 128 * 1024).catch(() => undefined);
-      if (!body) {
-        sendJson(
-          res,
-          413,
-          { message: "Message too long" },
-          { "x-amzn-errortype": "PayloadTooLargeException" },
-        );
-        return;
-      }
       const text = body.toString("utf8");
       c.ws.send(Buffer.from(text, "utf8").equals(body) ? text : body);
       res.writeHead(200, { "content-length": "0" });
       res.end();
       return;
     }
-    req.resume();
     if (req.method === "GET") {
       sendJson(res, 200, {
         connectedAt: new Date(c.connectedAt).toISOString(),

@@ -5,9 +5,10 @@ import { CreateBucketCommand, HeadBucketCommand, PutBucketCorsCommand, S3Client 
 import type { S3Event, S3EventRecord } from "aws-lambda";
 import S3rver from "s3rver";
 import { StandInError } from "./processes";
+import { startS3Gate } from "./s3-gate";
 import type { ObjectEventListener } from "./types";
 
-/** s3rver only knows this key pair (it checks the key id, not SigV4 signatures). */
+/** s3rver only knows this key pair (it checks the key id, not SigV4 signatures: the gate in front does). */
 export const S3RVER_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
 export interface RunningS3 {
@@ -48,13 +49,23 @@ export async function startS3(args: {
       if (err.code !== "ENOENT") throw err;
     });
   let endpoint: string;
+  let gate: Awaited<ReturnType<typeof startS3Gate>> | undefined;
   try {
     const address = await server.run();
-    endpoint = `http://127.0.0.1:${address.port}`;
+    // Clients reach s3rver only through the gate, which refuses bad presigned POSTs and GETs as S3 does.
+    gate = await startS3Gate(`http://127.0.0.1:${address.port}`, S3RVER_CREDENTIALS);
+    const gateAddress = gate.address();
+    endpoint = `http://127.0.0.1:${typeof gateAddress === "object" && gateAddress ? gateAddress.port : 0}`;
   } catch (err) {
     throw new StandInError("s3rver", `s3rver could not start: ${(err as Error).message}`);
   }
   const stop = async () => {
+    if (gate?.listening) {
+      const g = gate;
+      const closed = new Promise<void>((resolve) => g.close(() => resolve()));
+      g.closeAllConnections();
+      await closed;
+    }
     const http = server.httpServer;
     if (http?.listening) {
       const closed = server.close();

@@ -111,8 +111,15 @@ class Session {
     this.expired = false;
     this.clear();
     if (tokens && this.config) {
-      // Best effort: the local session is gone either way.
-      await Cognito.globalSignOut(this.config, tokens.accessToken).catch(() => undefined);
+      // Best effort: the local session is gone either way. The API closes this user's sockets, which
+      // neither Cognito nor API Gateway would do.
+      await Promise.all([
+        fetch(`${this.config.apiUrl.replace(/\/$/, "")}/me/sign-out`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${tokens.accessToken}` },
+        }).catch(() => undefined),
+        Cognito.globalSignOut(this.config, tokens.accessToken).catch(() => undefined),
+      ]);
     }
   }
 

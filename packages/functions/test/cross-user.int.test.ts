@@ -1,0 +1,197 @@
+// Cross-user matrix: every route that takes the id of something owned, called by someone else → 403/404, and
+// nothing changed. The list comes from openapi.json: a new route with a path parameter fails until classified.
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { beforeAll, describe, expect, it } from "vitest";
+import { PNG, upload } from "../../../tests/support/media";
+import { createTestMember, type TestMember } from "../../../tests/support/test-user";
+
+type Doc = { paths: Record<string, Record<string, unknown>> };
+const doc = JSON.parse(readFileSync(join(import.meta.dirname, "../src/api/openapi.json"), "utf8")) as Doc;
+const withIds = Object.entries(doc.paths)
+  .filter(([path]) => path.includes("{"))
+  .flatMap(([path, methods]) => Object.keys(methods).map((m) => `${m.toUpperCase()} ${path}`));
+
+/** Routes whose path names something anyone signed in may read or act on, each with why. */
+const SHARED: Record<string, string> = {
+  "GET /api/posts/{id}": "posts are public",
+  "GET /api/posts/{id}/replies": "replies to a public post are public",
+  "POST /api/posts/{id}/like": "anyone may like a post; the like is the caller's own item",
+  "DELETE /api/posts/{id}/like": "removes the caller's own like",
+  "POST /api/posts/{id}/repost": "anyone may repost a post; the repost is the caller's own item",
+  "DELETE /api/posts/{id}/repost": "removes the caller's own repost",
+  "GET /api/tags/{tag}/posts": "tags are public",
+  "GET /api/users/{handle}": "profiles are public",
+  "POST /api/users/{handle}/follow": "the follow edge is the caller's own",
+  "DELETE /api/users/{handle}/follow": "removes the caller's own follow edge",
+  "GET /api/users/{handle}/followers": "follower lists are public",
+  "GET /api/users/{handle}/following": "following lists are public",
+  "GET /api/users/{handle}/posts": "a profile's posts are public",
+};
+
+interface World {
+  alice: TestMember;
+  bob: TestMember;
+  carol: TestMember;
+  mallory: TestMember;
+  postId: string;
+  mediaId: string;
+  avatarId: string;
+  roomId: string;
+  messageId: string;
+  malloryRoomId: string;
+}
+
+type Attempt = { as: "mallory" | "bob"; path: string; body?: unknown };
+
+/** Each owned route with the attempts on it: by a stranger, and where roles matter by a plain member. */
+const OWNED: Record<string, (w: World) => Attempt[]> = {
+  "PATCH /api/media/{id}": (w) => [{ as: "mallory", path: `/media/${w.mediaId}`, body: { alt: "hacked" } }],
+  "GET /api/media/{id}": (w) => [{ as: "mallory", path: `/media/${w.mediaId}` }],
+  "PATCH /api/posts/{id}": (w) => [{ as: "mallory", path: `/posts/${w.postId}`, body: { text: "hacked" } }],
+  "DELETE /api/posts/{id}": (w) => [{ as: "mallory", path: `/posts/${w.postId}` }],
+  "PATCH /api/rooms/{id}": (w) => [
+    { as: "mallory", path: `/rooms/${w.roomId}`, body: { name: "hacked" } },
+    { as: "bob", path: `/rooms/${w.roomId}`, body: { name: "hacked" } },
+  ],
+  "GET /api/rooms/{id}": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}` }],
+  "POST /api/rooms/{id}/members": (w) => [
+    { as: "mallory", path: `/rooms/${w.roomId}/members`, body: { handles: [w.mallory.handle] } },
+    { as: "bob", path: `/rooms/${w.roomId}/members`, body: { handles: [w.mallory.handle] } },
+  ],
+  "DELETE /api/rooms/{id}/members/{handle}": (w) => [
+    { as: "mallory", path: `/rooms/${w.roomId}/members/${w.carol.handle}` },
+    { as: "bob", path: `/rooms/${w.roomId}/members/${w.carol.handle}` },
+  ],
+  "PATCH /api/rooms/{id}/members/{handle}": (w) => [
+    { as: "mallory", path: `/rooms/${w.roomId}/members/${w.bob.handle}`, body: { role: "admin" } },
+    { as: "bob", path: `/rooms/${w.roomId}/members/${w.bob.handle}`, body: { role: "admin" } },
+  ],
+  "POST /api/rooms/{id}/messages": (w) => [
+    { as: "mallory", path: `/rooms/${w.roomId}/messages`, body: { text: "hacked" } },
+    // Another user's upload in a message of a room the caller does belong to.
+    { as: "mallory", path: `/rooms/${w.malloryRoomId}/messages`, body: { text: "x", mediaIds: [w.mediaId] } },
+  ],
+  "GET /api/rooms/{id}/messages": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}/messages` }],
+  "PATCH /api/rooms/{id}/messages/{messageId}": (w) => [
+    { as: "mallory", path: `/rooms/${w.roomId}/messages/${w.messageId}`, body: { text: "hacked" } },
+    { as: "bob", path: `/rooms/${w.roomId}/messages/${w.messageId}`, body: { text: "hacked" } },
+  ],
+  "DELETE /api/rooms/{id}/messages/{messageId}": (w) => [
+    { as: "mallory", path: `/rooms/${w.roomId}/messages/${w.messageId}` },
+    { as: "bob", path: `/rooms/${w.roomId}/messages/${w.messageId}` },
+  ],
+  "POST /api/rooms/{id}/read": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}/read`, body: { seq: 1 } }],
+};
+
+/** Owned ids carried in a body rather than a path: another user's upload attached as one's own. */
+const IN_BODY: { route: string; attempt: (w: World) => Attempt }[] = [
+  {
+    route: "POST /api/posts",
+    attempt: (w) => ({ as: "mallory", path: "/posts", body: { text: "x", mediaIds: [w.mediaId] } }),
+  },
+  {
+    route: "PATCH /api/me",
+    attempt: (w) => ({ as: "mallory", path: "/me", body: { avatarMediaId: w.avatarId } }),
+  },
+];
+
+async function json<T>(res: Promise<Response>, status: number): Promise<T> {
+  const r = await res;
+  expect(r.status, await r.clone().text()).toBe(status);
+  return r.json() as Promise<T>;
+}
+
+const send = (user: TestMember, method: string, path: string, body?: unknown) =>
+  user.api(path, { method, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+
+describe("cross-user matrix", () => {
+  let w: World;
+  beforeAll(async () => {
+    const [alice, bob, carol, mallory] = await Promise.all([
+      createTestMember("xa"),
+      createTestMember("xb"),
+      createTestMember("xc"),
+      createTestMember("xm"),
+    ]);
+    const [mediaId, avatarId] = await Promise.all([
+      upload(alice, PNG, "image/png"),
+      upload(alice, PNG, "image/png", { purpose: "avatar" }),
+    ]);
+    const post = await json<{ id: string }>(send(alice, "POST", "/posts", { text: "original" }), 201);
+    const room = await json<{ id: string }>(
+      send(alice, "POST", "/rooms", { memberHandles: [bob.handle, carol.handle], name: "original" }),
+      201,
+    );
+    const message = await json<{ id: string }>(
+      send(alice, "POST", `/rooms/${room.id}/messages`, { text: "original" }),
+      201,
+    );
+    const malloryRoom = await json<{ id: string }>(
+      send(mallory, "POST", "/rooms", { memberHandles: [bob.handle] }),
+      201,
+    );
+    w = {
+      alice,
+      bob,
+      carol,
+      mallory,
+      postId: post.id,
+      mediaId,
+      avatarId,
+      roomId: room.id,
+      messageId: message.id,
+      malloryRoomId: malloryRoom.id,
+    };
+  });
+
+  it("classifies every route that takes an id: owned (in the matrix) or shared (with a reason)", () => {
+    const unclassified = withIds.filter((r) => !(r in OWNED) && !(r in SHARED));
+    expect(unclassified, "add the new route to OWNED (with attempts) or SHARED (with why)").toEqual([]);
+    const stale = [...Object.keys(OWNED), ...Object.keys(SHARED), ...IN_BODY.map((b) => b.route)].filter(
+      (r) => !doc.paths[r.split(" ")[1]!]?.[r.split(" ")[0]!.toLowerCase()],
+    );
+    expect(stale).toEqual([]);
+  });
+
+  it.each([...Object.keys(OWNED), ...IN_BODY.map((b) => `${b.route} (owned id in body)`)])(
+    "%s: refused to another user",
+    async (name) => {
+      const route = name.replace(/ \(owned id in body\)$/, "");
+      const [method] = route.split(" ") as [string];
+      const attempts = OWNED[route]?.(w) ?? IN_BODY.filter((b) => b.route === route).map((b) => b.attempt(w));
+      expect(attempts.length).toBeGreaterThan(0);
+      for (const a of attempts) {
+        const res = await send(w[a.as], method, a.path, a.body);
+        const body = (await res.json().catch(() => ({}))) as { error?: { code?: string } };
+        expect([403, 404], `${a.as} ${method} ${a.path}: ${res.status} ${JSON.stringify(body)}`).toContain(
+          res.status,
+        );
+        expect(body.error?.code).toBeTypeOf("string");
+      }
+    },
+  );
+
+  it("left everything as the owners made it", async () => {
+    const { alice, carol } = w;
+    const thread = await json<{ post: { text: string } }>(alice.api(`/posts/${w.postId}`), 200);
+    expect(thread.post.text).toBe("original");
+    expect(
+      await json<{ alt: string; attachedTo: string | null }>(alice.api(`/media/${w.mediaId}`), 200),
+    ).toMatchObject({ alt: "", attachedTo: null });
+    const room = await json<{ name: string; members: { id: string }[] }>(
+      alice.api(`/rooms/${w.roomId}`),
+      200,
+    );
+    expect(room.name).toBe("original");
+    expect(room.members.map((m) => m.id).sort()).toEqual([w.alice.sub, w.bob.sub, carol.sub].sort());
+    expect((await json<{ myRole: string }>(w.bob.api(`/rooms/${w.roomId}`), 200)).myRole).toBe("member");
+    const messages = await json<{ items: { id: string; text: string }[] }>(
+      alice.api(`/rooms/${w.roomId}/messages`),
+      200,
+    );
+    expect(messages.items.map((m) => m.text)).toEqual(["original"]);
+    const me = await json<{ avatarUrl: string | null }>(w.mallory.api("/me"), 200);
+    expect(me.avatarUrl).toBeNull();
+  });
+});
