@@ -37,7 +37,7 @@ function event(body: string, contentType = "application/json"): APIGatewayProxyE
       stage: "$default",
       time: "07/Dec/2026:00:00:00 +0000",
       timeEpoch: 0,
-      authorizer: { jwt: { claims: { sub: "u-1" }, scopes: [] } },
+      authorizer: { jwt: { claims: { sub: "u-1", token_use: "access" }, scopes: [] } },
     } as APIGatewayProxyEventV2["requestContext"],
     body,
     isBase64Encoded: false,
