@@ -92,7 +92,7 @@ async function handlerAlone() {
             sourceIp: "127.0.0.1",
             userAgent: "",
           },
-          authorizer: { jwt: { claims: { sub: "bench" }, scopes: [] } },
+          authorizer: { jwt: { claims: { sub: "bench", token_use: "access" }, scopes: [] } },
         },
         body,
         isBase64Encoded: false,

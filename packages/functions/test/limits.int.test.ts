@@ -72,7 +72,9 @@ const call = (
       headers: { "content-type": "application/json" },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     },
-    { event: { requestContext: { authorizer: { jwt: { claims: { sub: userId } } } } } } as never,
+    {
+      event: { requestContext: { authorizer: { jwt: { claims: { sub: userId, token_use: "access" } } } } },
+    } as never,
   );
 
 describe("per-user limits", () => {
