@@ -157,6 +157,11 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
     if (!client || !ready) return;
     let active = true;
     const off = client.onResync(() => {
+      // A member change made while the socket was away reaches no one live: read the room again too.
+      chatApi.getRoom(roomId).then(
+        (r) => active && setRoom(r),
+        () => undefined,
+      );
       const first = messagesRef.current[0]?.seq;
       const last = messagesRef.current.at(-1)?.seq;
       if (first === undefined || last === undefined) return;
