@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryApp } from "../../../scripts/api-types";
 import { ApiError, api, apiClient, ok } from "../src/lib/api";
+import { postsApi } from "../src/lib/posts-api";
 import { session } from "../src/lib/session";
 
 // Serves a fetch handler over real HTTP, as the browser's client will meet it.
@@ -90,6 +91,32 @@ describe("the web API client", () => {
     const err = await failure(api.getMe());
     limited.close();
     expect([err.code, err.status, err.retryAfter, err.action]).toEqual(["rate.limited", 429, 281, "post"]);
+  });
+
+  it("reads a follower list only after a follow still in flight has landed (read your writes)", async () => {
+    const order: string[] = [];
+    let land: () => void = () => undefined;
+    const landed = new Promise<void>((resolve) => {
+      land = resolve;
+    });
+    const server = await serve(async (request) => {
+      if (request.method === "POST") {
+        await landed;
+        order.push("follow");
+        return new Response(null, { status: 204 });
+      }
+      order.push("list");
+      return Response.json({ items: [], cursor: null });
+    });
+    await useApi(`${origin(server)}/api`);
+    const follow = postsApi.follow("bob_1", true);
+    const list = postsApi.followers("bob_1", null);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(order).toEqual([]);
+    land();
+    await Promise.all([follow, list]);
+    server.close();
+    expect(order).toEqual(["follow", "list"]);
   });
 
   it("reports a request that got no answer as a network error", async () => {

@@ -2,6 +2,10 @@
 import { apiClient, ok } from "./api";
 import type { BodyOf, DeletedPost, Post, PostPage } from "./api-types";
 
+// The follow button answers at once; a follower list opened before its write lands must still show it.
+const followWrites = new Set<Promise<unknown>>();
+const followsSettled = () => Promise.allSettled([...followWrites]);
+
 /** Query of a paged read: an empty cursor means the first page. */
 const page = (cursor?: string | null, limit?: number) => ({
   cursor: cursor || undefined,
@@ -52,20 +56,31 @@ export const postsApi = {
     (tag: string): PageFetcher =>
     (cursor, limit) =>
       ok(apiClient().GET("/api/tags/{tag}/posts", { params: { path: { tag }, query: page(cursor, limit) } })),
-  follow: (handle: string, on: boolean) =>
-    ok(
+  follow: (handle: string, on: boolean) => {
+    const write = ok(
       on
         ? apiClient().POST("/api/users/{handle}/follow", { params: { path: { handle } } })
         : apiClient().DELETE("/api/users/{handle}/follow", { params: { path: { handle } } }),
-    ),
-  followers: (handle: string, cursor: string | null) =>
-    ok(
+    );
+    followWrites.add(write);
+    write.then(
+      () => followWrites.delete(write),
+      () => followWrites.delete(write),
+    );
+    return write;
+  },
+  followers: async (handle: string, cursor: string | null) => {
+    await followsSettled();
+    return ok(
       apiClient().GET("/api/users/{handle}/followers", { params: { path: { handle }, query: page(cursor) } }),
-    ),
-  following: (handle: string, cursor: string | null) =>
-    ok(
+    );
+  },
+  following: async (handle: string, cursor: string | null) => {
+    await followsSettled();
+    return ok(
       apiClient().GET("/api/users/{handle}/following", { params: { path: { handle }, query: page(cursor) } }),
-    ),
+    );
+  },
 };
 
 export function isDeleted(item: Post | DeletedPost): item is DeletedPost {
