@@ -17,6 +17,14 @@ export interface SessionState {
 
 type Listener = (state: SessionState) => void;
 
+/** Cognito refused the refresh token itself (revoked, expired, user gone): only then is the session over. */
+function refused(err: unknown): boolean {
+  return (
+    err instanceof Cognito.CognitoError &&
+    (err.code === "NotAuthorizedException" || err.code === "UserNotFoundException")
+  );
+}
+
 function storage(): Storage | null {
   try {
     return typeof window === "undefined" ? null : window.localStorage;
@@ -54,7 +62,7 @@ class Session {
     return () => this.listeners.delete(listener);
   }
 
-  /** Loads the stored session, if any. Throws only on a network failure; a rejected token signs out. */
+  /** Loads the stored session, if any. A refused token signs out; any other failure throws and keeps it. */
   async restore(config: AppConfig): Promise<void> {
     this.config = config;
     const stored = storage()?.getItem(REFRESH_KEY);
@@ -63,7 +71,8 @@ class Session {
     try {
       this.setTokens(await Cognito.refresh(config, stored));
     } catch (err) {
-      if (err instanceof Cognito.CognitoError && err.code === "NetworkError") throw err;
+      // A network failure or a Cognito hiccup (throttling, 5xx) is not a sign-out: the page offers a retry.
+      if (!refused(err)) throw err;
       this.clear();
       this.expired = true;
     }
@@ -94,7 +103,7 @@ class Session {
         return tokens.accessToken;
       })
       .catch((err: unknown) => {
-        if (err instanceof Cognito.CognitoError && err.code !== "NetworkError") {
+        if (refused(err)) {
           this.expired = true;
           this.clear();
         }
