@@ -49,7 +49,7 @@ export default defineConfig({
       ASYNCSNS_DATA_DIR: ".asyncsns/e2e",
       ASYNCSNS_IN_MEMORY: "1",
       // Specs create many posts, rooms and follows quickly; per-user limits have their own integration test.
-      ASYNCSNS_LIMIT_FACTOR: "100",
+      ASYNCSNS_LIMIT_FACTOR: process.env.ASYNCSNS_LIMIT_FACTOR ?? "100",
     },
   },
 });
