@@ -1,7 +1,7 @@
 // SigV4 on an Authorization header, as AWS checks the calls of an SDK client (here: the @connections API).
 // "Create a signed AWS API request": https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_sigv4-create-signed-request.html
 import { createHash, createHmac, timingSafeEqual } from "node:crypto";
-import type { IncomingMessage } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import { amzDate, signingKey } from "../standins/s3-gate";
 
 export interface SigV4Failure {
@@ -79,7 +79,40 @@ export function checkSigV4(
       type: "InvalidSignatureException",
       message: `Signature expired: ${xAmzDate} is now earlier than the allowed 15 minutes.`,
     };
-  const signedHeaders = signedHeaderList!.split(";");
+  const ok = signatureMatches(req, body, credentials, {
+    date: date!,
+    region: region!,
+    service,
+    xAmzDate,
+    signedHeaderList: signedHeaderList!,
+    signature: signature!,
+  });
+  if (!ok)
+    return {
+      status: 403,
+      type: "InvalidSignatureException",
+      message:
+        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
+    };
+  return undefined;
+}
+
+/** Recomputes a header-signed request's signature (canonical request, string to sign) and compares it. */
+export function signatureMatches(
+  req: { method?: string; url?: string; headers: IncomingHttpHeaders },
+  body: Buffer | string,
+  credentials: { secretAccessKey: string },
+  scope: {
+    date: string;
+    region: string;
+    service: string;
+    xAmzDate: string;
+    signedHeaderList: string;
+    signature: string;
+  },
+): boolean {
+  const signedHeaders = scope.signedHeaderList.split(";");
+  if (!signedHeaders.includes("host")) return false;
   const [rawPath = "/", search = ""] = (req.url ?? "/").split("?");
   const canonicalRequest = [
     req.method,
@@ -91,28 +124,23 @@ export function checkSigV4(
         return `${h}:${(Array.isArray(v) ? v.join(",") : (v ?? "")).trim().replace(/\s+/g, " ")}\n`;
       })
       .join(""),
-    signedHeaderList,
+    scope.signedHeaderList,
     createHash("sha256").update(body).digest("hex"),
   ].join("\n");
   const stringToSign = [
     "AWS4-HMAC-SHA256",
-    xAmzDate,
-    `${date}/${region}/${service}/aws4_request`,
+    scope.xAmzDate,
+    `${scope.date}/${scope.region}/${scope.service}/aws4_request`,
     createHash("sha256").update(canonicalRequest).digest("hex"),
   ].join("\n");
-  const expected = createHmac("sha256", signingKey(credentials.secretAccessKey, date!, region!, service))
+  const expected = createHmac(
+    "sha256",
+    signingKey(credentials.secretAccessKey, scope.date, scope.region, scope.service),
+  )
     .update(stringToSign)
     .digest("hex");
-  const ok =
-    signedHeaders.includes("host") &&
-    expected.length === signature!.length &&
-    timingSafeEqual(Buffer.from(expected), Buffer.from(signature!));
-  if (!ok)
-    return {
-      status: 403,
-      type: "InvalidSignatureException",
-      message:
-        "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.",
-    };
-  return undefined;
+  return (
+    expected.length === scope.signature.length &&
+    timingSafeEqual(Buffer.from(expected), Buffer.from(scope.signature))
+  );
 }
