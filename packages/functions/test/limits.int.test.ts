@@ -2,7 +2,8 @@
 // the other suites): the request over the limit is a 429 with Retry-After, others are unaffected, a refused
 // request counts nothing, concurrent requests cannot pass together, and the next window starts afresh.
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useLocalTable } from "../../../tests/support/in-process-core";
 
 const LOWERED = {
   post: [{ seconds: 600, max: 3 }],
@@ -25,12 +26,7 @@ let postApp: typeof import("../src/api/post").app;
 let profileApp: typeof import("../src/api/profile").app;
 
 beforeAll(async () => {
-  const { endpoint, tables } = inject("localDynamo");
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
-  process.env.AWS_ACCESS_KEY_ID ??= "local";
-  process.env.AWS_SECRET_ACCESS_KEY ??= "local";
-  process.env.SST_RESOURCE_Table = JSON.stringify({ name: tables[0], type: "sst.aws.Dynamo" });
-  process.env.SST_RESOURCE_App ??= JSON.stringify({ name: "asyncsns", stage: "int" });
+  useLocalTable();
   // Presigning needs only a name and credentials: no upload reaches a bucket here.
   process.env.SST_RESOURCE_Media ??= JSON.stringify({ name: "limits-test", type: "sst.aws.Bucket" });
   process.env.SST_RESOURCE_Limits = JSON.stringify({ rules: LOWERED, type: "sst.Linkable" });

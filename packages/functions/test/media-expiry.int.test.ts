@@ -1,6 +1,7 @@
 // Abandoned uploads clean themselves: a media item carries a DynamoDB TTL while unattached, and attaching it
 // to a post clears the TTL so the post's media never expires. Read straight from DynamoDB Local.
-import { beforeAll, describe, expect, inject, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
+import { useLocalTable } from "../../../tests/support/in-process-core";
 import { PNG, upload } from "../../../tests/support/media";
 import { createTestUser, uniqueHandle } from "../../../tests/support/test-user";
 
@@ -8,12 +9,7 @@ let MediaEntity: typeof import("@asyncsns/core/media").Media.MediaEntity;
 let TTL_SECONDS: number;
 
 beforeAll(async () => {
-  const { endpoint, tables } = inject("localDynamo");
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
-  process.env.AWS_ACCESS_KEY_ID ??= "local";
-  process.env.AWS_SECRET_ACCESS_KEY ??= "local";
-  process.env.SST_RESOURCE_Table = JSON.stringify({ name: tables[0], type: "sst.aws.Dynamo" });
-  process.env.SST_RESOURCE_App ??= JSON.stringify({ name: "asyncsns", stage: "int" });
+  useLocalTable();
   process.env.SST_RESOURCE_Media ??= JSON.stringify({ name: "unused", type: "sst.aws.Bucket" });
   const { Media } = await import("@asyncsns/core/media");
   MediaEntity = Media.MediaEntity;

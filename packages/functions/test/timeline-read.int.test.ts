@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import { beforeAll, describe, expect, inject, it, vi } from "vitest";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { useLocalTable } from "../../../tests/support/in-process-core";
 import { createId } from "../../core/src/id";
 
 // The home read path in-process against the local cloud's table (its stream subscriber fans out as deployed),
@@ -28,12 +29,7 @@ const calls: Call[] = [];
 let counting = false;
 
 beforeAll(async () => {
-  const { endpoint, tables } = inject("localDynamo");
-  process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
-  process.env.AWS_ACCESS_KEY_ID ??= "local";
-  process.env.AWS_SECRET_ACCESS_KEY ??= "local";
-  process.env.SST_RESOURCE_Table = JSON.stringify({ name: tables[0], type: "sst.aws.Dynamo" });
-  process.env.SST_RESOURCE_App ??= JSON.stringify({ name: "asyncsns", stage: "int" });
+  useLocalTable();
   process.env.SST_RESOURCE_Media ??= JSON.stringify({ name: "unused", type: "sst.aws.Bucket" });
   const [actor, dynamo, user, follow, post, timeline, media, userEntity, postEntity] = await Promise.all([
     import("@asyncsns/core/actor"),
