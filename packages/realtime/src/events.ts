@@ -1,5 +1,6 @@
 import * as z from "zod";
 import { Message, Read, RoomUpdated, Typing } from "./chat";
+import { NotificationCreated, NotificationRead, NotificationRemoved } from "./notification";
 
 /** The one registry of event types, a schema per dotted type, so server and browser agree on every payload. */
 export const events = {
@@ -11,6 +12,9 @@ export const events = {
   "chat.typing": Typing,
   "chat.read": Read,
   "room.updated": RoomUpdated,
+  "notification.created": NotificationCreated,
+  "notification.read": NotificationRead,
+  "notification.removed": NotificationRemoved,
 } as const;
 
 export const namespaces = ["system", "chat", "room", "notification", "call"] as const;

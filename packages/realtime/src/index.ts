@@ -14,6 +14,7 @@ export {
 } from "./client";
 export { Envelope, PROTOCOL_VERSION } from "./envelope";
 export { Action, type EventData, type EventType, events, isEventType, namespaces } from "./events";
+export * from "./notification";
 export { parse } from "./parse";
 export { RoomSequencer } from "./sequencer";
 export {
