@@ -47,6 +47,8 @@ declare module "vitest" {
       wsUrl: string;
       cognito: { endpoint: string; region: string; userPoolId: string; clientId: string };
       cloudfront?: { endpoint: string; distributionId?: string };
+      /** The local push service (packages/local/src/standins/push-service.ts). */
+      push?: { url: string };
     };
     localDynamo: { endpoint: string; tables: string[] };
     localDataDir: string;
