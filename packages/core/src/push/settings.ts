@@ -10,6 +10,20 @@ export interface PushSettings {
   insecureOrigins: string[];
 }
 
+// Until a function links Push, the generated sst-env.d.ts does not declare it: this is the link's shape
+// (infra/push.ts), identical to what `npm run sst-env` writes then, so the two merge.
+declare module "sst" {
+  export interface Resource {
+    Push: {
+      insecureOrigins: string;
+      privateKey: string;
+      publicKey: string;
+      subject: string;
+      type: "sst.Linkable";
+    };
+  }
+}
+
 let cached: PushSettings | undefined;
 
 /** From `Resource.Push` (infra/push.ts), read on first use so modules importing this load without the link. */

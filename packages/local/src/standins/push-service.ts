@@ -191,7 +191,7 @@ export async function startPushService(opts: PushServiceOptions = {}): Promise<R
   const subscriptions = new Map<string, Subscription>();
   let origin = "";
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
     const url = new URL(req.url ?? "/", origin);
     const body = await readBody(req);
     const parts = url.pathname.split("/").filter(Boolean);
@@ -288,7 +288,7 @@ export async function startPushService(opts: PushServiceOptions = {}): Promise<R
   };
 
   const server = createServer((req, res) => {
-    handle(req, res).catch((err: unknown) => {
+    serve(req, res).catch((err: unknown) => {
       const status = err instanceof PushError ? err.status : 500;
       if (status === 500) opts.log?.(`[push] ${req.method} ${req.url}: ${String(err)}`);
       json(res, status, { error: err instanceof Error ? err.message : String(err) });
