@@ -112,8 +112,9 @@ export const webConfig = $jsonStringify({
   apiUrl: "/api",
   wsUrl: ws.url,
   mediaUrl: "/media",
-  // The browser subscribes with it (pushManager.subscribe's applicationServerKey); public by design.
-  vapidPublicKey: vapidPublicKey.value,
+  // The browser subscribes with it (pushManager.subscribe's applicationServerKey): public by design, and a
+  // secret output would make the site's whole config and KV entries secret in the state.
+  vapidPublicKey: $util.unsecret(vapidPublicKey.value),
 });
 
 export const site = new sst.aws.StaticSite("Web", {
