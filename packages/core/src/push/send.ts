@@ -77,17 +77,28 @@ export async function send(userId: string, payload: object, opts: SendOptions): 
   }
   const { publicKey, privateKey, subject } = settings();
   const topic = topicOf(opts.topic);
+  // A bad key pair or subject is the stage's fault, not a device's: throw (the message retries, then alarms).
+  webpush.getVapidHeaders("https://push.invalid", subject, publicKey, privateKey, "aes128gcm");
 
   const deliver = async (device: (typeof devices)[number]): Promise<Outcome> => {
     const deviceHash = endpointHash(device.endpoint);
     if (accepted.has(deviceHash)) return "skipped";
-    const request = webpush.generateRequestDetails(device, body, {
-      vapidDetails: { subject, publicKey, privateKey },
-      TTL: opts.ttl,
-      urgency: opts.urgency,
-      topic,
-      contentEncoding: "aes128gcm",
-    });
+    let request: webpush.RequestDetails;
+    try {
+      request = webpush.generateRequestDetails(device, body, {
+        vapidDetails: { subject, publicKey, privateKey },
+        TTL: opts.ttl,
+        urgency: opts.urgency,
+        topic,
+        contentEncoding: "aes128gcm",
+      });
+    } catch (error) {
+      // Keys this device's browser gave that cannot be encrypted to: no retry will change that.
+      console.warn(
+        JSON.stringify({ msg: "push: cannot encrypt", endpoint: origin(device.endpoint), error: `${error}` }),
+      );
+      return "failed";
+    }
     // fetch sets Content-Length itself from the body.
     const headers = Object.fromEntries(
       Object.entries(request.headers)
