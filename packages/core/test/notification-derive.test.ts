@@ -66,14 +66,6 @@ describe("notification events derived from stream records", () => {
     expect(await derive(record("MODIFY", post(), post({ likes: 3 })))).toEqual([]);
   });
 
-  it("deleting a post (its tombstone) retracts its mentions", async () => {
-    const events = await derive(record("MODIFY", post(), post({ deletedAt: 3000, text: "" })));
-    expect(events.map((e) => [e.type, e.op, e.recipient, e.at])).toEqual([
-      ["post.mention", "retract", "ben", 2000],
-      ["post.mention", "retract", "chie", 2000],
-    ]);
-  });
-
   it("ignores records of entities people are not notified about", async () => {
     expect(await derive(record("INSERT", undefined, { __edb_e__: "user", userId: "aki" }))).toEqual([]);
     expect(await derive(record("MODIFY", follow, follow))).toEqual([]);

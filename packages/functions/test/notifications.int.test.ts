@@ -150,6 +150,33 @@ describe("notifications from the table's stream", () => {
     expect((await page(b)).unread).toBe(0);
   });
 
+  it("deleting a post takes its likes, reposts and mentions out of everyone's notifications", async () => {
+    const c = await createTestMember("ntfd", "Dai");
+    const postId = await post(b, `hello @${c.handle}`);
+    await a.api(`/posts/${postId}/like`, { method: "POST" });
+    await a.api(`/posts/${postId}/repost`, { method: "POST" });
+    const has = (p: Page) => p.items.filter((i) => i.subject?.id === postId).length;
+    await eventually(
+      () => page(b),
+      (p) => has(p) === 2,
+    );
+    await eventually(
+      () => page(c),
+      (p) => has(p) === 1,
+    );
+    const unreadBefore = (await page(b)).unread;
+    expect((await b.api(`/posts/${postId}`, { method: "DELETE" })).status).toBe(204);
+    const after = await eventually(
+      () => page(b),
+      (p) => has(p) === 0,
+    );
+    expect(after.unread).toBe(unreadBefore - 2);
+    await eventually(
+      () => page(c),
+      (p) => has(p) === 0,
+    );
+  });
+
   it("stores a redelivered event once", async () => {
     const before = await page(b);
     const event = {

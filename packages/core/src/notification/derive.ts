@@ -6,6 +6,7 @@ import type { NotificationType } from "@asyncsns/realtime";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { memberIds } from "../chat/access";
+import { LikeEntity, RepostEntity } from "../post/post.entity";
 import * as Posts from "../post/read";
 import type { StreamRecord } from "../timeline/fanout";
 import { preview } from "./keys";
@@ -53,7 +54,34 @@ async function ofPost(before: Image | undefined, after: Image | undefined): Prom
   for (const id of old)
     if (!now.has(id) && id !== parentAuthor)
       events.push({ type: "post.mention", op: "retract", actor: authorId, recipient: id, subject, at });
+  // A deleted post takes its likes and reposts out of its author's notifications: one retraction per reaction,
+  // each with the reaction's own createdAt (the store's rule for telling a retraction from a re-like).
+  if (was && !is) events.push(...(await reactionsRetracted(authorId, subject)));
   return events;
+}
+
+async function reactionsRetracted(
+  authorId: string,
+  subject: { kind: "post"; id: string; text?: string },
+): Promise<NotificationEvent[]> {
+  const [likes, reposts] = await Promise.all([
+    LikeEntity.query.byPost({ postId: subject.id }).go({ pages: "all", attributes: ["userId", "createdAt"] }),
+    RepostEntity.query
+      .byPost({ postId: subject.id })
+      .go({ pages: "all", attributes: ["userId", "createdAt"] }),
+  ]);
+  const retract = (type: "post.like" | "post.repost", r: { userId: string; createdAt: number }) => ({
+    type,
+    op: "retract" as const,
+    actor: r.userId,
+    recipient: authorId,
+    subject,
+    at: r.createdAt,
+  });
+  return [
+    ...likes.data.map((r) => retract("post.like", r)),
+    ...reposts.data.map((r) => retract("post.repost", r)),
+  ];
 }
 
 function mentionIds(post: Image | undefined): string[] {
