@@ -7,6 +7,8 @@ export interface RawConfig {
   apiUrl: string;
   wsUrl: string;
   mediaUrl?: string;
+  /** The VAPID public key (base64url) push subscriptions are made with. */
+  vapidPublicKey?: string;
 }
 
 export interface AppConfig {
@@ -21,6 +23,8 @@ export interface AppConfig {
   wsUrl: string;
   /** Absolute URL, no trailing slash. */
   mediaUrl: string;
+  /** Absent where the stage has no push keys: the app then offers no push. */
+  vapidPublicKey?: string;
 }
 
 const stripSlash = (url: string) => url.replace(/\/+$/, "");
@@ -56,6 +60,9 @@ export function resolveConfig(raw: RawConfig, base: string): AppConfig {
     apiUrl: resolveHttpUrl(raw.apiUrl, base),
     wsUrl: resolveWsUrl(raw.wsUrl, base),
     mediaUrl: resolveHttpUrl(raw.mediaUrl ?? "/media", base),
+    ...(typeof raw.vapidPublicKey === "string" && raw.vapidPublicKey
+      ? { vapidPublicKey: raw.vapidPublicKey }
+      : {}),
   };
 }
 
