@@ -95,7 +95,7 @@ export function SiteHeader() {
                 <li key={link.href}>
                   <Link
                     href={link.href}
-                    className="nav-link"
+                    className={link.badge ? `nav-link nav-link-badge-${link.badge.length}` : "nav-link"}
                     aria-current={link.current ? "page" : undefined}
                     aria-label={link.name}
                   >

@@ -522,6 +522,7 @@ export const en = {
   "push.lead": "Get notified on this device when asyncsns is closed.",
   "push.enable": "Enable push notifications",
   "push.enabling": "Enabling…",
+  "push.notNow": "Not now",
   "push.disable": "Turn off on this device",
   "push.disabling": "Turning off…",
   "push.enabled": "Push notifications are on for this device.",

@@ -528,6 +528,7 @@ export const ja: Messages = {
   "push.lead": "asyncsns を閉じているときも、この端末に通知します。",
   "push.enable": "プッシュ通知をオンにする",
   "push.enabling": "オンにしています…",
+  "push.notNow": "今はしない",
   "push.disable": "この端末でオフにする",
   "push.disabling": "オフにしています…",
   "push.enabled": "この端末ではプッシュ通知がオンです。",

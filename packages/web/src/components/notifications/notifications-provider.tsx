@@ -64,22 +64,31 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
   const stateRef = useRef(state);
   stateRef.current = state;
   const meId = auth.signedIn ? me?.id : undefined;
-  // Answers for a previous user (or an older request) are dropped.
-  const generation = useRef(0);
+  // Answers that come back for a previous user are dropped (read in render: a page's effect runs before ours).
+  const user = useRef(meId);
+  user.current = meId;
 
   const refreshUnread = useCallback(() => {
-    const gen = generation.current;
+    const who = user.current;
     notificationsApi.unread().then(
-      ({ unread }) => gen === generation.current && dispatch({ type: "unread", unread }),
+      ({ unread }) => who === user.current && dispatch({ type: "unread", unread }),
       () => undefined,
     );
   }, []);
 
+  // Another account (or none): nothing of the previous one stays.
+  const shownFor = useRef(meId);
   useEffect(() => {
-    generation.current++;
-    dispatch({ type: "reset" });
-    setStatus("idle");
-    setError(null);
+    const previous = shownFor.current;
+    shownFor.current = meId;
+    if (previous !== undefined && previous !== meId) {
+      dispatch({ type: "reset" });
+      setStatus("idle");
+      setError(null);
+    }
+  }, [meId]);
+
+  useEffect(() => {
     if (!meId) return;
     refreshUnread();
     // The worker shows pushes and opens their pages; registering it asks the user nothing.
@@ -106,17 +115,17 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
 
   const failed = useRef<"first" | "more">("first");
   const loadFirst = useCallback(async () => {
-    const gen = generation.current;
+    const who = user.current;
     failed.current = "first";
     setStatus("loading");
     setError(null);
     try {
       const page = await notificationsApi.list(null, PAGE_SIZE);
-      if (gen !== generation.current) return;
+      if (who !== user.current) return;
       dispatch({ type: "page", ...page, append: false });
       setStatus("idle");
     } catch (err) {
-      if (gen !== generation.current) return;
+      if (who !== user.current) return;
       setError(err);
       setStatus("error");
     }
@@ -128,16 +137,16 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     if (!cursor || loading.current) return;
     loading.current = true;
     failed.current = "more";
-    const gen = generation.current;
+    const who = user.current;
     setStatus("loading");
     setError(null);
     try {
       const page = await notificationsApi.list(cursor, PAGE_SIZE);
-      if (gen !== generation.current) return;
+      if (who !== user.current) return;
       dispatch({ type: "page", ...page, append: true });
       setStatus("idle");
     } catch (err) {
-      if (gen !== generation.current) return;
+      if (who !== user.current) return;
       setError(err);
       setStatus("error");
     } finally {
@@ -180,11 +189,11 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
       ),
       // Back after a gap: events sent meanwhile reached no one, so the count and the newest rows are read again.
       client.onResync(() => {
-        const gen = generation.current;
+        const who = user.current;
         if (!stateRef.current.items) return refreshUnread();
         notificationsApi.list(null, PAGE_SIZE).then(
           (page) =>
-            gen === generation.current && dispatch({ type: "head", items: page.items, unread: page.unread }),
+            who === user.current && dispatch({ type: "head", items: page.items, unread: page.unread }),
           () => refreshUnread(),
         );
       }),

@@ -6,6 +6,16 @@ import { useApp } from "../../lib/app-context";
 import { apiErrorMessage } from "../../lib/errors";
 import { disablePush, enablePush, type PushState, pushState } from "../../lib/push";
 
+const OFFER_DISMISSED_KEY = "asyncsns.pushOffer.dismissed";
+
+function offerDismissed(): boolean {
+  try {
+    return localStorage.getItem(OFFER_DISMISSED_KEY) === "1";
+  } catch {
+    return false;
+  }
+}
+
 export function PushSetup({ compact = false }: { compact?: boolean }) {
   const { t } = useI18n();
   const { config } = useApp();
@@ -17,14 +27,17 @@ export function PushSetup({ compact = false }: { compact?: boolean }) {
   /** The prompt was shown and closed without an answer. */
   const [dismissed, setDismissed] = useState(false);
   const [acted, setActed] = useState(false);
+  /** "Not now" on the list's offer; the settings page still offers it. */
+  const [hidden, setHidden] = useState(false);
 
   useEffect(() => {
     let active = true;
+    setHidden(compact && offerDismissed());
     pushState(vapidPublicKey).then((s) => active && setState(s));
     return () => {
       active = false;
     };
-  }, [vapidPublicKey]);
+  }, [vapidPublicKey, compact]);
 
   const run = async (kind: "enabling" | "disabling") => {
     setBusy(kind);
@@ -45,7 +58,16 @@ export function PushSetup({ compact = false }: { compact?: boolean }) {
 
   if (state === null) return null;
   // On the list it is an offer: shown while there is something to offer, or to say how it went.
-  if (compact && !acted && state !== "off") return null;
+  if (compact && !acted && (state !== "off" || hidden)) return null;
+
+  const notNow = () => {
+    try {
+      localStorage.setItem(OFFER_DISMISSED_KEY, "1");
+    } catch {
+      // Not remembered; hidden for this page anyway.
+    }
+    setHidden(true);
+  };
 
   let message: string | null = null;
   if (state === "unsupported") message = t("push.unsupported");
@@ -71,28 +93,35 @@ export function PushSetup({ compact = false }: { compact?: boolean }) {
           {error}
         </p>
       ) : null}
-      {state === "off" ? (
-        <button
-          type="button"
-          className="btn btn-primary"
-          onClick={() => void run("enabling")}
-          disabled={busy !== null}
-          aria-busy={busy === "enabling"}
-        >
-          {busy === "enabling" ? t("push.enabling") : t("push.enable")}
-        </button>
-      ) : null}
-      {state === "on" ? (
-        <button
-          type="button"
-          className="btn btn-secondary"
-          onClick={() => void run("disabling")}
-          disabled={busy !== null}
-          aria-busy={busy === "disabling"}
-        >
-          {busy === "disabling" ? t("push.disabling") : t("push.disable")}
-        </button>
-      ) : null}
+      <div className="push-buttons">
+        {state === "off" ? (
+          <button
+            type="button"
+            className="btn btn-primary"
+            onClick={() => void run("enabling")}
+            disabled={busy !== null}
+            aria-busy={busy === "enabling"}
+          >
+            {busy === "enabling" ? t("push.enabling") : t("push.enable")}
+          </button>
+        ) : null}
+        {compact && state === "off" && !acted ? (
+          <button type="button" className="btn btn-ghost" onClick={notNow}>
+            {t("push.notNow")}
+          </button>
+        ) : null}
+        {state === "on" ? (
+          <button
+            type="button"
+            className="btn btn-secondary"
+            onClick={() => void run("disabling")}
+            disabled={busy !== null}
+            aria-busy={busy === "disabling"}
+          >
+            {busy === "disabling" ? t("push.disabling") : t("push.disable")}
+          </button>
+        ) : null}
+      </div>
     </section>
   );
 }
