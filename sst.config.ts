@@ -18,7 +18,7 @@ export default $config({
     const { table, streamFailures } = await import("./infra/database");
     await import("./infra/timeline");
     const { bucket, mediaFailures } = await import("./infra/storage");
-    const { topic } = await import("./infra/notification");
+    const { topic, notificationQueue, notificationDeadLetters } = await import("./infra/notification");
     const { search } = await import("./infra/search");
     const { api } = await import("./infra/api");
     const { ws } = await import("./infra/realtime");
@@ -37,6 +37,11 @@ export default $config({
       webClient: webClient.id,
       // `npm run redrive -- --stage <stage>` reads these from .sst/outputs.json.
       failureQueues: { StreamFailures: streamFailures.url, MediaFailures: mediaFailures.url },
+      // Dead letters are moved back to their queue.
+      queues: {
+        NotificationQueue: notificationQueue.url,
+        NotificationDeadLetters: notificationDeadLetters.url,
+      },
     };
   },
 });

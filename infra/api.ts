@@ -4,7 +4,6 @@ import { key } from "../packages/core/src/timeline/keys";
 import { type Route, routeTable } from "../packages/functions/src/api/route-table";
 import { issuer, webClient } from "./auth";
 import { table, tableLink } from "./database";
-import { topic } from "./notification";
 import { ws } from "./realtime";
 import { searchLink } from "./search";
 import { bucket } from "./storage";
@@ -36,10 +35,17 @@ export const postFn = new sst.aws.Function("Post", {
   link: [table, bucket, limitsConfig],
 });
 
-// Chat commands: attachments in the bucket, delivery over the WebSocket or, offline, the Notifications topic.
+// Chat commands: attachments in the bucket, live delivery over the WebSocket (offline members hear of a message
+// from the notification pipeline, which reads it from the table's stream).
 export const chatFn = new sst.aws.Function("Chat", {
   handler: "packages/functions/src/api/chat.handler",
-  link: [table, bucket, ws, topic, limitsConfig],
+  link: [table, bucket, ws, limitsConfig],
+});
+
+// Read marks (synced to every session over @connections and push), preferences and push subscriptions.
+export const notificationFn = new sst.aws.Function("Notification", {
+  handler: "packages/functions/src/api/notification.handler",
+  link: [table, ws, limitsConfig],
 });
 
 /** What the Query Lambda may do to the table: read, and refresh the reader's own home-timeline caches. */
@@ -94,6 +100,7 @@ const functions: Record<Route["lambda"], sst.aws.Function> = {
   Profile: profileFn,
   Post: postFn,
   Chat: chatFn,
+  Notification: notificationFn,
   Query: queryFn,
 };
 for (const route of routeTable)

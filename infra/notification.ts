@@ -1,3 +1,8 @@
+import { NOTIFICATION_TYPES } from "../packages/realtime/src/notification";
+import { table } from "./database";
+import { alarmOnDepth } from "./observability";
+import { ws } from "./realtime";
+
 // SST's SNS→SQS queue policy accepts any sender (confused deputy): pin each queue to its topic.
 $transform(aws.sqs.QueuePolicy, (args, opts) => {
   const parent = opts.parent as unknown as {
@@ -17,7 +22,7 @@ $transform(aws.sqs.QueuePolicy, (args, opts) => {
   });
 });
 
-// The notification pipeline's entry: domain events for users who are offline are published here.
+// The notification pipeline's entry: the stream dispatcher publishes the events it derives from the table here.
 export const topic = new sst.aws.SnsTopic("Notifications", {
   transform: {
     topic: (t) => {
@@ -26,3 +31,47 @@ export const topic = new sst.aws.SnsTopic("Notifications", {
     },
   },
 });
+
+/** What the consumer gave up on after five receives: kept 14 days for `npm run redrive`. */
+export const notificationDeadLetters = new sst.aws.Queue("NotificationDeadLetters", {
+  transform: { queue: { messageRetentionSeconds: 14 * 24 * 3600, sqsManagedSseEnabled: true } },
+});
+alarmOnDepth("NotificationDeadLetters", notificationDeadLetters);
+
+export const CONSUMER_TIMEOUT_SECONDS = 5;
+/**
+ * Six function timeouts, as Lambda's SQS guide recommends; never below one (CreateEventSourceMapping refuses it).
+ * The integration suite lowers it to see five receives quickly.
+ */
+export const VISIBILITY_SECONDS = Math.max(
+  CONSUMER_TIMEOUT_SECONDS,
+  Number(process.env.ASYNCSNS_NOTIFY_VISIBILITY_SECONDS ?? 6 * CONSUMER_TIMEOUT_SECONDS),
+);
+/** Receives before a message is dead-lettered (SQS maxReceiveCount). */
+export const MAX_RECEIVES = 5;
+
+export const notificationQueue = new sst.aws.Queue("NotificationQueue", {
+  visibilityTimeout: `${VISIBILITY_SECONDS} seconds`,
+  dlq: { queue: notificationDeadLetters.arn, retry: MAX_RECEIVES },
+  transform: { queue: { sqsManagedSseEnabled: true } },
+});
+
+// Raw delivery: the consumer reads the event itself, not an SNS envelope; only the app's types reach the queue.
+topic.subscribeQueue("NotificationConsumer", notificationQueue.arn, {
+  filter: { type: [...NOTIFICATION_TYPES] },
+  transform: {
+    subscription: (s) => {
+      s.rawMessageDelivery = true;
+    },
+  },
+});
+
+// Stores, groups and delivers; answers per message so one poison event never holds back the others.
+export const consumer = notificationQueue.subscribe(
+  {
+    handler: "packages/functions/src/notification/consumer.handler",
+    link: [table, ws],
+    timeout: `${CONSUMER_TIMEOUT_SECONDS} seconds`,
+  },
+  { batch: { size: 10, window: "0 seconds", partialResponses: true } },
+);

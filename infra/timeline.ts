@@ -1,5 +1,6 @@
 import { streamFilters, unionOf } from "../packages/functions/src/stream/filters";
 import { partialBatches, streamFailures, table } from "./database";
+import { topic } from "./notification";
 import { searchLink } from "./search";
 
 // Bigger authors are merged into homes at read time (hybrid); the integration suite lowers both to test
@@ -11,12 +12,13 @@ export const timelineConfig = new sst.Linkable("Timeline", {
   },
 });
 
-// The table stream's one reader (DynamoDB Streams: at most two per shard); it routes each record to fan-out, cards and search.
+// The table stream's one reader (DynamoDB Streams: at most two per shard); it routes each record to fan-out, cards,
+// search and the notification events it publishes to the topic.
 table.subscribe(
   "Dispatch",
   {
     handler: "packages/functions/src/stream/dispatch.handler",
-    link: [table, timelineConfig, searchLink],
+    link: [table, timelineConfig, searchLink, topic],
     permissions: [{ actions: ["sqs:SendMessage"], resources: [streamFailures.arn] }],
     // A batch runs every route it holds: the longest (a rename spread over many posts) sets the timeout.
     timeout: "15 minutes",

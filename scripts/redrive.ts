@@ -1,10 +1,12 @@
 // npm run redrive [-- --stage <stage>] [queue ...]: replays the on-failure queues; only endpoints differ between clouds.
 import { existsSync, readFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { clientsFor, redriveQueue } from "./redrive/replay";
+import { clientsFor, moveBack, redriveQueue } from "./redrive/replay";
 
-/** The app's on-failure destinations (infra/database.ts, infra/storage.ts). */
+/** The app's on-failure destinations (infra/database.ts, infra/storage.ts): invocation records, replayed. */
 const FAILURE_QUEUES = ["StreamFailures", "MediaFailures"];
+/** Dead-letter queues (infra/notification.ts) by the queue their messages are moved back to. */
+const DEAD_LETTERS: Record<string, string> = { NotificationDeadLetters: "NotificationQueue" };
 
 const args = process.argv.slice(2);
 const stageAt = args.indexOf("--stage");
@@ -20,7 +22,7 @@ function target(): { region: string; queues: Record<string, string> } {
       throw new Error(`.sst/outputs.json is for stage ${outputs.stage}`);
     return {
       region: process.env.AWS_REGION ?? "ap-northeast-1",
-      queues: outputs.failureQueues ?? {},
+      queues: { ...outputs.failureQueues, ...outputs.queues },
     };
   }
   const file = resolve(root, process.env.ASYNCSNS_DATA_DIR || ".asyncsns", "local.json");
@@ -40,10 +42,17 @@ function target(): { region: string; queues: Record<string, string> } {
 const { region, queues } = target();
 const clients = clientsFor(region);
 let failed = 0;
-for (const name of named.length ? named : FAILURE_QUEUES) {
+const urlOf = (name: string) => {
   const url = name.includes("://") ? name : queues[name];
   if (!url) throw new Error(`no queue ${name} (known: ${Object.keys(queues).join(", ") || "none"})`);
-  const result = await redriveQueue(clients, url, (line) => console.log(`[redrive] ${name}: ${line}`));
+  return url;
+};
+for (const name of named.length ? named : [...FAILURE_QUEUES, ...Object.keys(DEAD_LETTERS)]) {
+  const log = (line: string) => console.log(`[redrive] ${name}: ${line}`);
+  const source = DEAD_LETTERS[name];
+  const result = source
+    ? await moveBack(clients, urlOf(name), urlOf(source), log)
+    : await redriveQueue(clients, urlOf(name), log);
   console.log(`[redrive] ${name}: ${result.replayed} replayed, ${result.failed.length} kept`);
   failed += result.failed.length;
 }

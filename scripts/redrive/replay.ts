@@ -10,6 +10,7 @@ import {
   ChangeMessageVisibilityCommand,
   DeleteMessageCommand,
   ReceiveMessageCommand,
+  SendMessageCommand,
   SQSClient,
 } from "@aws-sdk/client-sqs";
 import { toLambdaRecord } from "../../packages/local/src/streams/lambda-record";
@@ -162,5 +163,54 @@ export async function redriveQueue(
     await c.sqs.send(
       new ChangeMessageVisibilityCommand({ QueueUrl: queueUrl, ReceiptHandle: handle, VisibilityTimeout: 0 }),
     );
+  return result;
+}
+
+/**
+ * Moves a dead-letter queue's messages back to the queue they came from, body and attributes unchanged, so its
+ * consumer sees them again (what SQS's StartMessageMoveTask does, with plain calls every SQS stand-in answers).
+ * A message is deleted from the dead letters only once it is sent.
+ */
+export async function moveBack(
+  c: Clients,
+  deadLetterUrl: string,
+  sourceUrl: string,
+  log: (line: string) => void = () => {},
+): Promise<RedriveResult> {
+  const result: RedriveResult = { replayed: 0, failed: [] };
+  const seen = new Set<string>();
+  for (;;) {
+    const { Messages = [] } = await c.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: deadLetterUrl,
+        MaxNumberOfMessages: 10,
+        WaitTimeSeconds: 0,
+        VisibilityTimeout: 900,
+        MessageAttributeNames: ["All"],
+      }),
+    );
+    const fresh = Messages.filter((m) => m.MessageId && !seen.has(m.MessageId));
+    if (fresh.length === 0) break;
+    for (const m of fresh) {
+      seen.add(m.MessageId!);
+      try {
+        await c.sqs.send(
+          new SendMessageCommand({
+            QueueUrl: sourceUrl,
+            MessageBody: m.Body ?? "",
+            ...(m.MessageAttributes ? { MessageAttributes: m.MessageAttributes } : {}),
+          }),
+        );
+        await c.sqs.send(
+          new DeleteMessageCommand({ QueueUrl: deadLetterUrl, ReceiptHandle: m.ReceiptHandle }),
+        );
+        result.replayed++;
+        log(`moved ${m.MessageId} back`);
+      } catch (err) {
+        result.failed.push({ messageId: m.MessageId!, reason: (err as Error).message });
+        log(`kept ${m.MessageId}: ${(err as Error).message}`);
+      }
+    }
+  }
   return result;
 }

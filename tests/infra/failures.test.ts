@@ -33,7 +33,7 @@ for (const stage of ["dev-ci", "production"] as const) {
       expect(mappings.map((m) => m.name)).toEqual(["TableSubscriberDispatchEventSourceMapping"]);
     });
 
-    it("the dispatcher's filters cover what fan-out, cards and search each received, and its routes are those", () => {
+    it("the dispatcher's filters cover what fan-out, cards and search each received, plus notifications'", () => {
       const patterns = (mappings[0]!.inputs.filterCriteria as { filters: { pattern: string }[] }).filters.map(
         (f) => (typeof f.pattern === "string" ? JSON.parse(f.pattern) : f.pattern),
       );
@@ -41,12 +41,13 @@ for (const stage of ["dev-ci", "production"] as const) {
         for (const f of filters) expect(patterns, route).toContainEqual(f);
         expect(streamFilters[route as keyof typeof streamFilters], route).toEqual(filters);
       }
-      expect(patterns).toEqual(unionOf(Object.values(BEFORE_DISPATCH)));
+      expect(patterns).toEqual(unionOf(Object.values(streamFilters)));
+      expect(Object.keys(streamFilters)).toEqual([...Object.keys(BEFORE_DISPATCH), "notify"]);
       // Lambda quotas: 5 filters per event source mapping unless raised.
       expect(patterns.length).toBeLessThanOrEqual(5);
       const fn = graph.functions().find((f) => graph.eventSourceMappingsOf(f).includes(mappings[0]!));
       expect(fn?.handler).toBe("packages/functions/src/stream/dispatch.handler");
-      expect(fn?.links.sort()).toEqual(["Search", "Table", "Timeline"]);
+      expect(fn?.links.sort()).toEqual(["Notifications", "Search", "Table", "Timeline"]);
     });
 
     it("Lambda: stream mappings keep discarded batches (AWS Lambda Developer Guide, Retaining discarded records for a DynamoDB event source, https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html)", () => {
@@ -66,7 +67,7 @@ for (const stage of ["dev-ci", "production"] as const) {
         failureQueues(graph)
           .map((q) => q.name)
           .sort(),
-      ).toEqual(["MediaFailuresQueue", "StreamFailuresQueue"]);
+      ).toEqual(["MediaFailuresQueue", "NotificationDeadLettersQueue", "StreamFailuresQueue"]);
       expect(checkFailureAlarms(graph)).toEqual([]);
     });
   });

@@ -109,13 +109,29 @@ export const TABLE_ACCESS: TableAccess[] = [
 /** Every reader of the table's stream, by what it is for: its handler and the records its filter lets through. */
 export const STREAM_SUBSCRIBERS: StreamSubscriberIntent[] = [
   {
-    // The one dispatcher: fan-out (profile-feed entries, follow edges), cards (a profile changed), search (posts, profiles).
+    // The one dispatcher: fan-out (profile-feed entries, follow edges), cards (a profile changed), search (posts,
+    // profiles), notifications (follows, likes, reposts, posts, messages).
     handler: "packages/functions/src/stream/dispatch.handler",
     filters: [
       { dynamodb: { Keys: { pk: { S: [{ prefix: streamKeys.profileEntryPk }] } } } },
       { dynamodb: { Keys: { sk: { S: [{ prefix: streamKeys.followSk }] } } } },
       { eventName: ["MODIFY"], dynamodb: { Keys: { sk: { S: [streamKeys.userSk] } } } },
       { dynamodb: { Keys: { sk: { S: [streamKeys.postSk, streamKeys.userSk] } } } },
+      {
+        dynamodb: {
+          Keys: {
+            sk: {
+              S: [
+                { prefix: streamKeys.followSk },
+                { prefix: streamKeys.likeSk },
+                { prefix: streamKeys.repostSk },
+                { prefix: streamKeys.messageSk },
+                streamKeys.postSk,
+              ],
+            },
+          },
+        },
+      },
     ],
   },
 ];

@@ -16,6 +16,8 @@ export default async function setup(project: TestProject) {
   process.env.ASYNCSNS_LIMIT_FACTOR ??= "100";
   // Pages of two follow edges, so a post to three followers crosses a page boundary in the fan-out.
   process.env.ASYNCSNS_FOLLOWERS_PAGE ??= "2";
+  // A failing notification is received again after 5 s, not 30: five receives to the dead-letter queue fit a test.
+  process.env.ASYNCSNS_NOTIFY_VISIBILITY_SECONDS ??= "5";
   const cloud = await startLocalCloud({
     root,
     configFile: join(root, "sst.config.ts"),
@@ -47,6 +49,9 @@ declare module "vitest" {
       wsUrl: string;
       cognito: { endpoint: string; region: string; userPoolId: string; clientId: string };
       cloudfront?: { endpoint: string; distributionId?: string };
+      sqs: { endpoint: string; queues: Record<string, string> };
+      sns: { endpoint: string; topics: Record<string, string> };
+      dynamodb: { endpoint: string; region: string };
     };
     localDynamo: { endpoint: string; tables: string[] };
     localDataDir: string;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
+import { MessageEntity } from "../src/chat/room.entity";
 import { FollowEntity } from "../src/follow/follow.entity";
-import { PostEntity } from "../src/post/post.entity";
+import { LikeEntity, PostEntity, RepostEntity } from "../src/post/post.entity";
 import { FeedEntryEntity } from "../src/timeline/feed.entity";
 import { key } from "../src/timeline/keys";
 import { streamKeys } from "../src/timeline/stream-keys";
@@ -37,5 +38,24 @@ describe("stream key prefixes infra filters on", () => {
 
   it("equal a post's sort key", () => {
     expect(PostEntity.get({ postId: "pst_1" }).params().Key.sk).toBe(streamKeys.postSk);
+  });
+
+  it("match likes, reposts and chat messages (what notifications derive from)", () => {
+    const like = LikeEntity.put({ postId: "pst_1", userId: "u1" }).params().Item;
+    expect(String(like.sk).startsWith(streamKeys.likeSk)).toBe(true);
+    expect(
+      String(RepostEntity.put({ postId: "pst_1", userId: "u1", seq: SEQ }).params().Item.sk).startsWith(
+        streamKeys.repostSk,
+      ),
+    ).toBe(true);
+    const message = MessageEntity.put({
+      roomId: "rom_1",
+      seq: 7,
+      messageId: "msg_1",
+      senderId: "u1",
+      senderHandle: "u1",
+      senderName: "U",
+    }).params().Item;
+    expect(String(message.sk).startsWith(streamKeys.messageSk)).toBe(true);
   });
 });

@@ -73,6 +73,8 @@ export interface LocalCloudUrls {
   dynamodbStreams?: { endpoint: string; region: string };
   /** SQS (SQSClient) and every queue's URL by logical name (tools such as a redrive read them). */
   sqs?: { endpoint: string; queues: Record<string, string> };
+  /** SNS (SNSClient) and every topic's ARN by logical name. */
+  sns?: { endpoint: string; topics: Record<string, string> };
   /** Lambda's Invoke API (LambdaClient), for tools that replay events. */
   lambda?: { endpoint: string; region: string };
 }
@@ -395,6 +397,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
           ]),
         ),
       },
+      sns: { endpoint: standIns.sns.endpoint, topics: provisioned.topics },
       lambda: { endpoint: lambdaApi.endpoint, region: standIns.region },
     };
     await writeFile(join(o.dataDir, "local.json"), `${JSON.stringify(urls, null, 2)}\n`);

@@ -1,4 +1,4 @@
-// The real app on the local cloud: a chat message to a member with no live socket reaches the Notifications topic.
+// The real app on the local cloud: a chat message, read from the table's stream, reaches the Notifications topic.
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -77,8 +77,8 @@ async function user(handle: string) {
   return { api, id: me.body.id as string, handle };
 }
 
-it("publishes chat.message for an offline member to the Notifications topic", async () => {
-  // The app has no subscriber yet; a test queue subscribed through the SNS API taps the topic.
+it("publishes chat.message for every other member to the Notifications topic, from the stream", async () => {
+  // A test queue subscribed through the SNS API taps the topic beside the app's own consumer queue.
   const sns = new SNSClient({
     endpoint: cloud.standIns.sns.endpoint,
     region: cloud.standIns.region,
@@ -110,7 +110,8 @@ it("publishes chat.message for an offline member to the Notifications topic", as
     const got = await sqs.send(
       new ReceiveMessageCommand({
         QueueUrl,
-        WaitTimeSeconds: 5,
+        // The dispatcher reads the stream about a second after the write.
+        WaitTimeSeconds: 10,
         MaxNumberOfMessages: 10,
         MessageAttributeNames: ["All"],
       }),
@@ -120,9 +121,11 @@ it("publishes chat.message for an offline member to the Notifications topic", as
     expect(m!.MessageAttributes?.type?.StringValue).toBe("chat.message");
     expect(JSON.parse(m!.Body!)).toMatchObject({
       type: "chat.message",
+      op: "add",
       actor: alice.id,
       recipient: bob.id,
-      data: { text: "are you there?", roomId: room.body.id },
+      subject: { kind: "room", id: room.body.id, text: "are you there?" },
+      object: sent.body.id,
     });
   } finally {
     sns.destroy();

@@ -259,7 +259,7 @@ export const send = fn(SendMessage, async (input): Promise<Message> => {
       .go()
       .catch(() => undefined),
   ]);
-  await deliver(everyone, envelope("chat.message", message), { actor: sender.userId, offline: "notify" });
+  await deliver(everyone, envelope("chat.message", message));
   return message;
 });
 
@@ -293,7 +293,7 @@ export const edit = fn(EditMessage, async ({ roomId, messageId, text }) => {
       throw gone();
     });
   const message = await serialize(updated.data as MessageItem);
-  await deliver(await memberIds(roomId), envelope("chat.message_updated", message), { actor: userId });
+  await deliver(await memberIds(roomId), envelope("chat.message_updated", message));
   return message;
 });
 
@@ -311,7 +311,7 @@ export const remove = fn(DeleteMessage, async ({ roomId, messageId }) => {
   // A tombstone signs nothing, but the files themselves go too (derivatives, originals).
   if (current.mediaIds?.length) await Media.release(current.mediaIds);
   const message = await serialize(updated.data as MessageItem);
-  await deliver(await memberIds(roomId), envelope("chat.message_deleted", message), { actor: userId });
+  await deliver(await memberIds(roomId), envelope("chat.message_deleted", message));
 });
 
 /** Moves the caller's read marker forward (never back) and tells the other members. */
@@ -325,10 +325,7 @@ export const markRead = fn(MarkRead, async ({ roomId, seq }) => {
     .go()
     .then(() => true)
     .catch(() => false);
-  if (moved)
-    await deliver(await memberIds(roomId), envelope("chat.read", { roomId, userId, seq: upTo }), {
-      actor: userId,
-    });
+  if (moved) await deliver(await memberIds(roomId), envelope("chat.read", { roomId, userId, seq: upTo }));
 });
 
 // ---------- helpers ----------
@@ -364,11 +361,8 @@ async function roomChanged(
   reason: "created" | "renamed" | "member_added" | "member_removed" | "member_left" | "role_changed",
   removed?: string,
 ) {
-  const actor = useUserId();
   await Promise.all(
-    userIds.map((id) =>
-      deliver([id], envelope("room.updated", { roomId, reason, member: id !== removed }), { actor }),
-    ),
+    userIds.map((id) => deliver([id], envelope("room.updated", { roomId, reason, member: id !== removed }))),
   );
 }
 

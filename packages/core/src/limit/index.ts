@@ -21,6 +21,7 @@ const DOING: Record<Action, string> = {
   follow: "following and unfollowing",
   room: "creating rooms",
   callInvite: "calling",
+  notification: "changing notification settings",
 };
 
 function limited(action: Action, seconds: number) {

@@ -12,7 +12,7 @@ export interface Rule {
   unit?: "bytes";
 }
 
-export const ACTIONS = ["post", "message", "upload", "follow", "room", "callInvite"] as const;
+export const ACTIONS = ["post", "message", "upload", "follow", "room", "callInvite", "notification"] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export type Table = Record<Action, Rule[]>;
@@ -32,6 +32,8 @@ export const DEFAULT_LIMITS: Table = {
   follow: [{ seconds: 10 * MINUTE, max: 60 }],
   room: [{ seconds: HOUR, max: 30 }],
   callInvite: [{ seconds: 10 * MINUTE, max: 20 }],
+  // Read marks, preference changes and push (un)registrations: a person clicking through their list stays far below.
+  notification: [{ seconds: MINUTE, max: 120 }],
 };
 
 /** The table with every `max` multiplied (suites that post a lot raise it; never below 1). */

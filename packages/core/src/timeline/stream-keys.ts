@@ -11,4 +11,9 @@ export const streamKeys = {
   userSk: "$user_1",
   /** Sort key of a post item, exactly. */
   postSk: "$post_1",
+  /** Sort keys of likes and reposts (in the post's partition): `$like_1#userid_<id>`. */
+  likeSk: "$like_1#",
+  repostSk: "$repost_1#",
+  /** Sort key of every chat message: `$message_1#seq_<padded>`. */
+  messageSk: "$message_1#",
 } as const;

@@ -3,6 +3,7 @@ import * as chat from "./routes/chat-queries";
 import * as follows from "./routes/follows";
 import * as me from "./routes/me";
 import * as media from "./routes/media";
+import * as notifications from "./routes/notifications";
 import * as posts from "./routes/posts";
 import * as search from "./routes/search";
 import * as system from "./routes/system";
@@ -19,6 +20,7 @@ export const app = createApp()
   .route("/", timelines.queries)
   .route("/", follows.queries)
   .route("/", search.queries)
-  .route("/", chat.queries);
+  .route("/", chat.queries)
+  .route("/", notifications.queries);
 
 export const handler = toLambda(app);

@@ -6,6 +6,7 @@ const entries = {
   Profile: "./profile",
   Post: "./post",
   Chat: "./chat",
+  Notification: "./notification",
   Query: "./query",
 } as const;
 

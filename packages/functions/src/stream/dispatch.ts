@@ -1,12 +1,13 @@
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { DynamoDBRecord, DynamoDBStreamHandler } from "aws-lambda";
+import { notify } from "../notification/route";
 import { cards } from "../profile/cards";
 import { indexer } from "../search/indexer";
 import { fanout } from "../timeline/fanout";
 import type { StreamRoute } from "./route";
 
-/** Every reader of the table stream; a new domain (notifications) adds its route here. */
-export const routes: StreamRoute[] = [fanout, cards, indexer];
+/** Every reader of the table stream; a new domain adds its route here. */
+export const routes: StreamRoute[] = [fanout, cards, indexer, notify];
 
 /** Runs every route that wants the record; the record fails if any of them fails. */
 export async function dispatch(record: DynamoDBRecord, to: readonly StreamRoute[] = routes): Promise<void> {

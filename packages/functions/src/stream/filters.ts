@@ -5,7 +5,7 @@ import { streamKeys } from "../../../core/src/timeline/stream-keys";
 /** A Lambda event filter pattern (the subset the routes use: exact strings, `prefix`, nested objects). */
 export type StreamFilter = { [field: string]: StreamFilter | (string | { prefix: string })[] };
 
-export type StreamRouteName = "fanout" | "cards" | "search";
+export type StreamRouteName = "fanout" | "cards" | "search" | "notify";
 
 /** What each route wants of the table stream; infra/timeline.ts ORs them into the one mapping's filters. */
 export const streamFilters: Record<StreamRouteName, StreamFilter[]> = {
@@ -15,6 +15,24 @@ export const streamFilters: Record<StreamRouteName, StreamFilter[]> = {
   ],
   cards: [{ eventName: ["MODIFY"], dynamodb: { Keys: { sk: { S: [streamKeys.userSk] } } } }],
   search: [{ dynamodb: { Keys: { sk: { S: [streamKeys.postSk, streamKeys.userSk] } } } }],
+  // One pattern, its values ORed: Lambda allows 5 filters per event source mapping and the others use 4.
+  notify: [
+    {
+      dynamodb: {
+        Keys: {
+          sk: {
+            S: [
+              { prefix: streamKeys.followSk },
+              { prefix: streamKeys.likeSk },
+              { prefix: streamKeys.repostSk },
+              { prefix: streamKeys.messageSk },
+              streamKeys.postSk,
+            ],
+          },
+        },
+      },
+    },
+  ],
 };
 
 /** The mapping's filters: every route's patterns, each once (Lambda keeps a record that matches any). */

@@ -162,6 +162,13 @@ export function failureQueues(graph: InfraGraph): MockedResource[] {
           (c.inputs.destinationConfig as { onFailure?: { destination?: unknown } } | undefined)?.onFailure
             ?.destination,
       ),
+    // Dead-letter queues: what a queue's consumer gave up on after maxReceiveCount receives.
+    ...graph.queues().flatMap((q) => {
+      const policy = q.inputs.redrivePolicy;
+      if (!policy) return [];
+      const parsed = typeof policy === "string" ? JSON.parse(policy) : policy;
+      return [(parsed as { deadLetterTargetArn?: unknown }).deadLetterTargetArn];
+    }),
   ];
   return [...new Set(arns.flatMap((a) => graph.byRef(T.queue, a) ?? []))];
 }

@@ -1,0 +1,138 @@
+// The table's stream → notification events: a committed write always notifies, and no request handler publishes
+// (a crash between a write and a publish cannot lose one). Retractions carry the cause's createdAt so a late add
+// can be told from a re-like.
+
+import type { NotificationType } from "@asyncsns/realtime";
+import type { AttributeValue } from "@aws-sdk/client-dynamodb";
+import { unmarshall } from "@aws-sdk/util-dynamodb";
+import { memberIds } from "../chat/access";
+import * as Posts from "../post/read";
+import type { StreamRecord } from "../timeline/fanout";
+import { preview } from "./keys";
+import type { NotificationEvent } from "./store";
+
+type Image = Record<string, unknown> & { __edb_e__?: string };
+
+function imageOf(raw: unknown): Image | undefined {
+  return raw ? (unmarshall(raw as Record<string, AttributeValue>) as Image) : undefined;
+}
+
+const str = (v: unknown) => (typeof v === "string" ? v : undefined);
+const num = (v: unknown) => (typeof v === "number" ? v : 0);
+
+/** What a post item (new, edited or deleted) means: replies and mentions added or retracted. */
+async function ofPost(before: Image | undefined, after: Image | undefined): Promise<NotificationEvent[]> {
+  const live = (i: Image | undefined) => (i && !i.deletedAt ? i : undefined);
+  const [was, is] = [live(before), live(after)];
+  const post = is ?? was;
+  if (!post || (was && is && mentionIds(was).join() === mentionIds(is).join())) return [];
+  const authorId = String(post.authorId);
+  const postId = String(post.postId);
+  const at = num(post.createdAt);
+  const subject = { kind: "post" as const, id: postId, text: preview(str(post.text) ?? "") };
+  const events: NotificationEvent[] = [];
+  const replyTo = str(post.replyTo);
+  let parentAuthor: string | undefined;
+  if (replyTo && (!was || !is)) {
+    parentAuthor = (await Posts.get(replyTo))?.authorId;
+    if (parentAuthor)
+      events.push({
+        type: "post.reply",
+        op: is ? "add" : "retract",
+        actor: authorId,
+        recipient: parentAuthor,
+        subject,
+        at,
+      });
+  }
+  // A reply already tells its parent's author; a mention of them in it would be the same news twice.
+  const [old, now] = [new Set(mentionIds(was)), new Set(mentionIds(is))];
+  for (const id of now)
+    if (!old.has(id) && id !== parentAuthor)
+      events.push({ type: "post.mention", op: "add", actor: authorId, recipient: id, subject, at });
+  for (const id of old)
+    if (!now.has(id) && id !== parentAuthor)
+      events.push({ type: "post.mention", op: "retract", actor: authorId, recipient: id, subject, at });
+  return events;
+}
+
+function mentionIds(post: Image | undefined): string[] {
+  const mentions = (post?.mentions ?? []) as { userId?: string }[];
+  return [...new Set(mentions.flatMap((m) => (m.userId ? [m.userId] : [])))].sort();
+}
+
+/** A like or repost item (in the post's partition) added or removed: its author hears of it. */
+async function ofReaction(
+  type: "post.like" | "post.repost",
+  item: Image,
+  op: NotificationEvent["op"],
+): Promise<NotificationEvent[]> {
+  const post = await Posts.get(String(item.postId));
+  if (!post || post.deletedAt) return [];
+  return [
+    {
+      type,
+      op,
+      actor: String(item.userId),
+      recipient: post.authorId,
+      subject: { kind: "post", id: post.postId, text: preview(post.text) },
+      at: num(item.createdAt),
+    },
+  ];
+}
+
+/** A new message: every other member hears of it; the consumer skips members with a live socket. */
+async function ofMessage(item: Image): Promise<NotificationEvent[]> {
+  const roomId = String(item.roomId);
+  const sender = String(item.senderId);
+  const members = await memberIds(roomId);
+  const text = str(item.text) || undefined;
+  return members
+    .filter((id) => id !== sender)
+    .map((recipient) => ({
+      type: "chat.message" as const,
+      op: "add" as const,
+      actor: sender,
+      recipient,
+      subject: { kind: "room" as const, id: roomId, ...(text ? { text: preview(text) } : {}) },
+      object: String(item.messageId),
+      at: num(item.createdAt),
+    }));
+}
+
+/** Every notification event one stream record stands for; none from records that mean nothing to people. */
+export async function derive(record: StreamRecord): Promise<NotificationEvent[]> {
+  const before = imageOf(record.dynamodb?.OldImage);
+  const after = imageOf(record.dynamodb?.NewImage);
+  const entity = (after ?? before)?.__edb_e__;
+  const op = record.eventName === "REMOVE" ? "retract" : "add";
+  const events = await (async (): Promise<NotificationEvent[]> => {
+    switch (entity) {
+      case "follow": {
+        if (record.eventName === "MODIFY") return [];
+        const item = (after ?? before)!;
+        return [
+          {
+            type: "follow",
+            op,
+            actor: String(item.followerId),
+            recipient: String(item.followeeId),
+            at: num(item.createdAt),
+          },
+        ];
+      }
+      case "like":
+      case "repost":
+        if (record.eventName === "MODIFY") return [];
+        return ofReaction(entity === "like" ? "post.like" : "post.repost", (after ?? before)!, op);
+      case "post":
+        return ofPost(before, after);
+      case "message":
+        return record.eventName === "INSERT" && after ? ofMessage(after) : [];
+      default:
+        return [];
+    }
+  })();
+  // Nobody is notified of their own actions.
+  return events.filter((e) => e.actor !== e.recipient);
+}

@@ -1,0 +1,81 @@
+import { marshall } from "@aws-sdk/util-dynamodb";
+import { describe, expect, it } from "vitest";
+import { derive } from "../src/notification/derive";
+
+const image = (item: Record<string, unknown>) => marshall(item, { removeUndefinedValues: true });
+const record = (eventName: "INSERT" | "MODIFY" | "REMOVE", before?: object, after?: object) => ({
+  eventName,
+  dynamodb: {
+    ...(before ? { OldImage: image(before as Record<string, unknown>) } : {}),
+    ...(after ? { NewImage: image(after as Record<string, unknown>) } : {}),
+  },
+});
+
+const follow = { __edb_e__: "follow", followerId: "aki", followeeId: "ben", createdAt: 1000 };
+const post = (over: Record<string, unknown> = {}) => ({
+  __edb_e__: "post",
+  postId: "pst_1",
+  authorId: "aki",
+  text: "hello @ben @chie",
+  mentions: [
+    { handle: "ben", userId: "ben" },
+    { handle: "chie", userId: "chie" },
+  ],
+  createdAt: 2000,
+  ...over,
+});
+
+describe("notification events derived from stream records", () => {
+  it("a new follow edge notifies the followee; its removal retracts with the edge's createdAt", async () => {
+    expect(await derive(record("INSERT", undefined, follow))).toEqual([
+      { type: "follow", op: "add", actor: "aki", recipient: "ben", at: 1000 },
+    ]);
+    expect(await derive(record("REMOVE", follow))).toEqual([
+      { type: "follow", op: "retract", actor: "aki", recipient: "ben", at: 1000 },
+    ]);
+  });
+
+  it("a post notifies each mentioned user once, never its author", async () => {
+    const events = await derive(
+      record(
+        "INSERT",
+        undefined,
+        post({
+          mentions: [...post().mentions, { handle: "aki", userId: "aki" }, { handle: "Ben", userId: "ben" }],
+        }),
+      ),
+    );
+    expect(events.map((e) => [e.type, e.op, e.recipient, e.subject?.id])).toEqual([
+      ["post.mention", "add", "ben", "pst_1"],
+      ["post.mention", "add", "chie", "pst_1"],
+    ]);
+  });
+
+  it("an edit notifies only mentions it added and retracts those it dropped; a counter change means nothing", async () => {
+    const edited = post({
+      mentions: [
+        { handle: "chie", userId: "chie" },
+        { handle: "dai", userId: "dai" },
+      ],
+    });
+    const events = await derive(record("MODIFY", post(), edited));
+    expect(events.map((e) => [e.op, e.recipient])).toEqual([
+      ["add", "dai"],
+      ["retract", "ben"],
+    ]);
+    expect(await derive(record("MODIFY", post(), post({ likes: 3 })))).toEqual([]);
+  });
+
+  it("deleting a post (its tombstone) retracts its mentions", async () => {
+    const events = await derive(record("MODIFY", post(), post({ deletedAt: 3000, text: "" })));
+    expect(events.map((e) => [e.type, e.op, e.recipient, e.at])).toEqual([
+      ["post.mention", "retract", "ben", 2000],
+      ["post.mention", "retract", "chie", 2000],
+    ]);
+  });
+
+  it("ignores records of entities people are not notified about", async () => {
+    expect(await derive(record("INSERT", undefined, { __edb_e__: "user", userId: "aki" }))).toEqual([]);
+    expect(await derive(record("MODIFY", follow, follow))).toEqual([]);
+  });
+});
