@@ -7,7 +7,6 @@ export interface RawConfig {
   apiUrl: string;
   wsUrl: string;
   mediaUrl?: string;
-  /** The VAPID public key (base64url) push subscriptions are made with. */
   vapidPublicKey?: string;
 }
 
@@ -23,7 +22,7 @@ export interface AppConfig {
   wsUrl: string;
   /** Absolute URL, no trailing slash. */
   mediaUrl: string;
-  /** Absent where the stage has no push keys: the app then offers no push. */
+  /** VAPID public key (base64url) for pushManager.subscribe; absent when the stage has no Web Push. */
   vapidPublicKey?: string;
 }
 
@@ -60,7 +59,7 @@ export function resolveConfig(raw: RawConfig, base: string): AppConfig {
     apiUrl: resolveHttpUrl(raw.apiUrl, base),
     wsUrl: resolveWsUrl(raw.wsUrl, base),
     mediaUrl: resolveHttpUrl(raw.mediaUrl ?? "/media", base),
-    ...(typeof raw.vapidPublicKey === "string" && raw.vapidPublicKey
+    ...(typeof raw.vapidPublicKey === "string" && raw.vapidPublicKey !== ""
       ? { vapidPublicKey: raw.vapidPublicKey }
       : {}),
   };
