@@ -314,10 +314,12 @@ test("push is offered, never asked on load; a blocked site says how to allow it"
 
   // Blocked in the browser: the settings page explains instead of offering a button that cannot work.
   const cdp = await context.newCDPSession(page);
+  const { targetInfo } = await cdp.send("Target.getTargetInfo");
   await cdp.send("Browser.setPermission", {
     permission: { name: "notifications" },
     setting: "denied",
     origin: new URL(baseURL!).origin,
+    browserContextId: targetInfo.browserContextId,
   });
   await page.goto("/notifications/settings/");
   await expect(
@@ -372,7 +374,9 @@ test("preferences save per type, survive a reload, and roll back when the server
   const follows = page.getByRole("group", { name: "New followers" });
   // A click, not uncheck(): the box is meant to spring back.
   await follows.getByLabel("In the app").click();
-  await expect(page.getByRole("alert")).toContainText("Couldn't save “New followers”");
+  await expect(page.getByRole("alert").filter({ hasText: "Couldn't save" })).toContainText(
+    "Couldn't save “New followers”",
+  );
   await expect(follows.getByLabel("In the app")).toBeChecked();
   await context.close();
 });
