@@ -78,34 +78,6 @@ export async function ok<T extends FetchResponse<any, any, any>>(
   return data as NonNullable<T["data"]>;
 }
 
-/**
- * A JSON call to a route the generated types do not name yet (added in parallel with its API); the same auth,
- * refresh and error shape as the typed client. `path` is under `apiUrl`, e.g. `/notifications`.
- */
-export async function callJson<T>(
-  method: "GET" | "POST" | "PUT" | "DELETE",
-  path: string,
-  body?: unknown,
-): Promise<T> {
-  const headers = new Headers({ Accept: "application/json" });
-  if (body !== undefined) headers.set("Content-Type", "application/json");
-  const request = new Request(`${session.appConfig.apiUrl}${path}`, {
-    method,
-    headers,
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const res = await authorized(request);
-  const text = await res.text();
-  let data: unknown;
-  try {
-    data = text ? JSON.parse(text) : undefined;
-  } catch {
-    data = undefined;
-  }
-  if (!res.ok) throw toError(res, data);
-  return data as T;
-}
-
 export const api = {
   getMe: () => ok(apiClient().GET("/api/me")),
   createMe: (body: BodyOf<"/api/me", "post">) => ok(apiClient().POST("/api/me", { body })),
