@@ -254,7 +254,13 @@ test("offline, B gets a Web Push that decrypts right; the worker shows it and it
 
   // B's browser is closed: no socket, one push subscription at the local push service.
   const subscription = await localPushEndpoint(request, local);
-  await callApi(request, b, "POST", "/push/subscriptions", subscription);
+  const registered = await request.post("/api/push/subscriptions", {
+    headers: { authorization: `Bearer ${b.accessToken}` },
+    data: subscription,
+  });
+  expect(registered.status(), await registered.text()).toBe(201);
+  // The browser's client reads an empty 201 as "no body" only when it says so.
+  expect(registered.headers()["content-length"]).toBe("0");
   expect(await liveSockets(local, b.id)).toBe(0);
 
   await callApi(request, a, "POST", `/posts/${post.id}/like`);
