@@ -122,6 +122,7 @@ test("A follows B and likes two posts: B's bell rises live, one row per post; re
   await expect(rows(list)).toHaveCount(3);
   await expect(rows(list).first()).toContainText(`${c.displayName} and ${a.displayName} liked your post`);
   await expect(grouped.getByRole("link")).toHaveAttribute("href", `/post/?id=${first.id}`);
+  await list.screenshot({ path: test.info().outputPath("notifications-desktop.png") });
 
   // The API agrees: one row per post, the grouped one with both actors.
   const stored = await notificationsOf(request, b);
@@ -168,6 +169,7 @@ test("the bell fits a 360 px phone and speaks Japanese @phone", async ({ browser
   ).toBeVisible();
   // Nothing in the header runs off the screen.
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+  await page.screenshot({ path: test.info().outputPath("notifications-phone-ja.png") });
   await context.close();
 });
 
