@@ -1,4 +1,4 @@
-// `node packages/web/scripts/icons.mjs`: draws the app icons (manifest, Apple touch, favicon, notification badge)
+// `npm run icons -w @asyncsns/web`: draws the app icons (manifest, Apple touch, favicon, notification badge)
 // from one SVG with sharp. The PNGs and favicon.ico are committed; run this again only when the mark changes.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
