@@ -40,18 +40,19 @@ function sameOriginUrl(url) {
   }
 }
 
-/** Another device or tab read up to `upTo` (that one and older; null: all): close what it covers. */
+/**
+ * Another device or tab read up to `upTo` (that row and older; null: all): close what it covers. Row ids are
+ * hashes, not times, so "older" is judged by when this device showed them, against the `upTo` row's own.
+ */
 async function closeRead(upTo) {
   const shown = await self.registration.getNotifications();
-  const target = upTo == null ? null : shown.find((n) => n.data?.id === upTo);
-  for (const n of shown) {
-    const id = n.data?.id;
-    const covered =
-      upTo == null ||
-      id === upTo ||
-      (target ? (n.data?.shownAt ?? 0) <= target.data.shownAt : typeof id === "string" && id <= upTo);
-    if (covered) n.close();
+  if (upTo == null) {
+    for (const n of shown) n.close();
+    return;
   }
+  const target = shown.find((n) => n.data?.id === upTo);
+  if (!target) return;
+  for (const n of shown) if ((n.data?.shownAt ?? 0) <= (target.data.shownAt ?? 0)) n.close();
 }
 
 async function onPush(payload) {
