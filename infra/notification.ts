@@ -73,6 +73,8 @@ export const consumer = notificationQueue.subscribe(
     handler: "packages/functions/src/notification/consumer.handler",
     link: [table, ws, pushLink],
     timeout: `${CONSUMER_TIMEOUT_SECONDS} seconds`,
+    // SST names a queue's subscriber by a hash of the queue's ARN: logs and metrics get a stable name.
+    environment: { POWERTOOLS_SERVICE_NAME: "NotificationConsumer" },
   },
   { batch: { size: 10, window: "0 seconds", partialResponses: true } },
 );

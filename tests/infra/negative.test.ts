@@ -176,9 +176,13 @@ describe("a queue subscribed to the app's Notifications topic (infra/notificatio
     const statements = graph
       .findAll("aws:sqs/queuePolicy:QueuePolicy")
       .flatMap((p) => parsePolicy(p.inputs.policy));
-    expect(statements.map((st) => [st.Principal, st.Condition])).toEqual([
-      [{ Service: "sns.amazonaws.com" }, { ArnEquals: { "aws:SourceArn": topic.outputs.arn } }],
-    ]);
+    // The app's own consumer queue and the fixture's Jobs queue: each policy names only the topic.
+    expect(statements.map((st) => [st.Principal, st.Condition])).toEqual(
+      Array(2).fill([
+        { Service: "sns.amazonaws.com" },
+        { ArnEquals: { "aws:SourceArn": topic.outputs.arn } },
+      ]),
+    );
   });
 });
 

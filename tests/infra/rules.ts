@@ -82,6 +82,12 @@ export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
 /** Made by SST once per account and region and shared by every stage, so it is retained on purpose. */
 export const ACCOUNT_LEVEL = ["aws:apigateway/account:Account", "aws:iam/role:Role"];
 
+/**
+ * Kept in the state on delete by SST (Queue.createPolicy: a queue may carry several subscribers' policies), but
+ * a queue policy is an attribute of its queue: removing the stage deletes the queue, and the policy with it.
+ */
+export const RETAINED_WITH_PARENT = ["aws:sqs/queuePolicy:QueuePolicy"];
+
 /** Originals (EXIF) and chat media (presigned only) must stay unreadable even to this app's distribution. */
 export const MEDIA_READABLE = ["public/*"];
 

@@ -9,6 +9,7 @@ import {
   ALLOWED_WILDCARDS,
   MEDIA_READABLE,
   POSTURE_EXCEPTIONS,
+  RETAINED_WITH_PARENT,
   SEARCH_CLIENTS,
   STREAM_SUBSCRIBERS,
   TABLE_ACCESS,
@@ -42,10 +43,12 @@ describe("personal stage (dev-ci)", () => {
   const graph = appGraph("dev-ci");
   it("removes everything", () => {
     expect(graph.app.app.removal).toBe("remove");
-    // Only SST's account-level API Gateway logging role/account is retained, and only those.
+    // Only SST's account-level API Gateway logging role/account is retained, and queue policies that go with
+    // their queue.
+    const allowed = [...ACCOUNT_LEVEL, ...RETAINED_WITH_PARENT];
     const retained = graph.resources.filter((r) => r.retainOnDelete).map((r) => r.type);
-    expect(retained.every((t) => ACCOUNT_LEVEL.includes(t))).toBe(true);
-    expect(checkRemoval(graph, ACCOUNT_LEVEL)).toEqual([]);
+    expect(retained.every((t) => allowed.includes(t))).toBe(true);
+    expect(checkRemoval(graph, allowed)).toEqual([]);
   });
 });
 

@@ -39,12 +39,12 @@ const samples: { name: string; record: DynamoDBRecord; to: string[] }[] = [
   {
     name: "follow",
     record: record("INSERT", "$asyncsns#followerid_u2", `${streamKeys.followSk}followeeid_u1`),
-    to: ["fanout"],
+    to: ["fanout", "notify"],
   },
   {
     name: "unfollow",
     record: record("REMOVE", "$asyncsns#followerid_u2", `${streamKeys.followSk}followeeid_u1`),
-    to: ["fanout"],
+    to: ["fanout", "notify"],
   },
   { name: "new profile", record: record("INSERT", "$asyncsns#userid_u1", streamKeys.userSk), to: ["search"] },
   {
@@ -57,17 +57,42 @@ const samples: { name: string; record: DynamoDBRecord; to: string[] }[] = [
     record: record("REMOVE", "$asyncsns#userid_u1", streamKeys.userSk),
     to: ["search"],
   },
-  { name: "post", record: record("INSERT", "$asyncsns#postid_p1", streamKeys.postSk), to: ["search"] },
-  { name: "edited post", record: record("MODIFY", "$asyncsns#postid_p1", streamKeys.postSk), to: ["search"] },
-  { name: "like", record: record("INSERT", "$asyncsns#postid_p1", "$like_1#userid_u2"), to: [] },
+  {
+    name: "post",
+    record: record("INSERT", "$asyncsns#postid_p1", streamKeys.postSk),
+    to: ["search", "notify"],
+  },
+  {
+    name: "edited post",
+    record: record("MODIFY", "$asyncsns#postid_p1", streamKeys.postSk),
+    to: ["search", "notify"],
+  },
+  { name: "like", record: record("INSERT", "$asyncsns#postid_p1", "$like_1#userid_u2"), to: ["notify"] },
+  { name: "unlike", record: record("REMOVE", "$asyncsns#postid_p1", "$like_1#userid_u2"), to: ["notify"] },
+  { name: "repost", record: record("INSERT", "$asyncsns#postid_p1", "$repost_1#userid_u2"), to: ["notify"] },
+  {
+    name: "chat message",
+    record: record("INSERT", "$asyncsns#roomid_r1", "$message_1#seq_000000000001"),
+    to: ["notify"],
+  },
+  {
+    name: "membership",
+    record: record("INSERT", "$asyncsns#roomid_r1", "$membership_1#userid_u1"),
+    to: [],
+  },
+  {
+    name: "notification row",
+    record: record("INSERT", "$asyncsns#inbox_u1", "$ntfrow_1#order_1"),
+    to: [],
+  },
 ];
 
 describe("stream dispatcher routes", () => {
-  it("has one route per old subscriber, each named after its filters", () => {
+  it("has one route per domain, each named after its filters", () => {
     expect(routes.map((r) => r.name).sort()).toEqual(Object.keys(streamFilters).sort());
   });
 
-  it.each(samples)("$name reaches exactly the routes whose old filters kept it", ({ record, to }) => {
+  it.each(samples)("$name reaches exactly the routes whose filters keep it", ({ record, to }) => {
     expect(
       routes
         .filter((r) => r.wants(record))

@@ -64,6 +64,13 @@ export interface RouteView {
   fn?: FunctionView;
 }
 
+/**
+ * A value Pulumi marks secret (e.g. the ARN of a function that links a secret) as the mocks hand it over:
+ * `{secret: value}`. AWS sees the value.
+ */
+export const unsecret = (v: unknown): unknown =>
+  v !== null && typeof v === "object" && "secret" in v ? (v as { secret: unknown }).secret : v;
+
 const asArray = (v: unknown): string[] =>
   Array.isArray(v) ? v.map(String) : v === undefined ? [] : [String(v)];
 
@@ -93,7 +100,8 @@ export class InfraGraph {
   }
 
   /** The resource whose id or arn (or arn-derived Lambda invoke ARN) is `ref`. */
-  byRef(type: string, ref: unknown) {
+  byRef(type: string, maybeSecret: unknown) {
+    const ref = unsecret(maybeSecret);
     if (typeof ref !== "string") return undefined;
     return this.resources.find(
       (r) =>
@@ -175,9 +183,8 @@ export class InfraGraph {
   }
 
   eventSourceMappingsOf(fn: FunctionView) {
-    return this.findAll(
-      T.eventSourceMapping,
-      (i) => i.functionName === fn.lambda.outputs.arn || i.functionName === fn.lambda.outputs.name,
+    return this.findAll(T.eventSourceMapping, (i) =>
+      [fn.lambda.outputs.arn, fn.lambda.outputs.name].includes(unsecret(i.functionName)),
     );
   }
 

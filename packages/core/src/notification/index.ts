@@ -1,12 +1,9 @@
-// The notification domain: events derived from the table's stream (derive) are published to the topic
-// (publish); the consumer filters them by the recipient's preferences, stores them grouped (store) and
-// delivers them (deliver).
-export { type Delivery, handle, PUSH_POLICY, pushPayload, read, urlOf } from "./deliver";
-export { derive } from "./derive";
+// The notification domain's store: grouped rows, read marks and preferences (the table only). Events derived
+// from the table's stream are published by `notification/events`; the consumer's delivery to sockets and push
+// is `notification/deliver`: each Lambda links only what it imports.
 export * as Notification from "./index";
 export { groupKeyOf, notificationId, rowIdOf } from "./keys";
 export { Preferences, PreferencesPatch, type Relation } from "./preferences";
-export { type Published, publish } from "./publish";
 export {
   type Applied,
   actors,

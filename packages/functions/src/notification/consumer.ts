@@ -1,4 +1,5 @@
 import { Notification } from "@asyncsns/core/notification";
+import { handle } from "@asyncsns/core/notification/deliver";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { SQSHandler, SQSRecord } from "aws-lambda";
 import * as z from "zod";
@@ -9,7 +10,7 @@ const Event = Notification.NotificationEvent.extend({ id: z.string().min(1).max(
 /** One message: a body that is not an event throws, and after five receives waits in the dead-letter queue. */
 export async function consume(record: SQSRecord) {
   const event = Event.parse(JSON.parse(record.body));
-  const delivery = await Notification.handle(event);
+  const delivery = await handle(event);
   console.log(
     JSON.stringify({
       level: "INFO",

@@ -18,10 +18,7 @@ function checkMappings(graph: InfraGraph, kind: string, componentType: string, s
       continue;
     }
     for (const esm of esms) {
-      if (
-        esm.inputs.functionName !== fn.lambda.outputs.name &&
-        esm.inputs.functionName !== fn.lambda.outputs.arn
-      )
+      if (!graph.eventSourceMappingsOf(fn).includes(esm))
         out.push(problem(kind, sub.name, `${esm.name} does not invoke ${fn.logicalName}`));
       if (!sources.some((src) => graph.byRef(src.type, esm.inputs.eventSourceArn) === src))
         out.push(

@@ -1,6 +1,7 @@
 import { useUserId } from "@asyncsns/core/actor";
 import { Limit } from "@asyncsns/core/limit";
 import { Notification } from "@asyncsns/core/notification";
+import { read } from "@asyncsns/core/notification/deliver";
 import { Push } from "@asyncsns/core/push";
 import { NotificationPreference, NotificationType } from "@asyncsns/realtime";
 import { createRoute, z } from "@hono/zod-openapi";
@@ -42,7 +43,7 @@ export const commands = createSubApp()
     }),
     async (c) => {
       await Limit.consume("notification");
-      await Notification.read(useUserId(), c.req.valid("json").upTo);
+      await read(useUserId(), c.req.valid("json").upTo);
       return c.body(null, 204);
     },
   )
