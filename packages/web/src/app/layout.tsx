@@ -6,6 +6,15 @@ import "./globals.css";
 export const metadata: Metadata = {
   title: "asyncsns",
   description: "A social network for asynchronous conversation: posts, timelines, chat and calls.",
+  manifest: "/manifest.webmanifest",
+  icons: {
+    icon: [
+      { url: "/favicon.ico", sizes: "16x16 32x32 48x48" },
+      { url: "/icons/icon.svg", type: "image/svg+xml" },
+    ],
+    apple: { url: "/icons/apple-touch-icon.png", sizes: "180x180" },
+  },
+  appleWebApp: { capable: true, title: "asyncsns", statusBarStyle: "default" },
 };
 
 export const viewport: Viewport = {

@@ -2,6 +2,8 @@
 import { type ReactNode, Suspense } from "react";
 import { I18nProvider, useI18n } from "../i18n";
 import { AppProvider, useApp } from "../lib/app-context";
+import { RealtimeProvider } from "../lib/realtime-context";
+import { NotificationsProvider } from "./notifications/notifications-provider";
 
 function BootGate({ children }: { children: ReactNode }) {
   const { status, bootError, retryBoot } = useApp();
@@ -40,7 +42,11 @@ export function Providers({ children }: { children: ReactNode }) {
   return (
     <I18nProvider>
       <AppProvider>
-        <BootGate>{children}</BootGate>
+        <RealtimeProvider>
+          <NotificationsProvider>
+            <BootGate>{children}</BootGate>
+          </NotificationsProvider>
+        </RealtimeProvider>
       </AppProvider>
     </I18nProvider>
   );

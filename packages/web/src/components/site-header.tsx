@@ -4,7 +4,9 @@ import { usePathname, useRouter, useSearchParams } from "next/navigation";
 import { useState } from "react";
 import { useI18n } from "../i18n";
 import { useApp } from "../lib/app-context";
+import { badgeText } from "../lib/notification-logic";
 import { LanguageSwitch } from "./language-switch";
+import { useNotifications } from "./notifications/notifications-provider";
 
 export function profileHref(handle: string): string {
   return `/u/?h=${encodeURIComponent(handle)}`;
@@ -15,12 +17,14 @@ const ICONS = {
   chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2Zm0 2v11.2L7.2 14H20V6H4Z",
   search:
     "M10 3a7 7 0 0 1 5.6 11.2l5.1 5.1-1.4 1.4-5.1-5.1A7 7 0 1 1 10 3Zm0 2a5 5 0 1 0 0 10 5 5 0 0 0 0-10Z",
+  bell: "M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2Zm6-6v-5c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7C7.6 5.4 6 7.9 6 11v5l-2 2v1h16v-1l-2-2Z",
   profile: "M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9Zm0 2c-4.4 0-8 2.5-8 5.5V21h16v-1.5c0-3-3.6-5.5-8-5.5Z",
 };
 
 export function SiteHeader() {
   const { t } = useI18n();
   const { auth, me, signOut } = useApp();
+  const { unread } = useNotifications();
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
@@ -37,7 +41,15 @@ export function SiteHeader() {
     router.replace("/");
   };
 
-  const links = [
+  const badge = badgeText(unread);
+  const links: {
+    href: string;
+    label: string;
+    current: boolean;
+    icon: string;
+    badge?: string;
+    name?: string;
+  }[] = [
     { href: "/", label: t("nav.home"), current: onHome, icon: ICONS.home },
     { href: "/chat/", label: t("nav.chat"), current: pathname.startsWith("/chat/"), icon: ICONS.chat },
     {
@@ -48,6 +60,15 @@ export function SiteHeader() {
     },
     ...(me
       ? [
+          {
+            href: "/notifications/",
+            label: t("nav.notifications"),
+            current: pathname.startsWith("/notifications/"),
+            icon: ICONS.bell,
+            badge,
+            // The count is part of the name, so a screen reader hears it on the link.
+            name: unread > 0 ? t("notifications.bellUnread", { count: unread }) : t("notifications.bell"),
+          },
           {
             href: profileHref(me.handle),
             label: t("nav.profile"),
@@ -74,12 +95,20 @@ export function SiteHeader() {
                 <li key={link.href}>
                   <Link
                     href={link.href}
-                    className="nav-link"
+                    className={link.badge ? `nav-link nav-link-badge-${link.badge.length}` : "nav-link"}
                     aria-current={link.current ? "page" : undefined}
+                    aria-label={link.name}
                   >
-                    <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
-                      <path fill="currentColor" d={link.icon} />
-                    </svg>
+                    <span className="nav-icon">
+                      <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
+                        <path fill="currentColor" d={link.icon} />
+                      </svg>
+                      {link.badge ? (
+                        <span className="nav-badge" aria-hidden="true" data-testid="unread-badge">
+                          {link.badge}
+                        </span>
+                      ) : null}
+                    </span>
                     <span className="nav-text">{link.label}</span>
                   </Link>
                 </li>

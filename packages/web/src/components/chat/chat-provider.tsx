@@ -1,6 +1,6 @@
 "use client";
-// One realtime connection for the chat screens, and the room list kept current from its events.
-import { type ConnectionState, httpHistory, type Message, RealtimeClient } from "@asyncsns/realtime";
+// The room list for the chat screens, kept current from the shared realtime connection's events.
+import type { ConnectionState, Message, RealtimeClient } from "@asyncsns/realtime";
 import {
   createContext,
   type ReactNode,
@@ -15,7 +15,7 @@ import type { Room } from "../../lib/api-types";
 import { useApp } from "../../lib/app-context";
 import { chatApi } from "../../lib/chat-api";
 import { roomAfterRead, roomsAfterMessage, sortRooms } from "../../lib/chat-logic";
-import { session } from "../../lib/session";
+import { useRealtime } from "../../lib/realtime-context";
 
 interface ChatContextValue {
   client: RealtimeClient | null;
@@ -36,16 +36,9 @@ interface ChatContextValue {
 
 const ChatContext = createContext<ChatContextValue | null>(null);
 
-async function token({ refresh }: { refresh: boolean }): Promise<string> {
-  const value = refresh ? await session.refresh() : await session.accessToken();
-  if (!value) throw new Error("Signed out");
-  return value;
-}
-
 export function ChatProvider({ children }: { children: ReactNode }) {
-  const { auth, config, me } = useApp();
-  const [client, setClient] = useState<RealtimeClient | null>(null);
-  const [connection, setConnection] = useState<ConnectionState>("closed");
+  const { auth, me } = useApp();
+  const { client, connection } = useRealtime();
   const [rooms, setRooms] = useState<Room[] | undefined>(undefined);
   const [roomsError, setRoomsError] = useState<unknown>(null);
   const reading = useRef<string | null>(null);
@@ -73,23 +66,6 @@ export function ChatProvider({ children }: { children: ReactNode }) {
   }, []);
 
   const signedIn = auth.signedIn;
-  useEffect(() => {
-    if (!signedIn || !config) return;
-    const rt = new RealtimeClient({
-      url: config.wsUrl,
-      token,
-      history: httpHistory({ apiUrl: config.apiUrl, token }),
-    });
-    const offState = rt.onState(setConnection);
-    setClient(rt);
-    rt.connect();
-    return () => {
-      offState();
-      rt.close();
-      setClient(null);
-    };
-  }, [signedIn, config]);
-
   useEffect(() => {
     if (signedIn && meId) reloadRooms();
   }, [signedIn, meId, reloadRooms]);
