@@ -4,6 +4,15 @@ import { ConnectionEntity, SignOutEntity } from "../connection/connection.entity
 import { FollowEntity } from "../follow/follow.entity";
 import { LimitEntity } from "../limit/limit.entity";
 import { MediaEntity } from "../media/media.entity";
+import {
+  NotificationActorEntity,
+  NotificationMarkEntity,
+  NotificationMemberEntity,
+  NotificationPreferencesEntity,
+  NotificationRowEntity,
+  NotificationSlotEntity,
+  NotificationStateEntity,
+} from "../notification/notification.entity";
 import { LikeEntity, PostEntity, RepostEntity } from "../post/post.entity";
 import { BigAuthorEntity, FeedEntryEntity, HomeStateEntity, ReactionsEntity } from "../timeline/feed.entity";
 import { HandleEntity, UserEntity } from "../user/user.entity";
@@ -33,6 +42,13 @@ export const db = new Service(
     connection: ConnectionEntity,
     limit: LimitEntity,
     signOut: SignOutEntity,
+    ntfState: NotificationStateEntity,
+    ntfRow: NotificationRowEntity,
+    ntfSlot: NotificationSlotEntity,
+    ntfMark: NotificationMarkEntity,
+    ntfMember: NotificationMemberEntity,
+    ntfActor: NotificationActorEntity,
+    ntfPrefs: NotificationPreferencesEntity,
   },
   configuration(),
 );

@@ -5,9 +5,9 @@ import { Connection } from "../connection";
 import { Push } from "../push";
 import { Realtime } from "../realtime";
 import * as Users from "../user/read";
-import type { NotificationEvent } from "./derive";
+import { Preferences } from "./preferences";
 import type { Published } from "./publish";
-import { apply, markRead, Preferences } from "./store";
+import { apply, markRead } from "./store";
 
 /** Push urgency and time to live per type (RFC 8030 §5.2, §5.3): a like can wait, a mention or a call cannot. */
 export const PUSH_POLICY: Record<NotificationType, { urgency: "low" | "normal" | "high"; ttl: number }> = {
@@ -172,5 +172,3 @@ export async function read(userId: string, upTo?: string): Promise<{ unread: num
   });
   return { unread };
 }
-
-export type { NotificationEvent };

@@ -8,33 +8,8 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { memberIds } from "../chat/access";
 import * as Posts from "../post/read";
 import type { StreamRecord } from "../timeline/fanout";
-
-/** One derived domain event, as published to the topic and received by the consumer. */
-export interface NotificationEvent {
-  type: NotificationType;
-  op: "add" | "retract";
-  /** Who did it (a user id). */
-  actor: string;
-  /** Who it is for (a user id). */
-  recipient: string;
-  /** The post liked, reposted, replied with or mentioning; the room; the call. Absent for follow. */
-  subject?: { kind: "post" | "room" | "call"; id: string; text?: string };
-  /** The distinct thing when one actor can cause several on one subject (a message id); default: the actor. */
-  object?: string;
-  /** createdAt (ms) of the item that caused it: orders an add against its retraction. */
-  at: number;
-}
-
-/** Previews in events and pushes stay short; the payload limit (3 KB) holds the rest. */
-export const PREVIEW_CHARS = 140;
-
-export function preview(text: string | undefined): string | undefined {
-  if (!text) return undefined;
-  // Bounded in UTF-16 units first, then by code points: never split a surrogate pair.
-  const points = Array.from(text.slice(0, PREVIEW_CHARS * 2)).slice(0, PREVIEW_CHARS);
-  const cut = points.join("");
-  return cut.length < text.length ? `${cut}…` : cut;
-}
+import { preview } from "./keys";
+import type { NotificationEvent } from "./store";
 
 type Image = Record<string, unknown> & { __edb_e__?: string };
 
@@ -54,7 +29,7 @@ async function ofPost(before: Image | undefined, after: Image | undefined): Prom
   const authorId = String(post.authorId);
   const postId = String(post.postId);
   const at = num(post.createdAt);
-  const subject = { kind: "post" as const, id: postId, text: preview(str(post.text)) };
+  const subject = { kind: "post" as const, id: postId, text: preview(str(post.text) ?? "") };
   const events: NotificationEvent[] = [];
   const replyTo = str(post.replyTo);
   let parentAuthor: string | undefined;

@@ -1,7 +1,19 @@
+// The notification domain: events derived from the table's stream (derive) are published to the topic
+// (publish); the consumer filters them by the recipient's preferences, stores them grouped (store) and
+// delivers them (deliver).
 export { type Delivery, handle, PUSH_POLICY, pushPayload, read, urlOf } from "./deliver";
-
-// The notification domain: events derived from the table's stream (derive.ts) are published to the topic
-// (publish.ts); the consumer stores them grouped, filtered by the recipient's preferences, and delivers them.
-export { derive, type NotificationEvent, PREVIEW_CHARS, preview } from "./derive";
+export { derive } from "./derive";
 export * as Notification from "./index";
+export { groupKeyOf, notificationId, rowIdOf } from "./keys";
+export { Preferences, PreferencesPatch, type Relation } from "./preferences";
 export { type Published, publish } from "./publish";
+export {
+  type Applied,
+  actors,
+  apply,
+  list,
+  markRead,
+  NotificationEvent,
+  type Outcome,
+  unread,
+} from "./store";

@@ -2,7 +2,7 @@
 
 import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
 import { Resource } from "sst";
-import type { NotificationEvent } from "./derive";
+import type { NotificationEvent } from "./store";
 
 // Endpoint and region from the SDK's environment (AWS_ENDPOINT_URL_SNS points at a stand-in off AWS).
 const sns = new SNSClient({ maxAttempts: 3 });

@@ -1,26 +1,10 @@
 import { Notification } from "@asyncsns/core/notification";
-import { NotificationType } from "@asyncsns/realtime";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { SQSHandler, SQSRecord } from "aws-lambda";
 import * as z from "zod";
 
-/** The queue's messages: raw SNS deliveries of what the stream dispatcher published (core/notification/publish.ts). */
-const Event = z.object({
-  id: z.string().min(1).max(256),
-  type: NotificationType,
-  op: z.enum(["add", "retract"]),
-  actor: z.string().min(1).max(128),
-  recipient: z.string().min(1).max(128),
-  subject: z
-    .object({
-      kind: z.enum(["post", "room", "call"]),
-      id: z.string().min(1).max(64),
-      text: z.string().max(1024).optional(),
-    })
-    .optional(),
-  object: z.string().min(1).max(128).optional(),
-  at: z.number().int().nonnegative(),
-});
+/** The queue's messages: raw SNS deliveries of what the dispatcher published (core/notification/publish.ts). */
+const Event = Notification.NotificationEvent.extend({ id: z.string().min(1).max(256) });
 
 /** One message: a body that is not an event throws, and after five receives waits in the dead-letter queue. */
 export async function consume(record: SQSRecord) {
