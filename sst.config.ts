@@ -20,6 +20,7 @@ export default $config({
     const { bucket, mediaFailures } = await import("./infra/storage");
     const { topic, notificationQueue, notificationDeadLetters } = await import("./infra/notification");
     const { search } = await import("./infra/search");
+    await import("./infra/push");
     const { api } = await import("./infra/api");
     const { ws } = await import("./infra/realtime");
     await import("./infra/firewall");

@@ -4,6 +4,7 @@ import { key } from "../packages/core/src/timeline/keys";
 import { type Route, routeTable } from "../packages/functions/src/api/route-table";
 import { issuer, webClient } from "./auth";
 import { table, tableLink } from "./database";
+import { pushLink } from "./push";
 import { ws } from "./realtime";
 import { searchLink } from "./search";
 import { bucket } from "./storage";
@@ -45,7 +46,7 @@ export const chatFn = new sst.aws.Function("Chat", {
 // Read marks (synced to every session over @connections and push), preferences and push subscriptions.
 export const notificationFn = new sst.aws.Function("Notification", {
   handler: "packages/functions/src/api/notification.handler",
-  link: [table, ws, limitsConfig],
+  link: [table, ws, pushLink, limitsConfig],
 });
 
 /** What the Query Lambda may do to the table: read, and refresh the reader's own home-timeline caches. */

@@ -1,6 +1,7 @@
 import { NOTIFICATION_TYPES } from "../packages/realtime/src/notification";
 import { table } from "./database";
 import { alarmOnDepth } from "./observability";
+import { pushLink } from "./push";
 import { ws } from "./realtime";
 
 // SST's SNS→SQS queue policy accepts any sender (confused deputy): pin each queue to its topic.
@@ -70,7 +71,7 @@ topic.subscribeQueue("NotificationConsumer", notificationQueue.arn, {
 export const consumer = notificationQueue.subscribe(
   {
     handler: "packages/functions/src/notification/consumer.handler",
-    link: [table, ws],
+    link: [table, ws, pushLink],
     timeout: `${CONSUMER_TIMEOUT_SECONDS} seconds`,
   },
   { batch: { size: 10, window: "0 seconds", partialResponses: true } },

@@ -1,6 +1,7 @@
 import { api } from "./api";
 import { userPool, webClient } from "./auth";
 import { webAcl } from "./firewall";
+import { vapidPublicKey } from "./push";
 import { ws } from "./realtime";
 import { bucket, bucketName, servedBy } from "./storage";
 
@@ -111,6 +112,9 @@ export const webConfig = $jsonStringify({
   apiUrl: "/api",
   wsUrl: ws.url,
   mediaUrl: "/media",
+  // The browser subscribes with it (pushManager.subscribe's applicationServerKey): public by design, and a
+  // secret output would make the site's whole config and KV entries secret in the state.
+  vapidPublicKey: $util.unsecret(vapidPublicKey.value),
 });
 
 export const site = new sst.aws.StaticSite("Web", {

@@ -52,6 +52,8 @@ declare module "vitest" {
       sqs: { endpoint: string; queues: Record<string, string> };
       sns: { endpoint: string; topics: Record<string, string> };
       dynamodb: { endpoint: string; region: string };
+      /** The local push service (packages/local/src/standins/push-service.ts). */
+      push: { url: string };
     };
     localDynamo: { endpoint: string; tables: string[] };
     localDataDir: string;

@@ -8,6 +8,7 @@ import { asyncInvokeConfigs, startBucketNotifications } from "./bucket-notificat
 import { planMounts, type RunningGateway, startGateway } from "./gateway";
 import type { Messaging } from "./messaging";
 import { type ProvisionedMessaging, provisionMessaging } from "./messaging/provision";
+import { localSecrets } from "./push-secrets";
 import {
   createResolver,
   functionEnv,
@@ -80,6 +81,8 @@ export interface LocalCloudUrls {
   sns?: { endpoint: string; topics: Record<string, string> };
   /** Lambda's Invoke API (LambdaClient), for tools that replay events. */
   lambda?: { endpoint: string; region: string };
+  /** The local push service: `POST <url>/subscriptions` makes a subscription as a browser would. */
+  push?: { url: string };
 }
 
 export interface LocalCloud {
@@ -226,7 +229,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       internalOrigin: "",
       wsPath: mounts.find((m) => m.kind === "ws")?.prefix ?? "",
     };
-    const resolve = createResolver(topology, standIns, addr);
+    const resolve = createResolver(topology, standIns, addr, await localSecrets(o.dataDir, standIns));
 
     const firstPool = pools[0];
     const poolInfo = firstPool ? standIns.cognito.pools[firstPool.name] : undefined;
@@ -413,6 +416,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       },
       sns: { endpoint: standIns.sns.endpoint, topics: provisioned.topics },
       lambda: { endpoint: lambdaApi.endpoint, region: standIns.region },
+      push: { url: standIns.push.endpoint },
     };
     await writeFile(join(o.dataDir, "local.json"), `${JSON.stringify(urls, null, 2)}\n`);
     const readyMs = Math.round(performance.now() - t0);
@@ -425,6 +429,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     log(
       `  cognito  ${urls.cognito.endpoint}  pool ${urls.cognito.userPoolId}  client ${urls.cognito.clientId}`,
     );
+    log(`  push     ${standIns.push.endpoint}  (local push service: Web Push endpoints)`);
     const topicCount = Object.keys(provisioned.topics).length;
     const queueCount = Object.keys(provisioned.queues).length;
     if (topicCount || queueCount)

@@ -37,10 +37,15 @@ export interface LocalAddresses {
   wsPath: string;
 }
 
+/**
+ * `secrets` are the local cloud's own values for some `sst.Secret`s (e.g. generated VAPID keys); a developer's
+ * `ASYNCSNS_SECRET_<name>` wins over them, and they win over the secret's placeholder (its value in AWS).
+ */
 export function createResolver(
   topology: Topology,
   standIns: RunningStandIns,
   addr: LocalAddresses,
+  secrets: Record<string, string> = {},
 ): RefResolver {
   const byName = new Map(topology.resources.map((r) => [r.name, r]));
   const authorizers = new Set([...topology.httpAuthorizers, ...topology.wsAuthorizers].map((a) => a.name));
@@ -121,7 +126,9 @@ export function createResolver(
       }
       case "sst.Secret": {
         const value =
-          process.env[`ASYNCSNS_SECRET_${name}`] ?? (r.args as { placeholder?: string }).placeholder;
+          process.env[`ASYNCSNS_SECRET_${name}`] ??
+          secrets[name] ??
+          (r.args as { placeholder?: string }).placeholder;
         if (value === undefined || value === null) {
           throw new Error(`secret ${name} has no value locally; set ASYNCSNS_SECRET_${name}`);
         }

@@ -30,6 +30,15 @@ describe("resolveConfig", () => {
     );
   });
 
+  it("passes the VAPID public key on, and leaves it out when the stage has none", () => {
+    const key = "BNcRdreALRFXTkOOUHK1EtK2wtaz5Ry4YfYCA_0QTpQtUbVlUls0VJXg7A8u-Ts1XbjhazAkj7I99e8QcYP7DkM";
+    expect(resolveConfig({ ...raw, vapidPublicKey: key }, "http://localhost/").vapidPublicKey).toBe(key);
+    expect(resolveConfig({ ...raw, vapidPublicKey: "" }, "http://localhost/")).not.toHaveProperty(
+      "vapidPublicKey",
+    );
+    expect(resolveConfig(raw, "http://localhost/")).not.toHaveProperty("vapidPublicKey");
+  });
+
   it("refuses a config without a required setting", () => {
     expect(() => resolveConfig({ ...raw, userPoolClientId: "" }, "http://localhost/")).toThrow(
       /userPoolClientId/,

@@ -14,6 +14,12 @@ export function assertPlatform() {
     throw new Error("SST platform missing: run `npm run infra:setup` first");
 }
 
+/** What `sst secret set` gave the stage: the CLI hands secrets to the program as SST_SECRET_<name>. */
+export const STAGE_SECRETS: NodeJS.ProcessEnv = {
+  SST_SECRET_VapidPublicKey: "BPublicKeyOfTheInfraTestStage",
+  SST_SECRET_VapidPrivateKey: "PrivateKeyOfTheInfraTestStage",
+};
+
 export async function evaluateInChild(config: string, stage: string, env: NodeJS.ProcessEnv = {}) {
   assertPlatform();
   const dir = path.join(repoRoot, ".sst/infra-test/graphs");
@@ -24,7 +30,7 @@ export async function evaluateInChild(config: string, stage: string, env: NodeJS
     execFile(
       process.execPath,
       ["--import", "tsx", child, config, stage, out],
-      { cwd: repoRoot, env: { ...process.env, ...env }, maxBuffer: 64 * 1024 * 1024 },
+      { cwd: repoRoot, env: { ...process.env, ...STAGE_SECRETS, ...env }, maxBuffer: 64 * 1024 * 1024 },
       (error, _stdout, stderr) => {
         if (error) reject(new Error(`evaluating ${config} (${stage}) failed:\n${stderr || error.message}`));
         else resolve();

@@ -98,6 +98,7 @@ async function evaluate(configFile: string, stage: string): Promise<Topology> {
     jsonParse,
     all: (values: unknown) => output(unwrap(values)),
     secret: output,
+    unsecret: output,
     Output: Out,
   };
   Object.assign(g, {

@@ -7,6 +7,7 @@ import { type RunningMessaging, startMessaging } from "../messaging";
 import { type RunningCloudFront, startCloudFront } from "./cloudfront";
 import { provisionUserPools, type RunningCognito, startCognitoLocal } from "./cognito";
 import { provisionTables, type RunningDynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
+import { type RunningPushService, startPushService } from "./push-service";
 import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from "./s3";
 import type { RunningStandIns, StandInOptions } from "./types";
 
@@ -79,8 +80,9 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
         log: (line) => opts.log?.(`[cloudfront] ${line}`),
       }),
     ),
+    timed("push service", opts.log, () => startPushService({ log: (line) => opts.log?.(line) })),
   ]);
-  const [dynamoResult, s3Result, messagingResult, cognitoResult, cloudfrontResult] = started;
+  const [dynamoResult, s3Result, messagingResult, cognitoResult, cloudfrontResult, pushResult] = started;
   const running = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const failure = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure) {
@@ -92,6 +94,7 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
   const cognito = (cognitoResult as PromiseFulfilledResult<RunningCognito>).value;
   const messaging = (messagingResult as PromiseFulfilledResult<RunningMessaging>).value;
   const cloudfront = (cloudfrontResult as PromiseFulfilledResult<RunningCloudFront>).value;
+  const push = (pushResult as PromiseFulfilledResult<RunningPushService>).value;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -101,6 +104,7 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
       cognito.stop(),
       messaging.stop(),
       cloudfront.stop(),
+      push.stop(),
     ]).then(() => undefined);
     return stopping;
   };
@@ -126,6 +130,7 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
       dynamodb: { endpoint: dynamo.endpoint, tables },
       s3: { endpoint: s3.endpoint, onObjectEvent: s3.onObjectEvent },
       cloudfront: { endpoint: cloudfront.endpoint },
+      push: { endpoint: push.endpoint },
       cognito: { endpoint: cognito.endpoint, pools },
       sns: { endpoint: messaging.endpoint },
       sqs: { endpoint: messaging.endpoint },

@@ -68,6 +68,8 @@ export interface RunningStandIns {
     /** userPoolId and client ids per logical name. */
     pools: Record<string, { id: string; clients: Record<string, { id: string }> }>;
   };
+  /** The browsers' push service (Web Push endpoints, plain http on loopback): see push-service.ts. */
+  push: { endpoint: string };
   /** Local SNS (query protocol) and SQS (JSON protocol) share one loopback endpoint. */
   sns: { endpoint: string };
   sqs: { endpoint: string };

@@ -481,6 +481,350 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/notifications": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's notifications, grouped, newest first, with the exact unread count */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of notifications */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationPage"];
+                    };
+                };
+                /** @description The request is invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/{id}/actors": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Everyone in a grouped notification, newest first */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page of profiles */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationActorPage"];
+                    };
+                };
+                /** @description The request is invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/preferences": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Per type: shown in the app, pushed, and from whom */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Every type's preference */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationPreferences"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Change the preferences of any subset of the types; answers every type's */
+        put: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NotificationPreferencesPatch"];
+                };
+            };
+            responses: {
+                /** @description Every type's preference */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationPreferences"];
+                    };
+                };
+                /** @description The request is invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many of these lately; try again after Retry-After seconds */
+                429: {
+                    headers: {
+                        /** @description Seconds until the limit's window ends */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/read": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Mark read: every row, or the row `upTo` and all older ones; every session of the caller follows */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["NotificationRead"];
+                };
+            };
+            responses: {
+                /** @description Marked read */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many of these lately; try again after Retry-After seconds */
+                429: {
+                    headers: {
+                        /** @description Seconds until the limit's window ends */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/notifications/unread": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** How many notification rows are unread (the bell's count) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The unread count */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["NotificationUnread"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/openapi.json": {
         parameters: {
             query?: never;
@@ -1063,6 +1407,113 @@ export interface paths {
                 };
                 /** @description Conflicts with existing data */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/push/subscriptions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Register this browser's push subscription (https push services only) */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PushSubscription"];
+                };
+            };
+            responses: {
+                /** @description Registered */
+                201: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Too many of these lately; try again after Retry-After seconds */
+                429: {
+                    headers: {
+                        /** @description Seconds until the limit's window ends */
+                        "Retry-After"?: number;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        /** Forget a push subscription (idempotent) */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PushEndpoint"];
+                };
+            };
+            responses: {
+                /** @description Forgotten */
+                204: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+                /** @description The request is invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -2905,6 +3356,107 @@ export interface components {
             editedAt: string | null;
             deleted: boolean;
         };
+        NotificationRead: {
+            upTo?: string;
+        };
+        NotificationPreferences: {
+            follow: {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "post.like": {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "post.repost": {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "post.reply": {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "post.mention": {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "chat.message": {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "call.missed": {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+        };
+        NotificationPreferencesPatch: {
+            follow?: {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "post.like"?: {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "post.repost"?: {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "post.reply"?: {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "post.mention"?: {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "chat.message"?: {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+            "call.missed"?: {
+                inApp: boolean;
+                push: boolean;
+                /** @enum {string} */
+                from: "everyone" | "following" | "followers" | "mutuals";
+            };
+        };
+        PushSubscription: {
+            endpoint: string;
+            keys: {
+                p256dh: string;
+                auth: string;
+            };
+        };
+        PushEndpoint: {
+            endpoint: string;
+        };
         PublicProfile: {
             id: string;
             handle: string;
@@ -2985,6 +3537,45 @@ export interface components {
                 count: number;
             }[];
             cursor: null;
+        };
+        NotificationPage: {
+            items: components["schemas"]["Notification"][];
+            cursor: string | null;
+            unread: number;
+        };
+        Notification: {
+            id: string;
+            /** @enum {string} */
+            type: "follow" | "post.like" | "post.repost" | "post.reply" | "post.mention" | "chat.message" | "call.missed";
+            groupKey: string;
+            actors: {
+                id: string;
+                handle: string;
+                displayName: string;
+                avatarUrl: string | null;
+            }[];
+            actorCount: number;
+            subject?: {
+                /** @enum {string} */
+                kind: "post" | "room" | "call";
+                id: string;
+                text?: string;
+            };
+            read: boolean;
+            createdAt: string;
+            updatedAt: string;
+        };
+        NotificationUnread: {
+            unread: number;
+        };
+        NotificationActorPage: {
+            items: {
+                id: string;
+                handle: string;
+                displayName: string;
+                avatarUrl: string | null;
+            }[];
+            cursor: string | null;
         };
     };
     responses: never;

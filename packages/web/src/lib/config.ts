@@ -7,6 +7,7 @@ export interface RawConfig {
   apiUrl: string;
   wsUrl: string;
   mediaUrl?: string;
+  vapidPublicKey?: string;
 }
 
 export interface AppConfig {
@@ -21,6 +22,8 @@ export interface AppConfig {
   wsUrl: string;
   /** Absolute URL, no trailing slash. */
   mediaUrl: string;
+  /** VAPID public key (base64url) for pushManager.subscribe; absent when the stage has no Web Push. */
+  vapidPublicKey?: string;
 }
 
 const stripSlash = (url: string) => url.replace(/\/+$/, "");
@@ -56,6 +59,9 @@ export function resolveConfig(raw: RawConfig, base: string): AppConfig {
     apiUrl: resolveHttpUrl(raw.apiUrl, base),
     wsUrl: resolveWsUrl(raw.wsUrl, base),
     mediaUrl: resolveHttpUrl(raw.mediaUrl ?? "/media", base),
+    ...(typeof raw.vapidPublicKey === "string" && raw.vapidPublicKey !== ""
+      ? { vapidPublicKey: raw.vapidPublicKey }
+      : {}),
   };
 }
 

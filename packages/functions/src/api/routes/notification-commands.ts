@@ -14,13 +14,8 @@ const PreferencesPatch = z
   .refine((v) => Object.keys(v).length > 0, "name at least one type")
   .meta({ id: "NotificationPreferencesPatch" });
 const ReadBody = z.object({ upTo: z.string().min(1).max(64).optional() }).meta({ id: "NotificationRead" });
-const PushSubscription = z
-  .object({
-    endpoint: z.string().min(1).max(1024),
-    keys: z.object({ p256dh: z.string().min(1).max(256), auth: z.string().min(1).max(64) }),
-  })
-  .meta({ id: "PushSubscription" });
-const PushEndpoint = z.object({ endpoint: z.string().min(1).max(1024) }).meta({ id: "PushEndpoint" });
+const PushSubscription = Push.SubscribeInput.meta({ id: "PushSubscription" });
+const PushEndpoint = Push.UnsubscribeInput.meta({ id: "PushEndpoint" });
 
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: true },
