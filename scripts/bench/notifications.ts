@@ -13,6 +13,7 @@ import {
   PublishCommand,
   SNSClient,
   SubscribeCommand,
+  UnsubscribeCommand,
 } from "@aws-sdk/client-sns";
 import {
   CreateQueueCommand,
@@ -367,9 +368,49 @@ async function main() {
     const warm = frame((fr) => fr.type === "notification.created", 15_000);
     await (await api(offline.token, "POST", `/users/${live.handle}/follow`)).arrayBuffer();
     if ((await warm) === undefined) log("warm-up: no notification.created within 15 s");
+    // A tap on the app's topic splits each measure in two: the stream hop (API answer → event on the topic) and
+    // the consumer's part (event on the topic → frame).
+    const topicTap = `bench-topic-tap-${run}`;
+    const { QueueUrl: topicTapUrl } = await sqs.send(new CreateQueueCommand({ QueueName: topicTap }));
+    const { SubscriptionArn: topicTapSubscription } = await sns.send(
+      new SubscribeCommand({
+        TopicArn: topicArn,
+        Protocol: "sqs",
+        Endpoint: cloud.messaging.queueArn(topicTap),
+        Attributes: {
+          RawMessageDelivery: "true",
+          FilterPolicy: JSON.stringify({ type: ["follow", "post.like"] }),
+        },
+      }),
+    );
+    /** When the action's event reached the tap (others are deleted on the way), or undefined after 10 s. */
+    const onTopic = async (a: Action): Promise<number | undefined> => {
+      const until = performance.now() + 10_000;
+      while (performance.now() < until) {
+        const { Messages = [] } = await sqs.send(
+          new ReceiveMessageCommand({ QueueUrl: topicTapUrl, WaitTimeSeconds: 5, MaxNumberOfMessages: 10 }),
+        );
+        const at = performance.now();
+        let found: number | undefined;
+        for (const m of Messages) {
+          const e = JSON.parse(m.Body ?? "{}") as WireEvent;
+          if (
+            e.type === a.type &&
+            e.actor === a.actor.id &&
+            (a.type === "follow" || e.subject?.id === a.post)
+          )
+            found = at;
+          await sqs.send(new DeleteMessageCommand({ QueueUrl: topicTapUrl, ReceiptHandle: m.ReceiptHandle }));
+        }
+        if (found !== undefined) return found;
+      }
+      return undefined;
+    };
     const floor: number[] = [];
     const liveMs: number[] = [];
     const liveFromRequest: number[] = [];
+    const streamHop: number[] = [];
+    const consumerPart: number[] = [];
     let liveMissed = 0;
     let liveRefused = 0;
     for (const [k, a] of liveActions.entries()) {
@@ -377,6 +418,7 @@ async function main() {
       // Interleaved with the floor, so both see the same machine at the same moment.
       const f = await floorOnce(k);
       if (f !== undefined) floor.push(f);
+      const tapped = onTopic(a);
       const seen = frame(
         (fr) =>
           fr.type === "notification.created" &&
@@ -393,46 +435,52 @@ async function main() {
         liveRefused++;
         continue;
       }
-      const at = await seen;
+      const [at, published] = await Promise.all([seen, tapped]);
       if (at === undefined) liveMissed++;
       else {
         liveMs.push(at - answered);
         liveFromRequest.push(at - t0);
+        if (published !== undefined) {
+          streamHop.push(published - answered);
+          consumerPart.push(at - published);
+        }
       }
     }
+    if (topicTapSubscription)
+      await sns.send(new UnsubscribeCommand({ SubscriptionArn: topicTapSubscription }));
     if (liveMs.length) {
+      const split = (xs: number[]) => ({ n: xs.length, p50: percentile(xs, 50), p99: percentile(xs, 99) });
       figures.live = {
-        n: liveMs.length,
+        ...split(liveMs),
         missed: liveMissed,
         refused: liveRefused,
-        p50: percentile(liveMs, 50),
-        p99: percentile(liveMs, 99),
         fromRequestP50: percentile(liveFromRequest, 50),
-        floor: { n: floor.length, p50: percentile(floor, 50), p99: percentile(floor, 99) },
+        streamHop: split(streamHop),
+        consumer: split(consumerPart),
+        floor: split(floor),
       };
-      log(
-        `floor (SNS publish → tap SQS receive → connections query + @connections POST, n=${floor.length}): p50 ${ms(percentile(floor, 50))}, p99 ${ms(percentile(floor, 99))}`,
+      const line = (what: string, xs: number[]) =>
+        log(`${what} (n=${xs.length}): p50 ${ms(percentile(xs, 50))}, p99 ${ms(percentile(xs, 99))}`);
+      line("floor: SNS publish → tap SQS receive → connections query + @connections POST", floor);
+      line(`API answer → notification.created (missed ${liveMissed}, refused ${liveRefused})`, liveMs);
+      line(
+        "  of which API answer → event on the topic (stream poll, dispatcher, publish; read from a tap)",
+        streamHop,
       );
-      log(
-        `API answer → notification.created (n=${liveMs.length}, missed ${liveMissed}, refused ${liveRefused}): p50 ${ms(percentile(liveMs, 50))}, p99 ${ms(percentile(liveMs, 99))} → p50 ${(percentile(liveMs, 50) / percentile(floor, 50)).toFixed(1)}× floor`,
-      );
+      line("  of which event on the topic → notification.created (queue, consumer, delivery)", consumerPart);
+      const row = (figure: string, xs: number[]) => ({
+        figure,
+        n: xs.length,
+        "p50 ms": Number(percentile(xs, 50).toFixed(1)),
+        "p99 ms": Number(percentile(xs, 99).toFixed(1)),
+        "× floor p50": Number((percentile(xs, 50) / percentile(floor, 50)).toFixed(1)),
+        "× floor p99": Number((percentile(xs, 99) / percentile(floor, 99)).toFixed(1)),
+      });
       table.push(
-        {
-          figure: "floor: SNS → SQS → socket",
-          n: floor.length,
-          "p50 ms": Number(percentile(floor, 50).toFixed(1)),
-          "p99 ms": Number(percentile(floor, 99).toFixed(1)),
-          "× floor p50": 1,
-          "× floor p99": 1,
-        },
-        {
-          figure: "1. API → notification.created",
-          n: liveMs.length,
-          "p50 ms": Number(percentile(liveMs, 50).toFixed(1)),
-          "p99 ms": Number(percentile(liveMs, 99).toFixed(1)),
-          "× floor p50": Number((percentile(liveMs, 50) / percentile(floor, 50)).toFixed(1)),
-          "× floor p99": Number((percentile(liveMs, 99) / percentile(floor, 99)).toFixed(1)),
-        },
+        row("floor: SNS → SQS → socket", floor),
+        row("1. API → notification.created", liveMs),
+        row("   API → event on topic", streamHop),
+        row("   topic → notification.created", consumerPart),
       );
     }
 
