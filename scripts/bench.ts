@@ -16,4 +16,5 @@ if (want("timeline")) run("scripts/bench/timeline.ts");
 if (want("search")) run("--expose-gc", "scripts/bench/search.ts");
 if (want("inputs")) run("scripts/bench/inputs.ts");
 if (want("load")) run("scripts/bench/load.ts");
+if (want("notifications")) run("scripts/bench/notifications.ts");
 process.exit(0);

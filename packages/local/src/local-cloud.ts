@@ -18,6 +18,7 @@ import {
   physicalName,
 } from "./resolve";
 import { type Bundles, bundleFunctions } from "./runtime/bundle";
+import { FAULTS_ENV, type FaultRule, parseFaults } from "./runtime/faults";
 import { FunctionRuntime } from "./runtime/functions";
 import { startLambdaApi } from "./runtime/lambda-api";
 import { startSearchStandIn } from "./search";
@@ -46,6 +47,8 @@ export interface LocalCloudOptions {
   functionWorkers?: number;
   /** A function's worker idle this long is terminated (default 5 min). */
   functionIdleMs?: number;
+  /** Injected invoke failures, e.g. `"Consumer*=0.3"` (logical name glob = probability); default: $ASYNCSNS_FAULTS. */
+  faults?: string;
   /** Log only warnings and errors (tests). */
   quiet?: boolean;
   stage?: string;
@@ -101,6 +104,8 @@ export interface LocalCloud {
   topics: Record<string, string>;
   /** Project files each function's bundle includes (from esbuild's metafile). */
   bundleInputs: Record<string, string[]>;
+  /** Replaces the injected-failure rules (`faults`); `undefined` turns them off. */
+  setFaults(spec: string | undefined): FaultRule[];
   readyMs: number;
   stop(): Promise<void>;
 }
@@ -143,6 +148,9 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
 
   // A busy port is the commonest start failure: find out before starting a JVM.
   if (o.port !== 0) await assertPortFree(o.port);
+  // A misspelt fault spec fails here, not after a JVM started.
+  const faultSpec = o.faults ?? process.env[FAULTS_ENV];
+  const injected = parseFaults(faultSpec);
   const topology = await loadTopology(o.configFile, o.stage ?? "local");
   const cleanups: (() => Promise<void>)[] = [];
   const cleanup = async () => {
@@ -269,7 +277,13 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       ...(o.functionConcurrency ? { maxInstances: o.functionConcurrency } : {}),
       ...(o.functionIdleMs ? { idleMs: o.functionIdleMs } : {}),
       ...(o.functionWorkers ? { maxWorkers: o.functionWorkers } : {}),
+      ...(faultSpec ? { faults: faultSpec } : {}),
     });
+    // Never silent: a developer who left the variable set should see why invokes fail.
+    if (injected.length)
+      warn(
+        `[faults] injected invoke failures: ${injected.map((r) => `${r.pattern} ${r.probability * 100}%`).join(", ")}`,
+      );
     // Validate every function's env now: a link to something unresolvable fails at start, not at request time.
     for (const fn of topology.functions) functionEnv(fn, { topology, standIns, resolve });
     // Like Lambda, a function's sandbox starts on its first invoke; `warm` starts them all now.
@@ -446,6 +460,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       queues: provisioned.queues,
       topics: provisioned.topics,
       bundleInputs: bundles.inputs,
+      setFaults: (spec) => rt.setFaults(spec),
       readyMs,
       stop: () => {
         stopping ??= cleanup();

@@ -3,6 +3,7 @@ import { randomUUID } from "node:crypto";
 import { pathToFileURL } from "node:url";
 import { Worker } from "node:worker_threads";
 import type { FunctionRecord } from "../topology";
+import { type FaultRule, Faults } from "./faults";
 
 export interface LambdaError {
   errorType: string;
@@ -91,6 +92,8 @@ export interface FunctionRuntimeOptions {
   maxWorkers?: number;
   /** A worker idle this long is terminated. */
   idleMs?: number;
+  /** Injected failures, `"<function glob>=<probability>,..."` (see faults.ts); none by default. */
+  faults?: string;
 }
 
 export class FunctionRuntime {
@@ -99,6 +102,7 @@ export class FunctionRuntime {
   private readonly maxWorkers: number;
   private readonly idleMs: number;
   private readonly reaper: NodeJS.Timeout;
+  private readonly faults: Faults;
   private nextId = 1;
   private stopped = false;
 
@@ -110,6 +114,12 @@ export class FunctionRuntime {
     this.maxWorkers = Math.max(1, opts.maxWorkers ?? DEFAULT_MAX_WORKERS);
     this.reaper = setInterval(() => this.reap(), Math.max(50, Math.min(30_000, this.idleMs / 2)));
     this.reaper.unref();
+    this.faults = new Faults(opts.faults);
+  }
+
+  /** Replaces the injected-failure rules; `undefined` or "" turns them off. */
+  setFaults(spec: string | undefined): FaultRule[] {
+    return this.faults.set(spec);
   }
 
   has(name: string): boolean {
@@ -308,6 +318,15 @@ export class FunctionRuntime {
     const pool = this.pools.get(name);
     if (!pool) return Promise.reject(new Error(`no function named "${name}"`));
     const { fn } = pool;
+    // An injected crash never reaches a worker: the handler does not run, as when Lambda's runtime dies first.
+    const fault = this.faults.roll(name);
+    if (fault) {
+      const errorMessage = `injected fault (${fault.pattern}=${fault.probability}): the runtime crashed before the handler ran`;
+      this.write(name, "stderr", errorMessage);
+      return Promise.reject(
+        new InvokeError(name, { errorType: "Runtime.InjectedFault", errorMessage, trace: [] }),
+      );
+    }
     // Reserved concurrency is a hard ceiling: Lambda rejects the invoke at once instead of queueing it.
     if (fn.reservedConcurrency !== undefined && pool.inFlight >= fn.reservedConcurrency) {
       return Promise.reject(
