@@ -40,6 +40,8 @@ interface World {
   roomId: string;
   messageId: string;
   malloryRoomId: string;
+  /** Alice's notification row (Bob followed her). */
+  notificationId: string;
 }
 
 type Attempt = { as: "mallory" | "bob"; path: string; body?: unknown };
@@ -82,6 +84,10 @@ const OWNED: Record<string, (w: World) => Attempt[]> = {
     { as: "bob", path: `/rooms/${w.roomId}/messages/${w.messageId}` },
   ],
   "POST /api/rooms/{id}/read": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}/read`, body: { seq: 1 } }],
+  "GET /api/notifications/{id}/actors": (w) => [
+    { as: "mallory", path: `/notifications/${w.notificationId}/actors` },
+    { as: "bob", path: `/notifications/${w.notificationId}/actors` },
+  ],
 };
 
 /** Owned ids carried in a body rather than a path: another user's upload attached as one's own. */
@@ -93,6 +99,11 @@ const IN_BODY: { route: string; attempt: (w: World) => Attempt }[] = [
   {
     route: "PATCH /api/me",
     attempt: (w) => ({ as: "mallory", path: "/me", body: { avatarMediaId: w.avatarId } }),
+  },
+  {
+    // Marking read up to someone else's row is refused, not a way to probe or clear their list.
+    route: "POST /api/notifications/read",
+    attempt: (w) => ({ as: "mallory", path: "/notifications/read", body: { upTo: w.notificationId } }),
   },
 ];
 
@@ -131,6 +142,14 @@ describe("cross-user matrix", () => {
       send(mallory, "POST", "/rooms", { memberHandles: [bob.handle] }),
       201,
     );
+    expect((await send(bob, "POST", `/users/${alice.handle}/follow`)).status).toBe(204);
+    let notificationId: string | undefined;
+    for (let i = 0; i < 200 && !notificationId; i++) {
+      const page = await json<{ items: { id: string; type: string }[] }>(alice.api("/notifications"), 200);
+      notificationId = page.items.find((n) => n.type === "follow")?.id;
+      if (!notificationId) await new Promise((r) => setTimeout(r, 100));
+    }
+    if (!notificationId) throw new Error("Bob's follow never reached Alice's notifications");
     w = {
       alice,
       bob,
@@ -142,6 +161,7 @@ describe("cross-user matrix", () => {
       roomId: room.id,
       messageId: message.id,
       malloryRoomId: malloryRoom.id,
+      notificationId,
     };
   });
 
@@ -193,5 +213,10 @@ describe("cross-user matrix", () => {
     expect(messages.items.map((m) => m.text)).toEqual(["original"]);
     const me = await json<{ avatarUrl: string | null }>(w.mallory.api("/me"), 200);
     expect(me.avatarUrl).toBeNull();
+    const inbox = await json<{ items: { id: string; read: boolean }[]; unread: number }>(
+      alice.api("/notifications"),
+      200,
+    );
+    expect(inbox.items.find((n) => n.id === w.notificationId)?.read).toBe(false);
   });
 });

@@ -29,5 +29,5 @@ export const SubscribeInput = z.object({
   keys: z.object({ p256dh: z.string().min(1).max(200), auth: z.string().min(1).max(100) }),
 });
 
-/** `DELETE /api/push/subscriptions`. */
-export const UnsubscribeInput = z.object({ endpoint: z.string().min(1).max(MAX_ENDPOINT_LENGTH) });
+/** `DELETE /api/push/subscriptions`: only a URL can name a subscription, so anything else is a 400. */
+export const UnsubscribeInput = z.object({ endpoint: z.url().max(MAX_ENDPOINT_LENGTH) });

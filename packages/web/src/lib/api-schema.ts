@@ -3455,6 +3455,7 @@ export interface components {
             };
         };
         PushEndpoint: {
+            /** Format: uri */
             endpoint: string;
         };
         PublicProfile: {
