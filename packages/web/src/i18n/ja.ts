@@ -307,6 +307,7 @@ export const ja: Messages = {
   "api.error.rateLimited.follow": "フォロー・フォロー解除が速すぎます。{wait}後にもう一度お試しください。",
   "api.error.rateLimited.room": "チャットの作成が速すぎます。{wait}後にもう一度お試しください。",
   "api.error.rateLimited.callInvite": "発信が多すぎます。{wait}後にもう一度お試しください。",
+  "api.error.rateLimited.notification": "通知の設定変更が多すぎます。{wait}後にもう一度お試しください。",
   "api.wait.second": "1秒",
   "api.wait.seconds": "{n}秒",
   "api.wait.minute": "1分",
