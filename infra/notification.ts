@@ -41,8 +41,8 @@ alarmOnDepth("NotificationDeadLetters", notificationDeadLetters);
 
 export const CONSUMER_TIMEOUT_SECONDS = 5;
 /**
- * Six function timeouts, as Lambda's SQS guide recommends; never below one (CreateEventSourceMapping refuses it).
- * The integration suite lowers it to see five receives quickly.
+ * Six function timeouts, as Lambda's SQS guide recommends; never below one function timeout, which
+ * CreateEventSourceMapping refuses. The integration suite and the benchmark lower it to see retries quickly.
  */
 export const VISIBILITY_SECONDS = Math.max(
   CONSUMER_TIMEOUT_SECONDS,

@@ -62,8 +62,16 @@ function filterView(record: ReturnType<typeof toSqsRecord>) {
   }
 }
 
+/**
+ * "When messages are available, Lambda starts processing five batches at a time with five concurrent invocations
+ * of your function" (AWS Lambda Developer Guide, Understanding scaling behavior for SQS event source mappings,
+ * https://docs.aws.amazon.com/lambda/latest/dg/services-sqs-scaling.html). A FIFO queue keeps one, so its
+ * message groups stay in order here.
+ */
+export const STANDARD_QUEUE_POLLERS = 5;
+
 class QueuePoller {
-  busy = false;
+  inFlight = 0;
   cycles = 0;
 
   constructor(
@@ -73,7 +81,11 @@ class QueuePoller {
   ) {}
 
   get idle(): boolean {
-    return !this.busy && this.o.messaging.store.counts(this.queue).visible === 0;
+    return this.inFlight === 0 && this.o.messaging.store.counts(this.queue).visible === 0;
+  }
+
+  get concurrency(): number {
+    return this.queue.endsWith(".fifo") ? 1 : STANDARD_QUEUE_POLLERS;
   }
 
   /** One receive-and-invoke round; false when the queue had nothing to give. */
@@ -82,11 +94,11 @@ class QueuePoller {
     const messages = await messaging.receiveWaiting(this.queue, this.sub.batchSize, undefined, 1000, signal);
     this.cycles++;
     if (!messages.length) return false;
-    this.busy = true;
+    this.inFlight++;
     try {
       await this.deliver(messages);
     } finally {
-      this.busy = false;
+      this.inFlight--;
     }
     return true;
   }
@@ -136,17 +148,19 @@ class QueuePoller {
 export function startQueuePollers(o: QueuePollerOptions): RunningQueuePollers {
   const pollers = o.subscriptions.map((s) => new QueuePoller(s.subscription, s.queue, o));
   const stopping = new AbortController();
-  const loops = pollers.map(async (p) => {
-    while (!stopping.signal.aborted) {
-      try {
-        await p.tick(stopping.signal);
-      } catch (err) {
-        if (stopping.signal.aborted) break;
-        o.log(`queue poller: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, 500));
+  const loops = pollers.flatMap((p) =>
+    Array.from({ length: p.concurrency }, async () => {
+      while (!stopping.signal.aborted) {
+        try {
+          await p.tick(stopping.signal);
+        } catch (err) {
+          if (stopping.signal.aborted) break;
+          o.log(`queue poller: ${(err as Error).message}`);
+          await new Promise((r) => setTimeout(r, 500));
+        }
       }
-    }
-  });
+    }),
+  );
   return {
     async drain(timeoutMs = 30_000) {
       const deadline = Date.now() + timeoutMs;
