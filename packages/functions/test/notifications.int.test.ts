@@ -257,6 +257,41 @@ describe("notifications from the table's stream", () => {
     expect(again.status).toBe(204);
   });
 
+  it("honours `from`: with follows from people they follow only, a stranger's follow is not stored", async () => {
+    const picky = await createTestMember("ntfk", "Picky");
+    const [friend, stranger] = await Promise.all([
+      createTestMember("ntff", "Friend"),
+      createTestMember("ntfs", "Stranger"),
+    ]);
+    const put = await picky.api("/notifications/preferences", {
+      method: "PUT",
+      body: JSON.stringify({ follow: { inApp: true, push: true, from: "following" } }),
+    });
+    expect(((await put.json()) as Record<string, unknown>).follow).toEqual({
+      inApp: true,
+      push: true,
+      from: "following",
+    });
+    await picky.api(`/users/${friend.handle}/follow`, { method: "POST" });
+    await stranger.api(`/users/${picky.handle}/follow`, { method: "POST" });
+    await friend.api(`/users/${picky.handle}/follow`, { method: "POST" });
+    const got = await eventually(
+      () => page(picky),
+      (p) => p.items.length > 0,
+    );
+    // The stranger's follow came first; give its delivery time to land if it were going to.
+    await new Promise((r) => setTimeout(r, 1500));
+    const settled = await page(picky);
+    expect(settled.items.flatMap((i) => i.actors.map((x) => x.handle))).toEqual([friend.handle]);
+    expect(got.unread).toBe(1);
+    // An unknown type is refused, not silently dropped.
+    const bad = await picky.api("/notifications/preferences", {
+      method: "PUT",
+      body: JSON.stringify({ "post.bogus": { inApp: false, push: false, from: "everyone" } }),
+    });
+    expect(bad.status).toBe(400);
+  });
+
   it("tells a chat member with no live socket of a new message, grouped per room", async () => {
     const room = await a.api("/rooms", {
       method: "POST",

@@ -2,7 +2,6 @@
 // (a crash between a write and a publish cannot lose one). Retractions carry the cause's createdAt so a late add
 // can be told from a re-like.
 
-import type { NotificationType } from "@asyncsns/realtime";
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { memberIds } from "../chat/access";
