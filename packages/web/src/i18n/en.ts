@@ -301,7 +301,8 @@ export const en = {
   "api.error.rateLimited.follow": "You're following and unfollowing too fast — try again in {wait}.",
   "api.error.rateLimited.room": "You're starting chats too fast — try again in {wait}.",
   "api.error.rateLimited.callInvite": "You're calling too often — try again in {wait}.",
-  "api.error.rateLimited.notification": "You're changing notification settings too often — try again in {wait}.",
+  "api.error.rateLimited.notification":
+    "You're changing notification settings too often — try again in {wait}.",
   "api.wait.second": "1 second",
   "api.wait.seconds": "{n} seconds",
   "api.wait.minute": "1 minute",
