@@ -9,13 +9,7 @@ declare module "sst" {
     Limits: { rules: any; type: "sst.Linkable" };
     Media: { name: string; type: "sst.aws.Bucket" };
     Notifications: { arn: string; type: "sst.aws.SnsTopic" };
-    Push: {
-      insecureOrigins: string;
-      privateKey: string;
-      publicKey: string;
-      subject: string;
-      type: "sst.Linkable";
-    };
+    Push: { insecureOrigins: string; privateKey: string; publicKey: string; subject: string; type: "sst.Linkable" };
     Realtime: { managementEndpoint: string; type: "sst.aws.ApiGatewayWebSocket"; url: string };
     Search: { type: "sst.aws.OpenSearch"; url: string };
     Table: { name: string; type: "sst.aws.Dynamo" };
