@@ -42,9 +42,14 @@ export function graphSnapshot(graph: InfraGraph, root: string): string {
       return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, expand(v)]));
     return value;
   };
+  // SST names a queue's subscriber by a hash of the queue's ARN, which holds a random suffix: masked, and sorted
+  // by the masked name so the order is stable too.
+  const queues = graph.findAll("sst:aws:Queue").map((q) => q.name);
+  const subscriber = new RegExp(`(${queues.join("|") || "$^"})Subscriber[A-Z][a-z]{5}`, "g");
+  const canon = (text: string) => text.replace(subscriber, "$1Subscriber<arn-hash>");
   const blocks = [...graph.resources]
     .filter((r) => r.type !== "pulumi:pulumi:Stack")
-    .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name))
+    .sort((a, b) => a.type.localeCompare(b.type) || canon(a.name).localeCompare(canon(b.name)))
     .map((r) => {
       const head = [`${r.type} ${r.name}`];
       if (r.parent) head.push(`  parent: ${r.parent}`);
@@ -55,7 +60,7 @@ export function graphSnapshot(graph: InfraGraph, root: string): string {
       return head.join("\n");
     });
   const builds = [...graph.app.builds]
-    .sort((a, b) => a.functionID.localeCompare(b.functionID))
+    .sort((a, b) => canon(a.functionID).localeCompare(canon(b.functionID)))
     .map((b) => `build ${b.functionID}: ${b.handler} links [${b.links.join(", ")}]`);
-  return normalise(`${[...builds, "", ...blocks].join("\n\n")}\n`, root);
+  return canon(normalise(`${[...builds, "", ...blocks].join("\n\n")}\n`, root));
 }
