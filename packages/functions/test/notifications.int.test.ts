@@ -101,8 +101,16 @@ describe("notifications from the table's stream", () => {
 
   it("groups A's follow and likes of two posts into one row per post, newest first, with an exact unread count", async () => {
     const [p1, p2] = [await post(b, "first"), await post(b, "second")];
+    // The queue is consumed by five batches at once: each action waits for its row, so the order is the actions'.
+    const rows = (n: number) =>
+      eventually(
+        () => page(b),
+        (p) => p.items.length >= n,
+      );
     expect((await a.api(`/users/${b.handle}/follow`, { method: "POST" })).status).toBe(204);
+    await rows(1);
     expect((await a.api(`/posts/${p1}/like`, { method: "POST" })).status).toBe(204);
+    await rows(2);
     expect((await a.api(`/posts/${p2}/like`, { method: "POST" })).status).toBe(204);
     const got = await eventually(
       () => page(b),

@@ -4,10 +4,9 @@ import { envelope, type NotificationItem, type NotificationType } from "@asyncsn
 import { Connection } from "../connection";
 import { Push } from "../push";
 import { Realtime } from "../realtime";
-import * as Users from "../user/read";
 import { Preferences } from "./preferences";
 import type { Published } from "./publish";
-import { apply, markRead } from "./store";
+import { apply, cards, markRead } from "./store";
 
 /** Push urgency and time to live per type (RFC 8030 §5.2, §5.3): a like can wait, a mention or a call cannot. */
 export const PUSH_POLICY: Record<NotificationType, { urgency: "low" | "normal" | "high"; ttl: number }> = {
@@ -128,14 +127,8 @@ export async function handle(event: Published): Promise<Delivery> {
 
 async function pushOnly(event: Published): Promise<number> {
   const now = new Date(event.at).toISOString();
-  const info = await Users.fromId(event.actor);
-  if (!info) return 0;
-  const actor = {
-    id: info.id,
-    handle: info.handle,
-    displayName: info.displayName,
-    avatarUrl: info.avatarUrl,
-  };
+  const actor = (await cards([event.actor])).get(event.actor);
+  if (!actor) return 0;
   const item: NotificationItem = {
     id: event.id,
     type: event.type,

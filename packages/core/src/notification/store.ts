@@ -349,7 +349,7 @@ const backoff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6))));
 
 /** Profile cards of `ids` in one batch get; deleted accounts are left out. */
-async function cards(ids: string[]): Promise<Map<string, Sender>> {
+export async function cards(ids: string[]): Promise<Map<string, Sender>> {
   const profiles = await Users.many(ids);
   return new Map(
     [...profiles].map(([id, p]) => [
