@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { CallAccepted, CallEnded, CallRinging, CallSignal } from "./call";
 import { Message, Read, RoomUpdated, Typing } from "./chat";
 import { NotificationCreated, NotificationRead, NotificationRemoved } from "./notification";
 
@@ -15,6 +16,10 @@ export const events = {
   "notification.created": NotificationCreated,
   "notification.read": NotificationRead,
   "notification.removed": NotificationRemoved,
+  "call.ringing": CallRinging,
+  "call.accepted": CallAccepted,
+  "call.ended": CallEnded,
+  "call.signal": CallSignal,
 } as const;
 
 export const namespaces = ["system", "chat", "room", "notification", "call"] as const;
@@ -28,5 +33,7 @@ export const isEventType = (type: string): type is EventType => Object.hasOwn(ev
 export const Action = z.discriminatedUnion("action", [
   z.object({ action: z.literal("ping") }),
   z.object({ action: z.literal("typing"), roomId: z.string().min(1).max(64) }),
+  // `data` is relayed as is to the other participant's device; the route bounds the frame to MAX_SIGNAL_BYTES.
+  z.object({ action: z.literal("call.signal"), callId: z.string().min(1).max(64), data: z.unknown() }),
 ]);
 export type Action = z.infer<typeof Action>;

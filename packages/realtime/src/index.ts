@@ -2,6 +2,7 @@ import { type Envelope, PROTOCOL_VERSION } from "./envelope";
 import { type EventData, type EventType, events } from "./events";
 
 export { backoffDelay } from "./backoff";
+export * from "./call";
 export * from "./chat";
 export {
   type ClientOptions,
