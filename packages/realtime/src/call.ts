@@ -7,7 +7,15 @@ export const CallKind = z.enum(CALL_KINDS);
 export type CallKind = z.infer<typeof CallKind>;
 
 /** `ringing → accepted → ended`, or `ringing → declined | cancelled | missed | busy`; the last five are final. */
-export const CALL_STATES = ["ringing", "accepted", "ended", "declined", "cancelled", "missed", "busy"] as const;
+export const CALL_STATES = [
+  "ringing",
+  "accepted",
+  "ended",
+  "declined",
+  "cancelled",
+  "missed",
+  "busy",
+] as const;
 export const CallState = z.enum(CALL_STATES);
 export type CallState = z.infer<typeof CallState>;
 
