@@ -3,6 +3,7 @@ import { type ReactNode, Suspense } from "react";
 import { I18nProvider, useI18n } from "../i18n";
 import { AppProvider, useApp } from "../lib/app-context";
 import { RealtimeProvider } from "../lib/realtime-context";
+import { ConnectionBanner } from "./connection-banner";
 import { NotificationsProvider } from "./notifications/notifications-provider";
 
 function BootGate({ children }: { children: ReactNode }) {
@@ -44,6 +45,7 @@ export function Providers({ children }: { children: ReactNode }) {
       <AppProvider>
         <RealtimeProvider>
           <NotificationsProvider>
+            <ConnectionBanner />
             <BootGate>{children}</BootGate>
           </NotificationsProvider>
         </RealtimeProvider>
