@@ -9,6 +9,7 @@ import {
   checkFunctionAlarms,
   checkMetricsResolve,
   checkServiceAlarms,
+  checkTopicTracing,
   InfraGraph,
   OBS_T,
 } from "./harness/index";
@@ -50,6 +51,12 @@ for (const stage of ["dev-ci", "production"] as const) {
     // "Dashboard body structure and syntax" (metrics arrays), https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
     it("metric-resolves: every alarm and dashboard metric names a resource of this app", () => {
       expect(checkMetricsResolve(graph, SERVICES)).toEqual([]);
+    });
+
+    // "Amazon SNS and AWS X-Ray" (active tracing passes the trace header on to SQS), https://docs.aws.amazon.com/sns/latest/dg/sns-active-tracing.html
+    it("topic-tracing: a topic that feeds a queue carries the trace on to the consumer", () => {
+      expect(graph.topics().some((t) => t.inputs.tracingConfig === "Active")).toBe(true);
+      expect(checkTopicTracing(graph)).toEqual([]);
     });
 
     // "Embedded metric format specification", https://docs.aws.amazon.com/AmazonCloudWatch/latest/monitoring/CloudWatch_Embedded_Metric_Format_Specification.html
@@ -103,6 +110,15 @@ describe("observability checks report what is missing", () => {
       expect.stringMatching(
         /^stream reader "?asyncsns-dev-ci-TableSubscriberDispatch.* has no IteratorAge alarm$/,
       ),
+    ]);
+  });
+
+  it("a topic that stops passing traces on", () => {
+    const broken = altered((rs) => {
+      for (const r of rs) if (r.name === "NotificationsTopic") delete r.inputs.tracingConfig;
+    });
+    expect(messages(checkTopicTracing(broken))).toEqual([
+      "topic NotificationsTopic feeds a queue without active tracing (undefined)",
     ]);
   });
 

@@ -248,3 +248,24 @@ export function checkDashboard(graph: InfraGraph, business: readonly string[], s
       );
   return out;
 }
+
+/** A topic that feeds a queue passes the publisher's trace on (active tracing), so one trace spans to the consumer. */
+export function checkTopicTracing(graph: InfraGraph): Problem[] {
+  const fedTopics = new Set(
+    graph.findAll(T.subscription, (i) => i.protocol === "sqs").map((sub) => unsecret(sub.inputs.topic)),
+  );
+  return graph
+    .topics()
+    .filter((t) => fedTopics.has(t.outputs.arn))
+    .flatMap((t) =>
+      t.inputs.tracingConfig === "Active"
+        ? []
+        : [
+            problem(
+              "tracing",
+              t.name,
+              `topic ${t.name} feeds a queue without active tracing (${s(t.inputs.tracingConfig)})`,
+            ),
+          ],
+    );
+}
