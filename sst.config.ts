@@ -21,6 +21,7 @@ export default $config({
     const { topic, notificationQueue, notificationDeadLetters } = await import("./infra/notification");
     const { search } = await import("./infra/search");
     await import("./infra/push");
+    const { callTimeouts, callTimeoutDeadLetters } = await import("./infra/calls");
     const { api } = await import("./infra/api");
     const { ws } = await import("./infra/realtime");
     await import("./infra/firewall");
@@ -42,6 +43,8 @@ export default $config({
       queues: {
         NotificationQueue: notificationQueue.url,
         NotificationDeadLetters: notificationDeadLetters.url,
+        CallTimeouts: callTimeouts.url,
+        CallTimeoutDeadLetters: callTimeoutDeadLetters.url,
       },
     };
   },
