@@ -49,7 +49,10 @@ describe("call transitions", () => {
         to: "ended",
         endReason: "hangup",
       });
-      expect(decide("accepted", role, "hangup", "failed")).toMatchObject({ to: "ended", endReason: "failed" });
+      expect(decide("accepted", role, "hangup", "failed")).toMatchObject({
+        to: "ended",
+        endReason: "failed",
+      });
     }
   });
 

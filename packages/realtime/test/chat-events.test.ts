@@ -44,7 +44,9 @@ describe("a call's entry in a room's history", () => {
     const { MessageCall } = await import("../src/chat");
     const { CALL_KINDS, CALL_STATES, END_REASONS } = await import("../src/call");
     expect(MessageCall.shape.kind.options).toEqual([...CALL_KINDS]);
-    expect(MessageCall.shape.state.options).toEqual(CALL_STATES.filter((s) => s !== "ringing" && s !== "accepted"));
+    expect(MessageCall.shape.state.options).toEqual(
+      CALL_STATES.filter((s) => s !== "ringing" && s !== "accepted"),
+    );
     expect(MessageCall.shape.endReason.unwrap().options).toEqual(
       END_REASONS.filter((r) => r !== "answered_elsewhere"),
     );
