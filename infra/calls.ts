@@ -1,4 +1,4 @@
-import { DEFAULT_RING_SECONDS, MAX_DELAY_SECONDS } from "../packages/core/src/call/rules";
+import { ringSecondsOf } from "../packages/core/src/call/rules";
 import { table } from "./database";
 import { iceLink } from "./ice";
 import { limitsConfig } from "./limits";
@@ -11,10 +11,7 @@ import { ws } from "./realtime";
  * message timers", https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-message-timers.html
  * The integration suite and the e2e config lower it to see missed calls quickly.
  */
-export const RING_SECONDS = Math.min(
-  MAX_DELAY_SECONDS,
-  Math.max(1, Number(process.env.ASYNCSNS_CALL_RING_SECONDS ?? DEFAULT_RING_SECONDS)),
-);
+export const RING_SECONDS = ringSecondsOf(process.env.ASYNCSNS_CALL_RING_SECONDS);
 
 /** What the Call Lambda and the timer read as `Resource.Calls`. */
 export const callsConfig = new sst.Linkable("Calls", { properties: { ringSeconds: RING_SECONDS } });
@@ -41,7 +38,7 @@ export const callTimeouts = new sst.aws.Queue("CallTimeouts", {
 export const callTimeoutConsumer = callTimeouts.subscribe(
   {
     handler: "packages/functions/src/call/timeout.handler",
-    link: [table, ws, pushLink, callsConfig],
+    link: [table, ws, pushLink],
     timeout: `${TIMEOUT_CONSUMER_SECONDS} seconds`,
     // SST names a queue's subscriber by a hash of the queue's ARN: logs and metrics get a stable name.
     environment: { POWERTOOLS_SERVICE_NAME: "CallTimeoutConsumer" },

@@ -1,6 +1,7 @@
 import { randomUUID } from "node:crypto";
 import { beforeAll, describe, expect, it } from "vitest";
 import { useLocalTable } from "../../../tests/support/in-process-core";
+import type { Party } from "../src/call/store";
 
 // The call store in-process against the local cloud's DynamoDB Local table: every transition a conditional write.
 type Store = typeof import("../src/call/store");
@@ -23,7 +24,7 @@ const party = (name: string) => ({
 });
 const people = () => [party("aki"), party("ben"), party("chie")] as const;
 const RING = 45;
-const call = (caller: Store.Party, callee: Store.Party, now?: () => number) =>
+const call = (caller: Party, callee: Party, now?: () => number) =>
   Store.create({ caller, callee, kind: "video", ringSeconds: RING, ...(now ? { now } : {}) });
 const marker = async (userId: string) =>
   (await CallActiveEntity.get({ userId }).go({ consistent: true })).data?.callId;
@@ -79,8 +80,8 @@ describe("starting a call", () => {
       const [logsA, logsB] = await Promise.all(
         [a, b].map((p) => CallLogEntity.query.byUser({ userId: p.userId }).go()),
       );
-      expect(logsA.data).toHaveLength(1);
-      expect(logsB.data).toHaveLength(1);
+      expect(logsA!.data).toHaveLength(1);
+      expect(logsB!.data).toHaveLength(1);
       expect(await Store.get(results[0].call.callId)).toMatchObject({ state: "accepted" });
     }
   });

@@ -101,3 +101,10 @@ export function durationSeconds(call: { acceptedAt?: number; endedAt?: number })
 /** SQS holds a message back at most 15 minutes (DelaySeconds ≤ 900). */
 export const MAX_DELAY_SECONDS = 900;
 export const DEFAULT_RING_SECONDS = 45;
+
+/** The ring time infra configures from ASYNCSNS_CALL_RING_SECONDS: whole seconds in 1..900, else the default. */
+export function ringSecondsOf(value: string | undefined): number {
+  const seconds = Math.ceil(Number(value ?? DEFAULT_RING_SECONDS));
+  if (!Number.isFinite(seconds)) return DEFAULT_RING_SECONDS;
+  return Math.min(MAX_DELAY_SECONDS, Math.max(1, seconds));
+}

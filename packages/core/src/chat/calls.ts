@@ -1,14 +1,14 @@
 // A call's entry in its 1:1 room's history: one message per call, sent as the caller, written with a mark on the
 // call item in the same transaction so a retried end (or the timer and a hangup racing) never writes two.
 
-import { envelope } from "@asyncsns/realtime";
+import { envelope, type Message } from "@asyncsns/realtime";
 import type { CallItem } from "../call/call.entity";
 import { durationSeconds, isFinal } from "../call/rules";
 import { transact } from "../dynamo/service";
 import { createId } from "../id";
+import { avatarUrlOf } from "../media/urls";
 import { deliver } from "./delivery";
-import { DirectEntity, type MessageItem, RoomEntity } from "./room.entity";
-import { serialize } from "./rooms";
+import { DirectEntity, RoomEntity } from "./room.entity";
 
 const MAX_TRIES = 40;
 
@@ -59,10 +59,7 @@ export async function recordCall(call: CallItem): Promise<boolean> {
       { attempts: 1 },
     );
     if (outcome.ok) {
-      await deliver(
-        [call.callerId, call.calleeId],
-        envelope("chat.message", await serialize(message as MessageItem)),
-      );
+      await deliver([call.callerId, call.calleeId], envelope("chat.message", wire(message)));
       return true;
     }
     if (outcome.failed.includes("mark")) return false;
@@ -70,6 +67,45 @@ export async function recordCall(call: CallItem): Promise<boolean> {
     await new Promise((r) => setTimeout(r, Math.random() * Math.min(100, 5 * 2 ** Math.min(tries, 5))));
   }
   return false;
+}
+
+/** As chat's serialize would answer it, without its media signing: a call's entry has no attachments. */
+function wire(item: {
+  roomId: string;
+  seq: number;
+  messageId: string;
+  senderId: string;
+  senderHandle: string;
+  senderName: string;
+  senderAvatar?: string;
+  createdAt: number;
+  call: {
+    callId: string;
+    kind: "audio" | "video";
+    state: NonNullable<Message["call"]>["state"];
+    endReason?: NonNullable<Message["call"]>["endReason"];
+    durationSeconds: number;
+  };
+}): Message {
+  const { callId, ...entry } = item.call;
+  return {
+    id: item.messageId,
+    roomId: item.roomId,
+    seq: item.seq,
+    sender: {
+      id: item.senderId,
+      handle: item.senderHandle,
+      displayName: item.senderName,
+      avatarUrl: avatarUrlOf(item.senderAvatar),
+    },
+    text: "",
+    media: [],
+    replyTo: null,
+    createdAt: new Date(item.createdAt).toISOString(),
+    editedAt: null,
+    deleted: false,
+    call: { id: callId, ...entry },
+  };
 }
 
 /** The pair's 1:1 room, found as chat finds it: by the sorted pair's item. */

@@ -1,4 +1,4 @@
-import { Call } from "@asyncsns/core/call";
+import { CallTimer } from "@asyncsns/core/call/timeout";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import type { SQSHandler, SQSRecord } from "aws-lambda";
 import * as z from "zod";
@@ -9,7 +9,7 @@ const Timer = z.object({ callId: z.string().min(1).max(64) });
 /** A call still ringing becomes missed (conditional); one answered or ended meanwhile is left alone. */
 export async function consume(record: SQSRecord) {
   const { callId } = Timer.parse(JSON.parse(record.body));
-  const { changed, call } = await Call.timeout(callId);
+  const { changed, call } = await CallTimer.fire(callId);
   console.log(
     JSON.stringify({
       level: "INFO",

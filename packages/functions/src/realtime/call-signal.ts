@@ -1,5 +1,5 @@
 import { withActor } from "@asyncsns/core/actor";
-import { Call } from "@asyncsns/core/call";
+import { CallSignal } from "@asyncsns/core/call/signal";
 import { Realtime } from "@asyncsns/core/realtime";
 import { Action, envelope, MAX_SIGNAL_BYTES } from "@asyncsns/realtime";
 import type { APIGatewayProxyResultV2, APIGatewayProxyWebsocketEventV2 } from "aws-lambda";
@@ -24,7 +24,7 @@ export async function handler(event: MessageEvent): Promise<APIGatewayProxyResul
     return refuse("ws.invalid_action", "Send signals as {action: 'call.signal', callId, data}.", 400);
   const { callId, data } = action.data;
   const result = await withActor({ type: "user", properties: { userId: authorizer.userId } }, () =>
-    Call.signal(connectionId, { callId, data }),
+    CallSignal.relay(connectionId, { callId, data }),
   );
   if (!result.ok) return refuse(result.code, result.message, 403);
   return { statusCode: 200 };
