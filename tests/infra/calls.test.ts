@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { DEFAULT_RING_SECONDS, MAX_DELAY_SECONDS, ringSecondsOf } from "../../packages/core/src/call/rules";
 import { routeTable } from "../../packages/functions/src/api/route-table";
 import { tableGrantsOf } from "./harness/checks";
-import { T } from "./harness/graph";
+import { type FunctionView, T } from "./harness/graph";
 import { appGraph } from "./harness/index";
 
 const TIMER = "packages/functions/src/call/timeout.handler";
@@ -49,6 +49,27 @@ for (const stage of ["dev-ci", "production"] as const) {
       expect([...callFn.links].sort()).toEqual(
         ["CallSignaling", "CallTimeouts", "Calls", "Limits", "Push", "Realtime", "Table"].sort(),
       );
+    });
+  });
+
+  describe(`TURN credentials (${stage})`, () => {
+    it("IAM: the Call Lambda is the one function that may use Kinesis Video Streams, on the stage's call channels only (Amazon Kinesis Video Streams with WebRTC, Controlling access with IAM, https://docs.aws.amazon.com/kinesisvideostreams-webrtc-dg/latest/devguide/kvswebrtc-how-it-works.html; Service Authorization Reference, Actions, resources, and condition keys for Amazon Kinesis Video Streams, https://docs.aws.amazon.com/service-authorization/latest/reference/list_amazonkinesisvideostreams.html)", () => {
+      const kvs = (f: FunctionView) =>
+        graph
+          .policiesOf(f)
+          .filter((st) => [st.Action].flat().some((a) => String(a).startsWith("kinesisvideo:")));
+      expect(
+        graph
+          .functions()
+          .filter((f) => kvs(f).length > 0)
+          .map((f) => f.logicalName),
+      ).toEqual(["Call"]);
+      const resources = kvs(callFn).flatMap((st) => [st.Resource].flat().map(String));
+      expect(resources.length).toBeGreaterThan(0);
+      for (const arn of resources)
+        expect(arn).toMatch(
+          new RegExp(`^arn:aws:kinesisvideo:[^:]+:\\d{12}:channel/asyncsns-${stage}-call-\\d+/\\*$`),
+        );
     });
   });
 

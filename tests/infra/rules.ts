@@ -44,6 +44,13 @@ export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
     reason: "the search domain's REST paths (its indexes, _search, _cluster/health), this domain only",
   },
   {
+    owner: "Call",
+    kind: "resource",
+    value: /^arn:aws:kinesisvideo:[^:]+:\d{12}:channel\/[^/*]+-call-\d+\/\*$/,
+    reason:
+      "a signalling channel's ARN ends in its creation time (channel/<name>/<code>, infra/ice.ts): the stage's named call channels only",
+  },
+  {
     owner: /.*/,
     kind: "managed-policy",
     value: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",

@@ -75,16 +75,24 @@ export const start = fn(StartInput, async ({ handle, kind }): Promise<Answer> =>
   await Limit.consume("callInvite");
   const seconds = ringSeconds();
   const { call, outcome } = await Store.create({ caller, callee, kind, roomId, ringSeconds: seconds });
+  if (outcome === "busy") {
+    await ended(call);
+    return { call: Store.toWire(call), iceServers: [] };
+  }
+  // Credentials before anyone rings: a caller who could not join must not leave the callee ringing.
+  const iceServers = await iceFor(call.callId, userId).catch(async (error: unknown) => {
+    const gone = await Store.transition(call.callId, userId, outcome === "ring" ? "cancel" : "hangup", {
+      reason: "failed",
+    });
+    if (outcome === "glare" && gone.changed) await ended(gone.call);
+    throw error;
+  });
   if (outcome === "ring") {
     // The timer first: a call that rings must also stop ringing.
     await schedule(call.callId, seconds);
     await ring(call, seconds);
-  } else if (outcome === "glare") await accepted(call);
-  else await ended(call);
-  return {
-    call: Store.toWire(call),
-    iceServers: outcome === "busy" ? [] : await iceFor(call.callId, userId),
-  };
+  } else await accepted(call);
+  return { call: Store.toWire(call), iceServers };
 });
 
 /** `POST /api/calls/{id}/accept`: the first device wins; a repeat answers the call as it is. */

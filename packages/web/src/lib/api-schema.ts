@@ -130,6 +130,15 @@ export interface paths {
                         "application/json": components["schemas"]["Error"];
                     };
                 };
+                /** @description ICE servers could not be issued right now; try again */
+                503: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
             };
         };
         delete?: never;
@@ -271,6 +280,15 @@ export interface paths {
                 };
                 /** @description The call is past this command; details.call is its state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description ICE servers could not be issued right now; try again */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };
@@ -607,6 +625,15 @@ export interface paths {
                 };
                 /** @description The call is past this command; details.call is its state */
                 409: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description ICE servers could not be issued right now; try again */
+                503: {
                     headers: {
                         [name: string]: unknown;
                     };

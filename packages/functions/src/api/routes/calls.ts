@@ -15,6 +15,8 @@ const body = <T extends z.ZodType>(schema: T, required = true) => ({
 });
 // A conflict answers the call as it is now (`details.call`), so the client can catch up.
 const conflict = { ...errors[409], description: "The call is past this command; details.call is its state" };
+// The TURN credential service (KVS) failed: nothing rings, the caller may try again.
+const unavailable = { ...errors[409], description: "ICE servers could not be issued right now; try again" };
 const perCall = { 400: errors[400], 401: errors[401], 403: errors[403], 404: errors[404], 409: conflict };
 
 const command = (path: string, summary: string) =>
@@ -47,6 +49,7 @@ export const commands = createSubApp()
         404: errors[404],
         409: errors[409],
         429: rateLimited,
+        503: unavailable,
       },
     }),
     async (c) => c.json(await Call.start(c.req.valid("json")), 201),
@@ -59,7 +62,7 @@ export const commands = createSubApp()
       summary: "Accept a ringing call (callee; the first device wins) and get ICE servers",
       security: bearer,
       request: { params: IdParam },
-      responses: { 200: json(Answer, "The accepted call and ICE servers"), ...perCall },
+      responses: { 200: json(Answer, "The accepted call and ICE servers"), ...perCall, 503: unavailable },
     }),
     async (c) => c.json(await Call.accept(c.req.valid("param").id), 200),
   )
@@ -93,7 +96,7 @@ export const commands = createSubApp()
       summary: "Fresh ICE servers for a participant of a ringing or accepted call (before an ICE restart)",
       security: bearer,
       request: { params: IdParam },
-      responses: { 200: json(Ice, "ICE servers with fresh TURN credentials"), ...perCall },
+      responses: { 200: json(Ice, "ICE servers with fresh TURN credentials"), ...perCall, 503: unavailable },
     }),
     async (c) => c.json(await Call.iceServers(c.req.valid("param").id), 200),
   );
