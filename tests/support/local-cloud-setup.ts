@@ -18,6 +18,8 @@ export default async function setup(project: TestProject) {
   process.env.ASYNCSNS_FOLLOWERS_PAGE ??= "2";
   // A failing notification is received again after 5 s, not 30: five receives to the dead-letter queue fit a test.
   process.env.ASYNCSNS_NOTIFY_VISIBILITY_SECONDS ??= "5";
+  // Calls ring 4 s, not 45, so a missed call (the SQS-delayed timer) fits a test.
+  process.env.ASYNCSNS_CALL_RING_SECONDS ??= "4";
   const cloud = await startLocalCloud({
     root,
     configFile: join(root, "sst.config.ts"),
