@@ -28,12 +28,15 @@ const { values: args } = parseArgs({
     calls: { type: "string", default: "20" },
     /** Raw simple-peer connections (the floor). */
     floor: { type: "string", default: "20" },
+    /** Uncounted first runs of each: the functions' and the browser's cold starts are not what is compared. */
+    warmup: { type: "string", default: "2" },
     chromium: { type: "string", default: "/usr/bin/chromium" },
     "deadline-min": { type: "string", default: "8" },
   },
 });
 const CALLS = Number(args.calls);
 const FLOOR = Number(args.floor);
+const WARMUP = Number(args.warmup);
 const deadline = Date.now() + Number(args["deadline-min"]) * 60_000;
 /** One connection that takes longer than this is reported as failed, not waited for. */
 const CONNECT_TIMEOUT_MS = 15_000;
@@ -50,6 +53,9 @@ const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 const log = (line: string) => console.log(`[bench] ${line}`);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const fmt = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : "–");
+
+/** Epoch ms (performance.timeOrigin + now: one clock across the pages) of each step of a call. */
+type Marks = Record<string, number>;
 
 interface Figure {
   n: number;
@@ -214,7 +220,7 @@ async function participantPage(context: BrowserContext, origin: string, wsUrl: s
 function calleeSide(page: Page) {
   return page.evaluate(
     ({ timeoutMs }) =>
-      new Promise<number>((resolve, reject) => {
+      new Promise<Marks>((resolve, reject) => {
         type Frame = { type: string; data: { call?: { id: string }; callId?: string; data?: unknown } };
         type Peer = {
           on(e: string, f: (x?: unknown) => void): void;
@@ -231,6 +237,10 @@ function calleeSide(page: Page) {
         let callId: string | undefined;
         let peer: Peer | undefined;
         const early: unknown[] = [];
+        const marks: Record<string, number> = {};
+        const mark = (name: string) => {
+          marks[name] ??= performance.timeOrigin + performance.now();
+        };
         const timer = setTimeout(() => {
           bench.listeners.delete(listener);
           reject(new Error("callee: no connect in time"));
@@ -242,6 +252,7 @@ function calleeSide(page: Page) {
           });
           if (res.status !== 200) throw new Error(`accept: ${res.status} ${await res.text()}`);
           const { iceServers } = (await res.json()) as { iceServers: unknown };
+          mark("calleeAccepted");
           peer = new w.SimplePeer({
             initiator: false,
             trickle: true,
@@ -255,7 +266,8 @@ function calleeSide(page: Page) {
           peer.on("connect", () => {
             clearTimeout(timer);
             bench.listeners.delete(listener);
-            resolve(performance.timeOrigin + performance.now());
+            mark("calleeConnected");
+            resolve(marks);
           });
           peer.on("error", (e) => reject(e));
           // The caller's offer may have come in before the accept's answer did.
@@ -264,8 +276,10 @@ function calleeSide(page: Page) {
         const listener = (f: Frame) => {
           if (f.type === "call.ringing" && !callId && f.data.call) {
             callId = f.data.call.id;
+            mark("calleeRinging");
             accept(callId).catch(reject);
           } else if (f.type === "call.signal" && f.data.callId === callId) {
+            mark("calleeFirstSignal");
             if (peer) peer.signal(f.data.data);
             else early.push(f.data.data);
           }
@@ -283,7 +297,7 @@ function calleeSide(page: Page) {
 function callerSide(page: Page, handle: string) {
   return page.evaluate(
     ({ handle, timeoutMs }) =>
-      new Promise<{ t0: number; connectedAt: number; callId: string }>((resolve, reject) => {
+      new Promise<{ marks: Marks; callId: string }>((resolve, reject) => {
         type Frame = { type: string; data: { call?: { id: string }; callId?: string; data?: unknown } };
         type Peer = {
           on(e: string, f: (x?: unknown) => void): void;
@@ -302,6 +316,10 @@ function callerSide(page: Page, handle: string) {
         let accepted = false;
         let peer: Peer | undefined;
         const seen: Frame[] = [];
+        const marks: Record<string, number> = {};
+        const mark = (name: string) => {
+          marks[name] ??= performance.timeOrigin + performance.now();
+        };
         const timer = setTimeout(() => {
           bench.listeners.delete(listener);
           reject(new Error("caller: no connect in time"));
@@ -322,20 +340,25 @@ function callerSide(page: Page, handle: string) {
           peer.on("connect", () => {
             clearTimeout(timer);
             bench.listeners.delete(listener);
-            resolve({ t0, connectedAt: performance.timeOrigin + performance.now(), callId: id });
+            mark("callerConnected");
+            resolve({ marks, callId: id });
           });
           peer.on("error", (e) => reject(e));
         };
         const handle_ = (f: Frame) => {
           if (f.type === "call.accepted" && f.data.call?.id === callId) {
+            mark("callerAccepted");
             accepted = true;
             start();
-          } else if (f.type === "call.signal" && f.data.callId === callId) peer?.signal(f.data.data);
+          } else if (f.type === "call.signal" && f.data.callId === callId) {
+            mark("callerFirstSignal");
+            peer?.signal(f.data.data);
+          }
         };
         // Events that arrive before the POST's answer names the call are replayed once it does.
         const listener = (f: Frame) => (callId ? handle_(f) : seen.push(f));
         bench.listeners.add(listener);
-        const t0 = performance.timeOrigin + performance.now();
+        mark("posted");
         fetch("/api/calls", {
           method: "POST",
           headers: { authorization: `Bearer ${bench.token}`, "content-type": "application/json" },
@@ -345,6 +368,7 @@ function callerSide(page: Page, handle: string) {
             if (res.status !== 201) throw new Error(`POST /api/calls: ${res.status} ${await res.text()}`);
             const body = (await res.json()) as { call: { id: string; state: string }; iceServers: unknown };
             callId = body.call.id;
+            mark("postAnswered");
             iceServers = body.iceServers;
             if (body.call.state === "accepted") accepted = true;
             for (const f of seen.splice(0)) handle_(f);
@@ -397,14 +421,14 @@ async function main() {
     const floor: number[] = [];
     let floorFailed = 0;
     let floorDirect = 0;
-    for (let i = 0; i < FLOOR && Date.now() < deadline; i++) {
+    for (let i = 0; i < WARMUP + FLOOR && Date.now() < deadline; i++) {
       const [a, b] = await Promise.all([iceFor(`floor-a-${i}`), iceFor(`floor-b-${i}`)]);
       try {
         const { ms, relay } = await floorOnce(floorPage, a!, b!);
-        floor.push(ms);
         if (!relay) floorDirect++;
+        if (i >= WARMUP) floor.push(ms);
       } catch (error) {
-        floorFailed++;
+        if (i >= WARMUP) floorFailed++;
         log(`floor ${i}: ${String(error)}`);
       }
     }
@@ -456,20 +480,29 @@ async function main() {
       const callerPage = await participantPage(callerContext, origin, wsUrl, caller!.token);
       const calleePage = await participantPage(calleeContext, origin, wsUrl, callee!.token);
       const measured: number[] = [];
+      const warm: number[] = [];
+      const phases: Record<string, number[]> = {};
       let failed = 0;
-      for (let i = 0; i < CALLS && Date.now() < deadline; i++) {
+      for (let i = 0; i < WARMUP + CALLS && Date.now() < deadline; i++) {
         const calleeDone = calleeSide(calleePage);
         let callId: string | undefined;
         try {
-          const [callerResult, calleeConnected] = await Promise.all([
+          const [callerResult, calleeMarks] = await Promise.all([
             callerSide(callerPage, callee!.handle),
             calleeDone,
           ]);
           callId = callerResult.callId;
-          measured.push(Math.max(callerResult.connectedAt, calleeConnected) - callerResult.t0);
+          const marks = { ...callerResult.marks, ...calleeMarks };
+          const t0 = marks.posted!;
+          const total = Math.max(marks.callerConnected!, marks.calleeConnected!) - t0;
+          if (i < WARMUP) warm.push(total);
+          else {
+            measured.push(total);
+            for (const [name, at] of Object.entries(marks)) phases[name] = [...(phases[name] ?? []), at - t0];
+          }
         } catch (error) {
-          failed++;
-          log(`call ${i}: ${String(error)}`);
+          if (i >= WARMUP) failed++;
+          log(`call ${i}${i < WARMUP ? " (warm-up)" : ""}: ${String(error)}`);
           await calleeDone.catch(() => {});
         }
         await Promise.all([destroyPeer(callerPage), destroyPeer(calleePage)]);
@@ -483,9 +516,19 @@ async function main() {
       await callerContext.close();
       await calleeContext.close();
       figures.measured = figure(measured, failed);
+      figures.measuredWarmUp = warm.map((x) => Math.round(x));
+      // Where a call's time goes: each step's p50, ms after the POST.
+      const steps = Object.fromEntries(
+        Object.entries(phases)
+          .map(([name, xs]) => [name, Math.round(percentile(xs, 50))] as const)
+          .sort((a, b) => a[1] - b[1]),
+      );
+      figures.measuredSteps = steps;
+      log(`measured warm-up call(s), not counted: ${warm.map(fmt).join(", ") || "none"}`);
       log(
         `measured: ${measured.length} calls, p50 ${fmt(percentile(measured, 50))}, p95 ${fmt(percentile(measured, 95))}`,
       );
+      log(`measured steps, p50 ms after the POST: ${JSON.stringify(steps)}`);
     }
 
     const f = figures.floor as Figure;
