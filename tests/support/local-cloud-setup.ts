@@ -56,6 +56,9 @@ declare module "vitest" {
       dynamodb: { endpoint: string; region: string };
       /** The local push service (packages/local/src/standins/push-service.ts). */
       push: { url: string };
+      /** Kinesis Video Streams signalling (packages/local/src/standins/kvs-signaling.ts) and the coturn behind it. */
+      kvs: { endpoint: string; region: string };
+      turn: { urls: string[] };
     };
     localDynamo: { endpoint: string; tables: string[] };
     localDataDir: string;
