@@ -196,7 +196,7 @@ export async function startKvsSignaling(opts: KvsSignalingOptions): Promise<Runn
     res.end(json);
   };
 
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+  const serve = async (req: IncomingMessage, res: ServerResponse) => {
     try {
       const operation =
         req.method === "POST" ? operations[new URL(req.url ?? "/", "http://x").pathname] : undefined;
@@ -230,7 +230,7 @@ export async function startKvsSignaling(opts: KvsSignalingOptions): Promise<Runn
     }
   };
 
-  const server = createServer((req, res) => void handle(req, res));
+  const server = createServer((req, res) => void serve(req, res));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
     server.listen(0, "127.0.0.1", () => resolve());
