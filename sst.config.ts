@@ -21,6 +21,9 @@ export default $config({
     const { topic, notificationQueue, notificationDeadLetters } = await import("./infra/notification");
     const { search } = await import("./infra/search");
     await import("./infra/push");
+    const { deletionQueue, deletionDeadLetters, exportQueue, exportDeadLetters } = await import(
+      "./infra/accounts"
+    );
     const { api } = await import("./infra/api");
     const { ws } = await import("./infra/realtime");
     await import("./infra/firewall");
@@ -42,6 +45,10 @@ export default $config({
       queues: {
         NotificationQueue: notificationQueue.url,
         NotificationDeadLetters: notificationDeadLetters.url,
+        AccountDeletions: deletionQueue.url,
+        AccountDeletionDeadLetters: deletionDeadLetters.url,
+        AccountExports: exportQueue.url,
+        AccountExportDeadLetters: exportDeadLetters.url,
       },
     };
   },

@@ -2,6 +2,7 @@ import { SERVICE } from "../packages/core/src/dynamo/names";
 import { DEFAULT_LIMITS, scaled } from "../packages/core/src/limit/rules";
 import { key } from "../packages/core/src/timeline/keys";
 import { type Route, routeTable } from "../packages/functions/src/api/route-table";
+import { accountsFn } from "./accounts";
 import { issuer, webClient } from "./auth";
 import { table, tableLink } from "./database";
 import { pushLink } from "./push";
@@ -102,6 +103,7 @@ const functions: Record<Route["lambda"], sst.aws.Function> = {
   Post: postFn,
   Chat: chatFn,
   Notification: notificationFn,
+  Accounts: accountsFn,
   Query: queryFn,
 };
 for (const route of routeTable)

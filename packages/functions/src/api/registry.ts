@@ -7,6 +7,7 @@ const entries = {
   Post: "./post",
   Chat: "./chat",
   Notification: "./notification",
+  Accounts: "./accounts",
   Query: "./query",
 } as const;
 

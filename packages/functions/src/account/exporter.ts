@@ -1,0 +1,21 @@
+import { Account } from "@asyncsns/core/account";
+import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
+import { Logger } from "@aws-lambda-powertools/logger";
+import type { SQSEvent, SQSRecord } from "aws-lambda";
+
+const processor = new BatchProcessor(EventType.SQS);
+const logger = new Logger();
+
+// Rebuilding an export overwrites its archive and a ready one is skipped: redelivery is harmless.
+async function record(record: SQSRecord) {
+  const { userId, exportId } = Account.ExportMessage.parse(JSON.parse(record.body));
+  try {
+    await Account.buildExport(userId, exportId);
+    logger.info("export built", { userId, exportId });
+  } catch (error) {
+    logger.error("export failed; retried", { userId, exportId, error });
+    throw error;
+  }
+}
+
+export const handler = async (event: SQSEvent) => processPartialResponse(event, record, processor);
