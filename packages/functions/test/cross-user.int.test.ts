@@ -42,6 +42,8 @@ interface World {
   malloryRoomId: string;
   /** Alice's notification row (Bob followed her). */
   notificationId: string;
+  /** Alice's data export. */
+  exportId: string;
 }
 
 type Attempt = { as: "mallory" | "bob"; path: string; body?: unknown };
@@ -84,6 +86,10 @@ const OWNED: Record<string, (w: World) => Attempt[]> = {
     { as: "bob", path: `/rooms/${w.roomId}/messages/${w.messageId}` },
   ],
   "POST /api/rooms/{id}/read": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}/read`, body: { seq: 1 } }],
+  "GET /api/me/export/{id}": (w) => [
+    { as: "mallory", path: `/me/export/${w.exportId}` },
+    { as: "bob", path: `/me/export/${w.exportId}` },
+  ],
   "GET /api/notifications/{id}/actors": (w) => [
     { as: "mallory", path: `/notifications/${w.notificationId}/actors` },
     { as: "bob", path: `/notifications/${w.notificationId}/actors` },
@@ -143,6 +149,7 @@ describe("cross-user matrix", () => {
       201,
     );
     expect((await send(bob, "POST", `/users/${alice.handle}/follow`)).status).toBe(204);
+    const { id: exportId } = await json<{ id: string }>(send(alice, "POST", "/me/export"), 202);
     let notificationId: string | undefined;
     for (let i = 0; i < 200 && !notificationId; i++) {
       const page = await json<{ items: { id: string; type: string }[] }>(alice.api("/notifications"), 200);
@@ -162,6 +169,7 @@ describe("cross-user matrix", () => {
       messageId: message.id,
       malloryRoomId: malloryRoom.id,
       notificationId,
+      exportId,
     };
   });
 
