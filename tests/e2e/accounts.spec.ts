@@ -38,7 +38,8 @@ test("forgot password: a code by email, a new password, then sign in with it", a
   await page.getByLabel("Code").fill("000000");
   await page.getByLabel("New password", { exact: true }).fill("brand new 42");
   await page.getByRole("button", { name: "Set new password" }).click();
-  await expect(page.getByRole("alert")).toContainText("code isn't right");
+  const form = page.getByRole("region", { name: "Reset your password" });
+  await expect(form.getByRole("alert")).toContainText("code isn't right");
   await page.getByLabel("Code").fill(CODE);
   await page.getByRole("button", { name: "Set new password" }).click();
   await expect(page.getByRole("status").filter({ hasText: "Your password was reset" })).toBeVisible();

@@ -67,7 +67,13 @@ for (const stage of ["dev-ci", "production"] as const) {
         failureQueues(graph)
           .map((q) => q.name)
           .sort(),
-      ).toEqual(["MediaFailuresQueue", "NotificationDeadLettersQueue", "StreamFailuresQueue"]);
+      ).toEqual([
+        "AccountDeletionDeadLettersQueue",
+        "AccountExportDeadLettersQueue",
+        "MediaFailuresQueue",
+        "NotificationDeadLettersQueue",
+        "StreamFailuresQueue",
+      ]);
       expect(checkFailureAlarms(graph)).toEqual([]);
     });
   });

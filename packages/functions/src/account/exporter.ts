@@ -1,4 +1,5 @@
 import { Account } from "@asyncsns/core/account";
+import { buildExport } from "@asyncsns/core/account/archive";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
@@ -10,7 +11,7 @@ const logger = new Logger();
 async function record(record: SQSRecord) {
   const { userId, exportId } = Account.ExportMessage.parse(JSON.parse(record.body));
   try {
-    await Account.buildExport(userId, exportId);
+    await buildExport(userId, exportId);
     logger.info("export built", { userId, exportId });
   } catch (error) {
     logger.error("export failed; retried", { userId, exportId, error });

@@ -1,4 +1,5 @@
 import { Account } from "@asyncsns/core/account";
+import { continueSweep, sweep } from "@asyncsns/core/account/sweep";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { Context, SQSEvent, SQSRecord } from "aws-lambda";
@@ -14,8 +15,8 @@ async function record(record: SQSRecord, context?: Context) {
   const { userId } = Account.SweepMessage.parse(JSON.parse(record.body));
   const left = context?.getRemainingTimeInMillis?.() ?? 30_000;
   try {
-    const done = await Account.sweep(userId, Date.now() + Math.max(1_000, left - MARGIN_MS));
-    if (!done) await Account.continueSweep(userId);
+    const done = await sweep(userId, Date.now() + Math.max(1_000, left - MARGIN_MS));
+    if (!done) await continueSweep(userId);
     logger.info(done ? "account deleted" : "account deletion continues", { userId });
   } catch (error) {
     logger.error("account deletion failed; retried", { userId, error });

@@ -125,7 +125,14 @@ export function SiteHeader() {
           </nav>
         ) : null}
         <div className="site-header-actions">
-          <LanguageSwitch />
+          {/* Signed in, a phone's header has no room for it: the settings page holds the language then. */}
+          {auth.signedIn ? (
+            <div className="hide-narrow">
+              <LanguageSwitch />
+            </div>
+          ) : (
+            <LanguageSwitch />
+          )}
           {auth.signedIn ? (
             <button
               type="button"

@@ -1,50 +1,10 @@
 import { Account } from "@asyncsns/core/account";
+import { exportStatus } from "@asyncsns/core/account/archive";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
 import { bearer, errors, json } from "./schemas";
 
-const Accepted = z.object({ status: z.literal("deleting") }).meta({ id: "AccountDeletion" });
-const ExportCreated = z.object({ id: z.string() }).meta({ id: "ExportCreated" });
 const ExportParam = z.object({ id: z.string().min(1).max(64) });
-
-/** Accounts Lambda: deleting an account and asking for an export; both are finished by queue consumers. */
-export const commands = createSubApp()
-  .openapi(
-    createRoute({
-      method: "delete",
-      path: "/api/me",
-      tags: ["accounts"],
-      summary: "Delete the caller's account: signed out at once, everything removed in the background",
-      description:
-        "Needs an access token from a sign-in of the last 5 minutes (the web app signs in again with the password first): else 403 account.reauthenticate. The Cognito user is disabled and signed out everywhere, the caller's sockets close, and a sweeper removes the profile, posts, media, reactions, follows, memberships, notifications and the Cognito user. Messages in shared rooms stay, from a deleted user; the handle stays reserved for 30 days.",
-      security: bearer,
-      responses: {
-        202: json(Accepted, "Deletion started"),
-        401: errors[401],
-        403: errors[403],
-      },
-    }),
-    async (c) => {
-      const authTime = Number(c.env?.event?.requestContext?.authorizer?.jwt?.claims?.auth_time);
-      await Account.requestDeletion({ authTime: Number.isFinite(authTime) ? authTime : undefined });
-      return c.json({ status: "deleting" as const }, 202);
-    },
-  )
-  .openapi(
-    createRoute({
-      method: "post",
-      path: "/api/me/export",
-      tags: ["accounts"],
-      summary:
-        "Ask for an archive of the caller's data (profile, posts, follows, media links), built in the background",
-      security: bearer,
-      responses: {
-        202: json(ExportCreated, "The export's id: poll GET /api/me/export/{id}"),
-        401: errors[401],
-      },
-    }),
-    async (c) => c.json(await Account.requestExport(), 202),
-  );
 
 /** Query Lambda. */
 export const queries = createSubApp().openapi(
@@ -62,5 +22,5 @@ export const queries = createSubApp().openapi(
       404: errors[404],
     },
   }),
-  async (c) => c.json(await Account.exportStatus(c.req.valid("param")), 200),
+  async (c) => c.json(await exportStatus(c.req.valid("param")), 200),
 );
