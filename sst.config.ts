@@ -21,6 +21,7 @@ export default $config({
     const { topic, notificationQueue, notificationDeadLetters } = await import("./infra/notification");
     const { search } = await import("./infra/search");
     await import("./infra/push");
+    await import("./infra/ice");
     const { deletionQueue, deletionDeadLetters, exportQueue, exportDeadLetters } = await import(
       "./infra/accounts"
     );

@@ -211,7 +211,14 @@ describe("fuzz from /api/openapi.json", () => {
 
 describe("export ids", () => {
   it("a malformed or unknown export id is a 404 in the error shape, never a 500", async () => {
-    for (const id of ["x", "exp_", `exp_${"Z".repeat(26)}`, "exp_01JDZ00000000000000000000A", "%F0%9F%92%A9", "a".repeat(64)]) {
+    for (const id of [
+      "x",
+      "exp_",
+      `exp_${"Z".repeat(26)}`,
+      "exp_01JDZ00000000000000000000A",
+      "%F0%9F%92%A9",
+      "a".repeat(64),
+    ]) {
       const res = await alice.api(`/me/export/${id}`);
       const body = (await res.json()) as { error?: { code?: string } };
       expect([400, 404], `${id}: ${res.status}`).toContain(res.status);
