@@ -1,3 +1,4 @@
+import { MAX_RECEIVES } from "../packages/core/src/account/index";
 import { authConfig, userPool } from "./auth";
 import { table } from "./database";
 import { alarmOnDepth } from "./observability";
@@ -30,7 +31,7 @@ alarmOnDepth("AccountDeletionDeadLetters", deletionDeadLetters);
 
 export const deletionQueue = new sst.aws.Queue("AccountDeletions", {
   visibilityTimeout: `${SWEEP_VISIBILITY_SECONDS} seconds`,
-  dlq: { queue: deletionDeadLetters.arn, retry: 5 },
+  dlq: { queue: deletionDeadLetters.arn, retry: MAX_RECEIVES },
   transform: { queue: { sqsManagedSseEnabled: true } },
 });
 
@@ -41,7 +42,7 @@ alarmOnDepth("AccountExportDeadLetters", exportDeadLetters);
 
 export const exportQueue = new sst.aws.Queue("AccountExports", {
   visibilityTimeout: `${6 * EXPORTER_TIMEOUT_SECONDS} seconds`,
-  dlq: { queue: exportDeadLetters.arn, retry: 5 },
+  dlq: { queue: exportDeadLetters.arn, retry: MAX_RECEIVES },
   transform: { queue: { sqsManagedSseEnabled: true } },
 });
 

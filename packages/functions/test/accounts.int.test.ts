@@ -7,6 +7,8 @@ import {
   ForgotPasswordCommand,
   GlobalSignOutCommand,
   InitiateAuthCommand,
+  UpdateUserAttributesCommand,
+  VerifyUserAttributeCommand,
 } from "@aws-sdk/client-cognito-identity-provider";
 import { DynamoDBClient, ScanCommand } from "@aws-sdk/client-dynamodb";
 import { describe, expect, inject, it } from "vitest";
@@ -324,6 +326,41 @@ describe("Cognito account flows on the stand-in", () => {
       }),
     );
     expect((await signIn(user.email, "Res3tPassword!")).AuthenticationResult?.AccessToken).toBeTruthy();
+  });
+
+  it("changes the email with a code sent to the new address; the new email signs in", async () => {
+    const user = await createTestMember("mail");
+    const next = `new-${user.email}`;
+    await cognito().send(
+      new UpdateUserAttributesCommand({
+        AccessToken: user.accessToken,
+        UserAttributes: [{ Name: "email", Value: next }],
+      }),
+    );
+    await expect(
+      cognito().send(
+        new VerifyUserAttributeCommand({
+          AccessToken: user.accessToken,
+          AttributeName: "email",
+          Code: "000000",
+        }),
+      ),
+    ).rejects.toThrow();
+    await cognito().send(
+      new VerifyUserAttributeCommand({
+        AccessToken: user.accessToken,
+        AttributeName: "email",
+        Code: "123456",
+      }),
+    );
+    const claims = (token: string) =>
+      JSON.parse(Buffer.from(token.split(".")[1] ?? "", "base64url").toString()) as Record<string, unknown>;
+    const signedIn = await signIn(next, PASSWORD);
+    expect(claims(signedIn.AuthenticationResult?.IdToken ?? "")).toMatchObject({
+      email: next,
+      email_verified: true,
+      sub: user.sub,
+    });
   });
 
   it("signs out everywhere: sockets close and the refresh token stops working", async () => {

@@ -102,3 +102,12 @@ export async function buildExport(userId: string, exportId: string): Promise<voi
   );
   await ExportEntity.patch({ userId, exportId }).set({ status: "ready", key, readyAt: Date.now() }).go();
 }
+
+/** The last receive failed too: the export shows as failed (the message waits in the dead-letter queue). */
+export async function failExport(userId: string, exportId: string): Promise<void> {
+  await ExportEntity.patch({ userId, exportId })
+    .set({ status: "failed" })
+    .where((a, op) => op.ne(a.status, "ready"))
+    .go()
+    .catch(() => undefined);
+}

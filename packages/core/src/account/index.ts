@@ -12,6 +12,8 @@ export const HANDLE_QUARANTINE_SECONDS = 30 * 24 * 3600;
 export const EXPORT_URL_SECONDS = 3600;
 /** Exports (and their archives, by the bucket's `exports/` lifecycle) are kept this long. */
 export const EXPORT_TTL_SECONDS = 24 * 3600;
+/** Receives before a deletion or export message is dead-lettered (SQS maxReceiveCount). */
+export const MAX_RECEIVES = 5;
 /** Placeholder owner of a quarantined handle. */
 export const RESERVED = "deleted";
 

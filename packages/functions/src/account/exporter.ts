@@ -1,5 +1,5 @@
 import { Account } from "@asyncsns/core/account";
-import { buildExport } from "@asyncsns/core/account/archive";
+import { buildExport, failExport } from "@asyncsns/core/account/archive";
 import { BatchProcessor, EventType, processPartialResponse } from "@aws-lambda-powertools/batch";
 import { Logger } from "@aws-lambda-powertools/logger";
 import type { SQSEvent, SQSRecord } from "aws-lambda";
@@ -14,7 +14,13 @@ async function record(record: SQSRecord) {
     await buildExport(userId, exportId);
     logger.info("export built", { userId, exportId });
   } catch (error) {
-    logger.error("export failed; retried", { userId, exportId, error });
+    const last = Number(record.attributes?.ApproximateReceiveCount ?? 1) >= Account.MAX_RECEIVES;
+    logger.error(last ? "export failed; dead-lettered" : "export failed; retried", {
+      userId,
+      exportId,
+      error,
+    });
+    if (last) await failExport(userId, exportId);
     throw error;
   }
 }
