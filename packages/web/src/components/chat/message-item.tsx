@@ -81,7 +81,12 @@ export function MessageItem({
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const textId = useId();
-  const name = mine ? t("chat.you") : message.sender.displayName || `@${message.sender.handle}`;
+  // A sender who deleted their account keeps their messages but not their name.
+  const name = mine
+    ? t("chat.you")
+    : message.sender.handle === ""
+      ? t("chat.deletedUser")
+      : message.sender.displayName || `@${message.sender.handle}`;
 
   return (
     <li

@@ -72,7 +72,7 @@ function RoomRow({ room, meId, selected }: { room: Room; meId: string; selected:
       last.sender.id === meId
         ? t("chat.preview.you", { text: body })
         : room.kind === "group"
-          ? `${last.sender.displayName}: ${body}`
+          ? `${last.sender.handle === "" ? t("chat.deletedUser") : last.sender.displayName}: ${body}`
           : body;
   }
   return (
