@@ -1,8 +1,8 @@
 // The service worker (scope "/"): shows Web Push notifications, keeps the app badge, opens the right page on click.
 // Payloads (JSON): {type: "notification", id, title, body, url, tag, unread, icon?}
 //                  {type: "notification.read", upTo: id | null, unread}
-//                  {kind: "call", callId, title, body, url, tag}   an incoming call: stays until acted on
-//                  {kind: "close", tag}                             the call was answered, declined or ended
+//                  {type: "call.ringing", id, kind, caller, title, body, url, tag, icon?}   stays until acted on
+//                  {type: "call.ended", id, tag, state}             answered, declined or over: closes the ring
 /// <reference lib="webworker" />
 
 const ICON = "/icons/icon-192.png";
@@ -59,7 +59,7 @@ async function closeRead(upTo) {
 
 /** An incoming call rings as a notification that stays (requireInteraction) until answered or closed. */
 async function onCallPush(payload) {
-  if (payload.kind === "close") {
+  if (payload.type === "call.ended") {
     const shown = await self.registration.getNotifications(
       typeof payload.tag === "string" && payload.tag ? { tag: payload.tag } : undefined,
     );
@@ -72,15 +72,15 @@ async function onCallPush(payload) {
   const title = typeof payload.title === "string" && payload.title ? payload.title : "asyncsns";
   await self.registration.showNotification(title, {
     body: typeof payload.body === "string" ? payload.body : "",
-    tag: typeof payload.tag === "string" && payload.tag ? payload.tag : `call:${payload.callId ?? ""}`,
-    icon: ICON,
+    tag: typeof payload.tag === "string" && payload.tag ? payload.tag : `call:${payload.id ?? ""}`,
+    icon: typeof payload.icon === "string" && payload.icon ? payload.icon : ICON,
     badge: BADGE,
     requireInteraction: true,
     renotify: true,
     vibrate: [300, 200, 300, 200, 300],
     data: {
       kind: "call",
-      callId: payload.callId ?? null,
+      callId: payload.id ?? null,
       url: sameOriginUrl(payload.url),
       shownAt: Date.now(),
     },
@@ -88,7 +88,7 @@ async function onCallPush(payload) {
 }
 
 async function onPush(payload) {
-  if (payload && (payload.kind === "call" || payload.kind === "close")) {
+  if (payload && (payload.type === "call.ringing" || payload.type === "call.ended")) {
     await onCallPush(payload);
     return;
   }

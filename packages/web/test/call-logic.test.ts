@@ -101,6 +101,16 @@ describe("call state reducer", () => {
     expect(s).toBeNull();
   });
 
+  it("keeps the call on the device that accepted, which hears answered_elsewhere too", () => {
+    const s = run(
+      null,
+      { type: "ringing", call: call(), meId: ben.id },
+      { type: "accepted", call: call({ state: "accepted" }) },
+      { type: "ended", call: call({ state: "accepted" }), reason: "answered_elsewhere", at: 1 },
+    );
+    expect(s?.phase).toBe("connecting");
+  });
+
   it("ignores events for other calls and repeats of the same one", () => {
     const s = run(null, { type: "ringing", call: call(), meId: ben.id });
     expect(run(s, { type: "accepted", call: call({ id: "cal_9", state: "accepted" }) })).toBe(s);

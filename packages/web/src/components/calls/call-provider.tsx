@@ -429,6 +429,8 @@ export function CallProvider({ children }: { children: ReactNode }) {
       client.on("call.ended", ({ call, reason }) => {
         const s = sessionRef.current;
         if (!s || s.call.id !== call.id) return;
+        // Every callee device hears `answered_elsewhere`, this one too while its accept is on the way.
+        if (reason === "answered_elsewhere" && live.current.callId === call.id) return;
         dispatch({ type: "ended", call, reason, at: Date.now() });
         if (live.current.callId === call.id) teardown();
       }),

@@ -75,8 +75,8 @@ function fresh(call: Call, meId: string, phase: CallPhase): CallSession {
 }
 
 function ended(session: CallSession, call: Call, reason: EndReason, at: number): CallSession | null {
-  // Another of my devices took it: nothing to show here.
-  if (reason === "answered_elsewhere") return null;
+  // Another of my devices took it: nothing to show here. The accepting device hears it too, and ignores it.
+  if (reason === "answered_elsewhere") return session.phase === "incoming" ? null : session;
   if (session.phase === "ended") return session;
   return { ...session, call, phase: "ended", endReason: reason, endedAt: at };
 }
