@@ -151,10 +151,6 @@ function ProfileView({
             </button>
           ) : null}
           {!isMe ? <MessageButton handle={profile.handle} /> : null}
-          {/* Mutual follows may call each other (so may people who share a 1:1 room: its header has the buttons). */}
-          {!isMe && follow.on && profile.followsMe ? (
-            <CallButtons handle={profile.handle} name={profile.displayName} />
-          ) : null}
           {!isMe ? (
             <FollowButton
               handle={profile.handle}
@@ -176,6 +172,12 @@ function ProfileView({
           {isMe ? <span className="badge">{t("profile.you")}</span> : null}
           {!isMe && profile.followsMe ? <span className="badge">{t("profile.followsYou")}</span> : null}
         </p>
+        {/* Mutual follows may call each other (so may people who share a 1:1 room: its header has the buttons). */}
+        {!isMe && follow.on && profile.followsMe ? (
+          <div className="profile-calls">
+            <CallButtons handle={profile.handle} name={profile.displayName} />
+          </div>
+        ) : null}
         {editing ? (
           <EditProfileForm
             profile={profile}

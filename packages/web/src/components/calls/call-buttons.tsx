@@ -36,30 +36,32 @@ export function CallButtons({ handle, name }: { handle: string; name: string }) 
 
   return (
     <span className="call-buttons">
-      <button
-        type="button"
-        className="btn btn-secondary btn-small call-button"
-        disabled={inCall || busy !== null}
-        aria-busy={busy === "audio"}
-        aria-label={t("call.start.audio", { name })}
-        title={t("call.start.audio", { name })}
-        onClick={() => void call("audio")}
-      >
-        <PhoneIcon />
-        <span className="call-button-text">{t("call.kind.audio")}</span>
-      </button>
-      <button
-        type="button"
-        className="btn btn-secondary btn-small call-button"
-        disabled={inCall || busy !== null}
-        aria-busy={busy === "video"}
-        aria-label={t("call.start.video", { name })}
-        title={t("call.start.video", { name })}
-        onClick={() => void call("video")}
-      >
-        <CameraIcon />
-        <span className="call-button-text">{t("call.kind.video")}</span>
-      </button>
+      <span className="call-buttons-row">
+        <button
+          type="button"
+          className="btn btn-secondary btn-small call-button"
+          disabled={inCall || busy !== null}
+          aria-busy={busy === "audio"}
+          aria-label={t("call.start.audio", { name })}
+          title={t("call.start.audio", { name })}
+          onClick={() => void call("audio")}
+        >
+          <PhoneIcon />
+          <span className="call-button-text">{t("call.kind.audio")}</span>
+        </button>
+        <button
+          type="button"
+          className="btn btn-secondary btn-small call-button"
+          disabled={inCall || busy !== null}
+          aria-busy={busy === "video"}
+          aria-label={t("call.start.video", { name })}
+          title={t("call.start.video", { name })}
+          onClick={() => void call("video")}
+        >
+          <CameraIcon />
+          <span className="call-button-text">{t("call.kind.video")}</span>
+        </button>
+      </span>
       {error ? (
         <span className="field-error call-error" role="alert">
           {error}
