@@ -86,6 +86,17 @@ describe("call state reducer", () => {
     expect(s?.phase).toBe("connecting");
   });
 
+  it("glare after the other side's ring arrived: the ring becomes the connecting call", () => {
+    const theirs = call({ caller: ben, callee: aki });
+    const s = run(
+      null,
+      { type: "ringing", call: theirs, meId: aki.id },
+      { type: "started", call: { ...theirs, state: "accepted" }, meId: aki.id },
+    );
+    expect(s?.phase).toBe("connecting");
+    expect(s?.call.state).toBe("accepted");
+  });
+
   it("a final answer to start shows why at once (busy)", () => {
     const s = run(null, { type: "started", call: call({ state: "busy", endReason: "busy" }), meId: aki.id });
     expect(s?.phase).toBe("ended");

@@ -92,7 +92,11 @@ export function callReducer(session: CallSession | null, action: CallAction): Ca
       return fresh(action.call, action.meId, "incoming");
     }
     case "started": {
-      if (session?.call.id === action.call.id) return session;
+      // Glare: the other side's ring reached us before our own POST answered with that call, accepted.
+      if (session?.call.id === action.call.id)
+        return action.call.state === "accepted" && session.phase === "incoming"
+          ? { ...session, call: action.call, phase: "connecting" }
+          : session;
       if (isFinal(action.call)) {
         const s = fresh(action.call, action.meId, "ended");
         return { ...s, endReason: action.call.endReason ?? "failed", endedAt: Date.now() };
