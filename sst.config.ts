@@ -21,6 +21,7 @@ export default $config({
     const { topic, notificationQueue, notificationDeadLetters } = await import("./infra/notification");
     const { search } = await import("./infra/search");
     await import("./infra/push");
+    await import("./infra/ice");
     const { api } = await import("./infra/api");
     const { ws } = await import("./infra/realtime");
     await import("./infra/firewall");

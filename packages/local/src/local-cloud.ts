@@ -83,6 +83,10 @@ export interface LocalCloudUrls {
   lambda?: { endpoint: string; region: string };
   /** The local push service: `POST <url>/subscriptions` makes a subscription as a browser would. */
   push?: { url: string };
+  /** Kinesis Video Streams signalling (KinesisVideoClient): channels and TURN credentials for the local coturn. */
+  kvs?: { endpoint: string; region: string };
+  /** The local coturn's TURN URIs (credentials come from GetIceServerConfig). */
+  turn?: { urls: string[] };
 }
 
 export interface LocalCloud {
@@ -417,6 +421,8 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       sns: { endpoint: standIns.sns.endpoint, topics: provisioned.topics },
       lambda: { endpoint: lambdaApi.endpoint, region: standIns.region },
       push: { url: standIns.push.endpoint },
+      kvs: { endpoint: standIns.kvs.endpoint, region: standIns.region },
+      turn: { urls: standIns.turn.urls },
     };
     await writeFile(join(o.dataDir, "local.json"), `${JSON.stringify(urls, null, 2)}\n`);
     const readyMs = Math.round(performance.now() - t0);
@@ -430,6 +436,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       `  cognito  ${urls.cognito.endpoint}  pool ${urls.cognito.userPoolId}  client ${urls.cognito.clientId}`,
     );
     log(`  push     ${standIns.push.endpoint}  (local push service: Web Push endpoints)`);
+    log(`  kvs      ${standIns.kvs.endpoint}  (signalling channels; TURN ${standIns.turn.urls[0]})`);
     const topicCount = Object.keys(provisioned.topics).length;
     const queueCount = Object.keys(provisioned.queues).length;
     if (topicCount || queueCount)

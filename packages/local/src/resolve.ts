@@ -201,5 +201,7 @@ export function functionEnv(fn: FunctionRecord, o: FunctionEnvOptions): Record<s
     AWS_ENDPOINT_URL_SNS: standIns.sns.endpoint,
     AWS_ENDPOINT_URL_SQS: standIns.sqs.endpoint,
     AWS_ENDPOINT_URL_CLOUDFRONT: standIns.cloudfront.endpoint,
+    // The signalling client is given the endpoint the control plane answers, so it needs no variable.
+    AWS_ENDPOINT_URL_KINESIS_VIDEO: standIns.kvs.endpoint,
   };
 }

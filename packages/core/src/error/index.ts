@@ -6,7 +6,8 @@ export type ErrorKind =
   | "not-found"
   | "conflict"
   | "too-large"
-  | "rate-limited";
+  | "rate-limited"
+  | "unavailable";
 
 export class VisibleError extends Error {
   constructor(
@@ -30,7 +31,7 @@ export class RateLimited extends VisibleError {
   }
 }
 
-export const statusOf: Record<ErrorKind, 400 | 401 | 403 | 404 | 409 | 413 | 429> = {
+export const statusOf: Record<ErrorKind, 400 | 401 | 403 | 404 | 409 | 413 | 429 | 503> = {
   input: 400,
   unauthorized: 401,
   forbidden: 403,
@@ -38,4 +39,6 @@ export const statusOf: Record<ErrorKind, 400 | 401 | 403 | 404 | 409 | 413 | 429
   conflict: 409,
   "too-large": 413,
   "rate-limited": 429,
+  // A dependency the request needs (e.g. the TURN credential service) failed: worth retrying later.
+  unavailable: 503,
 };

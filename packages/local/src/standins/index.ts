@@ -6,7 +6,9 @@ import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { type RunningMessaging, startMessaging } from "../messaging";
 import { type RunningCloudFront, startCloudFront } from "./cloudfront";
 import { provisionUserPools, type RunningCognito, startCognitoLocal } from "./cognito";
+import { type RunningCoturn, startCoturn } from "./coturn";
 import { provisionTables, type RunningDynamoDbLocal, startDynamoDbLocal } from "./dynamodb-local";
+import { type RunningKvsSignaling, startKvsSignaling } from "./kvs-signaling";
 import { type RunningPushService, startPushService } from "./push-service";
 import { type RunningS3, S3RVER_CREDENTIALS, startS3 } from "./s3";
 import type { RunningStandIns, StandInOptions } from "./types";
@@ -81,8 +83,18 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
       }),
     ),
     timed("push service", opts.log, () => startPushService({ log: (line) => opts.log?.(line) })),
+    timed("coturn + KVS signalling", opts.log, () =>
+      startCalls({
+        dataDir: opts.dataDir,
+        timeoutMs,
+        region,
+        turnserverPath: opts.turnserverPath,
+        log: opts.log,
+      }),
+    ),
   ]);
-  const [dynamoResult, s3Result, messagingResult, cognitoResult, cloudfrontResult, pushResult] = started;
+  const [dynamoResult, s3Result, messagingResult, cognitoResult, cloudfrontResult, pushResult, callsResult] =
+    started;
   const running = started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []));
   const failure = started.find((r): r is PromiseRejectedResult => r.status === "rejected");
   if (failure) {
@@ -95,6 +107,7 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
   const messaging = (messagingResult as PromiseFulfilledResult<RunningMessaging>).value;
   const cloudfront = (cloudfrontResult as PromiseFulfilledResult<RunningCloudFront>).value;
   const push = (pushResult as PromiseFulfilledResult<RunningPushService>).value;
+  const calls = (callsResult as PromiseFulfilledResult<RunningCalls>).value;
 
   let stopping: Promise<void> | undefined;
   const stop = () => {
@@ -105,6 +118,7 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
       messaging.stop(),
       cloudfront.stop(),
       push.stop(),
+      calls.stop(),
     ]).then(() => undefined);
     return stopping;
   };
@@ -131,6 +145,17 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
       s3: { endpoint: s3.endpoint, onObjectEvent: s3.onObjectEvent },
       cloudfront: { endpoint: cloudfront.endpoint },
       push: { endpoint: push.endpoint },
+      kvs: { endpoint: calls.kvs.endpoint },
+      turn: {
+        host: calls.coturn.host,
+        port: calls.coturn.port,
+        realm: calls.coturn.realm,
+        secret: calls.coturn.secret,
+        urls: [
+          `turn:${calls.coturn.host}:${calls.coturn.port}?transport=udp`,
+          `turn:${calls.coturn.host}:${calls.coturn.port}?transport=tcp`,
+        ],
+      },
       cognito: { endpoint: cognito.endpoint, pools },
       sns: { endpoint: messaging.endpoint },
       sqs: { endpoint: messaging.endpoint },
@@ -138,6 +163,7 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
       processes: {
         dynamodb: { pid: dynamo.pid, logPath: dynamo.logPath },
         cognito: { pid: cognito.pid, logPath: cognito.logPath },
+        coturn: { pid: calls.coturn.pid, logPath: calls.coturn.logPath },
       },
       stop,
     };
@@ -147,6 +173,35 @@ export async function startStandIns(opts: StandInOptions): Promise<RunningStandI
   } finally {
     dynamoClient.destroy();
     cognitoClient.destroy();
+  }
+}
+
+interface RunningCalls {
+  coturn: RunningCoturn;
+  kvs: RunningKvsSignaling;
+  stop(): Promise<void>;
+}
+
+/** coturn first: the KVS stand-in mints credentials with its port and secret. */
+async function startCalls(args: {
+  dataDir: string;
+  timeoutMs: number;
+  region: string;
+  turnserverPath?: string;
+  log?: (line: string) => void;
+}): Promise<RunningCalls> {
+  const coturn = await startCoturn(args);
+  try {
+    const kvs = await startKvsSignaling({
+      region: args.region,
+      accountId: LOCAL_ACCOUNT_ID,
+      turn: { host: coturn.host, port: coturn.port, secret: coturn.secret },
+      log: args.log,
+    });
+    return { coturn, kvs, stop: () => Promise.all([kvs.stop(), coturn.stop()]).then(() => undefined) };
+  } catch (err) {
+    await coturn.stop();
+    throw err;
   }
 }
 

@@ -41,6 +41,8 @@ export interface StandInOptions {
   log?: (line: string) => void;
   /** Java executable for DynamoDB Local (default `java` on PATH). */
   javaPath?: string;
+  /** coturn's executable (default `turnserver` on PATH). */
+  turnserverPath?: string;
   /** How long each stand-in may take to answer its health check (default 30 s). */
   startTimeoutMs?: number;
 }
@@ -75,10 +77,14 @@ export interface RunningStandIns {
   sqs: { endpoint: string };
   /** Topics, subscriptions and the persisted queues behind that endpoint. */
   messaging: Messaging;
+  /** Kinesis Video Streams signalling (control plane and signalling endpoint): see kvs-signaling.ts. */
+  kvs: { endpoint: string };
+  /** The local coturn the KVS stand-in mints TURN REST credentials for; `secret` stays in this process. */
+  turn: { host: string; port: number; realm: string; secret: string; urls: string[] };
   /** The OpenSearch stand-in, started by the local cloud when the app declares sst.aws.OpenSearch. */
   search?: { endpoint: string; username: string; password: string };
   /** Child process ids and log files, for diagnostics. */
-  processes?: Record<"dynamodb" | "cognito", { pid: number; logPath: string }>;
+  processes?: Record<"dynamodb" | "cognito" | "coturn", { pid: number; logPath: string }>;
   /** Stops every stand-in, including the JVM; safe to call twice. */
   stop(): Promise<void>;
 }
