@@ -40,8 +40,9 @@ const RESTART_TIMEOUT_MS = 10_000;
 /** The server's liveness lease is refreshed by each side's keepalive signal. */
 const KEEPALIVE_MS = 30_000;
 const STATS_MS = 2_000;
-/** The data channel closed without a `call.ended`: wait this long for the server's word before failing. */
-const CLOSE_GRACE_MS = 3_000;
+/** The data channel closed without a bye or `call.ended`: ask the server this often, this many times, then fail. */
+const CLOSE_CHECK_MS = 3_000;
+const CLOSE_CHECKS = 4;
 
 /** What this browser could not get: the camera (audio-only), or both (receive-only). */
 export type MediaRefusal = "camera" | "all" | null;
@@ -224,6 +225,16 @@ export function CallProvider({ children }: { children: ReactNode }) {
           },
           stream: (stream) => setRemoteStream(stream),
           remoteState: (flags) => dispatch({ type: "remote", flags }),
+          bye: () => {
+            if (live.current.callId !== callId) return;
+            dispatch({
+              type: "ended",
+              call: { ...call, state: "ended" },
+              reason: "hangup",
+              at: Date.now(),
+            });
+            teardown();
+          },
           ice: (state) => {
             if (state === "connected" || state === "completed") {
               clearTimer("restart");
@@ -252,8 +263,23 @@ export function CallProvider({ children }: { children: ReactNode }) {
             }
           },
           close: () => {
-            // The other side hung up (its call.ended is on the way) or vanished: give the server a moment.
-            setTimer("closed", () => fail(callId, "network"), CLOSE_GRACE_MS);
+            // Closed without a bye: the other side vanished, or its bye was lost. The server knows which.
+            let checks = 0;
+            const check = () => {
+              if (live.current.callId !== callId) return;
+              callsApi.get(callId).then(
+                ({ call: now }) => {
+                  if (live.current.callId !== callId) return;
+                  if (now.state !== "accepted" && now.state !== "ringing") {
+                    dispatch({ type: "ended", call: now, reason: now.endReason ?? "hangup", at: Date.now() });
+                    teardown();
+                  } else if (++checks < CLOSE_CHECKS) setTimer("closed", check, CLOSE_CHECK_MS);
+                  else fail(callId, "network");
+                },
+                () => fail(callId, "network"),
+              );
+            };
+            setTimer("closed", check, CLOSE_CHECK_MS);
           },
           error: (err) => {
             // simple-peer destroys itself on ICE `failed`: nothing left to restart.
@@ -273,7 +299,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
       );
       setTimer("keepalive", () => sendSignal(callId, { type: "keepalive" }), KEEPALIVE_MS, true);
     },
-    [meId, sendSignal, setTimer, clearTimer, fail, localFlags, publishDebug],
+    [meId, sendSignal, setTimer, clearTimer, fail, localFlags, publishDebug, teardown],
   );
 
   const takeMedia = useCallback(async (kind: CallKind) => {
@@ -353,6 +379,11 @@ export function CallProvider({ children }: { children: ReactNode }) {
       reason: outgoing ? "cancelled" : "hangup",
       at: Date.now(),
     });
+    // The bye needs a moment on the wire before the connection closes under it.
+    const peer = live.current.peer;
+    peer?.sendBye();
+    live.current.peer = null;
+    setTimeout(() => peer?.destroy(), 300);
     teardown();
     try {
       await (outgoing ? callsApi.cancel(s.call.id) : callsApi.hangup(s.call.id));

@@ -25,6 +25,8 @@ export interface PeerHandlers {
   stream: (stream: MediaStream) => void;
   /** The other side's mute / camera state, over the data channel. */
   remoteState: (flags: MediaFlags) => void;
+  /** The other side hung up (it says so before closing, ahead of the server's slower `call.ended`). */
+  bye: () => void;
   ice: (state: RTCIceConnectionState) => void;
   close: () => void;
   error: (err: Error & { code?: string }) => void;
@@ -71,6 +73,7 @@ export class CallPeer {
         const msg = JSON.parse(text) as { type?: unknown; muted?: unknown; cameraOff?: unknown };
         if (msg.type === "state")
           handlers.remoteState({ muted: msg.muted === true, cameraOff: msg.cameraOff === true });
+        else if (msg.type === "bye") handlers.bye();
       } catch {
         // Not ours: ignore.
       }
@@ -98,11 +101,20 @@ export class CallPeer {
   }
 
   sendState(flags: MediaFlags): void {
+    this.send({ type: "state", ...flags });
+  }
+
+  /** Tells the other side this is a hang-up, not a lost connection, before the peer closes. */
+  sendBye(): void {
+    this.send({ type: "bye" });
+  }
+
+  private send(message: object): void {
     if (this.destroyed || !this.peer.connected) return;
     try {
-      this.peer.send(JSON.stringify({ type: "state", ...flags }));
+      this.peer.send(JSON.stringify(message));
     } catch {
-      // The channel closed in between: the next change or reconnect sends it again.
+      // The channel closed in between: state is sent again on the next change; a bye has the server behind it.
     }
   }
 
