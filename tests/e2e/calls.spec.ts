@@ -145,7 +145,43 @@ async function expectConnectedBothWays(a: Page, b: Page, protocols: string[]) {
   }
 }
 
+/**
+ * The local cloud starts a Lambda on its first invocation, which took 12 s for the signal route on this 2-core
+ * machine with two browsers running: warm it (and the Call Lambda) so the 15 s connect timeout measures ICE, not
+ * a cold start. A signal for a call that does not exist is refused with `system.error`, after the route has run.
+ */
+async function warmCallRoutes(browser: Browser, baseURL: string, request: APIRequestContext) {
+  const account = await createAccount(request, "cw");
+  await request.fetch("/api/calls/cal_warm", { headers: { authorization: `Bearer ${account.accessToken}` } });
+  const { context, page } = await openAs(browser, baseURL, account);
+  await page.goto("/");
+  const refused = await page.evaluate(async (token) => {
+    const { wsUrl } = (await (await fetch("/config.json")).json()) as { wsUrl: string };
+    return new Promise<string>((done) => {
+      const ws = new WebSocket(
+        `${wsUrl}${wsUrl.includes("?") ? "&" : "?"}token=${encodeURIComponent(token)}`,
+      );
+      const timer = setTimeout(() => done("timeout"), 45_000);
+      ws.onopen = () => ws.send(JSON.stringify({ action: "call.signal", callId: "cal_warm", data: {} }));
+      ws.onmessage = (e) => {
+        const type = (JSON.parse(String(e.data)) as { type?: string }).type;
+        if (type !== "system.error") return;
+        clearTimeout(timer);
+        ws.close();
+        done(type);
+      };
+    });
+  }, account.accessToken);
+  expect(refused).toBe("system.error");
+  await context.close();
+}
+
 test.describe("calls", () => {
+  test.beforeAll(async ({ browser, request }, info) => {
+    info.setTimeout(90_000);
+    await warmCallRoutes(browser, info.project.use.baseURL!, request);
+  });
+
   test("a video call connects through the relay, shows mute across, and either side ends it", async ({
     browser,
     baseURL,
