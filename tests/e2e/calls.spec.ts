@@ -331,13 +331,18 @@ test.describe("calls", () => {
     await expect(callView(pb)).toContainText("Could not connect", { timeout: 17_000 });
     expect(Date.now() - accepted).toBeLessThan(17_000);
     await expect(callView(pa)).toContainText("Could not connect", { timeout: 5_000 });
-    const call = await callApi<{ items: { state: string; endReason?: string }[] }>(
-      request,
-      a,
-      "GET",
-      "/calls",
-    );
-    expect(call.items[0]).toMatchObject({ state: "ended", endReason: "failed" });
+    // The browser that gave up told the server (hang-up with reason failed; the request runs in the background).
+    await expect
+      .poll(async () => {
+        const { items } = await callApi<{ items: { state: string; endReason?: string }[] }>(
+          request,
+          a,
+          "GET",
+          "/calls",
+        );
+        return items[0];
+      })
+      .toMatchObject({ state: "ended", endReason: "failed" });
     await pa.context().close();
     await pb.context().close();
   });
