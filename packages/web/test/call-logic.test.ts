@@ -142,10 +142,25 @@ describe("call state reducer", () => {
     expect(s?.phase).toBe("reconnecting");
     const back = run(s, { type: "connected", at: 9_000 });
     expect(back?.connectedAt).toBe(1_000);
-    const failed = run(back, { type: "failed", callId: "cal_1", failure: "connect_timeout", at: 20_000 });
+    const failed = run(back, { type: "failed", callId: "cal_1", failure: "ice_failed", at: 20_000 });
     expect(failed?.phase).toBe("ended");
     expect(failed?.endReason).toBe("failed");
-    expect(endedMessageKey(failed!)).toBe("call.end.connectTimeout");
+    expect(endedMessageKey(failed!)).toBe("call.end.iceFailed");
+  });
+
+  it("a call that never connected says it could not connect, whichever side gave up", () => {
+    const accepted = run(null, { type: "started", call: call({ state: "accepted" }), meId: aki.id });
+    for (const failure of ["connect_timeout", "ice_failed", "network"] as const)
+      expect(endedMessageKey(run(accepted, { type: "failed", callId: "cal_1", failure, at: 15_000 })!)).toBe(
+        "call.end.connectTimeout",
+      );
+    const told = run(accepted, {
+      type: "ended",
+      call: call({ state: "ended" }),
+      reason: "failed",
+      at: 15_000,
+    });
+    expect(endedMessageKey(told!)).toBe("call.end.connectTimeout");
   });
 
   it("says declined, no answer or missed from each side", () => {

@@ -242,7 +242,8 @@ export function CallProvider({ children }: { children: ReactNode }) {
               if (sessionRef.current?.connectedAt != null) dispatch({ type: "connected", at: Date.now() });
               return;
             }
-            if (state === "disconnected" || state === "failed") {
+            // Before the first connect the connect timeout is in charge; a restart is for a connection that dropped.
+            if ((state === "disconnected" || state === "failed") && sessionRef.current?.connectedAt != null) {
               dispatch({ type: "disconnected" });
               if (live.current.timers.has("restart") || live.current.timers.has("restartTimeout")) return;
               setTimer(

@@ -155,7 +155,9 @@ export function formatDuration(seconds: number): string {
 
 /** What the end screen says, by who this browser is and why the call ended. */
 export function endedMessageKey(session: CallSession): MessageKey {
-  if (session.failure === "connect_timeout") return "call.end.connectTimeout";
+  // Whatever gave up first, a call that never connected could not connect: the relay is the usual cause.
+  if (session.failure === "connect_timeout" || (session.failure && session.connectedAt === null))
+    return "call.end.connectTimeout";
   if (session.failure === "ice_failed") return "call.end.iceFailed";
   if (session.failure === "media") return "call.end.media";
   if (session.failure === "network") return "call.end.network";
