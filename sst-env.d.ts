@@ -5,6 +5,9 @@ import "sst";
 declare module "sst" {
   export interface Resource {
     Auth: { clientId: string; type: "sst.Linkable"; userPoolId: string };
+    CallSignaling: { channels: any; type: "sst.Linkable" };
+    CallTimeouts: { type: "sst.aws.Queue"; url: string };
+    Calls: { ringSeconds: number; type: "sst.Linkable" };
     Cdn: { distributionId: string; type: "sst.Linkable" };
     Limits: { rules: any; type: "sst.Linkable" };
     Media: { name: string; type: "sst.aws.Bucket" };

@@ -22,6 +22,7 @@ export default $config({
     const { search } = await import("./infra/search");
     await import("./infra/push");
     await import("./infra/ice");
+    const { callTimeouts, callTimeoutDeadLetters } = await import("./infra/calls");
     const { api } = await import("./infra/api");
     const { ws } = await import("./infra/realtime");
     await import("./infra/firewall");
@@ -43,6 +44,8 @@ export default $config({
       queues: {
         NotificationQueue: notificationQueue.url,
         NotificationDeadLetters: notificationDeadLetters.url,
+        CallTimeouts: callTimeouts.url,
+        CallTimeoutDeadLetters: callTimeoutDeadLetters.url,
       },
     };
   },

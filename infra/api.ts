@@ -1,9 +1,10 @@
 import { SERVICE } from "../packages/core/src/dynamo/names";
-import { DEFAULT_LIMITS, scaled } from "../packages/core/src/limit/rules";
 import { key } from "../packages/core/src/timeline/keys";
 import { type Route, routeTable } from "../packages/functions/src/api/route-table";
 import { issuer, webClient } from "./auth";
+import { callFn } from "./calls";
 import { table, tableLink } from "./database";
+import { limitsConfig } from "./limits";
 import { pushLink } from "./push";
 import { ws } from "./realtime";
 import { searchLink } from "./search";
@@ -11,10 +12,8 @@ import { bucket } from "./storage";
 
 // CQRS split from the seed: commands go to per-domain Lambdas, every GET goes to the Query Lambda.
 
-// Per-user abuse limits (core/limit/rules.ts); suites that post a lot raise them with ASYNCSNS_LIMIT_FACTOR.
-export const limitsConfig = new sst.Linkable("Limits", {
-  properties: { rules: scaled(DEFAULT_LIMITS, Number(process.env.ASYNCSNS_LIMIT_FACTOR ?? 1)) },
-});
+// Per-user abuse limits: their own file, so infra/calls.ts links them without importing this one.
+export { limitsConfig };
 
 /**
  * Stage-wide ceilings below the account's 10,000 rps: a flood costs a bounded bill before per-user limits
@@ -102,6 +101,7 @@ const functions: Record<Route["lambda"], sst.aws.Function> = {
   Post: postFn,
   Chat: chatFn,
   Notification: notificationFn,
+  Call: callFn,
   Query: queryFn,
 };
 for (const route of routeTable)

@@ -9,6 +9,9 @@ export const WS_TABLE_ACCESS = {
   default: ["dynamodb:DeleteItem"],
   // Throttles on the connection item, checks membership, reads the sender and fans out to live connections.
   typing: ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"],
+  // Reads the call, binds the sending device or refreshes the lease on it (conditional updates), finds the
+  // peer's live connections and forgets gone ones; never creates or deletes a call.
+  callSignal: ["dynamodb:GetItem", "dynamodb:UpdateItem", "dynamodb:Query", "dynamodb:DeleteItem"],
 };
 const tableFor = (route: keyof typeof WS_TABLE_ACCESS) =>
   tableLink((arn) => [{ actions: WS_TABLE_ACCESS[route], resources: [arn, $interpolate`${arn}/index/*`] }]);
@@ -58,4 +61,8 @@ ws.route("$default", {
 ws.route("typing", {
   handler: "packages/functions/src/realtime/typing.handler",
   link: [tableFor("typing"), ws],
+});
+ws.route("call.signal", {
+  handler: "packages/functions/src/realtime/call-signal.handler",
+  link: [tableFor("callSignal"), ws],
 });

@@ -17,4 +17,5 @@ if (want("search")) run("--expose-gc", "scripts/bench/search.ts");
 if (want("inputs")) run("scripts/bench/inputs.ts");
 if (want("load")) run("scripts/bench/load.ts");
 if (want("notifications")) run("scripts/bench/notifications.ts");
+if (want("calls")) run("scripts/bench/calls.ts");
 process.exit(0);

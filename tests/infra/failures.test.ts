@@ -67,7 +67,12 @@ for (const stage of ["dev-ci", "production"] as const) {
         failureQueues(graph)
           .map((q) => q.name)
           .sort(),
-      ).toEqual(["MediaFailuresQueue", "NotificationDeadLettersQueue", "StreamFailuresQueue"]);
+      ).toEqual([
+        "CallTimeoutDeadLettersQueue",
+        "MediaFailuresQueue",
+        "NotificationDeadLettersQueue",
+        "StreamFailuresQueue",
+      ]);
       expect(checkFailureAlarms(graph)).toEqual([]);
     });
   });

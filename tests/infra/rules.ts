@@ -44,6 +44,13 @@ export const ALLOWED_WILDCARDS: AllowedWildcard[] = [
     reason: "the search domain's REST paths (its indexes, _search, _cluster/health), this domain only",
   },
   {
+    owner: "Call",
+    kind: "resource",
+    value: /^arn:aws:kinesisvideo:[^:]+:\d{12}:channel\/[^/*]+-call-\d+\/\*$/,
+    reason:
+      "a signalling channel's ARN ends in its creation time (channel/<name>/<code>, infra/ice.ts): the stage's named call channels only",
+  },
+  {
     owner: /.*/,
     kind: "managed-policy",
     value: "arn:aws:iam::aws:policy/AWSXRayDaemonWriteAccess",
@@ -110,13 +117,18 @@ export const TABLE_ACCESS: TableAccess[] = [
     handler: "packages/functions/src/realtime/typing.handler",
     actions: ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"],
   },
+  {
+    // Reads the call, binds the device or refreshes the lease (conditional updates), finds the peer's sockets.
+    handler: "packages/functions/src/realtime/call-signal.handler",
+    actions: ["dynamodb:UpdateItem", "dynamodb:GetItem", "dynamodb:Query", "dynamodb:DeleteItem"],
+  },
 ];
 
 /** Every reader of the table's stream, by what it is for: its handler and the records its filter lets through. */
 export const STREAM_SUBSCRIBERS: StreamSubscriberIntent[] = [
   {
     // The one dispatcher: fan-out (profile-feed entries, follow edges), cards (a profile changed), search (posts,
-    // profiles), notifications (follows, likes, reposts, posts, messages).
+    // profiles), notifications (follows, likes, reposts, posts, messages, missed calls).
     handler: "packages/functions/src/stream/dispatch.handler",
     filters: [
       { dynamodb: { Keys: { pk: { S: [{ prefix: streamKeys.profileEntryPk }] } } } },
@@ -133,6 +145,7 @@ export const STREAM_SUBSCRIBERS: StreamSubscriberIntent[] = [
                 { prefix: streamKeys.repostSk },
                 { prefix: streamKeys.messageSk },
                 streamKeys.postSk,
+                streamKeys.callSk,
               ],
             },
           },

@@ -18,6 +18,8 @@ export default async function setup(project: TestProject) {
   process.env.ASYNCSNS_FOLLOWERS_PAGE ??= "2";
   // A failing notification is received again after 5 s, not 30: five receives to the dead-letter queue fit a test.
   process.env.ASYNCSNS_NOTIFY_VISIBILITY_SECONDS ??= "5";
+  // Calls ring 4 s, not 45, so a missed call (the SQS-delayed timer) fits a test.
+  process.env.ASYNCSNS_CALL_RING_SECONDS ??= "4";
   const cloud = await startLocalCloud({
     root,
     configFile: join(root, "sst.config.ts"),
@@ -54,6 +56,9 @@ declare module "vitest" {
       dynamodb: { endpoint: string; region: string };
       /** The local push service (packages/local/src/standins/push-service.ts). */
       push: { url: string };
+      /** Kinesis Video Streams signalling (packages/local/src/standins/kvs-signaling.ts) and the coturn behind it. */
+      kvs: { endpoint: string; region: string };
+      turn: { urls: string[] };
     };
     localDynamo: { endpoint: string; tables: string[] };
     localDataDir: string;

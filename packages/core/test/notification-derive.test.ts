@@ -66,6 +66,46 @@ describe("notification events derived from stream records", () => {
     expect(await derive(record("MODIFY", post(), post({ likes: 3 })))).toEqual([]);
   });
 
+  it("a call that becomes missed notifies its callee once, from the caller; other transitions mean nothing", async () => {
+    const call = (state: string) => ({
+      __edb_e__: "call",
+      callId: "cal_1",
+      callerId: "aki",
+      calleeId: "ben",
+      kind: "video",
+      state,
+      createdAt: 3000,
+    });
+    expect(await derive(record("MODIFY", call("ringing"), call("missed")))).toEqual([
+      {
+        type: "call.missed",
+        op: "add",
+        actor: "aki",
+        recipient: "ben",
+        subject: { kind: "call", id: "cal_1" },
+        at: 3000,
+      },
+    ]);
+    expect(await derive(record("INSERT", undefined, call("ringing")))).toEqual([]);
+    expect(await derive(record("MODIFY", call("ringing"), call("accepted")))).toEqual([]);
+    expect(await derive(record("MODIFY", call("ringing"), call("declined")))).toEqual([]);
+    // A later write to a missed call (its history mark) is not a second miss.
+    expect(await derive(record("MODIFY", call("missed"), call("missed")))).toEqual([]);
+  });
+
+  it("a call's entry in a room's history is not a chat message to notify of", async () => {
+    const entry = {
+      __edb_e__: "message",
+      roomId: "rom_1",
+      messageId: "msg_1",
+      senderId: "aki",
+      text: "",
+      createdAt: 4000,
+      call: { callId: "cal_1", kind: "audio", state: "missed", durationSeconds: 0 },
+    };
+    expect(await derive(record("INSERT", undefined, entry))).toEqual([]);
+  });
+
   it("ignores records of entities people are not notified about", async () => {
     expect(await derive(record("INSERT", undefined, { __edb_e__: "user", userId: "aki" }))).toEqual([]);
     expect(await derive(record("MODIFY", follow, follow))).toEqual([]);

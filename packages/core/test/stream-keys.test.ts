@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { CallEntity } from "../src/call/call.entity";
 import { MessageEntity } from "../src/chat/room.entity";
 import { FollowEntity } from "../src/follow/follow.entity";
 import { LikeEntity, PostEntity, RepostEntity } from "../src/post/post.entity";
@@ -34,6 +35,10 @@ describe("stream key prefixes infra filters on", () => {
   it("equal a profile's sort key", () => {
     const { sk } = UserEntity.put({ userId: "u1", handle: "alice", displayName: "Alice" }).params().Item;
     expect(sk).toBe(streamKeys.userSk);
+  });
+
+  it("equal a call's sort key (missed calls notify)", () => {
+    expect(CallEntity.get({ callId: "cal_1" }).params().Key.sk).toBe(streamKeys.callSk);
   });
 
   it("equal a post's sort key", () => {

@@ -42,6 +42,8 @@ interface World {
   malloryRoomId: string;
   /** Alice's notification row (Bob followed her). */
   notificationId: string;
+  /** Alice's call to Bob (they follow each other). */
+  callId: string;
 }
 
 type Attempt = { as: "mallory" | "bob"; path: string; body?: unknown };
@@ -88,6 +90,18 @@ const OWNED: Record<string, (w: World) => Attempt[]> = {
     { as: "mallory", path: `/notifications/${w.notificationId}/actors` },
     { as: "bob", path: `/notifications/${w.notificationId}/actors` },
   ],
+  "GET /api/calls/{id}": (w) => [{ as: "mallory", path: `/calls/${w.callId}` }],
+  "POST /api/calls/{id}/accept": (w) => [{ as: "mallory", path: `/calls/${w.callId}/accept` }],
+  "POST /api/calls/{id}/decline": (w) => [{ as: "mallory", path: `/calls/${w.callId}/decline` }],
+  // The callee may not cancel the caller's call either.
+  "POST /api/calls/{id}/cancel": (w) => [
+    { as: "mallory", path: `/calls/${w.callId}/cancel` },
+    { as: "bob", path: `/calls/${w.callId}/cancel` },
+  ],
+  "POST /api/calls/{id}/hangup": (w) => [
+    { as: "mallory", path: `/calls/${w.callId}/hangup`, body: { reason: "failed" } },
+  ],
+  "POST /api/calls/{id}/ice-servers": (w) => [{ as: "mallory", path: `/calls/${w.callId}/ice-servers` }],
 };
 
 /** Owned ids carried in a body rather than a path: another user's upload attached as one's own. */
@@ -150,6 +164,11 @@ describe("cross-user matrix", () => {
       if (!notificationId) await new Promise((r) => setTimeout(r, 100));
     }
     if (!notificationId) throw new Error("Bob's follow never reached Alice's notifications");
+    expect((await send(alice, "POST", `/users/${bob.handle}/follow`)).status).toBe(204);
+    const call = await json<{ call: { id: string } }>(
+      send(alice, "POST", "/calls", { handle: bob.handle, kind: "audio" }),
+      201,
+    );
     w = {
       alice,
       bob,
@@ -162,6 +181,7 @@ describe("cross-user matrix", () => {
       messageId: message.id,
       malloryRoomId: malloryRoom.id,
       notificationId,
+      callId: call.call.id,
     };
   });
 
@@ -218,5 +238,8 @@ describe("cross-user matrix", () => {
       200,
     );
     expect(inbox.items.find((n) => n.id === w.notificationId)?.read).toBe(false);
+    // Nobody but its two participants moved the call: it rang until the timer made it missed.
+    const { call } = await json<{ call: { state: string } }>(alice.api(`/calls/${w.callId}`), 200);
+    expect(["ringing", "missed"]).toContain(call.state);
   });
 });

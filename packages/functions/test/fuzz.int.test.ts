@@ -165,6 +165,7 @@ async function state() {
     rooms: await read("/rooms"),
     messages: await read(`/rooms/${roomId}/messages`),
     media: await json(alice.api("/media/med_01JDZ00000000000000000000A")),
+    calls: await read("/calls"),
   };
 }
 
@@ -239,6 +240,13 @@ describe("malformed WebSocket frames", () => {
     ["typing without a room", JSON.stringify({ action: "typing" })],
     ["typing with a numeric room", JSON.stringify({ action: "typing", roomId: 5 })],
     ["typing with a 65-character room", JSON.stringify({ action: "typing", roomId: "r".repeat(65) })],
+    ["call.signal without a call", JSON.stringify({ action: "call.signal", data: {} })],
+    ["call.signal with a numeric call", JSON.stringify({ action: "call.signal", callId: 5, data: {} })],
+    ["call.signal for no such call", JSON.stringify({ action: "call.signal", callId: "cal_nope", data: {} })],
+    [
+      "call.signal over 32 KB",
+      JSON.stringify({ action: "call.signal", callId: "cal_nope", data: "a".repeat(40 * 1024) }),
+    ],
     ["a 100 KB frame", JSON.stringify({ action: "nope", pad: "a".repeat(100 * 1024) })],
     ["a binary frame", Buffer.from([0, 1, 2, 255])],
   ];

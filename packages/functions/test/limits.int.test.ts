@@ -24,12 +24,15 @@ type Core = {
 let core: Core;
 let postApp: typeof import("../src/api/post").app;
 let profileApp: typeof import("../src/api/profile").app;
+let callApp: typeof import("../src/api/call").app;
+let Call: typeof import("@asyncsns/core/call").Call;
 
 beforeAll(async () => {
   useLocalTable();
   // Presigning needs only a name and credentials: no upload reaches a bucket here.
   process.env.SST_RESOURCE_Media ??= JSON.stringify({ name: "limits-test", type: "sst.aws.Bucket" });
   process.env.SST_RESOURCE_Limits = JSON.stringify({ rules: LOWERED, type: "sst.Linkable" });
+  process.env.SST_RESOURCE_Calls ??= JSON.stringify({ ringSeconds: 4, type: "sst.Linkable" });
   const [actor, user, limit, error, post, profile] = await Promise.all([
     import("@asyncsns/core/actor"),
     import("@asyncsns/core/user"),
@@ -39,6 +42,8 @@ beforeAll(async () => {
     import("../src/api/profile"),
   ]);
   core = { withActor: actor.withActor, User: user.User, Limit: limit.Limit, RateLimited: error.RateLimited };
+  callApp = (await import("../src/api/call")).app;
+  ({ Call } = await import("@asyncsns/core/call"));
   postApp = post.app;
   profileApp = profile.app;
 });
@@ -55,7 +60,7 @@ async function person(prefix: string) {
 
 /** A request as the gateway hands it over: the JWT already verified, its `sub` in the claims. */
 const call = (
-  app: typeof postApp | typeof profileApp,
+  app: typeof postApp | typeof profileApp | typeof callApp,
   userId: string,
   method: string,
   path: string,
@@ -124,6 +129,34 @@ describe("per-user limits", () => {
     const third = await call(profileApp, dave.userId, "POST", `/api/users/${erin.handle}/follow`);
     expect(third.status).toBe(429);
     expect(Number(third.headers.get("Retry-After"))).toBeGreaterThan(0);
+  });
+
+  it("answer the call invite over the limit with 429 (busy calls count too); refusals before it count nothing", async () => {
+    const [fay, gus, hal] = await Promise.all([person("limf"), person("limg"), person("limh")]);
+    for (const [a, b] of [
+      [fay, gus],
+      [gus, fay],
+    ] as const)
+      expect((await call(profileApp, a.userId, "POST", `/api/users/${b.handle}/follow`)).status).toBe(204);
+    // Gus is in a call with Hal, so Fay's calls are answered busy at once (no ring, no timer).
+    const party = (p: { userId: string; handle: string }) => ({ ...p, displayName: p.handle });
+    await Call.Store.create({ caller: party(hal), callee: party(gus), kind: "audio", ringSeconds: 600 });
+    const invite = (handle: string) =>
+      call(callApp, fay.userId, "POST", "/api/calls", { handle, kind: "audio" });
+    // Not allowed to call Hal (no room, no mutual follow): refused before counting.
+    expect((await invite(hal.handle)).status).toBe(403);
+    for (let i = 0; i < 3; i++) {
+      const res = await invite(gus.handle);
+      expect(res.status).toBe(201);
+      expect((await res.json()).call.state).toBe("busy");
+    }
+    const over = await invite(gus.handle);
+    expect(over.status).toBe(429);
+    expect((await over.json()).error).toMatchObject({
+      code: "rate.limited",
+      details: { action: "callInvite" },
+    });
+    expect(Number(over.headers.get("Retry-After"))).toBeGreaterThan(0);
   });
 
   it("let no more than the limit through when requests race (one conditional write each)", async () => {

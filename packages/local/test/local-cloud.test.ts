@@ -308,6 +308,8 @@ describe("link isolation", () => {
     expect(unlinked.keys).not.toContain("HOME");
     expect(unlinked.keys).not.toContain("PATH");
     expect(unlinked.keys).toContain("AWS_ENDPOINT_URL_DYNAMODB");
+    // The ICE adapter's KinesisVideoClient reaches the KVS stand-in through its service endpoint variable.
+    expect(unlinked.keys).toContain("AWS_ENDPOINT_URL_KINESIS_VIDEO");
   });
 });
 
@@ -716,5 +718,11 @@ describe("router, media, site and config.json", () => {
     expect(local.dynamodb).toEqual({ endpoint: cloud.standIns.dynamodb.endpoint, region: "us-east-1" });
     expect(Object.keys(cloud.standIns.dynamodb.tables ?? {})).toContain(local.table);
     expect(local.managementEndpoint).toBe(`http://127.0.0.1:${cloud.port}/ws`);
+    // Calls: the KVS signalling stand-in, and the coturn its credentials are for.
+    expect(local.kvs).toEqual({ endpoint: cloud.standIns.kvs.endpoint, region: "us-east-1" });
+    expect(local.turn.urls).toEqual([
+      `turn:127.0.0.1:${cloud.standIns.turn.port}?transport=udp`,
+      `turn:127.0.0.1:${cloud.standIns.turn.port}?transport=tcp`,
+    ]);
   });
 });

@@ -18,6 +18,19 @@ export const MessageMedia = z.object({
 });
 export type MessageMedia = z.infer<typeof MessageMedia>;
 
+/**
+ * A call shown in its 1:1 room's history ("Missed call", "Video call · 3:21"). The enums repeat call.ts's final
+ * states here because call.ts imports this file (test/realtime checks they agree).
+ */
+export const MessageCall = z.object({
+  id: z.string(),
+  kind: z.enum(["audio", "video"]),
+  state: z.enum(["ended", "declined", "cancelled", "missed", "busy"]),
+  endReason: z.enum(["hangup", "declined", "cancelled", "missed", "busy", "failed"]).optional(),
+  durationSeconds: z.number().int().nonnegative(),
+});
+export type MessageCall = z.infer<typeof MessageCall>;
+
 export const Message = z
   .object({
     id: z.string(),
@@ -31,6 +44,8 @@ export const Message = z
     editedAt: z.string().nullable(),
     /** A deleted message stays as a tombstone so seq has no holes. */
     deleted: z.boolean(),
+    /** Set on the message a call leaves in its room; optional so messages stored before calls still parse. */
+    call: MessageCall.optional(),
   })
   .meta({ id: "Message" });
 export type Message = z.infer<typeof Message>;

@@ -38,3 +38,17 @@ describe("chat event schemas", () => {
     expect(Action.safeParse({ action: "typing", roomId: "" }).success).toBe(false);
   });
 });
+
+describe("a call's entry in a room's history", () => {
+  it("names only final states and the call's own kinds and end reasons", async () => {
+    const { MessageCall } = await import("../src/chat");
+    const { CALL_KINDS, CALL_STATES, END_REASONS } = await import("../src/call");
+    expect(MessageCall.shape.kind.options).toEqual([...CALL_KINDS]);
+    expect(MessageCall.shape.state.options).toEqual(
+      CALL_STATES.filter((s) => s !== "ringing" && s !== "accepted"),
+    );
+    expect(MessageCall.shape.endReason.unwrap().options).toEqual(
+      END_REASONS.filter((r) => r !== "answered_elsewhere"),
+    );
+  });
+});

@@ -89,6 +89,18 @@ export const MessageEntity = new Entity(
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
       editedAt: { type: "number" },
       deletedAt: { type: "number" },
+      /** A call's entry in the room's history (core/chat/calls.ts), sent as the caller. */
+      call: {
+        type: "map",
+        readOnly: true,
+        properties: {
+          callId: { type: "string", required: true },
+          kind: { type: ["audio", "video"] as const, required: true },
+          state: { type: ["ended", "declined", "cancelled", "missed", "busy"] as const, required: true },
+          endReason: { type: ["hangup", "declined", "cancelled", "missed", "busy", "failed"] as const },
+          durationSeconds: { type: "number", required: true },
+        },
+      },
     },
     indexes: {
       byRoom: {

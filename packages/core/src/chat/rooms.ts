@@ -149,5 +149,16 @@ export async function serialize(item: MessageItem): Promise<Message> {
     createdAt: new Date(item.createdAt).toISOString(),
     editedAt: item.editedAt ? new Date(item.editedAt).toISOString() : null,
     deleted: item.deletedAt !== undefined,
+    ...(item.call
+      ? {
+          call: {
+            id: item.call.callId,
+            kind: item.call.kind,
+            state: item.call.state,
+            ...(item.call.endReason ? { endReason: item.call.endReason } : {}),
+            durationSeconds: item.call.durationSeconds,
+          },
+        }
+      : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { Service } from "electrodb";
+import { CallActiveEntity, CallEntity, CallLogEntity } from "../call/call.entity";
 import { DirectEntity, MembershipEntity, MessageEntity, RoomEntity } from "../chat/room.entity";
 import { ConnectionEntity, SignOutEntity } from "../connection/connection.entity";
 import { FollowEntity } from "../follow/follow.entity";
@@ -49,6 +50,9 @@ export const db = new Service(
     ntfMember: NotificationMemberEntity,
     ntfActor: NotificationActorEntity,
     ntfPrefs: NotificationPreferencesEntity,
+    call: CallEntity,
+    callLog: CallLogEntity,
+    callActive: CallActiveEntity,
   },
   configuration(),
 );

@@ -14,6 +14,8 @@ export class VisibleError extends Error {
     public readonly kind: ErrorKind,
     public readonly code: string,
     message: string,
+    /** Shown as the error's `details`, e.g. the current state of what a request conflicted with. */
+    public readonly details?: unknown,
   ) {
     super(message);
     this.name = "VisibleError";

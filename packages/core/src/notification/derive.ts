@@ -127,6 +127,22 @@ async function ofMessage(item: Image): Promise<NotificationEvent[]> {
     }));
 }
 
+/** A call that stopped ringing unanswered: its callee hears of it once, from the caller. */
+function ofCall(before: Image | undefined, after: Image | undefined): NotificationEvent[] {
+  if (!after || after.state !== "missed" || before?.state === "missed") return [];
+  const callId = String(after.callId);
+  return [
+    {
+      type: "call.missed",
+      op: "add",
+      actor: String(after.callerId),
+      recipient: String(after.calleeId),
+      subject: { kind: "call", id: callId },
+      at: num(after.createdAt),
+    },
+  ];
+}
+
 /** Every notification event one stream record stands for; none from records that mean nothing to people. */
 export async function derive(record: StreamRecord): Promise<NotificationEvent[]> {
   const before = imageOf(record.dynamodb?.OldImage);
@@ -155,7 +171,10 @@ export async function derive(record: StreamRecord): Promise<NotificationEvent[]>
       case "post":
         return ofPost(before, after);
       case "message":
-        return record.eventName === "INSERT" && after ? ofMessage(after) : [];
+        // A call's entry in the room's history is not a message anyone sent: calls notify of themselves.
+        return record.eventName === "INSERT" && after && !after.call ? ofMessage(after) : [];
+      case "call":
+        return ofCall(before, after);
       default:
         return [];
     }

@@ -16,4 +16,6 @@ export const streamKeys = {
   repostSk: "$repost_1#",
   /** Sort key of every chat message: `$message_1#seq_<padded>`. */
   messageSk: "$message_1#",
+  /** Sort key of a call item, exactly. */
+  callSk: "$call_1",
 } as const;

@@ -113,7 +113,7 @@ export function createApp() {
       return c.json(errorBody(error.code, error.message, details), 429);
     }
     if (error instanceof VisibleError)
-      return c.json(errorBody(error.code, error.message), statusOf[error.kind]);
+      return c.json(errorBody(error.code, error.message, error.details), statusOf[error.kind]);
     if (error instanceof ZodError) return c.json(invalid(error.issues as Issue[]), 400);
     // Hono's own 4xx (e.g. a malformed JSON body) are the client's mistake, not a 500.
     const status = error instanceof HTTPException ? error.status : (error as { status?: unknown }).status;

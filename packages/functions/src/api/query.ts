@@ -1,4 +1,5 @@
 import { createApp, toLambda } from "./app";
+import * as calls from "./routes/call-queries";
 import * as chat from "./routes/chat-queries";
 import * as follows from "./routes/follows";
 import * as me from "./routes/me";
@@ -21,6 +22,7 @@ export const app = createApp()
   .route("/", follows.queries)
   .route("/", search.queries)
   .route("/", chat.queries)
-  .route("/", notifications.queries);
+  .route("/", notifications.queries)
+  .route("/", calls.queries);
 
 export const handler = toLambda(app);

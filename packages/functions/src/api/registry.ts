@@ -7,6 +7,7 @@ const entries = {
   Post: "./post",
   Chat: "./chat",
   Notification: "./notification",
+  Call: "./call",
   Query: "./query",
 } as const;
 

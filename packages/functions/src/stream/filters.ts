@@ -27,6 +27,7 @@ export const streamFilters: Record<StreamRouteName, StreamFilter[]> = {
               { prefix: streamKeys.repostSk },
               { prefix: streamKeys.messageSk },
               streamKeys.postSk,
+              streamKeys.callSk,
             ],
           },
         },

@@ -1,0 +1,130 @@
+export * as Call from "./index";
+
+// Calls: who may call whom, ringing (sockets and push), the ring timer, answers with ICE servers, ends told to
+// both sides and left in the room's history. The state itself is store.ts's conditional writes.
+
+import { CallKind, type IceServer, type Call as Wire } from "@asyncsns/realtime";
+import * as z from "zod";
+import { useUserId } from "../actor";
+import { directRoomOf } from "../chat/calls";
+import { VisibleError } from "../error";
+import { Follow } from "../follow";
+import { IceServers } from "../ice";
+import { Limit } from "../limit";
+import * as Users from "../user/read";
+import { fn } from "../util";
+import { accepted, ended, ring } from "./events";
+import { CallId } from "./read";
+import { ringSeconds } from "./settings";
+import * as Store from "./store";
+import { schedule } from "./timer";
+
+export { CallActiveEntity, CallEntity, type CallItem, CallLogEntity } from "./call.entity";
+export { ringPayload } from "./events";
+export { CallId, get, ListInput, list } from "./read";
+export * as Rules from "./rules";
+export { ringSeconds } from "./settings";
+export * as Store from "./store";
+export const StartInput = z.object({ handle: z.string().min(1).max(64), kind: CallKind });
+export const HangupInput = z.object({
+  callId: CallId,
+  reason: z.enum(["hangup", "failed"]).optional(),
+});
+
+export interface Answer {
+  call: Wire;
+  iceServers: IceServer[];
+}
+
+/** Who may call whom: people who share a 1:1 room, or follow each other. Answers the room if they share one. */
+async function mayCall(callerId: string, calleeId: string): Promise<{ roomId?: string }> {
+  const [roomId, mutual] = await Promise.all([
+    directRoomOf(callerId, calleeId),
+    Promise.all([Follow.exists(callerId, calleeId), Follow.exists(calleeId, callerId)]).then(
+      ([a, b]) => a && b,
+    ),
+  ]);
+  if (!roomId && !mutual)
+    throw new VisibleError(
+      "forbidden",
+      "call.forbidden",
+      "You can call people you share a 1:1 chat with or who follow you back.",
+    );
+  return roomId ? { roomId } : {};
+}
+
+async function party(userId: string): Promise<Store.Party> {
+  const user = await Users.stored(userId);
+  if (!user)
+    throw new VisibleError("not-found", "profile.not_found", "Create your profile first: choose a handle.");
+  return { userId, handle: user.handle, displayName: user.displayName, avatarKey: user.avatarKey };
+}
+
+/** `POST /api/calls`: rings the callee, or answers busy, or (glare) accepts the callee's call to the caller. */
+export const start = fn(StartInput, async ({ handle, kind }): Promise<Answer> => {
+  const userId = useUserId();
+  const calleeId = await Users.idOf(handle.replace(/^@/, ""));
+  if (!calleeId)
+    throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
+  if (calleeId === userId) throw new VisibleError("input", "call.self", "You cannot call yourself.");
+  const [caller, callee, { roomId }] = await Promise.all([
+    party(userId),
+    party(calleeId),
+    mayCall(userId, calleeId),
+  ]);
+  await Limit.consume("callInvite");
+  const seconds = ringSeconds();
+  const { call, outcome } = await Store.create({ caller, callee, kind, roomId, ringSeconds: seconds });
+  if (outcome === "busy") {
+    await ended(call);
+    return { call: Store.toWire(call), iceServers: [] };
+  }
+  // Credentials before anyone rings: a caller who could not join must not leave the callee ringing.
+  const iceServers = await iceFor(call.callId, userId).catch(async (error: unknown) => {
+    const gone = await Store.transition(call.callId, userId, outcome === "ring" ? "cancel" : "hangup", {
+      reason: "failed",
+    });
+    if (outcome === "glare" && gone.changed) await ended(gone.call);
+    throw error;
+  });
+  if (outcome === "ring") {
+    // The timer first: a call that rings must also stop ringing.
+    await schedule(call.callId, seconds);
+    await ring(call, seconds);
+  } else await accepted(call);
+  return { call: Store.toWire(call), iceServers };
+});
+
+/** `POST /api/calls/{id}/accept`: the first device wins; a repeat answers the call as it is. */
+export const accept = fn(CallId, async (callId): Promise<Answer> => {
+  const userId = useUserId();
+  const { call, changed } = await Store.transition(callId, userId, "accept");
+  if (changed) await accepted(call);
+  return { call: Store.toWire(call), iceServers: await iceFor(callId, userId) };
+});
+
+export const decline = fn(CallId, async (callId) => command(callId, "decline"));
+export const cancel = fn(CallId, async (callId) => command(callId, "cancel"));
+export const hangup = fn(HangupInput, async ({ callId, reason }) => command(callId, "hangup", reason));
+
+async function command(
+  callId: string,
+  name: "decline" | "cancel" | "hangup",
+  reason?: "hangup" | "failed",
+): Promise<{ call: Wire }> {
+  const { call, changed } = await Store.transition(callId, useUserId(), name, reason ? { reason } : {});
+  if (changed) await ended(call);
+  return { call: Store.toWire(call) };
+}
+
+/** `POST /api/calls/{id}/ice-servers`: fresh credentials for a participant of a ringing or accepted call. */
+export const iceServers = fn(CallId, async (callId): Promise<{ iceServers: IceServer[] }> => {
+  const userId = useUserId();
+  const { call } = await Store.forParticipant(callId, userId);
+  if (call.state !== "ringing" && call.state !== "accepted") throw Store.conflict(call);
+  return { iceServers: await iceFor(callId, userId) };
+});
+
+function iceFor(callId: string, userId: string): Promise<IceServer[]> {
+  return IceServers.forCall({ callId, userId });
+}

@@ -1,0 +1,592 @@
+// Calls: connect time (POST /api/calls → both peers `connect`, relay-only through the local coturn) in Debian's
+// Chromium, beside a floor from the same run: raw simple-peer, credentials in hand, signals passed in-process.
+import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import {
+  CreateSignalingChannelCommand,
+  DescribeSignalingChannelCommand,
+  GetSignalingChannelEndpointCommand,
+  KinesisVideoClient,
+  ResourceNotFoundException,
+} from "@aws-sdk/client-kinesis-video";
+import {
+  GetIceServerConfigCommand,
+  KinesisVideoSignalingClient,
+} from "@aws-sdk/client-kinesis-video-signaling";
+import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
+import { type LocalCloud, startLocalCloud } from "../../packages/local/src/local-cloud";
+import type { IceServer } from "../../packages/realtime/src/call";
+import { percentile } from "./stats";
+import { cognitoClient, cognitoUser } from "./users";
+
+const { values: args } = parseArgs({
+  options: {
+    /** Calls through the app (the measured figure). */
+    calls: { type: "string", default: "20" },
+    /** Raw simple-peer connections (the floor). */
+    floor: { type: "string", default: "20" },
+    /** Uncounted first runs of each: the functions' and the browser's cold starts are not what is compared. */
+    warmup: { type: "string", default: "2" },
+    chromium: { type: "string", default: "/usr/bin/chromium" },
+    "deadline-min": { type: "string", default: "8" },
+  },
+});
+const CALLS = Number(args.calls);
+const FLOOR = Number(args.floor);
+const WARMUP = Number(args.warmup);
+const deadline = Date.now() + Number(args["deadline-min"]) * 60_000;
+/** One connection that takes longer than this is reported as failed, not waited for. */
+const CONNECT_TIMEOUT_MS = 15_000;
+
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= "true";
+// Per-user abuse limits (core/limit/rules.ts) would refuse twenty invites in a row: the bench measures connecting.
+process.env.ASYNCSNS_LIMIT_FACTOR ??= "100";
+
+const root = resolve(import.meta.dirname, "../..");
+const SIMPLE_PEER = createRequire(import.meta.url).resolve("simple-peer/simplepeer.min.js");
+/** Chromium's fake camera and microphone, granted without a prompt. */
+const FAKE_MEDIA = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"];
+const credentials = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
+const log = (line: string) => console.log(`[bench] ${line}`);
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const fmt = (x: number) => (Number.isFinite(x) ? `${x.toFixed(0)} ms` : "–");
+
+/** Epoch ms (performance.timeOrigin + now: one clock across the pages) of each step of a call. */
+type Marks = Record<string, number>;
+
+interface Figure {
+  n: number;
+  failed: number;
+  p50: number;
+  p95: number;
+  samples: number[];
+}
+const figure = (samples: number[], failed: number): Figure => ({
+  n: samples.length,
+  failed,
+  p50: percentile(samples, 50),
+  p95: percentile(samples, 95),
+  samples: samples.map((s) => Math.round(s * 10) / 10),
+});
+
+/** TURN credentials from the KVS stand-in for the floor, as the app's adapter gets them (not timed). */
+async function floorCredentials(cloud: LocalCloud) {
+  const kvs = cloud.urls.kvs!;
+  const control = new KinesisVideoClient({ endpoint: kvs.endpoint, region: kvs.region, credentials });
+  const ChannelName = "bench-floor";
+  let arn: string | undefined;
+  try {
+    arn = (await control.send(new DescribeSignalingChannelCommand({ ChannelName }))).ChannelInfo?.ChannelARN;
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+    arn = (await control.send(new CreateSignalingChannelCommand({ ChannelName }))).ChannelARN;
+  }
+  const { ResourceEndpointList } = await control.send(
+    new GetSignalingChannelEndpointCommand({
+      ChannelARN: arn,
+      SingleMasterChannelEndpointConfiguration: { Protocols: ["HTTPS"], Role: "MASTER" },
+    }),
+  );
+  control.destroy();
+  const signalling = new KinesisVideoSignalingClient({
+    endpoint: ResourceEndpointList![0]!.ResourceEndpoint!,
+    region: kvs.region,
+    credentials,
+  });
+  return async (clientId: string): Promise<IceServer[]> => {
+    const out = await signalling.send(
+      new GetIceServerConfigCommand({ ChannelARN: arn, ClientId: clientId, Service: "TURN" }),
+    );
+    return (out.IceServerList ?? []).map((s) => ({
+      urls: s.Uris!,
+      username: s.Username!,
+      credential: s.Password!,
+    }));
+  };
+}
+
+/** A page on the app's origin (a secure context on localhost) with simple-peer and the fake camera's stream. */
+async function preparedPage(context: BrowserContext, origin: string): Promise<Page> {
+  // tsx compiles with esbuild's keepNames: functions handed to page.evaluate call its `__name` helper.
+  await context.addInitScript("globalThis.__name = (fn) => fn;");
+  const page = await context.newPage();
+  // Any same-origin document will do; the API's JSON keeps the web app's own scripts out of the measurement.
+  await page.goto(`${origin}/api/openapi.json`);
+  await page.addScriptTag({ path: SIMPLE_PEER });
+  await page.evaluate(async () => {
+    const w = window as unknown as { benchStream: MediaStream };
+    w.benchStream = await navigator.mediaDevices.getUserMedia({ video: true, audio: true });
+  });
+  return page;
+}
+
+/** The floor: two relay-only peers in one page, signals handed over directly; ms from creation to both `connect`. */
+async function floorOnce(
+  page: Page,
+  a: IceServer[],
+  b: IceServer[],
+): Promise<{ ms: number; relay: boolean }> {
+  return page.evaluate(
+    ({ a, b, timeoutMs }) =>
+      new Promise<{ ms: number; relay: boolean }>((resolve, reject) => {
+        type Peer = {
+          on(e: string, f: (x?: unknown) => void): void;
+          signal(d: unknown): void;
+          destroy(): void;
+          _pc: RTCPeerConnection;
+        };
+        const w = window as unknown as {
+          SimplePeer: new (o: object) => Peer;
+          benchStream: MediaStream;
+        };
+        const options = (iceServers: unknown, initiator: boolean) => ({
+          initiator,
+          trickle: true,
+          stream: w.benchStream,
+          config: { iceServers, iceTransportPolicy: "relay" },
+        });
+        const t0 = performance.now();
+        const pa = new w.SimplePeer(options(a, true));
+        const pb = new w.SimplePeer(options(b, false));
+        const end = () => {
+          clearTimeout(timer);
+          pa.destroy();
+          pb.destroy();
+        };
+        const timer = setTimeout(() => {
+          end();
+          reject(new Error("floor: no connect in time"));
+        }, timeoutMs);
+        pa.on("signal", (d) => pb.signal(d));
+        pb.on("signal", (d) => pa.signal(d));
+        let connected = 0;
+        const onConnect = async () => {
+          if (++connected < 2) return;
+          const ms = performance.now() - t0;
+          // After the clock stopped: the pair ICE chose must be a relayed one.
+          const stats = (await pa._pc.getStats()) as unknown as Map<string, Record<string, unknown>>;
+          let relay = false;
+          stats.forEach((r) => {
+            if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded")
+              relay ||= stats.get(String(r.localCandidateId))?.candidateType === "relay";
+          });
+          end();
+          resolve({ ms, relay });
+        };
+        pa.on("connect", onConnect);
+        pb.on("connect", onConnect);
+        for (const p of [pa, pb])
+          p.on("error", (e) => {
+            end();
+            reject(e);
+          });
+      }),
+    { a, b, timeoutMs: CONNECT_TIMEOUT_MS },
+  );
+}
+
+/** A signed-in participant's page: its WebSocket, and every event it received, by type and call id. */
+async function participantPage(context: BrowserContext, origin: string, wsUrl: string, token: string) {
+  const page = await preparedPage(context, origin);
+  await page.evaluate(
+    ({ wsUrl, token }) =>
+      new Promise<void>((resolve, reject) => {
+        type Frame = { type: string; data: { call?: { id: string }; callId?: string; data?: unknown } };
+        const w = window as unknown as {
+          bench: { ws: WebSocket; token: string; frames: Frame[]; listeners: Set<(f: Frame) => void> };
+        };
+        const ws = new WebSocket(`${wsUrl}?token=${encodeURIComponent(token)}`);
+        w.bench = { ws, token, frames: [], listeners: new Set() };
+        ws.onmessage = (m) => {
+          const frame = JSON.parse(String(m.data)) as Frame;
+          w.bench.frames.push(frame);
+          for (const l of w.bench.listeners) l(frame);
+        };
+        ws.onopen = () => resolve();
+        ws.onerror = () => reject(new Error("WebSocket failed"));
+      }),
+    { wsUrl, token },
+  );
+  return page;
+}
+
+/**
+ * The callee's side of one call: on `call.ringing`, accept, then answer with a relay-only peer; resolves with the
+ * epoch time (ms) its peer connected.
+ */
+function calleeSide(page: Page) {
+  return page.evaluate(
+    ({ timeoutMs }) =>
+      new Promise<Marks>((resolve, reject) => {
+        type Frame = { type: string; data: { call?: { id: string }; callId?: string; data?: unknown } };
+        type Peer = {
+          on(e: string, f: (x?: unknown) => void): void;
+          signal(d: unknown): void;
+          destroy(): void;
+        };
+        const w = window as unknown as {
+          SimplePeer: new (o: object) => Peer;
+          benchStream: MediaStream;
+          benchPeer?: Peer;
+          bench: { ws: WebSocket; token: string; frames: Frame[]; listeners: Set<(f: Frame) => void> };
+        };
+        const { bench } = w;
+        let callId: string | undefined;
+        let peer: Peer | undefined;
+        const early: unknown[] = [];
+        const marks: Record<string, number> = {};
+        const mark = (name: string) => {
+          marks[name] ??= performance.timeOrigin + performance.now();
+        };
+        const timer = setTimeout(() => {
+          bench.listeners.delete(listener);
+          reject(new Error("callee: no connect in time"));
+        }, timeoutMs);
+        const accept = async (id: string) => {
+          const res = await fetch(`/api/calls/${id}/accept`, {
+            method: "POST",
+            headers: { authorization: `Bearer ${bench.token}` },
+          });
+          if (res.status !== 200) throw new Error(`accept: ${res.status} ${await res.text()}`);
+          const { iceServers } = (await res.json()) as { iceServers: unknown };
+          mark("calleeAccepted");
+          peer = new w.SimplePeer({
+            initiator: false,
+            trickle: true,
+            stream: w.benchStream,
+            config: { iceServers, iceTransportPolicy: "relay" },
+          });
+          w.benchPeer = peer;
+          peer.on("signal", (data) =>
+            bench.ws.send(JSON.stringify({ action: "call.signal", callId: id, data })),
+          );
+          peer.on("connect", () => {
+            clearTimeout(timer);
+            bench.listeners.delete(listener);
+            mark("calleeConnected");
+            resolve(marks);
+          });
+          peer.on("error", (e) => reject(e));
+          // The caller's offer may have come in before the accept's answer did.
+          for (const d of early.splice(0)) peer.signal(d);
+        };
+        const listener = (f: Frame) => {
+          if (f.type === "call.ringing" && !callId && f.data.call) {
+            callId = f.data.call.id;
+            mark("calleeRinging");
+            accept(callId).catch(reject);
+          } else if (f.type === "call.signal" && f.data.callId === callId) {
+            mark("calleeFirstSignal");
+            if (peer) peer.signal(f.data.data);
+            else early.push(f.data.data);
+          }
+        };
+        bench.listeners.add(listener);
+      }),
+    { timeoutMs: CONNECT_TIMEOUT_MS },
+  );
+}
+
+/**
+ * The caller's side: POST /api/calls, then on `call.accepted` the initiator peer with the answered ICE servers.
+ * Resolves with the POST's start and the peer's connect (epoch ms) and the call id.
+ */
+function callerSide(page: Page, handle: string) {
+  return page.evaluate(
+    ({ handle, timeoutMs }) =>
+      new Promise<{ marks: Marks; callId: string }>((resolve, reject) => {
+        type Frame = { type: string; data: { call?: { id: string }; callId?: string; data?: unknown } };
+        type Peer = {
+          on(e: string, f: (x?: unknown) => void): void;
+          signal(d: unknown): void;
+          destroy(): void;
+        };
+        const w = window as unknown as {
+          SimplePeer: new (o: object) => Peer;
+          benchStream: MediaStream;
+          benchPeer?: Peer;
+          bench: { ws: WebSocket; token: string; frames: Frame[]; listeners: Set<(f: Frame) => void> };
+        };
+        const { bench } = w;
+        let callId: string | undefined;
+        let iceServers: unknown;
+        let accepted = false;
+        let peer: Peer | undefined;
+        const seen: Frame[] = [];
+        const marks: Record<string, number> = {};
+        const mark = (name: string) => {
+          marks[name] ??= performance.timeOrigin + performance.now();
+        };
+        const timer = setTimeout(() => {
+          bench.listeners.delete(listener);
+          reject(new Error("caller: no connect in time"));
+        }, timeoutMs);
+        const start = () => {
+          if (peer || !accepted || !iceServers || !callId) return;
+          const id = callId;
+          peer = new w.SimplePeer({
+            initiator: true,
+            trickle: true,
+            stream: w.benchStream,
+            config: { iceServers, iceTransportPolicy: "relay" },
+          });
+          w.benchPeer = peer;
+          peer.on("signal", (data) =>
+            bench.ws.send(JSON.stringify({ action: "call.signal", callId: id, data })),
+          );
+          peer.on("connect", () => {
+            clearTimeout(timer);
+            bench.listeners.delete(listener);
+            mark("callerConnected");
+            resolve({ marks, callId: id });
+          });
+          peer.on("error", (e) => reject(e));
+        };
+        const handle_ = (f: Frame) => {
+          if (f.type === "call.accepted" && f.data.call?.id === callId) {
+            mark("callerAccepted");
+            accepted = true;
+            start();
+          } else if (f.type === "call.signal" && f.data.callId === callId) {
+            mark("callerFirstSignal");
+            peer?.signal(f.data.data);
+          }
+        };
+        // Events that arrive before the POST's answer names the call are replayed once it does.
+        const listener = (f: Frame) => (callId ? handle_(f) : seen.push(f));
+        bench.listeners.add(listener);
+        mark("posted");
+        fetch("/api/calls", {
+          method: "POST",
+          headers: { authorization: `Bearer ${bench.token}`, "content-type": "application/json" },
+          body: JSON.stringify({ handle, kind: "video" }),
+        })
+          .then(async (res) => {
+            if (res.status !== 201) throw new Error(`POST /api/calls: ${res.status} ${await res.text()}`);
+            const body = (await res.json()) as { call: { id: string; state: string }; iceServers: unknown };
+            callId = body.call.id;
+            mark("postAnswered");
+            iceServers = body.iceServers;
+            if (body.call.state === "accepted") accepted = true;
+            for (const f of seen.splice(0)) handle_(f);
+            start();
+          })
+          .catch((e) => {
+            clearTimeout(timer);
+            bench.listeners.delete(listener);
+            reject(e);
+          });
+      }),
+    { handle, timeoutMs: CONNECT_TIMEOUT_MS },
+  );
+}
+
+const destroyPeer = (page: Page) =>
+  page.evaluate(() => {
+    const w = window as unknown as { benchPeer?: { destroy(): void } };
+    w.benchPeer?.destroy();
+    w.benchPeer = undefined;
+  });
+
+async function main() {
+  const dataDir = await mkdtemp(join(tmpdir(), "asyncsns-bench-calls-"));
+  const started = performance.now();
+  const cloud: LocalCloud = await startLocalCloud({
+    root,
+    configFile: join(root, "sst.config.ts"),
+    port: 0,
+    dataDir,
+    inMemory: true,
+    confirmationCode: "123456",
+    quiet: true,
+    log: (line) => {
+      if (!line.startsWith("[cognito] confirmation code")) console.log(line);
+    },
+  });
+  log(`local cloud up in ${((performance.now() - started) / 1000).toFixed(1)} s at ${cloud.urls.webUrl}`);
+  let browser: Browser | undefined;
+  const figures: Record<string, unknown> = {};
+  try {
+    const origin = new URL(cloud.urls.apiUrl).origin;
+    browser = await chromium.launch({ executablePath: args.chromium, args: FAKE_MEDIA });
+    log(`Chromium ${browser.version()}; TURN ${cloud.urls.turn?.urls.join(", ")}; relay-only`);
+
+    // ---- floor: raw simple-peer, two peers in one page, credentials fetched before the clock starts ----
+    const iceFor = await floorCredentials(cloud);
+    const floorContext = await browser.newContext();
+    const floorPage = await preparedPage(floorContext, origin);
+    const floor: number[] = [];
+    let floorFailed = 0;
+    let floorDirect = 0;
+    for (let i = 0; i < WARMUP + FLOOR && Date.now() < deadline; i++) {
+      const [a, b] = await Promise.all([iceFor(`floor-a-${i}`), iceFor(`floor-b-${i}`)]);
+      try {
+        const { ms, relay } = await floorOnce(floorPage, a!, b!);
+        if (!relay) floorDirect++;
+        if (i >= WARMUP) floor.push(ms);
+      } catch (error) {
+        if (i >= WARMUP) floorFailed++;
+        log(`floor ${i}: ${String(error)}`);
+      }
+    }
+    await floorContext.close();
+    if (floorDirect) throw new Error(`floor: ${floorDirect} connection(s) did not go through the relay`);
+    figures.floor = figure(floor, floorFailed);
+    log(
+      `floor: ${floor.length} connects, p50 ${fmt(percentile(floor, 50))}, p95 ${fmt(percentile(floor, 95))}`,
+    );
+
+    // ---- measured: two signed-in users who follow each other, through the Call API and the WebSocket ----
+    const { apiUrl, wsUrl, cognito } = cloud.urls;
+    const idp = cognitoClient(cognito);
+    const run = Date.now().toString(36);
+    const api = (token: string, method: string, path: string, body?: unknown) =>
+      fetch(`${apiUrl}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { "content-type": "application/json" } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+        signal: AbortSignal.timeout(30_000),
+      });
+    const [caller, callee] = await Promise.all(
+      [0, 1].map(async (i) => {
+        const { token } = await cognitoUser(cognito, { email: `call-${run}-${i}@example.com`, client: idp });
+        const handle = `c${run}${i}`.slice(0, 20);
+        const res = await api(token, "POST", "/me", { handle, displayName: `Bench caller ${i}` });
+        if (res.status !== 201) throw new Error(`POST /me: ${res.status} ${await res.text()}`);
+        return { token, handle };
+      }),
+    );
+    const pairs: [typeof caller, typeof caller][] = [
+      [caller, callee],
+      [callee, caller],
+    ];
+    for (const [a, b] of pairs) {
+      const res = await api(a!.token, "POST", `/users/${b!.handle}/follow`);
+      if (!res.ok) throw new Error(`follow: ${res.status} ${await res.text()}`);
+    }
+    const probe = await api(caller!.token, "GET", "/calls");
+    if (probe.status === 404) {
+      log("the Call API (GET /api/calls) is not in this build: measured part skipped, floor only");
+      figures.measured = null;
+    } else {
+      const callerContext = await browser.newContext();
+      const calleeContext = await browser.newContext();
+      const callerPage = await participantPage(callerContext, origin, wsUrl, caller!.token);
+      const calleePage = await participantPage(calleeContext, origin, wsUrl, callee!.token);
+      const measured: number[] = [];
+      const warm: number[] = [];
+      const phases: Record<string, number[]> = {};
+      let failed = 0;
+      for (let i = 0; i < WARMUP + CALLS && Date.now() < deadline; i++) {
+        const calleeDone = calleeSide(calleePage);
+        let callId: string | undefined;
+        try {
+          const [callerResult, calleeMarks] = await Promise.all([
+            callerSide(callerPage, callee!.handle),
+            calleeDone,
+          ]);
+          callId = callerResult.callId;
+          const marks = { ...callerResult.marks, ...calleeMarks };
+          const t0 = marks.posted!;
+          const total = Math.max(marks.callerConnected!, marks.calleeConnected!) - t0;
+          if (i < WARMUP) warm.push(total);
+          else {
+            measured.push(total);
+            for (const [name, at] of Object.entries(marks)) phases[name] = [...(phases[name] ?? []), at - t0];
+          }
+        } catch (error) {
+          if (i >= WARMUP) failed++;
+          log(`call ${i}${i < WARMUP ? " (warm-up)" : ""}: ${String(error)}`);
+          await calleeDone.catch(() => {});
+        }
+        await Promise.all([destroyPeer(callerPage), destroyPeer(calleePage)]);
+        if (callId) {
+          const res = await api(caller!.token, "POST", `/calls/${callId}/hangup`, { reason: "hangup" });
+          if (res.status !== 200) log(`hangup ${callId}: ${res.status} ${await res.text()}`);
+        }
+        // The callee's "call.ended" and the peers' sockets settle before the next call rings.
+        await sleep(200);
+      }
+      await callerContext.close();
+      await calleeContext.close();
+      figures.measured = figure(measured, failed);
+      figures.measuredWarmUp = warm.map((x) => Math.round(x));
+      // Where a call's time goes: each step's p50, ms after the POST.
+      const steps = Object.fromEntries(
+        Object.entries(phases)
+          .map(([name, xs]) => [name, Math.round(percentile(xs, 50))] as const)
+          .sort((a, b) => a[1] - b[1]),
+      );
+      figures.measuredSteps = steps;
+      log(`measured warm-up call(s), not counted: ${warm.map(fmt).join(", ") || "none"}`);
+      log(
+        `measured: ${measured.length} calls, p50 ${fmt(percentile(measured, 50))}, p95 ${fmt(percentile(measured, 95))}`,
+      );
+      log(`measured steps, p50 ms after the POST: ${JSON.stringify(steps)}`);
+    }
+
+    const f = figures.floor as Figure;
+    const m = figures.measured as Figure | null;
+    const ratio = m ? { p50: m.p50 / f.p50, p95: m.p95 / f.p95 } : null;
+    figures.ratio = ratio;
+    figures.target = "measured ≤ 1.5 × floor";
+    console.log("");
+    console.table([
+      {
+        figure: "floor: raw simple-peer, in-process signals",
+        n: f.n,
+        failed: f.failed,
+        p50: fmt(f.p50),
+        p95: fmt(f.p95),
+      },
+      ...(m
+        ? [
+            {
+              figure: "POST /api/calls → both peers connect",
+              n: m.n,
+              failed: m.failed,
+              p50: fmt(m.p50),
+              p95: fmt(m.p95),
+            },
+            {
+              figure: "ratio (target ≤ 1.5×)",
+              n: "",
+              failed: "",
+              p50: `${ratio!.p50.toFixed(2)}×`,
+              p95: `${ratio!.p95.toFixed(2)}×`,
+            },
+          ]
+        : []),
+    ]);
+    const outDir = join(root, ".asyncsns", "bench");
+    await mkdir(outDir, { recursive: true });
+    await writeFile(join(outDir, "calls.json"), `${JSON.stringify(figures, null, 2)}\n`);
+    log(`wrote ${join(outDir, "calls.json")}`);
+  } finally {
+    await browser?.close();
+    await cloud.stop();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+const hardStop = setTimeout(
+  () => {
+    console.error("[bench] deadline passed; exiting");
+    process.exit(2);
+  },
+  Number(args["deadline-min"]) * 60_000 + 60_000,
+);
+hardStop.unref();
+main().then(
+  () => process.exit(0),
+  (error) => {
+    console.error(error);
+    process.exit(1);
+  },
+);
