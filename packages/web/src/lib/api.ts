@@ -78,32 +78,6 @@ export async function ok<T extends FetchResponse<any, any, any>>(
   return data as NonNullable<T["data"]>;
 }
 
-/**
- * A JSON request to a path the OpenAPI types may not list yet (`/api/...`), with the same token, retry and errors.
- * `path` starts after `/api`.
- */
-export async function requestJson<T>(method: "GET" | "POST", path: string, body?: unknown): Promise<T> {
-  const base = session.appConfig.apiUrl.replace(/\/$/, "");
-  const request = new Request(`${base}${path}`, {
-    method,
-    headers: {
-      Accept: "application/json",
-      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-    },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const res = await authorized(request);
-  const text = await res.text();
-  let parsed: unknown = null;
-  try {
-    parsed = text ? JSON.parse(text) : null;
-  } catch {
-    parsed = null;
-  }
-  if (!res.ok) throw toError(res, parsed);
-  return parsed as T;
-}
-
 export const api = {
   getMe: () => ok(apiClient().GET("/api/me")),
   createMe: (body: BodyOf<"/api/me", "post">) => ok(apiClient().POST("/api/me", { body })),

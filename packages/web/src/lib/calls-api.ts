@@ -1,23 +1,18 @@
 // The Call API (issue 14's contract): start, answer and end calls; fresh ICE credentials before an ICE restart.
-import type { Call, CallKind, IceServer } from "@asyncsns/realtime";
-import { requestJson } from "./api";
+import type { CallKind } from "@asyncsns/realtime";
+import { apiClient, ok } from "./api";
 
-export interface CallWithIce {
-  call: Call;
-  iceServers: IceServer[];
-}
-
-const path = (id: string, action: string) => `/calls/${encodeURIComponent(id)}/${action}`;
+const at = (id: string) => ({ params: { path: { id } } });
 
 export const callsApi = {
   /** 201 with the call ringing, or already accepted when the callee was calling us at the same moment (glare). */
-  start: (handle: string, kind: CallKind) => requestJson<CallWithIce>("POST", "/calls", { handle, kind }),
-  accept: (id: string) => requestJson<CallWithIce>("POST", path(id, "accept")),
-  decline: (id: string) => requestJson<{ call: Call }>("POST", path(id, "decline")),
-  cancel: (id: string) => requestJson<{ call: Call }>("POST", path(id, "cancel")),
+  start: (handle: string, kind: CallKind) => ok(apiClient().POST("/api/calls", { body: { handle, kind } })),
+  accept: (id: string) => ok(apiClient().POST("/api/calls/{id}/accept", at(id))),
+  decline: (id: string) => ok(apiClient().POST("/api/calls/{id}/decline", at(id))),
+  cancel: (id: string) => ok(apiClient().POST("/api/calls/{id}/cancel", at(id))),
   hangup: (id: string, reason: "hangup" | "failed" = "hangup") =>
-    requestJson<{ call: Call }>("POST", path(id, "hangup"), { reason }),
+    ok(apiClient().POST("/api/calls/{id}/hangup", { ...at(id), body: { reason } })),
   /** KVS credentials live five minutes: an ICE restart asks for new ones first. */
-  iceServers: (id: string) => requestJson<{ iceServers: IceServer[] }>("POST", path(id, "ice-servers")),
-  get: (id: string) => requestJson<{ call: Call }>("GET", `/calls/${encodeURIComponent(id)}`),
+  iceServers: (id: string) => ok(apiClient().POST("/api/calls/{id}/ice-servers", at(id))),
+  get: (id: string) => ok(apiClient().GET("/api/calls/{id}", at(id))),
 };
