@@ -3,6 +3,7 @@ import { type ReactNode, Suspense } from "react";
 import { I18nProvider, useI18n } from "../i18n";
 import { AppProvider, useApp } from "../lib/app-context";
 import { RealtimeProvider } from "../lib/realtime-context";
+import { CallProvider } from "./calls/call-provider";
 import { NotificationsProvider } from "./notifications/notifications-provider";
 
 function BootGate({ children }: { children: ReactNode }) {
@@ -44,7 +45,9 @@ export function Providers({ children }: { children: ReactNode }) {
       <AppProvider>
         <RealtimeProvider>
           <NotificationsProvider>
-            <BootGate>{children}</BootGate>
+            <CallProvider>
+              <BootGate>{children}</BootGate>
+            </CallProvider>
           </NotificationsProvider>
         </RealtimeProvider>
       </AppProvider>
