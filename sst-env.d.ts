@@ -4,6 +4,8 @@ import "sst";
 
 declare module "sst" {
   export interface Resource {
+    AccountDeletions: { type: "sst.aws.Queue"; url: string };
+    AccountExports: { type: "sst.aws.Queue"; url: string };
     Auth: { clientId: string; type: "sst.Linkable"; userPoolId: string };
     CallSignaling: { channels: any; type: "sst.Linkable" };
     CallTimeouts: { type: "sst.aws.Queue"; url: string };

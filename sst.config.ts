@@ -23,6 +23,9 @@ export default $config({
     await import("./infra/push");
     await import("./infra/ice");
     const { callTimeouts, callTimeoutDeadLetters } = await import("./infra/calls");
+    const { deletionQueue, deletionDeadLetters, exportQueue, exportDeadLetters } = await import(
+      "./infra/accounts"
+    );
     const { api } = await import("./infra/api");
     const { ws } = await import("./infra/realtime");
     await import("./infra/firewall");
@@ -49,6 +52,10 @@ export default $config({
         NotificationDeadLetters: notificationDeadLetters.url,
         CallTimeouts: callTimeouts.url,
         CallTimeoutDeadLetters: callTimeoutDeadLetters.url,
+        AccountDeletions: deletionQueue.url,
+        AccountDeletionDeadLetters: deletionDeadLetters.url,
+        AccountExports: exportQueue.url,
+        AccountExportDeadLetters: exportDeadLetters.url,
       },
     };
   },

@@ -1,6 +1,7 @@
 import { SERVICE } from "../packages/core/src/dynamo/names";
 import { key } from "../packages/core/src/timeline/keys";
 import { type Route, routeTable } from "../packages/functions/src/api/route-table";
+import { accountsFn } from "./accounts";
 import { issuer, webClient } from "./auth";
 import { callFn } from "./calls";
 import { table, tableLink } from "./database";
@@ -102,6 +103,7 @@ const functions: Record<Route["lambda"], sst.aws.Function> = {
   Chat: chatFn,
   Notification: notificationFn,
   Call: callFn,
+  Accounts: accountsFn,
   Query: queryFn,
 };
 for (const route of routeTable)

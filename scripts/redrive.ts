@@ -5,10 +5,15 @@ import { clientsFor, moveBack, redriveQueue } from "./redrive/replay";
 
 /** The app's on-failure destinations (infra/database.ts, infra/storage.ts): invocation records, replayed. */
 const FAILURE_QUEUES = ["StreamFailures", "MediaFailures"];
-/** Dead-letter queues (infra/notification.ts, infra/calls.ts) by the queue their messages are moved back to. */
+/**
+ * Dead-letter queues (infra/notification.ts, infra/calls.ts, infra/accounts.ts) by the queue their messages are moved
+ * back to.
+ */
 const DEAD_LETTERS: Record<string, string> = {
   NotificationDeadLetters: "NotificationQueue",
   CallTimeoutDeadLetters: "CallTimeouts",
+  AccountDeletionDeadLetters: "AccountDeletions",
+  AccountExportDeadLetters: "AccountExports",
 };
 
 const args = process.argv.slice(2);

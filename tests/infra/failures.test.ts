@@ -68,6 +68,8 @@ for (const stage of ["dev-ci", "production"] as const) {
           .map((q) => q.name)
           .sort(),
       ).toEqual([
+        "AccountDeletionDeadLettersQueue",
+        "AccountExportDeadLettersQueue",
         "CallTimeoutDeadLettersQueue",
         "MediaFailuresQueue",
         "NotificationDeadLettersQueue",

@@ -44,6 +44,8 @@ interface World {
   notificationId: string;
   /** Alice's call to Bob (they follow each other). */
   callId: string;
+  /** Alice's data export. */
+  exportId: string;
 }
 
 type Attempt = { as: "mallory" | "bob"; path: string; body?: unknown };
@@ -86,6 +88,10 @@ const OWNED: Record<string, (w: World) => Attempt[]> = {
     { as: "bob", path: `/rooms/${w.roomId}/messages/${w.messageId}` },
   ],
   "POST /api/rooms/{id}/read": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}/read`, body: { seq: 1 } }],
+  "GET /api/me/export/{id}": (w) => [
+    { as: "mallory", path: `/me/export/${w.exportId}` },
+    { as: "bob", path: `/me/export/${w.exportId}` },
+  ],
   "GET /api/notifications/{id}/actors": (w) => [
     { as: "mallory", path: `/notifications/${w.notificationId}/actors` },
     { as: "bob", path: `/notifications/${w.notificationId}/actors` },
@@ -157,6 +163,7 @@ describe("cross-user matrix", () => {
       201,
     );
     expect((await send(bob, "POST", `/users/${alice.handle}/follow`)).status).toBe(204);
+    const { id: exportId } = await json<{ id: string }>(send(alice, "POST", "/me/export"), 202);
     let notificationId: string | undefined;
     for (let i = 0; i < 200 && !notificationId; i++) {
       const page = await json<{ items: { id: string; type: string }[] }>(alice.api("/notifications"), 200);
@@ -182,6 +189,7 @@ describe("cross-user matrix", () => {
       malloryRoomId: malloryRoom.id,
       notificationId,
       callId: call.call.id,
+      exportId,
     };
   });
 

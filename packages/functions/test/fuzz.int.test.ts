@@ -210,6 +210,24 @@ describe("fuzz from /api/openapi.json", () => {
   }, 120_000);
 });
 
+describe("export ids", () => {
+  it("a malformed or unknown export id is a 404 in the error shape, never a 500", async () => {
+    for (const id of [
+      "x",
+      "exp_",
+      `exp_${"Z".repeat(26)}`,
+      "exp_01JDZ00000000000000000000A",
+      "%F0%9F%92%A9",
+      "a".repeat(64),
+    ]) {
+      const res = await alice.api(`/me/export/${id}`);
+      const body = (await res.json()) as { error?: { code?: string } };
+      expect([400, 404], `${id}: ${res.status}`).toContain(res.status);
+      expect(body.error?.code).toBeTypeOf("string");
+    }
+  });
+});
+
 describe("path parameters that NFKC grows", () => {
   it("a tag of 140 ligatures (2,520 letters once normalised, past a DynamoDB key) is an empty page, not a 500", async () => {
     const res = await alice.api(`/tags/${encodeURIComponent("ﷺ".repeat(140))}/posts`);

@@ -1,6 +1,8 @@
 // The service worker (scope "/"): shows Web Push notifications, keeps the app badge, opens the right page on click.
 // Payloads (JSON): {type: "notification", id, title, body, url, tag, unread, icon?}
 //                  {type: "notification.read", upTo: id | null, unread}
+//                  {type: "call.ringing", id, kind, caller, title, body, url, tag, icon?}   stays until acted on
+//                  {type: "call.ended", id, tag, state}             answered, declined or over: closes the ring
 /// <reference lib="webworker" />
 
 const ICON = "/icons/icon-192.png";
@@ -55,7 +57,41 @@ async function closeRead(upTo) {
   for (const n of shown) if ((n.data?.shownAt ?? 0) <= (target.data.shownAt ?? 0)) n.close();
 }
 
+/** An incoming call rings as a notification that stays (requireInteraction) until answered or closed. */
+async function onCallPush(payload) {
+  if (payload.type === "call.ended") {
+    const shown = await self.registration.getNotifications(
+      typeof payload.tag === "string" && payload.tag ? { tag: payload.tag } : undefined,
+    );
+    for (const n of shown) if (n.data?.kind === "call") n.close();
+    return;
+  }
+  // A tab of the app in front already shows the incoming-call dialog.
+  const windows = await self.clients.matchAll({ type: "window", includeUncontrolled: true });
+  if (windows.some((c) => c.visibilityState === "visible" && c.focused)) return;
+  const title = typeof payload.title === "string" && payload.title ? payload.title : "asyncsns";
+  await self.registration.showNotification(title, {
+    body: typeof payload.body === "string" ? payload.body : "",
+    tag: typeof payload.tag === "string" && payload.tag ? payload.tag : `call:${payload.id ?? ""}`,
+    icon: typeof payload.icon === "string" && payload.icon ? payload.icon : ICON,
+    badge: BADGE,
+    requireInteraction: true,
+    renotify: true,
+    vibrate: [300, 200, 300, 200, 300],
+    data: {
+      kind: "call",
+      callId: payload.id ?? null,
+      url: sameOriginUrl(payload.url),
+      shownAt: Date.now(),
+    },
+  });
+}
+
 async function onPush(payload) {
+  if (payload && (payload.type === "call.ringing" || payload.type === "call.ended")) {
+    await onCallPush(payload);
+    return;
+  }
   if (payload && payload.type === "notification.read") {
     await closeRead(payload.upTo ?? null);
     await setBadge(payload.unread);

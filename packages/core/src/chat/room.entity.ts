@@ -79,9 +79,10 @@ export const MessageEntity = new Entity(
       messageId: { type: "string", required: true, readOnly: true },
       senderId: { type: "string", required: true, readOnly: true },
       // The sender as they were when writing: former members' messages still render.
-      senderHandle: { type: "string", required: true, readOnly: true },
-      senderName: { type: "string", required: true, readOnly: true },
-      senderAvatar: { type: "string", readOnly: true },
+      // Blanked when the sender deletes their account (the message stays, from "a deleted user").
+      senderHandle: { type: "string", required: true },
+      senderName: { type: "string", required: true },
+      senderAvatar: { type: "string" },
       text: { type: "string", required: true, default: "" },
       mediaIds: { type: "list", items: { type: "string" }, required: true, default: () => [] },
       replyToId: { type: "string", readOnly: true },

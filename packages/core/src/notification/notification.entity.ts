@@ -122,6 +122,12 @@ export const NotificationMemberEntity = new Entity(
     },
     indexes: {
       byActor: { pk: { ...pk, composite: ["rowId"] }, sk: { ...sk, composite: ["actor"] } },
+      // Every row an actor is on, anyone's: what deleting the actor's account takes them off.
+      rowsOf: {
+        index: keys.gsi1.index,
+        pk: { ...keys.gsi1.pk, casing: "none", composite: ["actor"] },
+        sk: { ...keys.gsi1.sk, casing: "none", composite: ["rowId"] },
+      },
     },
   },
   configuration(),

@@ -62,6 +62,12 @@ export const PostEntity = new Entity(
         pk: { ...keys.primary.pk, composite: ["postId"] },
         sk: { ...keys.primary.sk, composite: [] },
       },
+      // An author's every post, tombstones included: what account deletion sweeps.
+      byAuthor: {
+        index: keys.gsi2.index,
+        pk: { ...keys.gsi2.pk, composite: ["authorId"] },
+        sk: { ...keys.gsi2.sk, composite: ["postId"] },
+      },
     },
   },
   configuration(),
@@ -83,6 +89,12 @@ export const LikeEntity = new Entity(
         pk: { ...keys.primary.pk, composite: ["postId"] },
         sk: { ...keys.primary.sk, composite: ["userId"] },
       },
+      // A user's own, so account deletion finds them without a scan.
+      byUser: {
+        index: keys.gsi2.index,
+        pk: { ...keys.gsi2.pk, composite: ["userId"] },
+        sk: { ...keys.gsi2.sk, composite: ["postId"] },
+      },
     },
   },
   configuration(),
@@ -102,6 +114,12 @@ export const RepostEntity = new Entity(
       byPost: {
         pk: { ...keys.primary.pk, composite: ["postId"] },
         sk: { ...keys.primary.sk, composite: ["userId"] },
+      },
+      // A user's own, so account deletion finds them without a scan.
+      byUser: {
+        index: keys.gsi2.index,
+        pk: { ...keys.gsi2.pk, composite: ["userId"] },
+        sk: { ...keys.gsi2.sk, composite: ["postId"] },
       },
     },
   },

@@ -58,6 +58,8 @@ export async function apply(change: Change, index: SearchIndex = searchIndex): P
   }
   const user = await Users.stored(change.userId);
   if (user) await index.putUser(userDoc(user));
+  // A deleted account leaves people search too.
+  else if (change.removed) await index.removeUser(change.userId, Date.now());
 }
 
 async function toPostDoc(post: Posts.PostItem) {

@@ -31,6 +31,7 @@ export interface SearchIndex {
   putPost(doc: PostDoc): Promise<void>;
   removePost(id: string, version: number): Promise<void>;
   putUser(doc: UserDoc): Promise<void>;
+  removeUser(id: string, version: number): Promise<void>;
   searchPosts(search: PostSearch): Promise<Hits>;
   searchUsers(prefix: string, size: number, after?: SortValues): Promise<Hits>;
   suggestTags(prefix: string, size: number): Promise<TagCount[]>;
@@ -265,6 +266,8 @@ export function openSearchIndex(
       versioned(() =>
         client.index(users, doc.id, doc, { version: doc.version, version_type: "external_gte", refresh }),
       ),
+    removeUser: (id, version) =>
+      versioned(() => client.delete(users, id, { version, version_type: "external_gte", refresh })),
     async searchPosts(search) {
       await setup();
       return hitsOf(await client.search<HitsResponse>(posts, postsRequest(search)), search.size);

@@ -45,6 +45,8 @@ export const HandleEntity = new Entity(
     attributes: {
       handleKey: { type: "string", required: true, readOnly: true },
       userId: { type: "string", required: true, readOnly: true },
+      /** Set on a deleted account's handle: held until then (TTL, epoch seconds), so nobody takes it over at once. */
+      expireAt: { type: "number" },
     },
     indexes: {
       byHandle: {

@@ -1,4 +1,5 @@
 import { createApp, toLambda } from "./app";
+import * as accounts from "./routes/accounts";
 import * as calls from "./routes/call-queries";
 import * as chat from "./routes/chat-queries";
 import * as follows from "./routes/follows";
@@ -23,6 +24,7 @@ export const app = createApp()
   .route("/", search.queries)
   .route("/", chat.queries)
   .route("/", notifications.queries)
-  .route("/", calls.queries);
+  .route("/", calls.queries)
+  .route("/", accounts.queries);
 
 export const handler = toLambda(app);

@@ -8,6 +8,7 @@ const entries = {
   Chat: "./chat",
   Notification: "./notification",
   Call: "./call",
+  Accounts: "./accounts",
   Query: "./query",
 } as const;
 

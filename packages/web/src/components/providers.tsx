@@ -3,6 +3,7 @@ import { type ReactNode, Suspense } from "react";
 import { I18nProvider, useI18n } from "../i18n";
 import { AppProvider, useApp } from "../lib/app-context";
 import { RealtimeProvider } from "../lib/realtime-context";
+import { CallProvider } from "./calls/call-provider";
 import { ConnectionBanner } from "./connection-banner";
 import { NotificationsProvider } from "./notifications/notifications-provider";
 
@@ -46,7 +47,9 @@ export function Providers({ children }: { children: ReactNode }) {
         <RealtimeProvider>
           <NotificationsProvider>
             <ConnectionBanner />
-            <BootGate>{children}</BootGate>
+            <CallProvider>
+              <BootGate>{children}</BootGate>
+            </CallProvider>
           </NotificationsProvider>
         </RealtimeProvider>
       </AppProvider>

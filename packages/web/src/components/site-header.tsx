@@ -18,6 +18,8 @@ const ICONS = {
   search:
     "M10 3a7 7 0 0 1 5.6 11.2l5.1 5.1-1.4 1.4-5.1-5.1A7 7 0 1 1 10 3Zm0 2a5 5 0 1 0 0 10 5 5 0 0 0 0-10Z",
   bell: "M12 22a2 2 0 0 0 2-2h-4a2 2 0 0 0 2 2Zm6-6v-5c0-3.1-1.6-5.6-4.5-6.3V4a1.5 1.5 0 0 0-3 0v.7C7.6 5.4 6 7.9 6 11v5l-2 2v1h16v-1l-2-2Z",
+  settings:
+    "M19.4 13a7.6 7.6 0 0 0 0-2l2.1-1.6-2-3.5-2.5 1a7.5 7.5 0 0 0-1.7-1L15 3h-4l-.4 2.9a7.5 7.5 0 0 0-1.7 1l-2.5-1-2 3.5L6.6 11a7.6 7.6 0 0 0 0 2l-2.1 1.6 2 3.5 2.5-1a7.5 7.5 0 0 0 1.7 1L11 21h4l.4-2.9a7.5 7.5 0 0 0 1.7-1l2.5 1 2-3.5-2.2-1.6ZM13 15.5a3.5 3.5 0 1 1 0-7 3.5 3.5 0 0 1 0 7Z",
   profile: "M12 12a4.5 4.5 0 1 0 0-9 4.5 4.5 0 0 0 0 9Zm0 2c-4.4 0-8 2.5-8 5.5V21h16v-1.5c0-3-3.6-5.5-8-5.5Z",
 };
 
@@ -75,6 +77,12 @@ export function SiteHeader() {
             current: onOwnProfile,
             icon: ICONS.profile,
           },
+          {
+            href: "/settings/",
+            label: t("nav.settings"),
+            current: pathname.startsWith("/settings/"),
+            icon: ICONS.settings,
+          },
         ]
       : []),
   ];
@@ -117,7 +125,14 @@ export function SiteHeader() {
           </nav>
         ) : null}
         <div className="site-header-actions">
-          <LanguageSwitch />
+          {/* Signed in, a phone's header has no room for it: the settings page holds the language then. */}
+          {auth.signedIn ? (
+            <div className="hide-narrow">
+              <LanguageSwitch />
+            </div>
+          ) : (
+            <LanguageSwitch />
+          )}
           {auth.signedIn ? (
             <button
               type="button"

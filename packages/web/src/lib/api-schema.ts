@@ -790,7 +790,48 @@ export interface paths {
                 };
             };
         };
-        delete?: never;
+        /**
+         * Delete the caller's account: signed out at once, everything removed in the background
+         * @description Needs an access token from a sign-in of the last 5 minutes (the web app signs in again with the password first): else 403 account.reauthenticate. The Cognito user is disabled and signed out everywhere, the caller's sockets close, and a sweeper removes the profile, posts, media, reactions, follows, memberships, notifications and the Cognito user. Messages in shared rooms stay, from a deleted user; the handle stays reserved for 30 days.
+         */
+        delete: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Deletion started */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["AccountDeletion"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not allowed for the caller */
+                403: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
         options?: never;
         head?: never;
         /**
@@ -870,6 +911,116 @@ export interface paths {
                 };
             };
         };
+        trace?: never;
+    };
+    "/api/me/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Ask for an archive of the caller's data (profile, posts, follows, media links), built in the background */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The export's id: poll GET /api/me/export/{id} */
+                202: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["ExportCreated"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/me/export/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An export's status; once ready, a download link that needs no sign-in and expires in an hour */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The export */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Export"];
+                    };
+                };
+                /** @description The request is invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Not found */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/me/sign-out": {
@@ -4165,6 +4316,13 @@ export interface components {
         CallIceServers: {
             iceServers: components["schemas"]["IceServer"][];
         };
+        AccountDeletion: {
+            /** @enum {string} */
+            status: "deleting";
+        };
+        ExportCreated: {
+            id: string;
+        };
         PublicProfile: {
             id: string;
             handle: string;
@@ -4288,6 +4446,13 @@ export interface components {
         CallPage: {
             items: components["schemas"]["Call"][];
             cursor: string | null;
+        };
+        Export: {
+            id: string;
+            /** @enum {string} */
+            status: "pending" | "ready" | "failed";
+            url?: string;
+            expiresAt?: string;
         };
     };
     responses: never;

@@ -35,6 +35,8 @@ interface AppState {
   signIn: (email: string, password: string) => Promise<void>;
   ensureProfile: () => Promise<EnsureProfileResult>;
   signOut: () => Promise<void>;
+  /** After the account was deleted: forget the session here (the server signed it out everywhere). */
+  forgetAccount: () => void;
   /** True after the user signed out themselves (guards then go home instead of to sign-in). */
   signedOutByUser: boolean;
 }
@@ -166,6 +168,11 @@ export function AppProvider({ children }: { children: ReactNode }) {
         setSignedOutByUser(true);
         clearPendingProfile();
         await session.signOut();
+      },
+      forgetAccount: () => {
+        setSignedOutByUser(true);
+        clearPendingProfile();
+        session.forget();
       },
     }),
     [status, bootError, config, auth, me, setupError, profileError, ensureProfile, signedOutByUser],

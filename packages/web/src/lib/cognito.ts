@@ -121,6 +121,50 @@ export async function globalSignOut(config: CognitoConfig, accessToken: string):
   await call(config, "GlobalSignOut", { AccessToken: accessToken });
 }
 
+/** Emails a code to reset a forgotten password (Cognito answers alike whether or not the account exists). */
+export async function forgotPassword(config: CognitoConfig, email: string): Promise<void> {
+  await call(config, "ForgotPassword", { ClientId: config.userPoolClientId, Username: email });
+}
+
+export async function confirmForgotPassword(
+  config: CognitoConfig,
+  email: string,
+  code: string,
+  password: string,
+): Promise<void> {
+  await call(config, "ConfirmForgotPassword", {
+    ClientId: config.userPoolClientId,
+    Username: email,
+    ConfirmationCode: code,
+    Password: password,
+  });
+}
+
+export async function changePassword(
+  config: CognitoConfig,
+  accessToken: string,
+  previous: string,
+  proposed: string,
+): Promise<void> {
+  await call(config, "ChangePassword", {
+    AccessToken: accessToken,
+    PreviousPassword: previous,
+    ProposedPassword: proposed,
+  });
+}
+
+/** Asks to change the email: Cognito sends a code to the new address, confirmed with `verifyEmail`. */
+export async function updateEmail(config: CognitoConfig, accessToken: string, email: string): Promise<void> {
+  await call(config, "UpdateUserAttributes", {
+    AccessToken: accessToken,
+    UserAttributes: [{ Name: "email", Value: email }],
+  });
+}
+
+export async function verifyEmail(config: CognitoConfig, accessToken: string, code: string): Promise<void> {
+  await call(config, "VerifyUserAttribute", { AccessToken: accessToken, AttributeName: "email", Code: code });
+}
+
 /** Reads a JWT's claims without verifying it (the API verifies; the UI only needs expiry and email). */
 export function decodeJwt(token: string): Record<string, unknown> {
   const part = token.split(".")[1];

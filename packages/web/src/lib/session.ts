@@ -86,6 +86,43 @@ class Session {
     this.setTokens(tokens);
   }
 
+  /**
+   * Signs in again with the password: a token from a fresh sign-in, which deleting the account asks for (a
+   * refreshed one keeps the original sign-in's time).
+   */
+  async reauthenticate(password: string): Promise<void> {
+    if (!this.email) throw new Cognito.CognitoError("NotAuthorizedException", "Signed out");
+    await this.signIn(this.email, password);
+  }
+
+  async changePassword(previous: string, proposed: string): Promise<void> {
+    const token = await this.accessToken();
+    if (!token) throw new Cognito.CognitoError("NotAuthorizedException", "Signed out");
+    await Cognito.changePassword(this.appConfig, token, previous, proposed);
+  }
+
+  async updateEmail(email: string): Promise<void> {
+    const token = await this.accessToken();
+    if (!token) throw new Cognito.CognitoError("NotAuthorizedException", "Signed out");
+    await Cognito.updateEmail(this.appConfig, token, email);
+  }
+
+  /** Confirms the new email with its code; the next refresh's ID token carries it. */
+  async verifyEmail(email: string, code: string): Promise<void> {
+    const token = await this.accessToken();
+    if (!token) throw new Cognito.CognitoError("NotAuthorizedException", "Signed out");
+    await Cognito.verifyEmail(this.appConfig, token, code);
+    this.email = email;
+    storage()?.setItem(EMAIL_KEY, email);
+    this.emit();
+  }
+
+  /** The account is gone: forget the session here without calling anyone (the server signed it out). */
+  forget(): void {
+    this.expired = false;
+    this.clear();
+  }
+
   /** A valid access token, refreshed first when it is about to expire. */
   async accessToken(): Promise<string | null> {
     if (!this.tokens) return null;

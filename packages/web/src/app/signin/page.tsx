@@ -75,9 +75,11 @@ export default function SignInPage() {
   const notice =
     params.get("confirmed") === "1"
       ? t("signin.confirmed")
-      : params.get("expired") === "1"
-        ? t("signin.expired")
-        : null;
+      : params.get("reset") === "1"
+        ? t("signin.reset")
+        : params.get("expired") === "1"
+          ? t("signin.expired")
+          : null;
   return (
     <PageShell narrow>
       <section className="card auth-card" aria-labelledby="signin-title">
@@ -122,6 +124,11 @@ export default function SignInPage() {
             onChange={(e) => setPassword(e.target.value)}
             error={errors.password}
           />
+          <p className="small">
+            <Link href={`/reset/${email.trim() ? `?email=${encodeURIComponent(email.trim())}` : ""}`}>
+              {t("signin.forgot")}
+            </Link>
+          </p>
           <SubmitButton
             busy={busy}
             label={t("signin.submit")}

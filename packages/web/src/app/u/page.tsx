@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useSearchParams } from "next/navigation";
 import { type FormEvent, useEffect, useId, useMemo, useRef, useState } from "react";
 import { type AvatarChoice, AvatarField } from "../../components/avatar-field";
+import { CallButtons } from "../../components/calls/call-buttons";
 import { MessageButton } from "../../components/chat/message-button";
 import { FormAlert, FormStatus, focusFirstInvalid, TextAreaField, TextField } from "../../components/form";
 import { useRequireProfile } from "../../components/guards";
@@ -171,6 +172,12 @@ function ProfileView({
           {isMe ? <span className="badge">{t("profile.you")}</span> : null}
           {!isMe && profile.followsMe ? <span className="badge">{t("profile.followsYou")}</span> : null}
         </p>
+        {/* Mutual follows may call each other (so may people who share a 1:1 room: its header has the buttons). */}
+        {!isMe && follow.on && profile.followsMe ? (
+          <div className="profile-calls">
+            <CallButtons handle={profile.handle} name={profile.displayName} />
+          </div>
+        ) : null}
         {editing ? (
           <EditProfileForm
             profile={profile}

@@ -2,6 +2,7 @@
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
 import type { Member, Message } from "../../lib/api-types";
+import { type CallSummary, callSummaryText } from "../../lib/call/call-logic";
 import { isSendKey } from "../../lib/chat-logic";
 import { absoluteTime } from "../../lib/time";
 
@@ -81,7 +82,14 @@ export function MessageItem({
   const [confirming, setConfirming] = useState(false);
   const [busy, setBusy] = useState(false);
   const textId = useId();
-  const name = mine ? t("chat.you") : message.sender.displayName || `@${message.sender.handle}`;
+  // A sender who deleted their account keeps their messages but not their name.
+  const name = mine
+    ? t("chat.you")
+    : message.sender.handle === ""
+      ? t("chat.deletedUser")
+      : message.sender.displayName || `@${message.sender.handle}`;
+  // A call leaves a line in the 1:1 room's history (calls-server's `Message.call`); it has no text to edit.
+  const call = (message as { call?: CallSummary | null }).call ?? null;
 
   return (
     <li
@@ -122,7 +130,26 @@ export function MessageItem({
             )}
           </p>
         ) : null}
-        {editing ? (
+        {call ? (
+          <div className="msg-bubble">
+            <p
+              id={textId}
+              className={`msg-text msg-call${call.state === "missed" ? " msg-call-missed" : ""}`}
+            >
+              <svg aria-hidden="true" viewBox="0 0 24 24" width="16" height="16">
+                <path
+                  fill="currentColor"
+                  d={
+                    call.kind === "video"
+                      ? "M17 10.5V7a1 1 0 0 0-1-1H4a1 1 0 0 0-1 1v10a1 1 0 0 0 1 1h12a1 1 0 0 0 1-1v-3.5l4 4v-11l-4 4Z"
+                      : "M6.6 10.8a15.1 15.1 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1l-2.3 2.2Z"
+                  }
+                />
+              </svg>
+              {callSummaryText(t, call)}
+            </p>
+          </div>
+        ) : editing ? (
           <EditForm
             initial={message.text}
             onCancel={() => setEditing(false)}
@@ -162,7 +189,7 @@ export function MessageItem({
             ) : null}
           </div>
         )}
-        {!message.deleted && !editing ? (
+        {!message.deleted && !editing && !call ? (
           <div className={`msg-actions${confirming ? " msg-actions-open" : ""}`}>
             {confirming ? (
               <>

@@ -3,6 +3,7 @@ import Link from "next/link";
 import { useId, useState } from "react";
 import { useI18n } from "../../i18n";
 import type { Room } from "../../lib/api-types";
+import { type CallSummary, callSummaryText } from "../../lib/call/call-logic";
 import { roomTitle } from "../../lib/chat-logic";
 import { apiErrorMessage } from "../../lib/errors";
 import { relativeTime } from "../../lib/time";
@@ -67,12 +68,17 @@ function RoomRow({ room, meId, selected }: { room: Room; meId: string; selected:
   const others = room.members.filter((m) => m.id !== meId);
   let preview = t("chat.preview.none");
   if (last) {
-    const body = last.deleted ? t("chat.preview.deleted") : last.text || t("chat.preview.media");
+    const call = (last as { call?: CallSummary | null }).call;
+    const body = last.deleted
+      ? t("chat.preview.deleted")
+      : call
+        ? callSummaryText(t, call)
+        : last.text || t("chat.preview.media");
     preview =
       last.sender.id === meId
         ? t("chat.preview.you", { text: body })
         : room.kind === "group"
-          ? `${last.sender.displayName}: ${body}`
+          ? `${last.sender.handle === "" ? t("chat.deletedUser") : last.sender.displayName}: ${body}`
           : body;
   }
   return (

@@ -16,6 +16,7 @@ import {
   TYPING_SHOW_MS,
 } from "../../lib/chat-logic";
 import { apiErrorMessage } from "../../lib/errors";
+import { CallButtons } from "../calls/call-buttons";
 import { Loading, useDocumentTitle } from "../page-shell";
 import { useChat } from "./chat-provider";
 import { Composer } from "./composer";
@@ -361,6 +362,9 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
               : t("chat.members", { count: room.members.length })}
           </p>
         </div>
+        {room.kind === "direct" && others[0] && !gone ? (
+          <CallButtons handle={others[0].handle} name={title ?? others[0].displayName} />
+        ) : null}
         {room.kind === "group" && !gone ? (
           <button
             type="button"

@@ -1,0 +1,559 @@
+"use client";
+// The call controller for the whole app: listens to `call.*` on the shared realtime connection, calls the Call
+// API, owns the media and the peer, and shows the incoming-call dialog and the in-call view on every page.
+import type { Call, CallKind, IceServer } from "@asyncsns/realtime";
+import {
+  createContext,
+  type ReactNode,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useReducer,
+  useRef,
+  useState,
+} from "react";
+import { useApp } from "../../lib/app-context";
+import {
+  type CallFailure,
+  type CallSession,
+  callReducer,
+  classifyQuality,
+  isBusy,
+  isInitiator,
+  type MediaFlags,
+  type StatsCounters,
+  sampleStats,
+} from "../../lib/call/call-logic";
+import { CallPeer } from "../../lib/call/peer";
+import { startRinging } from "../../lib/call/ring";
+import { callsApi } from "../../lib/calls-api";
+import { useRealtime } from "../../lib/realtime-context";
+import { CallOverlay } from "./call-view";
+
+/** Not connected this long after accept: the relay refused the credentials or is unreachable (ICE stays `new`). */
+export const CONNECT_TIMEOUT_MS = 15_000;
+/** Disconnected this long: restart ICE with fresh credentials. */
+const RESTART_AFTER_MS = 4_000;
+/** Not back this long after an ICE restart: give up. */
+const RESTART_TIMEOUT_MS = 10_000;
+/** The server's liveness lease is refreshed by each side's keepalive signal. */
+const KEEPALIVE_MS = 30_000;
+const STATS_MS = 2_000;
+/** The data channel closed without a bye or `call.ended`: ask the server this often, this many times, then fail. */
+const CLOSE_CHECK_MS = 3_000;
+const CLOSE_CHECKS = 4;
+
+/** What this browser could not get: the camera (audio-only), or both (receive-only). */
+export type MediaRefusal = "camera" | "all" | null;
+
+interface CallContextValue {
+  session: CallSession | null;
+  localStream: MediaStream | null;
+  remoteStream: MediaStream | null;
+  refused: MediaRefusal;
+  start: (handle: string, kind: CallKind) => Promise<void>;
+  accept: () => Promise<void>;
+  decline: () => Promise<void>;
+  hangup: () => Promise<void>;
+  toggleMute: () => void;
+  toggleCamera: () => Promise<void>;
+  dismiss: () => void;
+}
+
+const CallContext = createContext<CallContextValue | null>(null);
+
+async function getMedia(kind: CallKind): Promise<{ stream: MediaStream | null; refused: MediaRefusal }> {
+  const media = typeof navigator !== "undefined" ? navigator.mediaDevices : undefined;
+  if (!media?.getUserMedia) return { stream: null, refused: "all" };
+  try {
+    return { stream: await media.getUserMedia({ audio: true, video: kind === "video" }), refused: null };
+  } catch {
+    // NotAllowedError / NotFoundError: go on with what is allowed, down to receiving only.
+    if (kind === "video") {
+      try {
+        return { stream: await media.getUserMedia({ audio: true }), refused: "camera" };
+      } catch {
+        // Microphone refused too.
+      }
+    }
+    return { stream: null, refused: "all" };
+  }
+}
+
+const debugEnabled = () => {
+  try {
+    return globalThis.localStorage?.getItem("asyncsns.debugCall") === "1";
+  } catch {
+    return false;
+  }
+};
+
+export function CallProvider({ children }: { children: ReactNode }) {
+  const { auth, me } = useApp();
+  const { client } = useRealtime();
+  const meId = auth.signedIn ? me?.id : undefined;
+  const [session, dispatch] = useReducer(callReducer, null);
+  const [localStream, setLocalStream] = useState<MediaStream | null>(null);
+  const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
+  const [refused, setRefused] = useState<MediaRefusal>(null);
+  const sessionRef = useRef(session);
+  sessionRef.current = session;
+  const clientRef = useRef(client);
+  clientRef.current = client;
+
+  // Everything the peer's life needs, outside React's render cycle.
+  const live = useRef<{
+    callId: string | null;
+    peer: CallPeer | null;
+    stream: MediaStream | null;
+    iceServers: IceServer[];
+    /** Signals that arrived before the peer existed (the caller's offer can beat the callee's accept answer). */
+    pending: unknown[];
+    /** Signals the socket could not take (reconnecting): sent once it is open again. */
+    outbox: { callId: string; data: unknown }[];
+    timers: Map<string, ReturnType<typeof setTimeout>>;
+    counters: StatsCounters | null;
+  }>({
+    callId: null,
+    peer: null,
+    stream: null,
+    iceServers: [],
+    pending: [],
+    outbox: [],
+    timers: new Map(),
+    counters: null,
+  });
+
+  const setTimer = useCallback((name: string, fn: () => void, ms: number, repeat = false) => {
+    const timers = live.current.timers;
+    const old = timers.get(name);
+    if (old) (repeat ? clearInterval : clearTimeout)(old);
+    timers.set(name, repeat ? setInterval(fn, ms) : setTimeout(fn, ms));
+  }, []);
+  const clearTimer = useCallback((name: string) => {
+    const t = live.current.timers.get(name);
+    if (t) {
+      clearTimeout(t);
+      clearInterval(t);
+    }
+    live.current.timers.delete(name);
+  }, []);
+
+  const publishDebug = useCallback(() => {
+    if (!debugEnabled()) return;
+    (window as unknown as { __asyncsnsCall?: unknown }).__asyncsnsCall = {
+      callId: live.current.callId,
+      pc: live.current.peer?.pc ?? null,
+      session: sessionRef.current,
+    };
+  }, []);
+
+  /** Ends everything this browser holds for the call: timers, peer, camera and microphone. */
+  const teardown = useCallback(() => {
+    const l = live.current;
+    for (const name of [...l.timers.keys()]) clearTimer(name);
+    l.peer?.destroy();
+    l.peer = null;
+    for (const track of l.stream?.getTracks() ?? []) track.stop();
+    l.stream = null;
+    l.pending = [];
+    l.outbox = [];
+    l.counters = null;
+    l.callId = null;
+    setLocalStream(null);
+    setRemoteStream(null);
+    publishDebug();
+  }, [clearTimer, publishDebug]);
+
+  const sendSignal = useCallback((callId: string, data: unknown) => {
+    const sent = clientRef.current?.send({ action: "call.signal", callId, data }) ?? false;
+    if (!sent) live.current.outbox.push({ callId, data });
+  }, []);
+
+  const fail = useCallback(
+    (callId: string, failure: CallFailure) => {
+      if (live.current.callId !== callId) return;
+      dispatch({ type: "failed", callId, failure, at: Date.now() });
+      teardown();
+      callsApi.hangup(callId, "failed").catch(() => undefined);
+    },
+    [teardown],
+  );
+
+  const localFlags = useCallback(
+    (): MediaFlags => sessionRef.current?.local ?? { muted: false, cameraOff: false },
+    [],
+  );
+
+  /** Starts the peer once the call is accepted; the caller's device is simple-peer's initiator. */
+  const beginPeer = useCallback(
+    (call: Call) => {
+      const l = live.current;
+      if (!meId || l.peer || l.callId !== call.id) return;
+      const callId = call.id;
+      const peer = new CallPeer({
+        initiator: isInitiator(call, meId),
+        iceServers: l.iceServers,
+        video: call.kind === "video",
+        stream: l.stream,
+        handlers: {
+          signal: (data) => sendSignal(callId, data),
+          connect: () => {
+            clearTimer("connect");
+            clearTimer("closed");
+            dispatch({ type: "connected", at: Date.now() });
+            peer.sendState(localFlags());
+            setTimer(
+              "stats",
+              () => {
+                peer.pc
+                  .getStats()
+                  .then((report) => {
+                    const { sample, counters } = sampleStats(
+                      [...report.values()] as { type: string; id: string }[],
+                      live.current.counters,
+                    );
+                    live.current.counters = counters;
+                    dispatch({ type: "quality", quality: classifyQuality(sample) });
+                  })
+                  .catch(() => undefined);
+              },
+              STATS_MS,
+              true,
+            );
+          },
+          stream: (stream) => setRemoteStream(stream),
+          remoteState: (flags) => dispatch({ type: "remote", flags }),
+          bye: () => {
+            if (live.current.callId !== callId) return;
+            dispatch({
+              type: "ended",
+              call: { ...call, state: "ended" },
+              reason: "hangup",
+              at: Date.now(),
+            });
+            teardown();
+          },
+          ice: (state) => {
+            if (state === "connected" || state === "completed") {
+              clearTimer("restart");
+              clearTimer("restartTimeout");
+              if (sessionRef.current?.connectedAt != null) dispatch({ type: "connected", at: Date.now() });
+              return;
+            }
+            // Before the first connect the connect timeout is in charge; a restart is for a connection that dropped.
+            if ((state === "disconnected" || state === "failed") && sessionRef.current?.connectedAt != null) {
+              dispatch({ type: "disconnected" });
+              if (live.current.timers.has("restart") || live.current.timers.has("restartTimeout")) return;
+              setTimer(
+                "restart",
+                () => {
+                  live.current.timers.delete("restart");
+                  setTimer("restartTimeout", () => fail(callId, "ice_failed"), RESTART_TIMEOUT_MS);
+                  callsApi.iceServers(callId).then(
+                    ({ iceServers }) => {
+                      live.current.iceServers = iceServers;
+                      if (live.current.callId === callId) peer.restartIce(iceServers);
+                    },
+                    () => fail(callId, "network"),
+                  );
+                },
+                RESTART_AFTER_MS,
+              );
+            }
+          },
+          close: () => {
+            // Closed without a bye: the other side vanished, or its bye was lost. The server knows which.
+            let checks = 0;
+            const check = () => {
+              if (live.current.callId !== callId) return;
+              callsApi.get(callId).then(
+                ({ call: now }) => {
+                  if (live.current.callId !== callId) return;
+                  if (now.state !== "accepted" && now.state !== "ringing") {
+                    dispatch({ type: "ended", call: now, reason: now.endReason ?? "hangup", at: Date.now() });
+                    teardown();
+                  } else if (++checks < CLOSE_CHECKS) setTimer("closed", check, CLOSE_CHECK_MS);
+                  else fail(callId, "network");
+                },
+                () => fail(callId, "network"),
+              );
+            };
+            setTimer("closed", check, CLOSE_CHECK_MS);
+          },
+          error: (err) => {
+            // simple-peer destroys itself on ICE `failed`: nothing left to restart.
+            fail(callId, err.code === "ERR_ICE_CONNECTION_FAILURE" ? "ice_failed" : "network");
+          },
+        },
+      });
+      l.peer = peer;
+      publishDebug();
+      for (const data of l.pending.splice(0)) peer.signal(data);
+      setTimer(
+        "connect",
+        () => {
+          if (sessionRef.current?.connectedAt == null) fail(callId, "connect_timeout");
+        },
+        CONNECT_TIMEOUT_MS,
+      );
+      setTimer("keepalive", () => sendSignal(callId, { type: "keepalive" }), KEEPALIVE_MS, true);
+    },
+    [meId, sendSignal, setTimer, clearTimer, fail, localFlags, publishDebug, teardown],
+  );
+
+  const takeMedia = useCallback(async (kind: CallKind) => {
+    const { stream, refused: what } = await getMedia(kind);
+    live.current.stream = stream;
+    setLocalStream(stream);
+    setRefused(what);
+    return what;
+  }, []);
+
+  const start = useCallback(
+    async (handle: string, kind: CallKind) => {
+      if (!meId || isBusy(sessionRef.current)) return;
+      teardown();
+      const what = await takeMedia(kind);
+      let answer: Awaited<ReturnType<typeof callsApi.start>>;
+      try {
+        answer = await callsApi.start(handle, kind);
+      } catch (err) {
+        teardown();
+        throw err;
+      }
+      const l = live.current;
+      l.callId = answer.call.id;
+      l.iceServers = answer.iceServers;
+      dispatch({ type: "started", call: answer.call, meId });
+      if (what) dispatch({ type: "local", flags: { muted: what === "all", cameraOff: true } });
+      // Glare: the other side was calling us and the server joined the two; the call is already accepted.
+      if (answer.call.state === "accepted") beginPeer(answer.call);
+      else if (answer.call.state !== "ringing") teardown();
+    },
+    [meId, teardown, takeMedia, beginPeer],
+  );
+
+  const accept = useCallback(async () => {
+    const s = sessionRef.current;
+    if (s?.phase !== "incoming") return;
+    const callId = s.call.id;
+    live.current.callId = callId;
+    const what = await takeMedia(s.call.kind);
+    if (what) dispatch({ type: "local", flags: { muted: what === "all", cameraOff: true } });
+    try {
+      const answer = await callsApi.accept(callId);
+      live.current.iceServers = answer.iceServers;
+      dispatch({ type: "accepted", call: answer.call });
+      beginPeer(answer.call);
+    } catch {
+      // Taken elsewhere, cancelled or timed out meanwhile: the call is over for this device.
+      const now = await callsApi.get(callId).catch(() => null);
+      dispatch({
+        type: "ended",
+        call: now?.call ?? s.call,
+        reason: now?.call.endReason ?? "cancelled",
+        at: Date.now(),
+      });
+      teardown();
+    }
+  }, [takeMedia, beginPeer, teardown]);
+
+  const decline = useCallback(async () => {
+    const s = sessionRef.current;
+    if (s?.phase !== "incoming") return;
+    // Declining needs no end screen: the dialog just goes.
+    dispatch({ type: "reset" });
+    teardown();
+    await callsApi.decline(s.call.id).catch(() => undefined);
+  }, [teardown]);
+
+  const hangup = useCallback(async () => {
+    const s = sessionRef.current;
+    if (!s || s.phase === "ended") return;
+    if (s.phase === "incoming") return decline();
+    const outgoing = s.phase === "outgoing";
+    dispatch({
+      type: "ended",
+      call: { ...s.call, state: outgoing ? "cancelled" : "ended" },
+      reason: outgoing ? "cancelled" : "hangup",
+      at: Date.now(),
+    });
+    // The bye needs a moment on the wire before the connection closes under it.
+    const peer = live.current.peer;
+    peer?.sendBye();
+    live.current.peer = null;
+    setTimeout(() => peer?.destroy(), 300);
+    teardown();
+    try {
+      await (outgoing ? callsApi.cancel(s.call.id) : callsApi.hangup(s.call.id));
+    } catch {
+      // Accepted in the meantime: a cancel is refused, so hang up instead.
+      if (outgoing) await callsApi.hangup(s.call.id).catch(() => undefined);
+    }
+  }, [decline, teardown]);
+
+  const toggleMute = useCallback(() => {
+    const s = sessionRef.current;
+    if (!s) return;
+    const audio = live.current.stream?.getAudioTracks() ?? [];
+    if (audio.length === 0) return;
+    const muted = !s.local.muted;
+    for (const track of audio) track.enabled = !muted;
+    dispatch({ type: "local", flags: { muted } });
+    live.current.peer?.sendState({ ...s.local, muted });
+  }, []);
+
+  const toggleCamera = useCallback(async () => {
+    const s = sessionRef.current;
+    const l = live.current;
+    if (s?.call.kind !== "video") return;
+    const cameraOff = !s.local.cameraOff;
+    if (cameraOff) {
+      await l.peer?.setVideoTrack(null);
+      for (const track of l.stream?.getVideoTracks() ?? []) {
+        track.stop();
+        l.stream?.removeTrack(track);
+      }
+    } else {
+      let track: MediaStreamTrack | undefined;
+      try {
+        track = (await navigator.mediaDevices.getUserMedia({ video: true })).getVideoTracks()[0];
+      } catch {
+        setRefused((r) => r ?? "camera");
+        return;
+      }
+      if (!track) return;
+      // Hung up while the camera was starting.
+      if (l.callId !== s.call.id) {
+        track.stop();
+        return;
+      }
+      await l.peer?.setVideoTrack(track);
+      if (l.stream) l.stream.addTrack(track);
+      else l.stream = new MediaStream([track]);
+      setRefused((r) => (r === "camera" ? null : r));
+    }
+    // A new MediaStream object makes the preview re-read its tracks.
+    setLocalStream(l.stream ? new MediaStream(l.stream.getTracks()) : null);
+    dispatch({ type: "local", flags: { cameraOff } });
+    l.peer?.sendState({ ...s.local, cameraOff });
+  }, []);
+
+  const dismiss = useCallback(() => {
+    dispatch({ type: "dismiss" });
+    setRefused(null);
+  }, []);
+
+  // ---- events on the shared connection ----
+  useEffect(() => {
+    if (!client || !meId) return;
+    const offs = [
+      client.on("call.ringing", ({ call }) => dispatch({ type: "ringing", call, meId })),
+      client.on("call.accepted", ({ call }) => {
+        const s = sessionRef.current;
+        if (!s || s.call.id !== call.id) return;
+        dispatch({ type: "accepted", call });
+        // The callee's own device starts its peer from its accept answer; the caller's starts here.
+        if (isInitiator(call, meId) && live.current.callId === call.id) beginPeer(call);
+      }),
+      client.on("call.ended", ({ call, reason }) => {
+        const s = sessionRef.current;
+        if (!s || s.call.id !== call.id) return;
+        // Every callee device hears `answered_elsewhere`, this one too while its accept is on the way.
+        if (reason === "answered_elsewhere" && live.current.callId === call.id) return;
+        dispatch({ type: "ended", call, reason, at: Date.now() });
+        if (live.current.callId === call.id) teardown();
+      }),
+      client.on("call.signal", ({ callId, data }) => {
+        const l = live.current;
+        if (l.callId !== callId) return;
+        if (l.peer) l.peer.signal(data);
+        else l.pending.push(data);
+      }),
+      client.onState((state) => {
+        if (state !== "open") return;
+        const l = live.current;
+        for (const item of l.outbox.splice(0))
+          if (item.callId === l.callId) sendSignal(item.callId, item.data);
+      }),
+      // Back after a gap: a call.ended sent meanwhile reached no one, so ask the server where the call is.
+      client.onResync(() => {
+        const s = sessionRef.current;
+        if (!s || s.phase === "ended") return;
+        callsApi.get(s.call.id).then(
+          ({ call }) => {
+            if (["ended", "declined", "cancelled", "missed", "busy"].includes(call.state)) {
+              dispatch({ type: "ended", call, reason: call.endReason ?? "hangup", at: Date.now() });
+              if (live.current.callId === call.id) teardown();
+            }
+          },
+          () => undefined,
+        );
+      }),
+    ];
+    return () => {
+      for (const off of offs) off();
+    };
+  }, [client, meId, beginPeer, teardown, sendSignal]);
+
+  // Signed out or another account: nothing of the call survives.
+  // biome-ignore lint/correctness/useExhaustiveDependencies: runs when the user changes.
+  useEffect(() => {
+    return () => {
+      teardown();
+      dispatch({ type: "reset" });
+    };
+  }, [meId]);
+
+  const phase = session?.phase;
+  useEffect(() => {
+    if (phase !== "incoming") return;
+    return startRinging();
+  }, [phase]);
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the debug handle follows every session change.
+  useEffect(() => publishDebug(), [session, publishDebug]);
+
+  const value = useMemo<CallContextValue>(
+    () => ({
+      session,
+      localStream,
+      remoteStream,
+      refused,
+      start,
+      accept,
+      decline,
+      hangup,
+      toggleMute,
+      toggleCamera,
+      dismiss,
+    }),
+    [
+      session,
+      localStream,
+      remoteStream,
+      refused,
+      start,
+      accept,
+      decline,
+      hangup,
+      toggleMute,
+      toggleCamera,
+      dismiss,
+    ],
+  );
+  return (
+    <CallContext.Provider value={value}>
+      {children}
+      {session ? <CallOverlay /> : null}
+    </CallContext.Provider>
+  );
+}
+
+export function useCalls(): CallContextValue {
+  const value = useContext(CallContext);
+  if (!value) throw new Error("useCalls outside CallProvider");
+  return value;
+}
