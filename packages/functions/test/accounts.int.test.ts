@@ -182,6 +182,15 @@ describe("account deletion", () => {
         201,
       );
     }
+    // A call bob declined: it stays in bob's history with alice's card blanked; alice's history and marker go.
+    const { call } = await json<{ call: { id: string } }>(
+      await alice.api("/calls", {
+        method: "POST",
+        body: JSON.stringify({ handle: bob.handle, kind: "audio" }),
+      }),
+      201,
+    );
+    await json(await bob.api(`/calls/${call.id}/decline`, { method: "POST" }), 200);
     // The post reached bob's home and search; alice has notifications (bob's follow, like, repost).
     const home = async () =>
       (await json<{ items: { id: string }[] }>(await bob.api("/timelines/home?limit=50"), 200)).items;
@@ -230,13 +239,23 @@ describe("account deletion", () => {
     expect(liked).toMatchObject({ likes: 0, reposts: 0, replies: 0 });
     for (const room of [direct.id, group.id]) {
       const { items } = await json<{
-        items: { text: string; sender: { handle: string; displayName: string } }[];
+        items: { text: string; sender: { handle: string; displayName: string }; call?: unknown }[];
       }>(await bob.api(`/rooms/${room}/messages`), 200);
-      expect(items.map((m) => [m.text, m.sender.handle])).toEqual([
+      expect(items.filter((m) => !m.call).map((m) => [m.text, m.sender.handle])).toEqual([
         ["from alice", ""],
         ["from bob", bob.handle],
       ]);
+      // The declined call's line in the 1:1 room, sent as the caller, shows the deleted sender too.
+      expect(items.filter((m) => m.call).map((m) => m.sender.handle)).toEqual(room === direct.id ? [""] : []);
     }
+    const kept = await json<{
+      call: { state: string; caller: { handle: string }; callee: { handle: string } };
+    }>(await bob.api(`/calls/${call.id}`), 200);
+    expect(kept.call).toMatchObject({
+      state: "declined",
+      caller: { handle: "" },
+      callee: { handle: bob.handle },
+    });
     // The handle is reserved: nobody can take it over at once.
     const taker = await createTestUser();
     const retake = await taker.api("/me", {

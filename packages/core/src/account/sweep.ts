@@ -5,6 +5,7 @@ import {
 import { DeleteObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { Resource } from "sst";
+import { CallActiveEntity, CallEntity, CallLogEntity } from "../call/call.entity";
 import { DirectEntity, MembershipEntity, MessageEntity, RoomEntity } from "../chat/room.entity";
 import { ConnectionEntity, SignOutEntity } from "../connection/connection.entity";
 import { transact } from "../dynamo/service";
@@ -342,6 +343,31 @@ const own: Step = async (userId, more) => {
   return true;
 };
 
+// Calls: the user's history and active-call marker go. A call the other side still lists keeps its item with this
+// side's card blanked, as shared messages keep a deleted sender; a call nobody lists any more goes with the log.
+const calls: Step = async (userId, more) => {
+  const done = await pages(
+    () => CallLogEntity.query.byUser({ userId }).go({ limit: PAGE }),
+    async (log) => {
+      const { data: call } = await CallEntity.get({ callId: log.callId }).go();
+      if (call) {
+        const other = call.callerId === userId ? call.calleeId : call.callerId;
+        const { data: listed } = await CallLogEntity.get({ userId: other, callId: call.callId }).go();
+        if (!listed) await CallEntity.delete({ callId: call.callId }).go();
+        else {
+          const side = call.callerId === userId ? "caller" : "callee";
+          const { [`${side}Avatar` as const]: _avatar, ...rest } = call;
+          await CallEntity.put({ ...rest, [`${side}Handle`]: "", [`${side}Name`]: "" }).go();
+        }
+      }
+      await CallLogEntity.delete({ userId, callId: log.callId }).go();
+    },
+    more,
+  );
+  if (done) await CallActiveEntity.delete({ userId }).go();
+  return done;
+};
+
 /** The notification store's inboxes of a recipient: one, keyed by the recipient. */
 function inboxesOf(userId: string): string[] {
   return [userId];
@@ -381,6 +407,7 @@ const STEPS: [string, Step][] = [
   ["following", following],
   ["followers", followers],
   ["rooms", rooms],
+  ["calls", calls],
   ["media", media],
   ["exports", exportsOf],
   ["notifications", notifications],
