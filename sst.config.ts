@@ -30,6 +30,8 @@ export default $config({
     const { ws } = await import("./infra/realtime");
     await import("./infra/firewall");
     const { router, site } = await import("./infra/web");
+    // Last: alarms and the dashboard name resources of every other file.
+    const { dashboard } = await import("./infra/alarms");
     return {
       web: router.url,
       site: site.url,
@@ -41,6 +43,7 @@ export default $config({
       search: search.url,
       userPool: userPool.id,
       webClient: webClient.id,
+      dashboard: dashboard.dashboardName,
       // `npm run redrive -- --stage <stage>` reads these from .sst/outputs.json.
       failureQueues: { StreamFailures: streamFailures.url, MediaFailures: mediaFailures.url },
       // Dead letters are moved back to their queue.

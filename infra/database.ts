@@ -1,4 +1,4 @@
-import { alarmOnDepth } from "./observability";
+import { alarmOnDepth, alarmOnIteratorAge } from "./observability";
 
 // One table for every entity (ElectroDB single-table design); its stream feeds timelines (infra/timeline.ts) and search.
 export const table = new sst.aws.Dynamo("Table", {
@@ -38,13 +38,20 @@ export const MAX_RECORD_AGE_SECONDS = 12 * 3600;
 // Stream consumers answer per record: a failing batch is split and retried, and what is finally dropped is kept.
 export function partialBatches(batchSize: number, onFailure: $util.Input<string>) {
   return {
-    eventSourceMapping: (esm: aws.lambda.EventSourceMappingArgs): undefined => {
+    eventSourceMapping: (
+      esm: aws.lambda.EventSourceMappingArgs,
+      _opts?: unknown,
+      name?: string,
+    ): undefined => {
       esm.batchSize = batchSize;
       esm.functionResponseTypes = ["ReportBatchItemFailures"];
       esm.bisectBatchOnFunctionError = true;
       esm.maximumRetryAttempts = 10;
       esm.maximumRecordAgeInSeconds = MAX_RECORD_AGE_SECONDS;
       esm.destinationConfig = { onFailure: { destinationArn: onFailure } };
+      // Every stream reader is configured here, so each gets its iterator-age alarm (the local cloud has no name).
+      if (esm.functionName && name)
+        alarmOnIteratorAge(name.replace(/EventSourceMapping$/, ""), esm.functionName);
     },
   };
 }

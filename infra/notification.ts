@@ -29,6 +29,10 @@ export const topic = new sst.aws.SnsTopic("Notifications", {
     topic: (t) => {
       // Encrypted at rest with the AWS-managed SNS key.
       t.kmsMasterKeyId = "alias/aws/sns";
+      // The SDK passes the dispatcher's trace header (X-Amzn-Trace-Id, from Lambda's _X_AMZN_TRACE_ID) on Publish;
+      // with active tracing SNS carries it on to SQS and the consumer, so X-Ray shows one trace from stream to
+      // consumer ("Amazon SNS and AWS X-Ray", https://docs.aws.amazon.com/sns/latest/dg/sns-active-tracing.html).
+      t.tracingConfig = "Active";
     },
   },
 });

@@ -42,27 +42,32 @@ const authorizer = ws.addAuthorizer("cognito", {
   },
 });
 
-ws.route(
-  "$connect",
-  { handler: "packages/functions/src/realtime/connect.handler", link: [tableFor("connect")] },
-  {
-    auth: { lambda: authorizer.id },
-  },
-);
-ws.route("$disconnect", {
-  handler: "packages/functions/src/realtime/disconnect.handler",
-  link: [tableFor("disconnect")],
-});
-ws.route("$default", {
-  handler: "packages/functions/src/realtime/default.handler",
-  link: [tableFor("default"), ws],
-});
-// A route per action, not $default dispatch: each Lambda links only what it needs.
-ws.route("typing", {
-  handler: "packages/functions/src/realtime/typing.handler",
-  link: [tableFor("typing"), ws],
-});
-ws.route("call.signal", {
-  handler: "packages/functions/src/realtime/call-signal.handler",
-  link: [tableFor("callSignal"), ws],
-});
+const routes = [
+  ws.route(
+    "$connect",
+    { handler: "packages/functions/src/realtime/connect.handler", link: [tableFor("connect")] },
+    {
+      auth: { lambda: authorizer.id },
+    },
+  ),
+  ws.route("$disconnect", {
+    handler: "packages/functions/src/realtime/disconnect.handler",
+    link: [tableFor("disconnect")],
+  }),
+  ws.route("$default", {
+    handler: "packages/functions/src/realtime/default.handler",
+    link: [tableFor("default"), ws],
+  }),
+  // A route per action, not $default dispatch: each Lambda links only what it needs.
+  ws.route("typing", {
+    handler: "packages/functions/src/realtime/typing.handler",
+    link: [tableFor("typing"), ws],
+  }),
+  ws.route("call.signal", {
+    handler: "packages/functions/src/realtime/call-signal.handler",
+    link: [tableFor("callSignal"), ws],
+  }),
+];
+
+/** Resolves once the authorizer and every route exist: SST makes their functions inside its applies, later. */
+export const realtimeReady = $resolve([authorizer.id, ...routes.map((r) => r.nodes.route.id)]);

@@ -6,6 +6,7 @@ import { join, resolve as resolvePath } from "node:path";
 import { S3Client } from "@aws-sdk/client-s3";
 import { asyncInvokeConfigs, startBucketNotifications } from "./bucket-notifications";
 import { planMounts, type RunningGateway, startGateway } from "./gateway";
+import { startControl } from "./gateway/control";
 import type { Messaging } from "./messaging";
 import { type ProvisionedMessaging, provisionMessaging } from "./messaging/provision";
 import { localSecrets } from "./push-secrets";
@@ -87,6 +88,11 @@ export interface LocalCloudUrls {
   kvs?: { endpoint: string; region: string };
   /** The local coturn's TURN URIs (credentials come from GetIceServerConfig). */
   turn?: { urls: string[] };
+  /**
+   * Loopback-only control port (never through the public origin): `POST <url>/gateways/stop` takes the HTTP and
+   * WebSocket APIs down as an API Gateway outage would, `/gateways/start` brings them back, `GET <url>/gateways`.
+   */
+  control?: { url: string };
 }
 
 export interface LocalCloud {
@@ -267,6 +273,8 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       log: warn,
     });
     cleanups.push(() => gateway.close());
+    const control = await startControl(gateway);
+    cleanups.push(() => control.close());
     addr.publicOrigin = `http://localhost:${gateway.port}`;
     addr.internalOrigin = `http://127.0.0.1:${gateway.port}`;
 
@@ -423,6 +431,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
       push: { url: standIns.push.endpoint },
       kvs: { endpoint: standIns.kvs.endpoint, region: standIns.region },
       turn: { urls: standIns.turn.urls },
+      control: { url: control.url },
     };
     await writeFile(join(o.dataDir, "local.json"), `${JSON.stringify(urls, null, 2)}\n`);
     const readyMs = Math.round(performance.now() - t0);
@@ -437,6 +446,14 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
     );
     log(`  push     ${standIns.push.endpoint}  (local push service: Web Push endpoints)`);
     log(`  kvs      ${standIns.kvs.endpoint}  (signalling channels; TURN ${standIns.turn.urls[0]})`);
+    log(
+      `  control  ${control.url}/gateways  (POST /gateways/stop|start: an API Gateway outage, loopback only)`,
+    );
+    // The same lines Lambda sends to CloudWatch: JSON logs with a correlationId per request, and EMF metrics.
+    log("  logs     below, prefixed by function: JSON lines; a request's lines share its correlationId");
+    log(
+      '  metrics  below: EMF lines ("_aws", namespace asyncsns), as CloudWatch reads them from Lambda logs',
+    );
     const topicCount = Object.keys(provisioned.topics).length;
     const queueCount = Object.keys(provisioned.queues).length;
     if (topicCount || queueCount)

@@ -726,3 +726,42 @@ describe("router, media, site and config.json", () => {
     ]);
   });
 });
+
+describe("API Gateway outage (control port)", () => {
+  const control = (action: string) =>
+    fetch(`${cloud.urls.control!.url}/gateways${action ? `/${action}` : ""}`, {
+      method: action ? "POST" : "GET",
+    }).then((r) => r.json());
+
+  it("is loopback-only on its own port, and listed in local.json", async () => {
+    const url = new URL(cloud.urls.control!.url);
+    expect(url.hostname).toBe("127.0.0.1");
+    expect(Number(url.port)).not.toBe(cloud.port);
+    const written = JSON.parse(await readFile(join(dataDir, "local.json"), "utf8"));
+    expect(written.control).toEqual({ url: cloud.urls.control!.url });
+    // Nothing of it through the public origin.
+    expect((await fetch(`${origin}/gateways/stop`, { method: "POST" })).status).toBe(404);
+    expect(await control("")).toEqual({ api: "up", ws: "up" });
+  });
+
+  it("takes only the HTTP and WebSocket APIs down, as CloudFront shows a dead origin, then brings them back", async () => {
+    const live = await open("?token=good");
+    const closed = new Promise<number>((resolve) => live.ws.once("close", (code) => resolve(code)));
+    try {
+      expect(await control("stop")).toEqual({ api: "down", ws: "down" });
+      const res = await fetch(`${origin}/api/public/x`);
+      expect(res.status).toBe(502);
+      expect(res.headers.get("x-cache")).toBe("Error from cloudfront");
+      expect(await res.text()).toContain("The request could not be satisfied.");
+      // Open sockets drop without a close frame; new ones are refused.
+      expect(await closed).toBe(1006);
+      expect(await refusedWith("?token=good")).toBe(502);
+      // The rest of the distribution still answers.
+      expect((await fetch(`${origin}/config.json`)).status).toBe(200);
+    } finally {
+      expect(await control("start")).toEqual({ api: "up", ws: "up" });
+    }
+    expect((await fetch(`${origin}/api/public/x`)).status).toBe(200);
+    expect(await refusedWith("?token=good")).toBe(101);
+  });
+});

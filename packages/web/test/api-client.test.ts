@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { queryApp } from "../../../scripts/api-types";
 import { ApiError, api, apiClient, ok } from "../src/lib/api";
+import { connectivity } from "../src/lib/connectivity";
 import { postsApi } from "../src/lib/posts-api";
 import { session } from "../src/lib/session";
 
@@ -68,10 +69,11 @@ describe("the web API client", () => {
     expect(err.message).not.toBe("");
   });
 
-  it("names an answer without the API's error shape by its HTTP status", async () => {
+  it("takes a gateway's 5xx without the API's error shape as the server unreachable, and says the app is offline", async () => {
     await useApi(`${origin(gateway)}/api`);
     const err = await failure(api.getMe());
-    expect([err.code, err.status, err.message]).toEqual(["http.502", 502, "Bad Gateway"]);
+    expect([err.code, err.status, err.message]).toEqual(["network", 502, "Bad Gateway"]);
+    expect(connectivity.state).toBe("down");
   });
 
   it("carries a 429's Retry-After and the limit it names, so the UI can say how long to wait", async () => {

@@ -24,7 +24,13 @@ export const PUSH_POLICY: Record<NotificationType, { urgency: "low" | "normal" |
 export type Delivery =
   | { outcome: "skipped"; reason: "self" | "preferences" | "from" | "online" }
   | { outcome: "stale" | "duplicate-retract" }
-  | { outcome: "stored" | "duplicate" | "retracted" | "pushed-only"; live: number; pushed: number };
+  | {
+      outcome: "stored" | "duplicate" | "retracted" | "pushed-only";
+      live: number;
+      pushed: number;
+      /** Pushes a push service refused (other than gone subscriptions); only when there were any. */
+      pushFailed?: number;
+    };
 
 /** Where the web app shows a notification's subject. */
 export function urlOf(item: Pick<NotificationItem, "type" | "subject" | "actors">): string {
@@ -101,8 +107,8 @@ export async function handle(event: Published): Promise<Delivery> {
 
   if (!pref.inApp) {
     // Pushed, never listed: the row is not stored, so the payload is built from the event alone.
-    const pushed = await pushOnly(event);
-    return { outcome: "pushed-only", live: 0, pushed };
+    const { sent, failed } = await pushOnly(event);
+    return { outcome: "pushed-only", live: 0, pushed: sent, ...(failed ? { pushFailed: failed } : {}) };
   }
   const result = await apply(event);
   if (result.outcome === "stale" || result.outcome === "noop" || !result.item) return { outcome: "stale" };
@@ -113,6 +119,7 @@ export async function handle(event: Published): Promise<Delivery> {
     envelope("notification.created", { item: result.item, unread: result.unread }, `ntf-${event.id}`),
   );
   let pushed = 0;
+  let failed = 0;
   if (live === 0 && pref.push) {
     const policy = PUSH_POLICY[event.type];
     const sent = await Push.send(recipient, pushPayload(result.item, result.unread), {
@@ -121,14 +128,20 @@ export async function handle(event: Published): Promise<Delivery> {
       dedupeKey: event.id,
     });
     pushed = sent.sent;
+    failed = sent.failed;
   }
-  return { outcome: result.outcome === "duplicate" ? "duplicate" : "stored", live, pushed };
+  return {
+    outcome: result.outcome === "duplicate" ? "duplicate" : "stored",
+    live,
+    pushed,
+    ...(failed ? { pushFailed: failed } : {}),
+  };
 }
 
-async function pushOnly(event: Published): Promise<number> {
+async function pushOnly(event: Published): Promise<{ sent: number; failed: number }> {
   const now = new Date(event.at).toISOString();
   const actor = (await cards([event.actor])).get(event.actor);
-  if (!actor) return 0;
+  if (!actor) return { sent: 0, failed: 0 };
   const item: NotificationItem = {
     id: event.id,
     type: event.type,
@@ -145,7 +158,7 @@ async function pushOnly(event: Published): Promise<number> {
     topic: item.groupKey,
     dedupeKey: event.id,
   });
-  return sent.sent;
+  return { sent: sent.sent, failed: sent.failed };
 }
 
 /**

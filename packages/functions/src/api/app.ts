@@ -8,12 +8,22 @@ import type { Context } from "hono";
 import { handle, type LambdaContext, type LambdaEvent } from "hono/aws-lambda";
 import { HTTPException } from "hono/http-exception";
 import { ZodError } from "zod";
+import { flushMetrics } from "../metrics";
 
 export type Env = {
   Bindings: { event: APIGatewayProxyEventV2WithJWTAuthorizer; lambdaContext: LambdaContext };
 };
 
 export const logger = new Logger();
+
+/** A caller's own id (letters, digits, `-_.:`, at most 128) is kept, so a trace spans its systems; else ours. */
+const SANE_CORRELATION_ID = /^[\w.:-]{1,128}$/;
+
+/** The request's correlation id: the `x-correlation-id` header if sane, else API Gateway's request id. */
+export function correlationIdOf(header: string | undefined, requestId: string | undefined): string {
+  if (header && SANE_CORRELATION_ID.test(header)) return header;
+  return requestId ?? crypto.randomUUID();
+}
 
 export function errorBody(code: string, message: string, details?: unknown) {
   return { error: { code, message, ...(details === undefined ? {} : { details }) } };
@@ -85,6 +95,21 @@ async function bodyBytes(c: Context<Env>): Promise<number> {
 /** One Hono app per Lambda; the JWT was checked by the gateway, the handler trusts only its claims' sub. */
 export function createApp() {
   const app = new OpenAPIHono<Env>({ defaultHook });
+  // Every log line of the request carries its correlation id, and the answer names it for the caller's own logs.
+  app.use(async (c, next) => {
+    const correlationId = correlationIdOf(
+      c.req.header("x-correlation-id"),
+      c.env?.event?.requestContext?.requestId,
+    );
+    logger.appendKeys({ correlationId });
+    try {
+      await next();
+      c.header("x-correlation-id", correlationId);
+    } finally {
+      logger.removeKeys(["correlationId"]);
+      flushMetrics();
+    }
+  });
   // Answers are per user and change at once: no cache (CloudFront's, the browser's) may keep one.
   app.use(async (c, next) => {
     await next();

@@ -38,10 +38,39 @@ type Mount =
 
 export interface RunningGateway {
   port: number;
+  /** True while the HTTP and WebSocket APIs are "down" (control port): see setOriginsDown. */
+  readonly originsDown: boolean;
+  /** Makes /api answer as CloudFront does when its origin fails, and /ws refuse and drop connections; or restores them. */
+  setOriginsDown(down: boolean): void;
   /** Path the WebSocket API is served at (also its management endpoint's path). */
   wsPath: string;
   server: Server;
   close(): Promise<void>;
+}
+
+/**
+ * What CloudFront answers when it cannot reach an origin: 502 with its own HTML page and `x-cache: Error from
+ * cloudfront` ("HTTP 502 status code (Bad gateway)", https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/http-502-bad-gateway.html).
+ */
+export function sendOriginError(res: ServerResponse) {
+  const body = [
+    '<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">',
+    '<HTML><HEAD><META HTTP-EQUIV="Content-Type" CONTENT="text/html; charset=iso-8859-1">',
+    "<TITLE>ERROR: The request could not be satisfied</TITLE>",
+    "</HEAD><BODY>",
+    "<H1>502 ERROR</H1>",
+    "<H2>The request could not be satisfied.</H2>",
+    '<HR noshade size="1px">',
+    "CloudFront wasn't able to connect to the origin.",
+    "</BODY></HTML>",
+    "",
+  ].join("\n");
+  res.writeHead(502, {
+    "content-type": "text/html",
+    "content-length": String(Buffer.byteLength(body)),
+    "x-cache": "Error from cloudfront",
+  });
+  res.end(body);
 }
 
 // "Amazon API Gateway quotas" (HTTP API payload size, 10 MB): https://docs.aws.amazon.com/apigateway/latest/developerguide/limits.html
@@ -149,6 +178,7 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
   }
 
   const route = (path: string) => mounts.find((m) => matchesPrefix(path, m.prefix));
+  let originsDown = false;
   const edge = createEdge(topology, o.resolve, o.awsEndpoints ?? { s3: o.s3Endpoint });
   // The @connections API is API Gateway's own endpoint, never behind the distribution.
   const viaEdge = (path: string) => !/\/@connections\//.test(path);
@@ -167,6 +197,12 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
         message: "Not Found",
         error: { code: "not_found", message: `nothing serves ${path}` },
       });
+      return;
+    }
+    // The distribution is up but its API origins are not (the control port's "stop").
+    if (originsDown && mount.kind === "http") {
+      req.resume();
+      sendOriginError(res);
       return;
     }
     if (mount.kind === "ws") {
@@ -267,6 +303,12 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
       socket.end("HTTP/1.1 404 Not Found\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
       return;
     }
+    if (originsDown) {
+      socket.end(
+        "HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\nx-cache: Error from cloudfront\r\nconnection: close\r\n\r\n",
+      );
+      return;
+    }
     const sourceIp = req.socket.remoteAddress?.replace(/^::ffff:/, "") ?? "127.0.0.1";
     void mount.ws.handleUpgrade(req, socket, head, url, sourceIp);
   });
@@ -293,6 +335,14 @@ export async function startGateway(o: GatewayOptions): Promise<RunningGateway> {
     port,
     wsPath,
     server,
+    get originsDown() {
+      return originsDown;
+    },
+    setOriginsDown(down: boolean) {
+      originsDown = down;
+      // Open sockets drop as they would with the API: clients see an abnormal close and reconnect with backoff.
+      if (down) for (const ws of webSockets) ws.dropAll();
+    },
     async close() {
       await Promise.all(webSockets.map((w) => w.close()));
       server.closeAllConnections();

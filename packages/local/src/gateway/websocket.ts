@@ -388,6 +388,11 @@ export class WebSocketApi {
     sendJson(res, 405, { message: "Method Not Allowed" });
   }
 
+  /** Ends every open socket abruptly (no close frame), as an outage of the API would. */
+  dropAll(): void {
+    for (const c of this.connections.values()) c.ws.terminate();
+  }
+
   async close(): Promise<void> {
     const closing = [...this.connections.values()].map(
       (c) =>

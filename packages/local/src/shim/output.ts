@@ -20,8 +20,11 @@ export function isComponent(v: unknown): v is ComponentLike {
 
 export class Out<T = unknown> {
   readonly __isOut = true;
+  /** Set on a deferred output: what it waits for, so an apply on it waits too instead of seeing the token. */
+  pending?: PromiseLike<unknown>;
   constructor(readonly value: T) {}
   apply<U>(fn: (value: T) => U): Out<unknown> {
+    if (this.pending) return deferred(this.pending.then((v) => fn(unwrap(v) as T)));
     return output(fn(this.value));
   }
 }
@@ -34,7 +37,9 @@ const settled = new Map<string, unknown>();
 function deferred(promise: PromiseLike<unknown>): Out<unknown> {
   const id = String(deferredCount++);
   promise.then((value) => settled.set(id, value));
-  return output(refToken(DEFERRED, id));
+  const out = output(refToken(DEFERRED, id));
+  out.pending = promise;
+  return out;
 }
 
 const isThenable = (v: unknown): v is PromiseLike<unknown> =>

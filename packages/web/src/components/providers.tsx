@@ -4,6 +4,7 @@ import { I18nProvider, useI18n } from "../i18n";
 import { AppProvider, useApp } from "../lib/app-context";
 import { RealtimeProvider } from "../lib/realtime-context";
 import { CallProvider } from "./calls/call-provider";
+import { ConnectionBanner } from "./connection-banner";
 import { NotificationsProvider } from "./notifications/notifications-provider";
 
 function BootGate({ children }: { children: ReactNode }) {
@@ -45,6 +46,7 @@ export function Providers({ children }: { children: ReactNode }) {
       <AppProvider>
         <RealtimeProvider>
           <NotificationsProvider>
+            <ConnectionBanner />
             <CallProvider>
               <BootGate>{children}</BootGate>
             </CallProvider>

@@ -9,6 +9,7 @@ export const en = {
   "common.cancel": "Cancel",
   "common.showPassword": "Show password",
   "common.required": "Required",
+  "connection.down": "Can't reach the server — retrying…",
   "config.error": "We couldn't load the app's settings. Check your connection and try again.",
 
   "lang.label": "Language",

@@ -11,6 +11,7 @@ export const ja: Messages = {
   "common.cancel": "キャンセル",
   "common.showPassword": "パスワードを表示",
   "common.required": "必須",
+  "connection.down": "サーバーに接続できません — 再試行しています…",
   "config.error": "アプリの設定を読み込めませんでした。接続を確認して再試行してください。",
 
   "lang.label": "言語",

@@ -2,6 +2,7 @@
 import createClient, { type FetchResponse } from "openapi-fetch";
 import type { paths } from "./api-schema";
 import type { BodyOf } from "./api-types";
+import { connectivity, isGatewayFailure } from "./connectivity";
 import { session } from "./session";
 
 export class ApiError extends Error {
@@ -21,11 +22,17 @@ export class ApiError extends Error {
 
 async function send(request: Request, token: string | null): Promise<Response> {
   if (token) request.headers.set("Authorization", `Bearer ${token}`);
+  let res: Response;
   try {
-    return await fetch(request);
+    res = await fetch(request);
   } catch (err) {
+    connectivity.reportDown();
     throw new ApiError("network", 0, err instanceof Error ? err.message : String(err));
   }
+  // The CDN answered for an API it could not reach: the app shows it is offline and probes until it is back.
+  if (isGatewayFailure(res)) connectivity.reportDown();
+  else connectivity.reportUp();
+  return res;
 }
 
 async function authorized(request: Request): Promise<Response> {
@@ -49,6 +56,9 @@ function toError(res: Response, body: unknown): ApiError {
       Number.isFinite(retryAfter) ? retryAfter : undefined,
       typeof action === "string" ? action : undefined,
     );
+  // No answer from the API itself (CloudFront's error page): the same "can't reach the server" as no network.
+  if (isGatewayFailure(res))
+    return new ApiError("network", res.status, res.statusText || `HTTP ${res.status}`);
   return new ApiError(`http.${res.status}`, res.status, res.statusText || `HTTP ${res.status}`);
 }
 
@@ -59,6 +69,7 @@ let client: { apiUrl: string; client: Client } | null = null;
 export function apiClient(): Client {
   const { apiUrl } = session.appConfig;
   if (client?.apiUrl !== apiUrl) {
+    connectivity.configure(apiUrl);
     const baseUrl = apiUrl.replace(/\/api\/?$/, "");
     client = {
       apiUrl,

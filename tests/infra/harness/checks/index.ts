@@ -6,6 +6,7 @@ export * from "./functions";
 export * from "./iam";
 export * from "./links";
 export * from "./messaging";
+export * from "./observability";
 export * from "./posture";
 export * from "./routes";
 export { type Problem, parsePolicy } from "./shared";

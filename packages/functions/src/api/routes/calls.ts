@@ -1,6 +1,7 @@
 import { Call } from "@asyncsns/core/call";
 import { Call as CallSchema, IceServer } from "@asyncsns/realtime";
 import { createRoute, z } from "@hono/zod-openapi";
+import { count } from "../../metrics";
 import { createSubApp } from "../app";
 import { One } from "./call-queries";
 import { bearer, errors, IdParam, json, rateLimited } from "./schemas";
@@ -52,7 +53,13 @@ export const commands = createSubApp()
         503: unavailable,
       },
     }),
-    async (c) => c.json(await Call.start(c.req.valid("json")), 201),
+    async (c) => {
+      const answer = await Call.start(c.req.valid("json"));
+      // Business metrics: a busy callee is no call; both calling at once (glare) connects at once.
+      if (answer.call.state !== "busy") count("CallStarted");
+      if (answer.call.state === "accepted") count("CallConnected");
+      return c.json(answer, 201);
+    },
   )
   .openapi(
     createRoute({
@@ -64,7 +71,11 @@ export const commands = createSubApp()
       request: { params: IdParam },
       responses: { 200: json(Answer, "The accepted call and ICE servers"), ...perCall, 503: unavailable },
     }),
-    async (c) => c.json(await Call.accept(c.req.valid("param").id), 200),
+    async (c) => {
+      const answer = await Call.accept(c.req.valid("param").id);
+      count("CallConnected");
+      return c.json(answer, 200);
+    },
   )
   .openapi(command("decline", "Decline a ringing call (callee)"), async (c) =>
     c.json(await Call.decline(c.req.valid("param").id), 200),
@@ -85,7 +96,10 @@ export const commands = createSubApp()
     async (c) => {
       // The body is optional (no body: an ordinary hang-up).
       const { reason } = c.req.valid("json");
-      return c.json(await Call.hangup({ callId: c.req.valid("param").id, reason }), 200);
+      const answer = await Call.hangup({ callId: c.req.valid("param").id, reason });
+      // The browser hangs up with reason "failed" when the media never connected (ICE failed or timed out).
+      if (reason === "failed") count("CallFailed");
+      return c.json(answer, 200);
     },
   )
   .openapi(

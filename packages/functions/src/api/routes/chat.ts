@@ -1,5 +1,6 @@
 import { Chat } from "@asyncsns/core/chat";
 import { createRoute, z } from "@hono/zod-openapi";
+import { count } from "../../metrics";
 import { createSubApp } from "../app";
 import { roomErrors } from "./chat-queries";
 import { bearer, errors, IdParam, json, rateLimited } from "./schemas";
@@ -49,7 +50,12 @@ export const commands = createSubApp()
         429: rateLimited,
       },
     }),
-    async (c) => c.json(await Chat.send({ ...c.req.valid("json"), roomId: c.req.valid("param").id }), 201),
+    async (c) => {
+      const message = await Chat.send({ ...c.req.valid("json"), roomId: c.req.valid("param").id });
+      // Stored with its seq and handed to live sockets and the notification pipeline.
+      count("MessageDelivered");
+      return c.json(message, 201);
+    },
   )
   .openapi(
     createRoute({

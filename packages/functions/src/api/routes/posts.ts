@@ -1,6 +1,7 @@
 import { Post } from "@asyncsns/core/post";
 import { Timeline } from "@asyncsns/core/timeline";
 import { createRoute } from "@hono/zod-openapi";
+import { count } from "../../metrics";
 import { createSubApp } from "../app";
 import { bearer, ErrorSchema, errors, IdParam, json, PageQuery, rateLimited } from "./schemas";
 
@@ -41,7 +42,11 @@ export const commands = createSubApp()
         429: rateLimited,
       },
     }),
-    async (c) => c.json(await Post.create(c.req.valid("json")), 201),
+    async (c) => {
+      const post = await Post.create(c.req.valid("json"));
+      count("PostCreated");
+      return c.json(post, 201);
+    },
   )
   .openapi(
     createRoute({

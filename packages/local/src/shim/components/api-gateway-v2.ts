@@ -49,6 +49,10 @@ export class ApiGatewayV2 extends Component {
   get url() {
     return this.ref("url");
   }
+  /** The API's id as a reference: only alarms and the dashboard read it, never a function. */
+  get nodes() {
+    return { api: { id: this.ref("apiId") } };
+  }
   route(rawRoute: string, handler: unknown, args: Args = {}) {
     const api = this[COMPONENT].name;
     const routeKey = parseHttpRouteKey(rawRoute);

@@ -19,6 +19,10 @@ export class ApiGatewayWebSocket extends Component {
   get managementEndpoint() {
     return this.ref("managementEndpoint");
   }
+  /** The API's id as a reference: only alarms and the dashboard read it, never a function. */
+  get nodes() {
+    return { api: { id: this.ref("apiId") } };
+  }
   route(route: string, handler: unknown, args: Args = {}) {
     const api = this[COMPONENT].name;
     const special = ["$connect", "$disconnect", "$default"].includes(route);
@@ -43,7 +47,8 @@ export class ApiGatewayWebSocket extends Component {
       recorded = { type: "lambda", authorizer: ref.$ref };
     } else if (route === "$connect" && auth?.jwt) throw unknownApi("sst.aws.ApiGatewayWebSocket jwt auth");
     this.ctx.topology.wsRoutes.push({ api, route, function: fn, auth: recorded });
-    return output({ name: routeId });
+    // The route's id as a reference: infra waits for it (alarms), never a function.
+    return { name: routeId, nodes: { route: { id: output(refToken(routeId, "id")) } } };
   }
   addAuthorizer(authName: string, args: Args) {
     const api = this[COMPONENT].name;

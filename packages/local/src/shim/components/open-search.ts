@@ -1,5 +1,4 @@
 // sst.aws.OpenSearch: locally its url points at the search stand-in, which checks SigV4 as the domain does.
-import { unknownApi } from "./args";
 import { Component } from "./component";
 import type { Args, RecorderContext } from "./context";
 
@@ -19,7 +18,8 @@ export class OpenSearch extends Component {
   get password() {
     return this.ref("password");
   }
-  get nodes(): never {
-    throw unknownApi("sst.aws.OpenSearch.nodes");
+  /** The domain's name and ARN as references: only alarms and the dashboard read them, never a function. */
+  get nodes() {
+    return { domain: { domainName: this.ref("domainName"), arn: this.ref("domainArn") } };
   }
 }
