@@ -31,7 +31,7 @@ describe("profile API on the local cloud", () => {
     expect(Object.keys(doc.paths)).toEqual(
       expect.arrayContaining(["/api/me", "/api/users/{handle}", "/api/health", "/api/openapi.json"]),
     );
-    expect(Object.keys(doc.paths["/api/me"]).sort()).toEqual(["get", "patch", "post"]);
+    expect(Object.keys(doc.paths["/api/me"]).sort()).toEqual(["delete", "get", "patch", "post"]);
   });
 
   it("goes from no profile to a created, readable and editable profile", async () => {
