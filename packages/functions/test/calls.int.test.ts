@@ -150,6 +150,42 @@ describe("a call that is answered", () => {
 });
 
 describe("calls that end before they connect", () => {
+  it("a device whose socket reconnects (a network change) keeps the call; another device cannot take it", async () => {
+    const { a, b, sa, sb1, sb2 } = await pair();
+    const id = (await json<Answer>(start(a, b), 201)).call.id;
+    await sb1.next("call.ringing", forCall(id));
+    await json<Answer>(act(b, id, "accept"), 200);
+    await sa.next("call.accepted", forCall(id));
+    const signalFrom = (socket: Listener, device: string, data: unknown) =>
+      socket.socket.send(JSON.stringify({ action: "call.signal", callId: id, device, data }));
+    const phone = "device-phone-1234";
+    signalFrom(sa, "device-desk-1234", { type: "offer", sdp: "v=0 offer" });
+    await sb1.next("call.signal", (f) => f.data.data?.sdp === "v=0 offer");
+    signalFrom(sb1, phone, { type: "answer", sdp: "v=0 answer" });
+    await sa.next("call.signal", (f) => f.data.data?.sdp === "v=0 answer");
+
+    // The phone's network changes: its old socket is gone, a new one opens and says who it is.
+    await sb1.close();
+    const sb3 = await listen(b);
+    signalFrom(sb3, phone, { type: "keepalive" });
+    // The other device of the same user, claiming another id, is still refused.
+    signalFrom(sb2, "device-tablet-123", { type: "answer", sdp: "tablet" });
+    await sb2.next("system.error", (f) => f.data.code === "call.forbidden");
+    // The ICE restart's offer reaches the phone's new socket, and its answer reaches the caller.
+    await new Promise((r) => setTimeout(r, 300));
+    signalFrom(sa, "device-desk-1234", { type: "offer", sdp: "v=0 restart" });
+    await sb3.next("call.signal", (f) => f.data.data?.sdp === "v=0 restart");
+    signalFrom(sb3, phone, { type: "answer", sdp: "v=0 restarted" });
+    await sa.next("call.signal", (f) => f.data.data?.sdp === "v=0 restarted");
+    expect(sb2.frames.some((f) => f.type === "call.signal" && f.data.data?.sdp === "v=0 restart")).toBe(
+      false,
+    );
+    expect(sa.frames.some((f) => f.type === "call.signal" && f.data.data?.sdp === "tablet")).toBe(false);
+
+    await json(act(a, id, "hangup"), 200);
+    await Promise.all([sa.close(), sb2.close(), sb3.close()]);
+  });
+
   it("decline: the caller hears it; a repeat answers the call as it is; accepting afterwards is a 409", async () => {
     const { a, b, sa, close } = await pair();
     const { call } = await json<Answer>(start(a, b, "audio"), 201);

@@ -34,6 +34,12 @@ export const Action = z.discriminatedUnion("action", [
   z.object({ action: z.literal("ping") }),
   z.object({ action: z.literal("typing"), roomId: z.string().min(1).max(64) }),
   // `data` is relayed as is to the other participant's device; the route bounds the frame to MAX_SIGNAL_BYTES.
-  z.object({ action: z.literal("call.signal"), callId: z.string().min(1).max(64), data: z.unknown() }),
+  // `device` is a random id the tab keeps: a device whose socket reconnected (a network change) is known again by it.
+  z.object({
+    action: z.literal("call.signal"),
+    callId: z.string().min(1).max(64),
+    device: z.string().min(8).max(64).optional(),
+    data: z.unknown(),
+  }),
 ]);
 export type Action = z.infer<typeof Action>;

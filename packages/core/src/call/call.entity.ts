@@ -39,6 +39,9 @@ export const CallEntity = new Entity(
       /** The connections bound on their first signal: afterwards signals go only to them. */
       callerConnection: { type: "string" },
       calleeConnection: { type: "string" },
+      /** The bound devices' own ids: a bound device whose socket reconnected is bound again to its new connection. */
+      callerDevice: { type: "string" },
+      calleeDevice: { type: "string" },
       /** The seq of the call's message in the room's history, set once in the same transaction as the message. */
       historySeq: { type: "number" },
     },

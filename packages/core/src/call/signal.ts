@@ -8,7 +8,11 @@ import { useUserId } from "../actor";
 import { Realtime } from "../realtime";
 import * as Store from "./store";
 
-export const SignalInput = z.object({ callId: z.string().min(1).max(64), data: z.unknown() });
+export const SignalInput = z.object({
+  callId: z.string().min(1).max(64),
+  device: z.string().min(8).max(64).optional(),
+  data: z.unknown(),
+});
 
 export type SignalResult = { ok: true; relayed: number } | { ok: false; code: string; message: string };
 
@@ -20,9 +24,9 @@ const isKeepalive = (data: unknown) =>
  * to the peer's bound device, or to all the peer's sockets until one is bound. Keepalives refresh the lease only.
  */
 export async function relay(connectionId: string, input: z.input<typeof SignalInput>): Promise<SignalResult> {
-  const { callId, data } = SignalInput.parse(input);
+  const { callId, device, data } = SignalInput.parse(input);
   const userId = useUserId();
-  const bound = await Store.bind(callId, userId, connectionId);
+  const bound = await Store.bind(callId, userId, connectionId, device);
   if ("refused" in bound) return refusal(bound.refused);
   const { call, role } = bound;
   if (isKeepalive(data)) {

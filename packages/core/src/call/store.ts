@@ -242,6 +242,7 @@ export async function bind(
   callId: string,
   userId: string,
   connectionId: string,
+  device?: string,
 ): Promise<{ call: CallItem; role: Role } | { refused: "not_found" | "not_active" | "other_device" }> {
   for (let round = 0; round < 2; round++) {
     const call = await get(callId);
@@ -249,13 +250,21 @@ export async function bind(
     if (!call || !role) return { refused: "not_found" };
     if (call.state !== "accepted") return { refused: "not_active" };
     const side = role === "caller" ? "callerConnection" : "calleeConnection";
+    const sideDevice = role === "caller" ? "callerDevice" : "calleeDevice";
     const bound = call[side];
     if (bound === connectionId) return { call, role };
-    if (bound) return { refused: "other_device" };
+    // Another socket of the bound device (it reconnected after a network change) takes the binding over; a socket
+    // of any other device is refused.
+    const rebinding = bound !== undefined && device !== undefined && call[sideDevice] === device;
+    if (bound && !rebinding) return { refused: "other_device" };
     const done = await conditionally(
       CallEntity.patch({ callId })
-        .set({ [side]: connectionId })
-        .where((a, op) => `${op.notExists(a[side])} AND ${op.eq(a.state, "accepted")}`)
+        .set({ [side]: connectionId, ...(device ? { [sideDevice]: device } : {}) })
+        .where((a, op) =>
+          rebinding
+            ? `${op.eq(a[side], bound)} AND ${op.eq(a[sideDevice], device)} AND ${op.eq(a.state, "accepted")}`
+            : `${op.notExists(a[side])} AND ${op.eq(a.state, "accepted")}`,
+        )
         .go(),
     );
     if (done) return { call: { ...call, [side]: connectionId }, role };

@@ -22,9 +22,9 @@ export async function handler(event: MessageEvent): Promise<APIGatewayProxyResul
   const action = Action.safeParse(safeJson(event.body));
   if (!action.success || action.data.action !== "call.signal")
     return refuse("ws.invalid_action", "Send signals as {action: 'call.signal', callId, data}.", 400);
-  const { callId, data } = action.data;
+  const { callId, device, data } = action.data;
   const result = await withActor({ type: "user", properties: { userId: authorizer.userId } }, () =>
-    CallSignal.relay(connectionId, { callId, data }),
+    CallSignal.relay(connectionId, { callId, device, data }),
   );
   if (!result.ok) return refuse(result.code, result.message, 403);
   return { statusCode: 200 };

@@ -37,6 +37,15 @@ export const CONNECT_TIMEOUT_MS = 15_000;
 const RESTART_AFTER_MS = 4_000;
 /** Not back this long after an ICE restart: give up. */
 const RESTART_TIMEOUT_MS = 10_000;
+/**
+ * This tab's id in every signal: the server binds a call's side to the device, so this tab's next socket (after a
+ * network change) is relayed to again, and the user's other tabs and devices are not.
+ */
+const DEVICE =
+  typeof crypto !== "undefined" && "randomUUID" in crypto
+    ? crypto.randomUUID()
+    : `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 12)}`;
+
 /** The server's liveness lease is refreshed by each side's keepalive signal. */
 const KEEPALIVE_MS = 30_000;
 const STATS_MS = 2_000;
@@ -167,7 +176,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
   }, [clearTimer, publishDebug]);
 
   const sendSignal = useCallback((callId: string, data: unknown) => {
-    const sent = clientRef.current?.send({ action: "call.signal", callId, data }) ?? false;
+    const sent = clientRef.current?.send({ action: "call.signal", callId, device: DEVICE, data }) ?? false;
     if (!sent) live.current.outbox.push({ callId, data });
   }, []);
 
@@ -475,6 +484,8 @@ export function CallProvider({ children }: { children: ReactNode }) {
       client.onState((state) => {
         if (state !== "open") return;
         const l = live.current;
+        // A socket that reopened mid-call (a network change) binds this device again before the ICE restart's signals.
+        if (l.callId && l.peer) sendSignal(l.callId, { type: "keepalive" });
         for (const item of l.outbox.splice(0))
           if (item.callId === l.callId) sendSignal(item.callId, item.data);
       }),
