@@ -17,7 +17,7 @@ export interface RunningControl {
 
 /**
  * `GET /gateways` → `{api, ws}` ("up" | "down"); `POST /gateways/stop` and `POST /gateways/start`. Only the API
- * gateways: the static site, /config.json, media and Cognito keep answering, as they would on AWS.
+ * gateways: the static site, /config.json, the bucket's files and Cognito keep answering, as they would on AWS.
  */
 export async function startControl(gateway: GatewaySwitch, port = 0): Promise<RunningControl> {
   const state = () => {
