@@ -28,8 +28,11 @@ const { values: args } = parseArgs({
     calls: { type: "string", default: "20" },
     /** Raw simple-peer connections (the floor). */
     floor: { type: "string", default: "20" },
-    /** Uncounted first runs of each: the functions' and the browser's cold starts are not what is compared. */
-    warmup: { type: "string", default: "2" },
+    /**
+     * Uncounted first runs of each: the functions' and the browser's cold starts are not what is compared. Five,
+     * because trickled signals arrive together and start new signal-route workers for the first few calls.
+     */
+    warmup: { type: "string", default: "5" },
     chromium: { type: "string", default: "/usr/bin/chromium" },
     "deadline-min": { type: "string", default: "8" },
   },
