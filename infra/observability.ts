@@ -106,7 +106,8 @@ export async function allFunctionNames(): Promise<[string, $util.Output<string>]
     seen = lambdasMade.length;
     await Promise.all(lambdasMade);
   }
-  return [...functionNames];
+  // By name: functions are made inside applies in no fixed order, and the dashboard body must not change with it.
+  return [...functionNames].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
 }
 
 $transform(sst.aws.Function, (args, _opts, name) => {
