@@ -1,51 +1,11 @@
 // Calls end to end: two browser contexts with Chromium's fake camera and microphone, relay-only ICE through the
 // local coturn; connect with frames decoded both ways, mute seen across, hang up from either side, decline,
 // missed after the (shortened) ring, and expired TURN credentials ending in a clear failure instead of a spinner.
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { type APIRequestContext, type Browser, expect, type Page, test } from "@playwright/test";
 import { type Account, callApi, createAccount, follow, openAs } from "./support/api";
+import { type LocalJson, liveSockets, localCloud } from "./support/local-cloud";
 
 test.use({ locale: "en-US" });
-
-interface LocalJson {
-  webUrl: string;
-  dynamodb: { endpoint: string; region: string };
-  table: string;
-}
-
-async function localCloud(baseURL: string | undefined): Promise<LocalJson> {
-  const file = resolve(process.env.ASYNCSNS_ROOT ?? process.cwd(), ".asyncsns/e2e/local.json");
-  const local = JSON.parse(await readFile(file, "utf8")) as LocalJson;
-  expect(new URL(local.webUrl).port, `${file} is not the cloud at ${baseURL}`).toBe(new URL(baseURL!).port);
-  return local;
-}
-
-/** How many sockets the server holds for a user: a ring reaches only live connections. */
-async function liveSockets(local: LocalJson, userId: string): Promise<number> {
-  const dynamo = new DynamoDBClient({
-    ...local.dynamodb,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-  });
-  try {
-    const { Count = 0 } = await dynamo.send(
-      new QueryCommand({
-        TableName: local.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :sk)",
-        ExpressionAttributeValues: {
-          ":pk": { S: `$asyncsns#userid_${userId.toLowerCase()}` },
-          ":sk": { S: "$connection_1#connectionid_" },
-        },
-        Select: "COUNT",
-      }),
-    );
-    return Count;
-  } finally {
-    dynamo.destroy();
-  }
-}
 
 interface Pair {
   a: Account;

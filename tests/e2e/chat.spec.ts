@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
 import {
   ApiGatewayManagementApiClient,
   DeleteConnectionCommand,
@@ -8,6 +6,7 @@ import {
 import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import { type Browser, type BrowserContext, expect, type Locator, type Page, test } from "@playwright/test";
 import { signInTokens } from "./support/api";
+import { type LocalJson as CloudJson, LOCAL_CREDENTIALS, localCloud } from "./support/local-cloud";
 import { newUser, signUp as signUpAs, type TestUser } from "./support/users";
 
 test.use({ locale: "en-US" });
@@ -57,24 +56,10 @@ async function messageAction(p: Person, text: string, action: string): Promise<v
 }
 const escapeRegExp = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
-/** What the local cloud wrote to <dataDir>/local.json (playwright.config.ts runs it on .asyncsns/e2e). */
-interface LocalJson {
-  webUrl: string;
-  dynamodb: { endpoint: string; region: string };
-  table: string;
+/** local.json, with the @connections endpoint this spec drops sockets through. */
+interface LocalJson extends CloudJson {
   managementEndpoint: string;
 }
-
-async function localCloud(baseURL: string | undefined): Promise<LocalJson> {
-  const file = resolve(process.env.ASYNCSNS_ROOT ?? process.cwd(), ".asyncsns/e2e/local.json");
-  const local = JSON.parse(await readFile(file, "utf8")) as LocalJson;
-  // A reused server from another checkout would write elsewhere: make sure this is the cloud under test.
-  expect(new URL(local.webUrl).port, `${file} is not the cloud at ${baseURL}`).toBe(new URL(baseURL!).port);
-  return local;
-}
-
-// The local stand-ins take any key pair (DynamoDB Local runs -sharedDb); the SDK still signs with SigV4.
-const LOCAL_CREDENTIALS = { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" };
 
 /** Drops sockets the way API Gateway does, so the client's reconnect path is what gets tested. */
 async function dropConnections(local: LocalJson, userId: string): Promise<number> {
@@ -270,7 +255,7 @@ test("the server drops a socket: messages sent meanwhile show up after reconnect
 }) => {
   // It waits out a reconnect backoff and sends 60 messages: ~55 s on a quiet 2-core machine, before and after #11.
   test.slow();
-  const local = await localCloud(baseURL);
+  const local = await localCloud<LocalJson>(baseURL);
   const [a, b] = await openPair(browser);
   await send(a, "before 1");
   await send(a, "before 2");
@@ -330,7 +315,7 @@ test("edits and deletions made while B was offline show after reconnecting, with
   browser,
   baseURL,
 }) => {
-  const local = await localCloud(baseURL);
+  const local = await localCloud<LocalJson>(baseURL);
   const [a, b] = await openPair(browser);
   const before = ["keep me", "fix me", "delete me"];
   for (const text of before) await send(a, text);

@@ -1,8 +1,5 @@
 // Notifications end to end: the live bell, grouped rows, read state across tabs, Web Push through the local push
 // service and the service worker, and the preferences page.
-import { readFile } from "node:fs/promises";
-import { resolve } from "node:path";
-import { DynamoDBClient, QueryCommand } from "@aws-sdk/client-dynamodb";
 import {
   type APIRequestContext,
   type Browser,
@@ -12,48 +9,13 @@ import {
   test,
 } from "@playwright/test";
 import { type Account, callApi, createAccount, createPost, follow, openAs } from "./support/api";
+import { type LocalJson as CloudJson, liveSockets, localCloud } from "./support/local-cloud";
 
 test.use({ locale: "en-US" });
 
-/** What the local cloud wrote to <dataDir>/local.json (playwright.config.ts runs it on .asyncsns/e2e). */
-interface LocalJson {
-  webUrl: string;
-  dynamodb: { endpoint: string; region: string };
-  table: string;
+/** local.json, with the local push service this spec sends through. */
+interface LocalJson extends CloudJson {
   push?: { url: string };
-}
-
-async function localCloud(baseURL: string | undefined): Promise<LocalJson> {
-  const file = resolve(process.env.ASYNCSNS_ROOT ?? process.cwd(), ".asyncsns/e2e/local.json");
-  const local = JSON.parse(await readFile(file, "utf8")) as LocalJson;
-  // A reused server from another checkout would write elsewhere: make sure this is the cloud under test.
-  expect(new URL(local.webUrl).port, `${file} is not the cloud at ${baseURL}`).toBe(new URL(baseURL!).port);
-  return local;
-}
-
-/** How many sockets the server holds for a user (the Connection entity's byUser index). */
-async function liveSockets(local: LocalJson, userId: string): Promise<number> {
-  const dynamo = new DynamoDBClient({
-    ...local.dynamodb,
-    credentials: { accessKeyId: "S3RVER", secretAccessKey: "S3RVER" },
-  });
-  try {
-    const { Count = 0 } = await dynamo.send(
-      new QueryCommand({
-        TableName: local.table,
-        IndexName: "gsi1",
-        KeyConditionExpression: "gsi1pk = :pk AND begins_with(gsi1sk, :sk)",
-        ExpressionAttributeValues: {
-          ":pk": { S: `$asyncsns#userid_${userId.toLowerCase()}` },
-          ":sk": { S: "$connection_1#connectionid_" },
-        },
-        Select: "COUNT",
-      }),
-    );
-    return Count;
-  } finally {
-    dynamo.destroy();
-  }
 }
 
 interface Row {
@@ -84,7 +46,7 @@ test("A follows B and likes two posts: B's bell rises live, one row per post; re
   request,
   baseURL,
 }) => {
-  const local = await localCloud(baseURL);
+  const local = await localCloud<LocalJson>(baseURL);
   const [a, b, c] = await Promise.all([
     createAccount(request, "na"),
     createAccount(request, "nb"),
@@ -250,7 +212,7 @@ test("offline, B gets a Web Push that decrypts right; the worker shows it and it
   request,
   baseURL,
 }) => {
-  const local = await localCloud(baseURL);
+  const local = await localCloud<LocalJson>(baseURL);
   const [a, b] = await Promise.all([createAccount(request, "pa"), createAccount(request, "pb")]);
   const post = await createPost(request, b, "B's post for the push test");
 
