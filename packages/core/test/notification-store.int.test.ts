@@ -8,12 +8,16 @@ type Event = import("../src/notification").NotificationEvent;
 let Notification: Store;
 let UserEntity: typeof import("../src/user/user.entity").UserEntity;
 let FollowEntity: typeof import("../src/follow/follow.entity").FollowEntity;
+let DeletionEntity: typeof import("../src/account/account.entity").DeletionEntity;
+let NotificationMarkEntity: typeof import("../src/notification/notification.entity").NotificationMarkEntity;
 
 beforeAll(async () => {
   useLocalTable();
   ({ Notification } = await import("../src/notification"));
   ({ UserEntity } = await import("../src/user/user.entity"));
   ({ FollowEntity } = await import("../src/follow/follow.entity"));
+  ({ DeletionEntity } = await import("../src/account/account.entity"));
+  ({ NotificationMarkEntity } = await import("../src/notification/notification.entity"));
 });
 
 /** Real profiles, so rows resolve their actors' cards. */
@@ -87,6 +91,30 @@ describe("apply", () => {
     const result = await Notification.apply(like(me!, me!, postId(), tick()));
     expect(result).toEqual({ outcome: "noop", unread: 0 });
     expect(await all(me!)).toEqual([]);
+  });
+
+  it("writes nothing for a recipient whose deletion was asked for, or who is gone", async () => {
+    // The account sweeper removes a user's notifications once; an event the stream delivers later must not return.
+    const [leaving, gone, actor] = await users(3);
+    const post = postId();
+    await Notification.apply(like(leaving!, actor!, post, tick()));
+    await DeletionEntity.put({ userId: leaving! }).go();
+    await UserEntity.delete({ userId: gone! }).go();
+    const events = [
+      like(leaving!, actor!, postId(), tick()),
+      like(leaving!, actor!, post, tick(), "retract"),
+      like(gone!, actor!, postId(), tick()),
+      like(gone!, actor!, postId(), tick(), "retract"),
+    ];
+    for (const event of events)
+      expect(await Notification.apply(event)).toEqual({ outcome: "noop", unread: 0 });
+    // The row written before the request stays for the sweeper; no new row, no mark, no tombstone.
+    expect(await all(leaving!)).toHaveLength(1);
+    expect(await all(gone!)).toEqual([]);
+    const marks = async (recipient: string) =>
+      (await NotificationMarkEntity.query.byId({ recipient }).go({ consistent: true })).data;
+    expect(await marks(leaving!)).toHaveLength(1);
+    expect(await marks(gone!)).toEqual([]);
   });
 
   it("groups three likes on one post into one row, actors newest first", async () => {

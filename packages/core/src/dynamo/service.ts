@@ -1,4 +1,5 @@
 import { Service } from "electrodb";
+import { DeletionEntity } from "../account/account.entity";
 import { CallActiveEntity, CallEntity, CallLogEntity } from "../call/call.entity";
 import { DirectEntity, MembershipEntity, MessageEntity, RoomEntity } from "../chat/room.entity";
 import { ConnectionEntity, SignOutEntity } from "../connection/connection.entity";
@@ -53,6 +54,7 @@ export const db = new Service(
     call: CallEntity,
     callLog: CallLogEntity,
     callActive: CallActiveEntity,
+    deletion: DeletionEntity,
   },
   configuration(),
 );

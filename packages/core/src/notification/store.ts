@@ -1,8 +1,7 @@
 import { NOTIFICATION_TYPES, type NotificationItem, type Sender } from "@asyncsns/realtime";
 import * as z from "zod";
 import * as Cursor from "../cursor";
-import { conditionally } from "../dynamo";
-import { transact } from "../dynamo/service";
+import { transact, type Outcome as Written } from "../dynamo/service";
 import { VisibleError } from "../error";
 import * as Users from "../user/read";
 import { actorOrder, groupKeyOf, notificationId, preview, rowIdOf, rowOrder } from "./keys";
@@ -96,12 +95,15 @@ async function tryAdd(event: Parsed, markId: string): Promise<Applied | undefine
     if (event.at === mark.at) return settled("duplicate", recipient, mark.rowId ?? rowId);
     // The actor is on the row already (a re-add whose retract is still on its way): only remember the newer time,
     // so that retract, older than it, is stale.
-    const bumped = await conditionally(
-      NotificationMarkEntity.put(markItem(mark, liveMark(event, markId, mark.rowId ?? rowId)))
+    const bumped = await transact((entities) => ({
+      mark: entities.ntfMark
+        .put(markItem(mark, liveMark(event, markId, mark.rowId ?? rowId)))
         .where(markCondition(mark))
-        .go(),
-    );
-    return bumped ? settled("duplicate", recipient, mark.rowId ?? rowId) : undefined;
+        .commit(),
+      ...recipientSteps(entities, recipient),
+    }));
+    if (gone(bumped)) return GONE;
+    return bumped.ok ? settled("duplicate", recipient, mark.rowId ?? rowId) : undefined;
   }
   if (mark?.state === "tomb" && event.at <= mark.at) return settled("stale", recipient, rowId);
 
@@ -127,29 +129,35 @@ async function tryAdd(event: Parsed, markId: string): Promise<Applied | undefine
   };
   const wasUnread = row ? isUnread(row, state.gen) : false;
   const moved = !member || member.lastAt !== lastAt;
-  const outcome = await transact(({ ntfRow, ntfSlot, ntfState, ntfMark, ntfMember, ntfActor }) => ({
-    row: ntfRow
-      .put(next)
-      .where((a, op) => (row ? op.eq(a.version, row.version) : op.notExists(a.version)))
-      .commit(),
-    oldSlot: row && ntfSlot.delete({ inbox: recipient, order: row.order }).commit(),
-    slot: ntfSlot.put({ ...next, inbox: recipient }).commit(),
-    state: stateStep(ntfState, recipient, state.gen, wasUnread ? 0 : 1),
-    mark: ntfMark
-      .put(markItem(mark, liveMark(event, markId, rowId)))
-      .where(markCondition(mark))
-      .commit(),
-    member: ntfMember
-      .put({ rowId, actor, marks: (member?.marks ?? 0) + 1, lastAt })
-      .where((a, op) =>
-        member
-          ? `${op.eq(a.marks, member.marks)} AND ${op.eq(a.lastAt, member.lastAt)}`
-          : op.notExists(a.marks),
-      )
-      .commit(),
-    oldActor: member && moved && ntfActor.delete({ rowId, order: actorOrder(member.lastAt, actor) }).commit(),
-    actor: moved && ntfActor.put({ rowId, order: actorOrder(lastAt, actor), actor, at: lastAt }).commit(),
-  }));
+  const outcome = await transact((entities) => {
+    const { ntfRow, ntfSlot, ntfState, ntfMark, ntfMember, ntfActor } = entities;
+    return {
+      row: ntfRow
+        .put(next)
+        .where((a, op) => (row ? op.eq(a.version, row.version) : op.notExists(a.version)))
+        .commit(),
+      oldSlot: row && ntfSlot.delete({ inbox: recipient, order: row.order }).commit(),
+      slot: ntfSlot.put({ ...next, inbox: recipient }).commit(),
+      state: stateStep(ntfState, recipient, state.gen, wasUnread ? 0 : 1),
+      mark: ntfMark
+        .put(markItem(mark, liveMark(event, markId, rowId)))
+        .where(markCondition(mark))
+        .commit(),
+      member: ntfMember
+        .put({ rowId, actor, marks: (member?.marks ?? 0) + 1, lastAt })
+        .where((a, op) =>
+          member
+            ? `${op.eq(a.marks, member.marks)} AND ${op.eq(a.lastAt, member.lastAt)}`
+            : op.notExists(a.marks),
+        )
+        .commit(),
+      oldActor:
+        member && moved && ntfActor.delete({ rowId, order: actorOrder(member.lastAt, actor) }).commit(),
+      actor: moved && ntfActor.put({ rowId, order: actorOrder(lastAt, actor), actor, at: lastAt }).commit(),
+      ...recipientSteps(entities, recipient),
+    };
+  });
+  if (gone(outcome)) return GONE;
   if (!outcome.ok) return undefined;
   return {
     outcome: row ? "updated" : "created",
@@ -165,12 +173,15 @@ async function tryRetract(event: Parsed, markId: string): Promise<Applied | unde
   const [state, mark] = await Promise.all([stateOf(recipient), markOf(recipient, markId)]);
   // Nothing to take back yet (the add is late) or a newer retract: a tombstone makes the late add stale.
   if (!mark || (mark.state === "tomb" && event.at > mark.at)) {
-    const written = await conditionally(
-      NotificationMarkEntity.put(markItem(mark, tombstone(event, markId)))
+    const written = await transact((entities) => ({
+      mark: entities.ntfMark
+        .put(markItem(mark, tombstone(event, markId)))
         .where(markCondition(mark))
-        .go(),
-    );
-    return written ? { outcome: "noop", unread: state.unread } : undefined;
+        .commit(),
+      ...recipientSteps(entities, recipient),
+    }));
+    if (gone(written)) return GONE;
+    return written.ok ? { outcome: "noop", unread: state.unread } : undefined;
   }
   if (mark.state === "tomb")
     return { outcome: event.at === mark.at ? "duplicate" : "stale", unread: state.unread };
@@ -210,7 +221,9 @@ async function tryRetract(event: Parsed, markId: string): Promise<Applied | unde
         .where(markCondition(mark))
         .commit(),
       ...memberSteps(entities),
+      ...recipientSteps(entities, recipient),
     }));
+    if (gone(outcome)) return GONE;
     if (!outcome.ok) return undefined;
     return { outcome: "retracted", id: rowId, unread: await unread(recipient) };
   }
@@ -239,7 +252,9 @@ async function tryRetract(event: Parsed, markId: string): Promise<Applied | unde
       .where(markCondition(mark))
       .commit(),
     ...memberSteps(entities),
+    ...recipientSteps(entities, recipient),
   }));
+  if (gone(outcome)) return GONE;
   if (!outcome.ok) return undefined;
   return {
     outcome: "retracted",
@@ -250,6 +265,25 @@ async function tryRetract(event: Parsed, markId: string): Promise<Applied | unde
 }
 
 type StepEntities = Parameters<Parameters<typeof transact>[0]>[0];
+
+/**
+ * Every write for a recipient holds only while they are a user whose deletion nobody asked for: an event the stream
+ * delivers after (or while) the account sweeper ran leaves nothing of them behind.
+ */
+const recipientSteps = ({ user, deletion }: StepEntities, recipient: string) => ({
+  recipientExists: user
+    .check({ userId: recipient })
+    .where((a, op) => op.exists(a.userId))
+    .commit(),
+  recipientStays: deletion
+    .check({ userId: recipient })
+    .where((a, op) => op.notExists(a.requestedAt))
+    .commit(),
+});
+const gone = (outcome: Written<string>) =>
+  !outcome.ok && outcome.failed.some((name) => name === "recipientExists" || name === "recipientStays");
+/** The answer for a recipient who is gone or going: nothing written, nothing to count. */
+const GONE: Applied = { outcome: "noop", unread: 0 };
 
 /** The exact count moves by `delta` only if no "mark all read" happened since the rows were judged. */
 function stateStep(ntfState: StepEntities["ntfState"], recipient: string, gen: number, delta: number) {
