@@ -194,6 +194,9 @@ export function functionEnv(fn: FunctionRecord, o: FunctionEnvOptions): Record<s
     AWS_LAMBDA_FUNCTION_VERSION: "$LATEST",
     AWS_LAMBDA_LOG_GROUP_NAME: `/aws/lambda/${physical}`,
     AWS_EXECUTION_ENV: `AWS_Lambda_${fn.runtime}`,
+    // Lambda hands each invocation a trace header and runs a daemon; here there is neither, so X-Ray SDK calls made
+    // outside a segment are skipped quietly instead of logged as errors (its AWS_XRAY_CONTEXT_MISSING setting).
+    AWS_XRAY_CONTEXT_MISSING: "IGNORE_ERROR",
     AWS_ENDPOINT_URL_DYNAMODB: standIns.dynamodb.endpoint,
     AWS_ENDPOINT_URL_DYNAMODB_STREAMS: standIns.dynamodb.endpoint,
     AWS_ENDPOINT_URL_S3: standIns.s3.endpoint,

@@ -8,13 +8,14 @@ import { Resource } from "sst";
 import { useUserId } from "../actor";
 import { VisibleError } from "../error";
 import { Realtime } from "../realtime";
+import { traced } from "../trace";
 import { UserEntity } from "../user/user.entity";
 import { DeletionEntity } from "./account.entity";
 import { FRESH_AUTH_SECONDS } from "./index";
 
 // Endpoints come from the environment (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / _SQS point at stand-ins off AWS).
-const cognito = new CognitoIdentityProviderClient({});
-const sqs = new SQSClient({});
+const cognito = traced(new CognitoIdentityProviderClient({}));
+const sqs = traced(new SQSClient({}));
 
 const stale = () =>
   new VisibleError(

@@ -28,14 +28,15 @@ import { LikeEntity, PostEntity, RepostEntity } from "../post/post.entity";
 import { PushSubscriptionEntity } from "../push/push.entity";
 import * as Feed from "../timeline/feed";
 import { BigAuthorEntity, FeedEntryEntity, HomeStateEntity, ReactionsEntity } from "../timeline/feed.entity";
+import { traced } from "../trace";
 import { handleKey } from "../user/read";
 import { HandleEntity, UserEntity } from "../user/user.entity";
 import { DeletionEntity, ExportEntity } from "./account.entity";
 import { exportPrefix, HANDLE_QUARANTINE_SECONDS, RESERVED } from "./index";
 
 // Endpoints come from the environment (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER / _SQS point at stand-ins off AWS).
-const cognito = new CognitoIdentityProviderClient({});
-const sqs = new SQSClient({});
+const cognito = traced(new CognitoIdentityProviderClient({}));
+const sqs = traced(new SQSClient({}));
 
 type Step = (userId: string, more: () => boolean) => Promise<boolean>;
 

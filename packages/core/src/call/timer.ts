@@ -1,9 +1,10 @@
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
+import { traced } from "../trace";
 import { MAX_DELAY_SECONDS } from "./rules";
 import { timeoutQueueUrl } from "./settings";
 
 // Endpoint and region from the environment, as for DynamoDB (the local cloud points it at its SQS stand-in).
-const sqs = new SQSClient({});
+const sqs = traced(new SQSClient({}));
 
 /**
  * The server-side ring timer: a message SQS holds back `seconds` (per-message timer, at most 900 s), whose

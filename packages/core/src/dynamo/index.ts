@@ -1,9 +1,10 @@
 import { DynamoDBClient } from "@aws-sdk/client-dynamodb";
 import { Resource } from "sst";
+import { traced } from "../trace";
 import { SERVICE } from "./names";
 
 // Endpoint and region come from the environment (AWS_ENDPOINT_URL_DYNAMODB points at DynamoDB Local off AWS).
-export const client = new DynamoDBClient({});
+export const client = traced(new DynamoDBClient({}));
 
 export const table = () => Resource.Table.name;
 

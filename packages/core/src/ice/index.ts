@@ -20,6 +20,7 @@ import {
 import { Resource } from "sst";
 import { z } from "zod";
 import { VisibleError } from "../error";
+import { traced } from "../trace";
 
 /** KVS's TURN credentials live five minutes (a hard quota); clients ask again before an ICE restart. */
 export const CREDENTIAL_TTL_SECONDS = 300;
@@ -60,7 +61,7 @@ const unavailable = () =>
   );
 
 // One retry inside the deadline: the SDK's default three attempts with backoff could outlast it.
-const control = new KinesisVideoClient({ maxAttempts: 2 });
+const control = traced(new KinesisVideoClient({ maxAttempts: 2 }));
 const signalling = new Map<string, KinesisVideoSignalingClient>();
 
 interface Channel {
@@ -146,7 +147,7 @@ function channel(name: string, abortSignal: AbortSignal): Promise<Channel> {
 function signallingClient(endpoint: string): KinesisVideoSignalingClient {
   let client = signalling.get(endpoint);
   if (!client) {
-    client = new KinesisVideoSignalingClient({ endpoint, maxAttempts: 2 });
+    client = traced(new KinesisVideoSignalingClient({ endpoint, maxAttempts: 2 }));
     signalling.set(endpoint, client);
   }
   return client;

@@ -3,10 +3,11 @@ export * as Cdn from "./cdn";
 import { createHash } from "node:crypto";
 import { CloudFrontClient, CreateInvalidationCommand } from "@aws-sdk/client-cloudfront";
 import { Resource } from "sst";
+import { traced } from "../trace";
 import { urlOf } from "./urls";
 
 // No config: CloudFront is global, and off AWS the SDK takes its endpoint from the environment.
-const cloudfront = new CloudFrontClient({});
+const cloudfront = traced(new CloudFrontClient({}));
 
 /** A removed object as its S3 notification names it (key decoded). */
 export interface RemovedObject {

@@ -1,12 +1,15 @@
 import { S3Client } from "@aws-sdk/client-s3";
 import { Resource } from "sst";
+import { traced } from "../trace";
 import { baseType, type MediaKind } from "./limits";
 
 // Checksums only when required: presigned POSTs cannot carry them and s3rver does not understand them.
-export const s3 = new S3Client({
-  requestChecksumCalculation: "WHEN_REQUIRED",
-  responseChecksumValidation: "WHEN_REQUIRED",
-});
+export const s3 = traced(
+  new S3Client({
+    requestChecksumCalculation: "WHEN_REQUIRED",
+    responseChecksumValidation: "WHEN_REQUIRED",
+  }),
+);
 
 export const bucket = () => Resource.Media.name;
 

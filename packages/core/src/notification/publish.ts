@@ -2,10 +2,11 @@
 
 import { PublishBatchCommand, SNSClient } from "@aws-sdk/client-sns";
 import { Resource } from "sst";
+import { traced } from "../trace";
 import type { NotificationEvent } from "./store";
 
 // Endpoint and region from the SDK's environment (AWS_ENDPOINT_URL_SNS points at a stand-in off AWS).
-const sns = new SNSClient({ maxAttempts: 3 });
+const sns = traced(new SNSClient({ maxAttempts: 3 }));
 
 /** An event on the wire: `id` is derived from the stream record, so a replayed record publishes the same ids. */
 export type Published = NotificationEvent & { id: string };

@@ -9,10 +9,13 @@ import {
 import { Resource } from "sst";
 import { useUserId } from "../actor";
 import { Connection } from "../connection";
+import { traced } from "../trace";
 
 let management: ApiGatewayManagementApiClient | undefined;
 const client = () => {
-  management ??= new ApiGatewayManagementApiClient({ endpoint: Resource.Realtime.managementEndpoint });
+  management ??= traced(
+    new ApiGatewayManagementApiClient({ endpoint: Resource.Realtime.managementEndpoint }),
+  );
   return management;
 };
 
