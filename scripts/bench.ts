@@ -18,4 +18,5 @@ if (want("inputs")) run("scripts/bench/inputs.ts");
 if (want("load")) run("scripts/bench/load.ts");
 if (want("notifications")) run("scripts/bench/notifications.ts");
 if (want("calls")) run("scripts/bench/calls.ts");
+if (want("writes")) run("scripts/bench/writes.ts");
 process.exit(0);
