@@ -60,6 +60,8 @@ export const router = new sst.aws.Router("Router", {
           // The Router routes every path through its default behavior (KV + CloudFront function).
           const behavior = $output(distribution.defaultCacheBehavior);
           distribution.webAclId = webAcl.arn;
+          // HTTP/3 (QUIC) for viewers whose browser offers it; others keep HTTP/2 ("Supported HTTP versions").
+          distribution.httpVersion = "http2and3";
           distribution.defaultCacheBehavior = behavior.apply((b) => ({
             ...b,
             responseHeadersPolicyId: securityHeaders.id,

@@ -201,9 +201,11 @@ describe("a public bucket behind a CloudFront without security headers", () => {
     ]);
   });
 
-  it("reports the missing response headers policy and the custom domain's old TLS policy", () => {
+  it("reports the missing response headers policy, the custom domain's old TLS policy, no HTTP/3, no compression", () => {
     expect(messages(checkCloudFront(graph))).toEqual([
       "RouterCdnDistribution accepts viewers on TLSv1.2_2019, not TLSv1.2_2021 or TLSv1.2_2025 or TLSv1.3_2025",
+      "RouterCdnDistribution serves http2, not HTTP/3",
+      "RouterCdnDistribution default behavior does not compress",
       "RouterCdnDistribution default behavior has no response headers policy",
     ]);
   });

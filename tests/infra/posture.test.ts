@@ -85,14 +85,14 @@ describe("storage", () => {
 });
 
 describe("compute", () => {
-  it("every function has active tracing, log retention, and deliberate timeout and memory", () => {
+  it("every function has active tracing (AWS Lambda Developer Guide, Visualize Lambda function invocations using AWS X-Ray, https://docs.aws.amazon.com/lambda/latest/dg/services-xray.html), log retention, and deliberate timeout and memory", () => {
     expect(graph.functions().length).toBeGreaterThan(0);
     expect(checkFunctions(graph)).toEqual([]);
   });
 });
 
 describe("deploys as configured (AWS rules no local run can show)", () => {
-  it("xray-write: every actively traced function's role may write trace segments", () => {
+  it("xray-write: every actively traced function's role may write trace segments (same guide, Execution role permissions; AWS managed policy AWSXRayDaemonWriteAccess)", () => {
     expect(graph.functions().length).toBeGreaterThan(10);
     expect(checkTraceWriting(graph)).toEqual([]);
     const untraceable = altered((app) => {
@@ -201,7 +201,7 @@ describe("table stream", () => {
 });
 
 describe("edge", () => {
-  it("CloudFront redirects to HTTPS, needs TLS 1.2 on a custom domain, sends HSTS, CSP, nosniff, frame options", () => {
+  it("CloudFront redirects to HTTPS, needs TLS 1.2 on a custom domain, offers HTTP/3, compresses, sends HSTS, CSP, nosniff, frame options", () => {
     expect(graph.findAll("aws:cloudfront/distribution:Distribution").length).toBe(1);
     expect(checkCloudFront(graph)).toEqual([]);
   });

@@ -1,4 +1,4 @@
-// Edge posture: TLS floor, HTTPS-only behaviors and security headers on every distribution.
+// Edge posture: TLS floor, HTTP/3, HTTPS-only compressed behaviors and security headers on every distribution.
 import {
   behaviorFor,
   CACHED_ERROR_CODES,
@@ -35,6 +35,13 @@ export function checkCloudFront(graph: InfraGraph): Problem[] {
         );
     } else if (cert.cloudfrontDefaultCertificate !== true)
       out.push(problem("cloudfront", d.name, `${d.name} has no viewer certificate`));
+    // "Supported HTTP versions" and "Serve compressed files", Amazon CloudFront Developer Guide:
+    // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/DownloadDistValuesGeneral.html#DownloadDistValuesSupportedHTTPVersions
+    // https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/ServingCompressedFiles.html
+    if (d.inputs.httpVersion !== "http2and3")
+      out.push(
+        problem("cloudfront", d.name, `${d.name} serves ${s(d.inputs.httpVersion ?? "http2")}, not HTTP/3`),
+      );
     const behaviors = [
       d.inputs.defaultCacheBehavior as Record<string, unknown>,
       ...((d.inputs.orderedCacheBehaviors as Record<string, unknown>[] | undefined) ?? []),
@@ -43,6 +50,8 @@ export function checkCloudFront(graph: InfraGraph): Problem[] {
       const where = index === 0 ? "default behavior" : `behavior ${s(b.pathPattern)}`;
       if (b.viewerProtocolPolicy !== "redirect-to-https" && b.viewerProtocolPolicy !== "https-only")
         out.push(problem("cloudfront", d.name, `${d.name} ${where} allows ${s(b.viewerProtocolPolicy)}`));
+      if (b.compress !== true)
+        out.push(problem("cloudfront", d.name, `${d.name} ${where} does not compress`));
       const policy = graph.resources.find(
         (r) => r.type === T.responseHeadersPolicy && r.id === b.responseHeadersPolicyId,
       );
