@@ -559,6 +559,14 @@ export function CallProvider({ children }: { children: ReactNode }) {
             if (["ended", "declined", "cancelled", "missed", "busy"].includes(call.state)) {
               dispatch({ type: "ended", call, reason: call.endReason ?? "hangup", at: Date.now() });
               if (live.current.callId === call.id) teardown();
+            } else if (
+              call.state === "accepted" &&
+              s.phase === "outgoing" &&
+              live.current.callId === call.id
+            ) {
+              // Accepted while this socket was away: the `call.accepted` was lost, the held offer goes now.
+              dispatch({ type: "accepted", call });
+              beginPeer(call);
             }
           },
           () => undefined,
