@@ -2,7 +2,7 @@
 // Chromium, beside a floor from the same run: raw simple-peer, credentials in hand, signals passed in-process.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
-import { tmpdir } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import {
@@ -169,13 +169,18 @@ async function floorOnce(
         const onConnect = async () => {
           if (++connected < 2) return;
           const ms = performance.now() - t0;
-          // After the clock stopped: the pair ICE chose must be a relayed one.
+          // After the clock stopped: the pair ICE chose must be a relayed one. The transport names it (the
+          // nominated flag can lag behind `connect` on a busy machine), else the nominated succeeded pair.
           const stats = (await pa._pc.getStats()) as unknown as Map<string, Record<string, unknown>>;
-          let relay = false;
+          let pair: Record<string, unknown> | undefined;
           stats.forEach((r) => {
-            if (r.type === "candidate-pair" && r.nominated && r.state === "succeeded")
-              relay ||= stats.get(String(r.localCandidateId))?.candidateType === "relay";
+            if (r.type === "transport" && typeof r.selectedCandidatePairId === "string")
+              pair ??= stats.get(r.selectedCandidatePairId);
           });
+          stats.forEach((r) => {
+            if (!pair && r.type === "candidate-pair" && r.nominated && r.state === "succeeded") pair = r;
+          });
+          const relay = stats.get(String(pair?.localCandidateId))?.candidateType === "relay";
           end();
           resolve({ ms, relay });
         };
@@ -256,11 +261,12 @@ function calleeSide(page: Page) {
           if (res.status !== 200) throw new Error(`accept: ${res.status} ${await res.text()}`);
           const { iceServers } = (await res.json()) as { iceServers: unknown };
           mark("calleeAccepted");
+          // As the app's peer: gathering starts now, while the caller's offer is on its way.
           peer = new w.SimplePeer({
             initiator: false,
             trickle: true,
             stream: w.benchStream,
-            config: { iceServers, iceTransportPolicy: "relay" },
+            config: { iceServers, iceTransportPolicy: "relay", iceCandidatePoolSize: 1 },
           });
           w.benchPeer = peer;
           peer.on("signal", (data) =>
@@ -294,7 +300,8 @@ function calleeSide(page: Page) {
 }
 
 /**
- * The caller's side: POST /api/calls, then on `call.accepted` the initiator peer with the answered ICE servers.
+ * The caller's side, as the app's: POST /api/calls, the initiator peer with the answered ICE servers at once (its
+ * offer and relay candidates made while the call rings), its signals held until `call.accepted` and then sent.
  * Resolves with the POST's start and the peer's connect (epoch ms) and the call id.
  */
 function callerSide(page: Page, handle: string) {
@@ -306,6 +313,7 @@ function callerSide(page: Page, handle: string) {
           on(e: string, f: (x?: unknown) => void): void;
           signal(d: unknown): void;
           destroy(): void;
+          _pc: RTCPeerConnection;
         };
         const w = window as unknown as {
           SimplePeer: new (o: object) => Peer;
@@ -327,19 +335,39 @@ function callerSide(page: Page, handle: string) {
           bench.listeners.delete(listener);
           reject(new Error("caller: no connect in time"));
         }, timeoutMs);
+        const held: unknown[] = [];
+        const send = (data: unknown) =>
+          bench.ws.send(JSON.stringify({ action: "call.signal", callId, data }));
+        // As the app's collapseHeld: the offer as it is now, with the candidates gathered during the ring in it.
+        const flush = () => {
+          if (!accepted || !peer) return;
+          const now = peer._pc.localDescription;
+          const lines = new Set((now?.sdp ?? "").split(/\r?\n/).map((line) => line.trim()));
+          let described = false;
+          for (const data of held.splice(0)) {
+            const d = data as { type?: string; sdp?: string; candidate?: { candidate?: string } };
+            if (now && !described && d.type === now.type && typeof d.sdp === "string") {
+              described = true;
+              send({ type: now.type, sdp: now.sdp });
+            } else if (!(now && d.candidate?.candidate && lines.has(`a=${d.candidate.candidate}`)))
+              send(data);
+          }
+        };
         const start = () => {
-          if (peer || !accepted || !iceServers || !callId) return;
+          if (peer || !iceServers || !callId) return;
           const id = callId;
           peer = new w.SimplePeer({
             initiator: true,
             trickle: true,
             stream: w.benchStream,
-            config: { iceServers, iceTransportPolicy: "relay" },
+            config: { iceServers, iceTransportPolicy: "relay", iceCandidatePoolSize: 1 },
           });
           w.benchPeer = peer;
-          peer.on("signal", (data) =>
-            bench.ws.send(JSON.stringify({ action: "call.signal", callId: id, data })),
-          );
+          peer.on("signal", (data) => {
+            mark("callerSignalReady");
+            if (accepted) send(data);
+            else held.push(data);
+          });
           peer.on("connect", () => {
             clearTimeout(timer);
             bench.listeners.delete(listener);
@@ -347,12 +375,14 @@ function callerSide(page: Page, handle: string) {
             resolve({ marks, callId: id });
           });
           peer.on("error", (e) => reject(e));
+          flush();
         };
         const handle_ = (f: Frame) => {
           if (f.type === "call.accepted" && f.data.call?.id === callId) {
             mark("callerAccepted");
             accepted = true;
             start();
+            flush();
           } else if (f.type === "call.signal" && f.data.callId === callId) {
             mark("callerFirstSignal");
             peer?.signal(f.data.data);
@@ -374,8 +404,8 @@ function callerSide(page: Page, handle: string) {
             mark("postAnswered");
             iceServers = body.iceServers;
             if (body.call.state === "accepted") accepted = true;
-            for (const f of seen.splice(0)) handle_(f);
             start();
+            for (const f of seen.splice(0)) handle_(f);
           })
           .catch((e) => {
             clearTimeout(timer);
@@ -428,7 +458,10 @@ async function main() {
       const [a, b] = await Promise.all([iceFor(`floor-a-${i}`), iceFor(`floor-b-${i}`)]);
       try {
         const { ms, relay } = await floorOnce(floorPage, a!, b!);
-        if (!relay) floorDirect++;
+        if (!relay) {
+          floorDirect++;
+          log(`floor ${i}: the selected pair is not relayed`);
+        }
         if (i >= WARMUP) floor.push(ms);
       } catch (error) {
         if (i >= WARMUP) floorFailed++;
@@ -538,6 +571,8 @@ async function main() {
     const m = figures.measured as Figure | null;
     const ratio = m ? { p50: m.p50 / f.p50, p95: m.p95 / f.p95 } : null;
     figures.ratio = ratio;
+    // The machine's load over the last minute when the run ended: figures from a busy machine compare badly.
+    figures.loadAverage = loadavg().map((x) => Math.round(x * 100) / 100);
     figures.target = "measured ≤ 1.5 × floor";
     console.log("");
     console.table([
@@ -570,6 +605,7 @@ async function main() {
     const outDir = join(root, ".asyncsns", "bench");
     await mkdir(outDir, { recursive: true });
     await writeFile(join(outDir, "calls.json"), `${JSON.stringify(figures, null, 2)}\n`);
+    log(`load average (1, 5, 15 min): ${(figures.loadAverage as number[]).join(", ")}`);
     log(`wrote ${join(outDir, "calls.json")}`);
   } finally {
     await browser?.close();

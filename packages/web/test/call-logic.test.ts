@@ -7,10 +7,12 @@ import {
   callReducer,
   callSummaryText,
   classifyQuality,
+  collapseHeld,
   elapsedSeconds,
   endedMessageKey,
   formatDuration,
   isPeerSignal,
+  SignalGate,
   SignalQueue,
   sampleStats,
 } from "../src/lib/call/call-logic";
@@ -225,6 +227,68 @@ describe("signal queue", () => {
     expect(isPeerSignal({ type: "state", muted: true })).toBe(false);
     expect(isPeerSignal(null)).toBe(false);
     expect(isPeerSignal("offer")).toBe(false);
+  });
+});
+
+describe("signal gate (the caller's signals while the call rings)", () => {
+  const cand = (n: number) => ({ type: "candidate", candidate: { candidate: `c${n}`, sdpMid: "0" } });
+
+  it("holds the offer and candidates until the accept, then sends them once, in order", () => {
+    const gate = new SignalGate<object>();
+    const offer = { type: "offer", sdp: "v=0" };
+    expect(gate.push(offer)).toEqual([]);
+    expect(gate.push(cand(1))).toEqual([]);
+    expect(gate.push(cand(2))).toEqual([]);
+    expect(gate.opened).toBe(false);
+    expect(gate.pending).toBe(3);
+    expect(gate.open()).toEqual([offer, cand(1), cand(2)]);
+    expect(gate.opened).toBe(true);
+    expect(gate.pending).toBe(0);
+    // A second accept (the event and the glare answer both) sends nothing twice.
+    expect(gate.open()).toEqual([]);
+    expect(gate.push(cand(3))).toEqual([cand(3)]);
+  });
+
+  it("passes everything at once when the call is accepted from the start (callee, glare)", () => {
+    const gate = new SignalGate<object>(true);
+    expect(gate.opened).toBe(true);
+    expect(gate.push(cand(1))).toEqual([cand(1)]);
+    expect(gate.open()).toEqual([]);
+  });
+});
+
+describe("held signals collapsed into the description", () => {
+  const cand = (n: number) => ({
+    type: "candidate",
+    candidate: { candidate: `candidate:${n} 1 udp 41885439 127.0.0.1 5000${n} typ relay`, sdpMid: "0" },
+  });
+  const sdp = (...ns: number[]) =>
+    ["v=0", "m=audio 9 UDP/TLS/RTP/SAVPF 111", ...ns.map((n) => `a=${cand(n).candidate.candidate}`)].join(
+      "\r\n",
+    );
+
+  it("sends the offer as it is now, without the candidates it already holds", () => {
+    const held = [{ type: "offer", sdp: sdp() }, cand(1), cand(2)];
+    expect(collapseHeld(held, { type: "offer", sdp: sdp(1, 2) })).toEqual([
+      { type: "offer", sdp: sdp(1, 2) },
+    ]);
+  });
+
+  it("keeps a candidate the description does not hold, and app or renegotiation signals, in order", () => {
+    const renegotiate = { type: "renegotiate", renegotiate: true };
+    const held = [{ type: "offer", sdp: sdp() }, cand(1), renegotiate, cand(3)];
+    expect(collapseHeld(held, { type: "offer", sdp: sdp(1) })).toEqual([
+      { type: "offer", sdp: sdp(1) },
+      renegotiate,
+      cand(3),
+    ]);
+  });
+
+  it("changes nothing without a description of the same type", () => {
+    const held = [{ type: "offer", sdp: sdp() }, cand(1)];
+    expect(collapseHeld(held, null)).toBe(held);
+    expect(collapseHeld(held, { type: "answer", sdp: sdp(1) })).toBe(held);
+    expect(collapseHeld([cand(1)], { type: "offer", sdp: sdp(1) })).toEqual([cand(1)]);
   });
 });
 

@@ -597,6 +597,7 @@ export const en = {
   "call.title.audio": "Voice call with {name}",
   "call.title.video": "Video call with {name}",
   "call.status.ringing": "Ringing…",
+  "call.status.dialing": "Calling…",
   "call.status.connecting": "Connecting…",
   "call.status.reconnecting": "Connection lost. Reconnecting…",
   "call.status.connected": "Connected",

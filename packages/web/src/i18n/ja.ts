@@ -604,6 +604,7 @@ export const ja: Messages = {
   "call.title.audio": "{name}さんと音声通話",
   "call.title.video": "{name}さんとビデオ通話",
   "call.status.ringing": "呼び出し中…",
+  "call.status.dialing": "発信しています…",
   "call.status.connecting": "接続中…",
   "call.status.reconnecting": "接続が切れました。再接続しています…",
   "call.status.connected": "通話中",

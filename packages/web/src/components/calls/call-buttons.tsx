@@ -11,12 +11,16 @@ import { CameraIcon, PhoneIcon } from "./call-view";
 
 export function CallButtons({ handle, name }: { handle: string; name: string }) {
   const { t } = useI18n();
-  const { start, session } = useCalls();
+  const { start, session, dialing } = useCalls();
   const [busy, setBusy] = useState<CallKind | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const inCall = !!session && session.phase !== "ended";
+  // A call being placed from here or from any other call button counts: one call at a time.
+  const inCall = (!!session && session.phase !== "ended") || dialing !== null;
+  // From the click until the POST answers (the camera prompt, then the server), this says the call is on its way.
+  const placing = busy ?? (dialing?.handle === handle ? dialing.kind : null);
 
   const call = async (kind: CallKind) => {
+    if (busy !== null || inCall) return;
     setBusy(kind);
     setError(null);
     try {
@@ -41,27 +45,36 @@ export function CallButtons({ handle, name }: { handle: string; name: string }) 
           type="button"
           className="btn btn-secondary btn-small call-button"
           disabled={inCall || busy !== null}
-          aria-busy={busy === "audio"}
+          aria-busy={placing === "audio"}
           aria-label={t("call.start.audio", { name })}
           title={t("call.start.audio", { name })}
           onClick={() => void call("audio")}
         >
           <PhoneIcon />
-          <span className="call-button-text">{t("call.kind.audio")}</span>
+          <span className="call-button-text">
+            {placing === "audio" ? t("call.status.dialing") : t("call.kind.audio")}
+          </span>
         </button>
         <button
           type="button"
           className="btn btn-secondary btn-small call-button"
           disabled={inCall || busy !== null}
-          aria-busy={busy === "video"}
+          aria-busy={placing === "video"}
           aria-label={t("call.start.video", { name })}
           title={t("call.start.video", { name })}
           onClick={() => void call("video")}
         >
           <CameraIcon />
-          <span className="call-button-text">{t("call.kind.video")}</span>
+          <span className="call-button-text">
+            {placing === "video" ? t("call.status.dialing") : t("call.kind.video")}
+          </span>
         </button>
       </span>
+      {placing ? (
+        <span className="visually-hidden" role="status">
+          {t("call.status.dialing")}
+        </span>
+      ) : null}
       {error ? (
         <span className="field-error call-error" role="alert">
           {error}

@@ -19,9 +19,11 @@ import {
   type CallSession,
   callReducer,
   classifyQuality,
+  collapseHeld,
   isBusy,
   isInitiator,
   type MediaFlags,
+  SignalGate,
   type StatsCounters,
   sampleStats,
 } from "../../lib/call/call-logic";
@@ -56,8 +58,15 @@ const CLOSE_CHECKS = 4;
 /** What this browser could not get: the camera (audio-only), or both (receive-only). */
 export type MediaRefusal = "camera" | "all" | null;
 
+/** A call being placed: the click was taken, the POST has not answered yet. */
+export interface Dialing {
+  handle: string;
+  kind: CallKind;
+}
+
 interface CallContextValue {
   session: CallSession | null;
+  dialing: Dialing | null;
   localStream: MediaStream | null;
   remoteStream: MediaStream | null;
   refused: MediaRefusal;
@@ -106,6 +115,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
   const [localStream, setLocalStream] = useState<MediaStream | null>(null);
   const [remoteStream, setRemoteStream] = useState<MediaStream | null>(null);
   const [refused, setRefused] = useState<MediaRefusal>(null);
+  const [dialing, setDialing] = useState<Dialing | null>(null);
   const sessionRef = useRef(session);
   sessionRef.current = session;
   const clientRef = useRef(client);
@@ -121,6 +131,11 @@ export function CallProvider({ children }: { children: ReactNode }) {
     pending: unknown[];
     /** Signals the socket could not take (reconnecting): sent once it is open again. */
     outbox: { callId: string; data: unknown }[];
+    /** The peer's outgoing signals, held while the call rings (the caller's peer starts before the accept). */
+    gate: SignalGate<unknown> | null;
+    /** A POST /api/calls on the way: a second click starts nothing, and `call.accepted` that beats it is kept. */
+    dialing: boolean;
+    early: Call[];
     timers: Map<string, ReturnType<typeof setTimeout>>;
     counters: StatsCounters | null;
   }>({
@@ -130,6 +145,9 @@ export function CallProvider({ children }: { children: ReactNode }) {
     iceServers: [],
     pending: [],
     outbox: [],
+    gate: null,
+    dialing: false,
+    early: [],
     timers: new Map(),
     counters: null,
   });
@@ -168,6 +186,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
     l.stream = null;
     l.pending = [];
     l.outbox = [];
+    l.gate = null;
     l.counters = null;
     l.callId = null;
     setLocalStream(null);
@@ -195,19 +214,51 @@ export function CallProvider({ children }: { children: ReactNode }) {
     [],
   );
 
-  /** Starts the peer once the call is accepted; the caller's device is simple-peer's initiator. */
+  /**
+   * The call is accepted: the held signals go out, and the connect timeout and the keepalive start (a ring may last
+   * 45 s; connecting may not last 15 s). Once per call.
+   */
+  const armAccepted = useCallback(
+    (callId: string) => {
+      const l = live.current;
+      if (l.callId !== callId || !l.gate || l.gate.opened) return;
+      for (const data of collapseHeld(l.gate.open(), l.peer?.pc.localDescription)) sendSignal(callId, data);
+      setTimer(
+        "connect",
+        () => {
+          if (sessionRef.current?.connectedAt == null) fail(callId, "connect_timeout");
+        },
+        CONNECT_TIMEOUT_MS,
+      );
+      setTimer("keepalive", () => sendSignal(callId, { type: "keepalive" }), KEEPALIVE_MS, true);
+    },
+    [sendSignal, setTimer, fail],
+  );
+
+  /**
+   * Starts the peer: the caller's device (simple-peer's initiator) as soon as its call rings, so its offer and relay
+   * candidates are ready when the callee accepts; the callee's once it has accepted.
+   */
   const beginPeer = useCallback(
     (call: Call) => {
       const l = live.current;
-      if (!meId || l.peer || l.callId !== call.id) return;
+      if (!meId || l.callId !== call.id) return;
+      if (l.peer) {
+        if (call.state === "accepted") armAccepted(call.id);
+        return;
+      }
       const callId = call.id;
+      const gate = new SignalGate<unknown>();
+      l.gate = gate;
       const peer = new CallPeer({
         initiator: isInitiator(call, meId),
         iceServers: l.iceServers,
         video: call.kind === "video",
         stream: l.stream,
         handlers: {
-          signal: (data) => sendSignal(callId, data),
+          signal: (data) => {
+            for (const out of gate.push(data)) sendSignal(callId, out);
+          },
           connect: () => {
             clearTimer("connect");
             clearTimer("closed");
@@ -300,16 +351,9 @@ export function CallProvider({ children }: { children: ReactNode }) {
       l.peer = peer;
       publishDebug();
       for (const data of l.pending.splice(0)) peer.signal(data);
-      setTimer(
-        "connect",
-        () => {
-          if (sessionRef.current?.connectedAt == null) fail(callId, "connect_timeout");
-        },
-        CONNECT_TIMEOUT_MS,
-      );
-      setTimer("keepalive", () => sendSignal(callId, { type: "keepalive" }), KEEPALIVE_MS, true);
+      if (call.state === "accepted") armAccepted(callId);
     },
-    [meId, sendSignal, setTimer, clearTimer, fail, localFlags, publishDebug, teardown],
+    [meId, sendSignal, setTimer, clearTimer, fail, localFlags, publishDebug, teardown, armAccepted],
   );
 
   const takeMedia = useCallback(async (kind: CallKind) => {
@@ -322,24 +366,38 @@ export function CallProvider({ children }: { children: ReactNode }) {
 
   const start = useCallback(
     async (handle: string, kind: CallKind) => {
-      if (!meId || isBusy(sessionRef.current)) return;
-      teardown();
-      const what = await takeMedia(kind);
-      let answer: Awaited<ReturnType<typeof callsApi.start>>;
+      // A double click, or a second call button while the first call is being placed: one call only.
+      if (!meId || isBusy(sessionRef.current) || live.current.dialing) return;
+      live.current.dialing = true;
+      setDialing({ handle, kind });
       try {
-        answer = await callsApi.start(handle, kind);
-      } catch (err) {
         teardown();
-        throw err;
+        const what = await takeMedia(kind);
+        let answer: Awaited<ReturnType<typeof callsApi.start>>;
+        try {
+          answer = await callsApi.start(handle, kind);
+        } catch (err) {
+          teardown();
+          throw err;
+        }
+        const l = live.current;
+        l.callId = answer.call.id;
+        l.iceServers = answer.iceServers;
+        // The callee may have accepted before this answer came back: its `call.accepted` was kept for now.
+        const early = l.early.find((c) => c.id === answer.call.id);
+        const call = early && answer.call.state === "ringing" ? early : answer.call;
+        dispatch({ type: "started", call: answer.call, meId });
+        if (call !== answer.call) dispatch({ type: "accepted", call });
+        if (what) dispatch({ type: "local", flags: { muted: what === "all", cameraOff: true } });
+        // Ringing: the peer starts now, its signals held until the accept. Accepted already: the callee was quick,
+        // or glare (the other side was calling us and the server joined the two calls).
+        if (call.state === "ringing" || call.state === "accepted") beginPeer(call);
+        else teardown();
+      } finally {
+        live.current.dialing = false;
+        live.current.early = [];
+        setDialing(null);
       }
-      const l = live.current;
-      l.callId = answer.call.id;
-      l.iceServers = answer.iceServers;
-      dispatch({ type: "started", call: answer.call, meId });
-      if (what) dispatch({ type: "local", flags: { muted: what === "all", cameraOff: true } });
-      // Glare: the other side was calling us and the server joined the two; the call is already accepted.
-      if (answer.call.state === "accepted") beginPeer(answer.call);
-      else if (answer.call.state !== "ringing") teardown();
     },
     [meId, teardown, takeMedia, beginPeer],
   );
@@ -461,10 +519,13 @@ export function CallProvider({ children }: { children: ReactNode }) {
     const offs = [
       client.on("call.ringing", ({ call }) => dispatch({ type: "ringing", call, meId })),
       client.on("call.accepted", ({ call }) => {
+        // Before the POST's answer named the call: kept for `start`, which has not seen the id yet.
+        if (live.current.dialing && isInitiator(call, meId)) live.current.early.push(call);
         const s = sessionRef.current;
         if (!s || s.call.id !== call.id) return;
         dispatch({ type: "accepted", call });
-        // The callee's own device starts its peer from its accept answer; the caller's starts here.
+        // The callee's own device starts its peer from its accept answer; the caller's, started while it rang,
+        // sends its held offer and candidates now.
         if (isInitiator(call, meId) && live.current.callId === call.id) beginPeer(call);
       }),
       client.on("call.ended", ({ call, reason }) => {
@@ -485,7 +546,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
         if (state !== "open") return;
         const l = live.current;
         // A socket that reopened mid-call (a network change) binds this device again before the ICE restart's signals.
-        if (l.callId && l.peer) sendSignal(l.callId, { type: "keepalive" });
+        if (l.callId && l.peer && l.gate?.opened) sendSignal(l.callId, { type: "keepalive" });
         for (const item of l.outbox.splice(0))
           if (item.callId === l.callId) sendSignal(item.callId, item.data);
       }),
@@ -498,6 +559,14 @@ export function CallProvider({ children }: { children: ReactNode }) {
             if (["ended", "declined", "cancelled", "missed", "busy"].includes(call.state)) {
               dispatch({ type: "ended", call, reason: call.endReason ?? "hangup", at: Date.now() });
               if (live.current.callId === call.id) teardown();
+            } else if (
+              call.state === "accepted" &&
+              s.phase === "outgoing" &&
+              live.current.callId === call.id
+            ) {
+              // Accepted while this socket was away: the `call.accepted` was lost, the held offer goes now.
+              dispatch({ type: "accepted", call });
+              beginPeer(call);
             }
           },
           () => undefined,
@@ -530,6 +599,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
   const value = useMemo<CallContextValue>(
     () => ({
       session,
+      dialing,
       localStream,
       remoteStream,
       refused,
@@ -543,6 +613,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
     }),
     [
       session,
+      dialing,
       localStream,
       remoteStream,
       refused,

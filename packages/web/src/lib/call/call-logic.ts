@@ -229,6 +229,65 @@ export class SignalQueue {
   }
 }
 
+/**
+ * The caller's outgoing signals while the call rings: its offer and candidates are made as soon as the call exists
+ * (the relay allocations happen during the ring), but the server relays only between accepted participants, so they
+ * wait here and go out together, in order, the moment the call is accepted.
+ */
+export class SignalGate<T> {
+  private isOpen: boolean;
+  private held: T[] = [];
+
+  constructor(open = false) {
+    this.isOpen = open;
+  }
+
+  /** The signals to send now: this one while open, none while shut (it is held). */
+  push(signal: T): T[] {
+    if (this.isOpen) return [signal];
+    this.held.push(signal);
+    return [];
+  }
+
+  /** Opens the gate (idempotent): the held signals to send now, in order. */
+  open(): T[] {
+    this.isOpen = true;
+    return this.held.splice(0);
+  }
+
+  get opened(): boolean {
+    return this.isOpen;
+  }
+
+  get pending(): number {
+    return this.held.length;
+  }
+}
+
+/**
+ * The held signals, shortened for the wire: the description as it is now (its candidates gathered while the call
+ * rang are in its SDP) in place of the first one, and the candidates it already holds dropped. One relayed signal
+ * instead of one per candidate: each is a trip through the signal route, and the callee waits for all of them.
+ */
+export function collapseHeld(
+  held: unknown[],
+  now: { type: string; sdp: string } | null | undefined,
+): unknown[] {
+  if (!now?.sdp) return held;
+  const at = held.findIndex((s) => isPeerSignal(s) && s.type === now.type && typeof s.sdp === "string");
+  if (at < 0) return held;
+  const lines = new Set(now.sdp.split(/\r?\n/).map((line) => line.trim()));
+  const inSdp = (s: unknown) => {
+    const c = isPeerSignal(s) ? (s.candidate as { candidate?: unknown } | undefined) : undefined;
+    return typeof c?.candidate === "string" && c.candidate !== "" && lines.has(`a=${c.candidate}`);
+  };
+  return held.flatMap((s, i) => {
+    if (i === at) return [{ type: now.type, sdp: now.sdp }];
+    // A candidate gathered before the description was read is in it; one after it is not, and is kept.
+    return inSdp(s) ? [] : [s];
+  });
+}
+
 // ---- quality ----
 
 export interface QualitySample {

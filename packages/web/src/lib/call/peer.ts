@@ -44,6 +44,10 @@ export interface PeerOptions {
 const rtcConfig = (iceServers: IceServer[]): RTCConfiguration => ({
   iceServers: iceServers.map((s) => ({ urls: s.urls, username: s.username, credential: s.credential })),
   iceTransportPolicy: forceRelay() ? "relay" : "all",
+  // Gather (and allocate on the relay) from the moment the peer exists: the callee's peer waits for the caller's
+  // offer, and its candidates are ready by then instead of starting with its answer. Never changed afterwards (an
+  // ICE restart's setConfiguration must keep it).
+  iceCandidatePoolSize: 1,
 });
 
 export class CallPeer {
