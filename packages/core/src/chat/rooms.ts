@@ -46,8 +46,8 @@ export const Info = z
     unread: z.number().int(),
     myRole: z.enum(["owner", "admin", "member"]),
     createdAt: z.string(),
-    /** A 1:1 room whose two members block each other (either way): read-only. */
-    blocked: z.boolean(),
+    /** A 1:1 room whose two members block each other (either way): read-only. Absent on older clients' copies. */
+    blocked: z.boolean().optional(),
   })
   .meta({ id: "Room" });
 export type Info = z.infer<typeof Info>;

@@ -4703,7 +4703,7 @@ export interface components {
             /** @enum {string} */
             myRole: "owner" | "admin" | "member";
             createdAt: string;
-            blocked: boolean;
+            blocked?: boolean;
         };
         Message: {
             id: string;
