@@ -26,6 +26,7 @@ import {
 } from "../notification/notification.entity";
 import { LikeEntity, PostEntity, RepostEntity } from "../post/post.entity";
 import { PushSubscriptionEntity } from "../push/push.entity";
+import { BlockEntity, MutedWordEntity, MuteEntity } from "../safety/safety.entity";
 import * as Feed from "../timeline/feed";
 import { BigAuthorEntity, FeedEntryEntity, HomeStateEntity, ReactionsEntity } from "../timeline/feed.entity";
 import { traced } from "../trace";
@@ -344,6 +345,54 @@ const own: Step = async (userId, more) => {
   return true;
 };
 
+// Blocks and mutes either way, and muted words: items that name the user in their keys.
+const safety: Step = async (userId, more) => {
+  const steps: Step[] = [
+    (u, m) =>
+      pages(
+        () => BlockEntity.query.byBlocker({ blockerId: u }).go({ limit: PAGE }),
+        async (b) => {
+          await BlockEntity.delete(b).go();
+        },
+        m,
+      ),
+    (u, m) =>
+      pages(
+        () => BlockEntity.query.byBlocked({ blockedId: u }).go({ limit: PAGE }),
+        async (b) => {
+          await BlockEntity.delete(b).go();
+        },
+        m,
+      ),
+    (u, m) =>
+      pages(
+        () => MuteEntity.query.byMuter({ muterId: u }).go({ limit: PAGE }),
+        async (x) => {
+          await MuteEntity.delete(x).go();
+        },
+        m,
+      ),
+    (u, m) =>
+      pages(
+        () => MuteEntity.query.byMuted({ mutedId: u }).go({ limit: PAGE }),
+        async (x) => {
+          await MuteEntity.delete(x).go();
+        },
+        m,
+      ),
+    (u, m) =>
+      pages(
+        () => MutedWordEntity.query.byUser({ userId: u }).go({ limit: PAGE }),
+        async (w) => {
+          await MutedWordEntity.delete(w).go();
+        },
+        m,
+      ),
+  ];
+  for (const step of steps) if (!(await step(userId, more))) return false;
+  return true;
+};
+
 // Calls: the user's history and active-call marker go. A call the other side still lists keeps its item with this
 // side's card blanked, as shared messages keep a deleted sender; a call nobody lists any more goes with the log.
 const calls: Step = async (userId, more) => {
@@ -409,6 +458,7 @@ const STEPS: [string, Step][] = [
   ["followers", followers],
   ["rooms", rooms],
   ["calls", calls],
+  ["safety", safety],
   ["media", media],
   ["exports", exportsOf],
   ["notifications", notifications],

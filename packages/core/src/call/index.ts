@@ -11,10 +11,12 @@ import { VisibleError } from "../error";
 import { Follow } from "../follow";
 import { IceServers } from "../ice";
 import { Limit } from "../limit";
+import { blocked as blockedError, isBlocked } from "../safety/checks";
 import * as Users from "../user/read";
 import { fn } from "../util";
 import { accepted, ended, ring } from "./events";
 import { CallId } from "./read";
+import { permission } from "./rules";
 import { ringSeconds } from "./settings";
 import * as Store from "./store";
 import { schedule } from "./timer";
@@ -36,15 +38,18 @@ export interface Answer {
   iceServers: IceServer[];
 }
 
-/** Who may call whom: people who share a 1:1 room, or follow each other. Answers the room if they share one. */
+/** Who may call whom (Rules.permission). Answers the room if they share one. */
 async function mayCall(callerId: string, calleeId: string): Promise<{ roomId?: string }> {
-  const [roomId, mutual] = await Promise.all([
+  const [roomId, mutual, blocked] = await Promise.all([
     directRoomOf(callerId, calleeId),
     Promise.all([Follow.exists(callerId, calleeId), Follow.exists(calleeId, callerId)]).then(
       ([a, b]) => a && b,
     ),
+    isBlocked(callerId, calleeId),
   ]);
-  if (!roomId && !mutual)
+  const allowed = permission({ blocked, sharedRoom: roomId !== undefined, mutual });
+  if (allowed === "blocked") throw blockedError("You cannot call someone who blocked you or whom you block.");
+  if (allowed === "forbidden")
     throw new VisibleError(
       "forbidden",
       "call.forbidden",

@@ -62,6 +62,16 @@ export function decide(
   }
 }
 
+/** Who may call whom: never across a block (either way); else people who share a 1:1 room or follow each other. */
+export function permission(relation: {
+  blocked: boolean;
+  sharedRoom: boolean;
+  mutual: boolean;
+}): "allowed" | "blocked" | "forbidden" {
+  if (relation.blocked) return "blocked";
+  return relation.sharedRoom || relation.mutual ? "allowed" : "forbidden";
+}
+
 /** An accepted call whose sides have not sent a keepalive (every 30 s) for this long is treated as gone. */
 export const LEASE_STALE_MS = 2 * 60 * 1000;
 

@@ -7,6 +7,7 @@ import { VisibleError } from "../error";
 import { createId } from "../id";
 import { Limit } from "../limit";
 import { Media } from "../media";
+import { isBlocked, requireUnblocked, unblockedChecks } from "../safety/checks";
 import { fn } from "../util";
 import { memberIds, members, notMember, profileOf, requireMember, userIdOf } from "./access";
 import { deliver } from "./delivery";
@@ -52,6 +53,11 @@ export const create = fn(CreateRoom, async (input): Promise<{ room: Info; create
   if (others.length + 1 > MAX_MEMBERS)
     throw new VisibleError("input", "room.too_many_members", `A room has at most ${MAX_MEMBERS} members.`);
   if (others.length === 1 && input.name === undefined) return createDirect(me.userId, others[0]!);
+  await requireUnblocked(
+    me.userId,
+    others,
+    "You cannot start a room with someone who blocked you or whom you block.",
+  );
   await Limit.consume("room");
   const roomId = createId("rom");
   const outcome = await transact(({ room, membership }) => ({
@@ -76,7 +82,9 @@ export const create = fn(CreateRoom, async (input): Promise<{ room: Info; create
 async function createDirect(userId: string, otherId: string): Promise<{ room: Info; created: boolean }> {
   const pairKey = [userId, otherId].sort().join("#");
   const existing = await DirectEntity.get({ pairKey }).go();
+  // An existing room opens even after a block (read-only, it says why); a new one is refused.
   if (existing.data) return { room: await view(existing.data.roomId, userId), created: false };
+  await requireUnblocked(userId, [otherId], "You cannot message someone who blocked you or whom you block.");
   // Only a room that will be created counts; opening an existing 1:1 room is free.
   await Limit.consume("room");
   const roomId = createId("rom");
@@ -108,6 +116,7 @@ export const addMembers = fn(AddMembers, async ({ roomId, handles }) => {
   const present = new Set((await members(roomId)).map((m) => m.userId));
   const added = ids.filter((id) => !present.has(id));
   if (added.length > 0) {
+    await requireUnblocked(userId, added, "You cannot add someone who blocked you or whom you block.");
     if (room.memberCount + added.length > MAX_MEMBERS) throw tooMany();
     const outcome = await transact(({ room: r, membership: m }) => ({
       room: r
@@ -210,6 +219,10 @@ export const send = fn(SendMessage, async (input): Promise<Message> => {
     input.replyTo ? messageById(input.roomId, input.replyTo) : undefined,
     mediaIds.length > 0 ? Media.verifyForAttach(mediaIds, "chat") : undefined,
   ]);
+  // A 1:1 room goes read-only once either member blocks the other; the block is checked again in the write.
+  const other =
+    room.kind === "direct" ? (await memberIds(input.roomId)).find((id) => id !== userId) : undefined;
+  if (other && (await isBlocked(userId, other))) throw readOnly();
   const messageId = createId("msg");
   const item = await allocate(room, async (seq) => {
     const now = Date.now();
@@ -229,7 +242,8 @@ export const send = fn(SendMessage, async (input): Promise<Message> => {
     };
     // One attempt: losing the seq race (or contention on the room) is retried by allocate with a fresh seq.
     const outcome = await transact(
-      ({ room: r, message: m, membership }) => ({
+      ({ room: r, message: m, membership, block }) => ({
+        unblocked: other ? unblockedChecks({ block }, sender.userId, other) : undefined,
         counter: r
           .patch({ roomId: input.roomId })
           .set({ seq, lastMessageAt: now })
@@ -246,6 +260,7 @@ export const send = fn(SendMessage, async (input): Promise<Message> => {
     );
     if (outcome.ok) return { ok: true as const, item: message };
     if (outcome.failed.includes("member")) throw notMember();
+    if (outcome.failed.includes("unblocked")) throw readOnly();
     if (outcome.failed.includes("media")) throw Media.inUse();
     return { ok: false as const };
   });
@@ -366,6 +381,12 @@ async function roomChanged(
   );
 }
 
+const readOnly = () =>
+  new VisibleError(
+    "forbidden",
+    "user.blocked",
+    "This conversation is read-only: one of you has blocked the other.",
+  );
 const retry = () =>
   new VisibleError("conflict", "room.retry", "The room changed meanwhile; please try again.");
 const gone = () => new VisibleError("not-found", "chat.message_not_found", "This message was deleted.");

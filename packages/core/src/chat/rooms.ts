@@ -4,6 +4,7 @@ import { Message as MessageSchema } from "@asyncsns/realtime";
 import * as z from "zod";
 import { useUserId } from "../actor";
 import { avatarUrlOf } from "../media/urls";
+import { isBlocked } from "../safety/checks";
 import * as Users from "../user/read";
 import { fn } from "../util";
 import { members, requireMember } from "./access";
@@ -45,6 +46,8 @@ export const Info = z
     unread: z.number().int(),
     myRole: z.enum(["owner", "admin", "member"]),
     createdAt: z.string(),
+    /** A 1:1 room whose two members block each other (either way): read-only. Absent on older clients' copies. */
+    blocked: z.boolean().optional(),
   })
   .meta({ id: "Room" });
 export type Info = z.infer<typeof Info>;
@@ -107,7 +110,11 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
     members(room.roomId),
     room.seq > 0 ? MessageEntity.get({ roomId: room.roomId, seq: room.seq }).go() : undefined,
   ]);
-  const byId = await Users.many(all.map((m) => m.userId));
+  const other = room.kind === "direct" ? all.find((m) => m.userId !== userId)?.userId : undefined;
+  const [byId, blocked] = await Promise.all([
+    Users.many(all.map((m) => m.userId)),
+    other ? isBlocked(userId, other) : false,
+  ]);
   const me = all.find((m) => m.userId === userId);
   return {
     id: room.roomId,
@@ -129,6 +136,7 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
     unread: Math.max(0, room.seq - (me?.lastReadSeq ?? room.seq)),
     myRole: me?.role ?? "member",
     createdAt: new Date(room.createdAt).toISOString(),
+    blocked,
   };
 }
 

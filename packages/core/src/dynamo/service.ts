@@ -16,6 +16,7 @@ import {
   NotificationStateEntity,
 } from "../notification/notification.entity";
 import { LikeEntity, PostEntity, RepostEntity } from "../post/post.entity";
+import { BlockEntity, MutedWordEntity, MuteEntity } from "../safety/safety.entity";
 import { BigAuthorEntity, FeedEntryEntity, HomeStateEntity, ReactionsEntity } from "../timeline/feed.entity";
 import { HandleEntity, UserEntity } from "../user/user.entity";
 import { configuration } from "./index";
@@ -55,6 +56,9 @@ export const db = new Service(
     callLog: CallLogEntity,
     callActive: CallActiveEntity,
     deletion: DeletionEntity,
+    block: BlockEntity,
+    mute: MuteEntity,
+    mutedWord: MutedWordEntity,
   },
   configuration(),
 );

@@ -5,6 +5,7 @@ import { useUserId } from "../actor";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { Limit } from "../limit";
+import { blocked, unblockedChecks } from "../safety/checks";
 import { key } from "../timeline/keys";
 import * as Users from "../user/read";
 import { fn } from "../util";
@@ -56,7 +57,9 @@ export const follow = fn(Target, async ({ handle }) => {
   if (!(await Users.stored(followerId)))
     throw new VisibleError("not-found", "profile.not_found", "Create your profile first.");
   await Limit.consume("follow");
-  const outcome = await transact(({ follow, user, homeState }) => ({
+  const outcome = await transact(({ follow, user, homeState, block }) => ({
+    // A block either way (even one made this moment) cancels the follow.
+    unblocked: unblockedChecks({ block }, followerId, followeeId),
     edge: follow.create({ followerId, followeeId }).commit(),
     follower: user.patch({ userId: followerId }).add({ following: 1 }).commit(),
     followee: user.patch({ userId: followeeId }).add({ followers: 1 }).commit(),
@@ -65,6 +68,7 @@ export const follow = fn(Target, async ({ handle }) => {
       .add({ version: 1 })
       .commit(),
   }));
+  if (!outcome.ok && outcome.failed.includes("unblocked")) throw blocked();
   // Already following is the no-op; otherwise the user may try again.
   if (!outcome.ok && !(await exists(followerId, followeeId)))
     throw new VisibleError("conflict", "follow.retry", "Could not follow right now; please try again.");

@@ -7,6 +7,9 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import { memberIds } from "../chat/access";
 import { LikeEntity, RepostEntity } from "../post/post.entity";
 import * as Posts from "../post/read";
+import { mutedWords, silences } from "../safety/hidden";
+import { matchesWord } from "../safety/rules";
+import { Text } from "../text";
 import type { StreamRecord } from "../timeline/fanout";
 import { preview } from "./keys";
 import type { NotificationEvent } from "./store";
@@ -180,5 +183,19 @@ export async function derive(record: StreamRecord): Promise<NotificationEvent[]>
     }
   })();
   // Nobody is notified of their own actions.
-  return events.filter((e) => e.actor !== e.recipient);
+  const others = events.filter((e) => e.actor !== e.recipient);
+  // Nor by someone they block, are blocked by or mute, nor of a post holding a word they mute (retractions pass).
+  const silenced = await Promise.all(
+    others.map(async (e) => {
+      if (e.op !== "add") return false;
+      if (await silences(e.recipient, e.actor)) return true;
+      const text = e.subject?.kind === "post" ? e.subject.text : undefined;
+      if (text === undefined) return false;
+      const words = await mutedWords(e.recipient);
+      return words.some((word) => matchesWord({ text, hashtags: hashtagsOf(text) }, word));
+    }),
+  );
+  return others.filter((_, i) => !silenced[i]);
 }
+
+const hashtagsOf = (text: string) => Text.parse(text).hashtags;

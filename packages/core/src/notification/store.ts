@@ -3,6 +3,7 @@ import * as z from "zod";
 import * as Cursor from "../cursor";
 import { transact, type Outcome as Written } from "../dynamo/service";
 import { VisibleError } from "../error";
+import { hiddenFor } from "../safety/hidden";
 import * as Users from "../user/read";
 import { actorOrder, groupKeyOf, notificationId, preview, rowIdOf, rowOrder } from "./keys";
 import {
@@ -443,13 +444,28 @@ export async function list(
   const limit = clampLimit(options.limit);
   const from = orderFrom(options.cursor, "o", ORDER);
   const query = NotificationSlotEntity.query.byOrder({ inbox: userId });
-  const [page, state] = await Promise.all([
+  const [page, state, hidden] = await Promise.all([
     (from ? query.lt({ order: from }) : query).go({ order: "desc", limit: limit + 1, consistent: true }),
     stateOf(userId),
+    hiddenFor(userId),
   ]);
   const rows = page.data.slice(0, limit);
+  // Rows from before a block or mute: the hidden leave the actors; a row with none left is not shown.
+  const items = (await toItems(rows, state.gen)).flatMap((item) => {
+    const actors = item.actors.filter((a) => !hidden.users.has(a.id));
+    if (actors.length === item.actors.length) return [item];
+    return actors.length === 0
+      ? []
+      : [
+          {
+            ...item,
+            actors,
+            actorCount: Math.max(actors.length, item.actorCount - (item.actors.length - actors.length)),
+          },
+        ];
+  });
   return {
-    items: await toItems(rows, state.gen),
+    items,
     cursor: page.data.length > limit ? Cursor.encode({ o: rows.at(-1)!.order }) : null,
     unread: state.unread,
   };

@@ -1,8 +1,12 @@
 export * as Search from "./index";
 
 import * as z from "zod";
+import { useUserId } from "../actor";
 import { Cursor } from "../cursor";
 import { Post } from "../post";
+import { blockedIds } from "../safety/checks";
+import { blockedFor } from "../safety/hidden";
+import { hides } from "../safety/rules";
 import { Timeline } from "../timeline";
 import { User } from "../user";
 import { fn } from "../util";
@@ -77,10 +81,13 @@ export const posts = fn(
       after: decode(input.cursor),
     });
     // The table is the truth: a post deleted since it was indexed is left out, an edited one shows its new text.
-    const views = await Timeline.viewsOf(hits.ids);
+    // Blocks hide people either way; mutes do not (searching for what you muted finds it).
+    const [views, hidden] = await Promise.all([Timeline.viewsOf(hits.ids), blockedFor(useUserId())]);
     const needles = Q.needles(query);
     return {
-      items: views.map((post) => ({ ...post, highlights: highlight(post.text, needles) as Range[] })),
+      items: views
+        .filter((post) => !hides(hidden, post))
+        .map((post) => ({ ...post, highlights: highlight(post.text, needles) as Range[] })),
       cursor: encode(hits.next),
     };
   },
@@ -98,8 +105,11 @@ export const users = fn(
     if (!prefix) return { items: [], cursor: null };
     const size = limitOf(input.limit);
     const hits = await searchIndex.searchUsers(prefix, size, decode(input.cursor));
-    const found = await User.many(hits.ids);
-    return { items: hits.ids.flatMap((id) => found.get(id) ?? []), cursor: encode(hits.next) };
+    const [found, blocked] = await Promise.all([User.many(hits.ids), blockedIds(useUserId())]);
+    return {
+      items: hits.ids.flatMap((id) => (blocked.has(id) ? [] : (found.get(id) ?? []))),
+      cursor: encode(hits.next),
+    };
   },
 );
 

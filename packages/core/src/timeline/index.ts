@@ -6,6 +6,8 @@ import * as Batch from "../dynamo/batch";
 import { VisibleError } from "../error";
 import { Follow } from "../follow";
 import type { Page } from "../post/info";
+import { hiddenFor } from "../safety/hidden";
+import { type Hidden, hides, NOTHING } from "../safety/rules";
 import { Text } from "../text";
 import { User } from "../user";
 import * as Feed from "./feed";
@@ -20,22 +22,28 @@ export { REPLIES_LIMIT, repliesOf, thread, view, views, viewsOf } from "./views"
 
 type Options = { cursor?: string; limit?: number };
 
+// A page left short by what the reader hides keeps the cursor of the entries read, so paging goes on.
 async function page(
   entries: EntryRef[],
   limit: number,
   reactions?: Reactions.Reactions,
   ahead?: Views.Ahead,
+  hidden: Hidden = NOTHING,
 ): Promise<Page> {
+  const items = await Views.views(entries, reactions, ahead);
   return {
-    items: await Views.views(entries, reactions, ahead),
+    items: items.filter((post) => !hides(hidden, post)),
     cursor: entries.length === limit ? Feed.cursorOf(entries.at(-1)?.seq) : null,
   };
 }
 
-async function feedPage(feed: Feed.Feed, options: Options): Promise<Page> {
+async function feedPage(feed: Feed.Feed, options: Options, hidden?: Promise<Hidden>): Promise<Page> {
   const limit = Feed.clampLimit(options.limit);
-  const entries = await Feed.read(feed, { from: Feed.seqFromCursor(options.cursor), limit });
-  return page(entries, limit);
+  const [entries, hide] = await Promise.all([
+    Feed.read(feed, { from: Feed.seqFromCursor(options.cursor), limit }),
+    hidden,
+  ]);
+  return page(entries, limit, undefined, undefined, hide);
 }
 
 /** Starts from what the last read learnt (`ahead`), so an unchanged first page is one round. */
@@ -47,6 +55,7 @@ export async function home(options: Options = {}, ahead: ReadAhead.ReadAhead = r
   const learnt = ahead.recall(me);
   const guessed = learnt.followed ?? [];
   const head = from ? undefined : learnt.head;
+  const hidden = hiddenFor(me);
   const [{ entries, state, reactions }, prefetched, ...guesses] = await Promise.all([
     Feed.home(me, { from, limit }),
     head ? Batch.prefetch(head) : undefined,
@@ -61,10 +70,16 @@ export async function home(options: Options = {}, ahead: ReadAhead.ReadAhead = r
     // Seldom a write: once per KEEP new reactions.
     reactions ? Reactions.trim(me, reactions) : undefined,
   ]);
-  return page(Feed.mergeNewest([entries, ...feeds], limit), limit, reactions, {
-    ...(prefetched ? { items: prefetched } : {}),
-    ...(from ? {} : { keys: (keys: Batch.Key[]) => ahead.remember(me, { head: keys }) }),
-  });
+  return page(
+    Feed.mergeNewest([entries, ...feeds], limit),
+    limit,
+    reactions,
+    {
+      ...(prefetched ? { items: prefetched } : {}),
+      ...(from ? {} : { keys: (keys: Batch.Key[]) => ahead.remember(me, { head: keys }) }),
+    },
+    await hidden,
+  );
 }
 
 /** This instance's read-ahead: a home read without its own `ahead` uses it. */
@@ -120,8 +135,11 @@ export async function profile(handle: string, options: Options = {}): Promise<Pa
 export async function everyone(options: Options = {}): Promise<Page> {
   const limit = Feed.clampLimit(options.limit);
   const from = Feed.seqFromCursor(options.cursor);
-  const shards = await Promise.all(Feed.publicFeeds.map((feed) => Feed.read(feed, { from, limit })));
-  return page(Feed.mergeNewest(shards, limit), limit);
+  const [shards, hidden] = await Promise.all([
+    Promise.all(Feed.publicFeeds.map((feed) => Feed.read(feed, { from, limit }))),
+    hiddenFor(useUserId()),
+  ]);
+  return page(Feed.mergeNewest(shards, limit), limit, undefined, undefined, hidden);
 }
 
 /** Posts with a hashtag; `#東京`, `東京` and full-width forms are one tag. */
@@ -130,5 +148,5 @@ export async function tagged(tag: string, options: Options = {}): Promise<Page> 
   if (!normalized) throw new VisibleError("input", "tag.invalid", "A hashtag needs at least one letter.");
   // No post makes a longer tag, and NFKC may have grown it past what a DynamoDB key can hold.
   if (normalized.length > Text.MAX_TAG_LENGTH) return { items: [], cursor: null };
-  return feedPage(Feed.key.tag(normalized), options);
+  return feedPage(Feed.key.tag(normalized), options, hiddenFor(useUserId()));
 }

@@ -5,6 +5,8 @@ import { avatarUrlOf } from "../media/urls";
 import type { Author, Deleted, Info, Page, Thread } from "../post/info";
 import { PostId } from "../post/info";
 import * as Posts from "../post/read";
+import { blockedFor } from "../safety/hidden";
+import { hides } from "../safety/rules";
 import * as Users from "../user/read";
 import * as Feed from "./feed";
 import * as Reactions from "./reactions";
@@ -140,9 +142,12 @@ export async function repliesOf(
 ): Promise<Page> {
   const limit = Feed.clampLimit(options.limit);
   const from = Feed.seqFromCursor(options.cursor);
-  const entries = await Feed.read(Feed.key.replies(postId), { from, limit, order: "asc" });
+  const [entries, hidden] = await Promise.all([
+    Feed.read(Feed.key.replies(postId), { from, limit, order: "asc" }),
+    blockedFor(useUserId()),
+  ]);
   return {
-    items: await views(entries),
+    items: (await views(entries)).filter((post) => !hides(hidden, post)),
     cursor: entries.length === limit ? Feed.cursorOf(entries.at(-1)?.seq) : null,
   };
 }

@@ -6,6 +6,7 @@ import { conditionally } from "../dynamo";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { Follow } from "../follow";
+import { relation } from "../safety/relation";
 import * as Limits from "../text/limits";
 import * as Reactions from "../timeline/reactions";
 import { fn, freeText } from "../util";
@@ -26,7 +27,14 @@ export const DisplayName = freeText(Limits.DISPLAY_NAME);
 
 export const Bio = freeText(Limits.BIO);
 
-export const PublicInfo = Info.extend({ followedByMe: z.boolean(), followsMe: z.boolean() }).meta({
+export const PublicInfo = Info.extend({
+  followedByMe: z.boolean(),
+  followsMe: z.boolean(),
+  /** The caller blocks them, they block the caller, the caller mutes them. */
+  blocking: z.boolean(),
+  blockedBy: z.boolean(),
+  muting: z.boolean(),
+}).meta({
   id: "PublicProfile",
 });
 export type PublicInfo = z.infer<typeof PublicInfo>;
@@ -71,11 +79,12 @@ export async function view(handle: string): Promise<PublicInfo> {
   const profile = await fromHandle(handle);
   if (!profile) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
   const viewer = useUserId();
-  const [followedByMe, followsMe] = await Promise.all([
+  const [followedByMe, followsMe, safety] = await Promise.all([
     Follow.exists(viewer, profile.id),
     Follow.exists(profile.id, viewer),
+    relation(viewer, profile.id),
   ]);
-  return { ...profile, followedByMe, followsMe };
+  return { ...profile, followedByMe, followsMe, ...safety };
 }
 
 async function mustGet(userId: string): Promise<Info> {

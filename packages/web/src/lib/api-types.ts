@@ -19,6 +19,8 @@ export type Profile = Schemas["Profile"];
 export type PublicProfile = Schemas["PublicProfile"];
 export type ListedProfile = Schemas["ListedProfile"];
 export type ProfilePage = Schemas["ProfilePage"];
+export type UserCard = Schemas["UserCard"];
+export type MutedWord = Schemas["MutedWord"];
 
 export type Media = Schemas["Media"];
 export type MediaKind = Media["kind"];

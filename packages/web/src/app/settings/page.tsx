@@ -6,6 +6,7 @@ import { FormAlert, FormStatus, PasswordField, SubmitButton, TextField } from ".
 import { useRequireProfile } from "../../components/guards";
 import { LanguageSwitch } from "../../components/language-switch";
 import { PageShell, ProfilePending, useDocumentTitle } from "../../components/page-shell";
+import { BlockedAccounts, MutedAccounts, MutedWords } from "../../components/safety/settings-sections";
 import { useI18n } from "../../i18n";
 import { accountsApi } from "../../lib/accounts-api";
 import { useApp } from "../../lib/app-context";
@@ -288,7 +289,7 @@ function SignOutEverywhere() {
   );
 }
 
-// The account's settings; sections for safety (blocks, mutes) can be added beside these.
+// The account's settings, with the safety sections (blocks, mutes, muted words).
 export default function SettingsPage() {
   const { t } = useI18n();
   useDocumentTitle(t("settings.title"));
@@ -302,6 +303,15 @@ export default function SettingsPage() {
       </Section>
       <Section id="settings-notifications" title={t("settings.notifications.title")}>
         <Link href="/notifications/settings/">{t("settings.notifications.link")}</Link>
+      </Section>
+      <Section id="settings-blocks" title={t("settings.blocks.title")} lead={t("settings.blocks.lead")}>
+        <BlockedAccounts />
+      </Section>
+      <Section id="settings-mutes" title={t("settings.mutes.title")} lead={t("settings.mutes.lead")}>
+        <MutedAccounts />
+      </Section>
+      <Section id="settings-words" title={t("settings.words.title")} lead={t("settings.words.lead")}>
+        <MutedWords />
       </Section>
       <Section id="settings-email" title={t("settings.email.title")}>
         <ChangeEmail />

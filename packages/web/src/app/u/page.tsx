@@ -10,6 +10,7 @@ import { useRequireProfile } from "../../components/guards";
 import { Loading, PageShell } from "../../components/page-shell";
 import { FollowButton } from "../../components/post/people";
 import { Timeline } from "../../components/post/timeline";
+import { ProfileSafetyMenu } from "../../components/safety/profile-menu";
 import { useReturnFocus } from "../../components/use-return-focus";
 import { useI18n } from "../../i18n";
 import { ApiError, api } from "../../lib/api";
@@ -123,6 +124,9 @@ function ProfileView({
   const postsId = useId();
   const [follow, setFollow] = useState({ on: profile.followedByMe, followers: profile.followers });
   const fetchPosts = useMemo(() => postsApi.userPosts(profile.handle), [profile.handle]);
+  const [relation, setRelation] = useState({ blocking: profile.blocking, muting: profile.muting });
+  // A block either way closes every way to reach each other; the page says which.
+  const blocked = relation.blocking || profile.blockedBy;
 
   return (
     <article className="profile" aria-labelledby={titleId}>
@@ -150,8 +154,8 @@ function ProfileView({
               {t("profile.edit")}
             </button>
           ) : null}
-          {!isMe ? <MessageButton handle={profile.handle} /> : null}
-          {!isMe ? (
+          {!isMe && !blocked ? <MessageButton handle={profile.handle} /> : null}
+          {!isMe && !blocked ? (
             <FollowButton
               handle={profile.handle}
               following={follow.on}
@@ -163,6 +167,21 @@ function ProfileView({
               }
             />
           ) : null}
+          {!isMe ? (
+            <ProfileSafetyMenu
+              handle={profile.handle}
+              relation={relation}
+              onChange={(next) => {
+                // Blocking ends both follows.
+                if (next.blocking && !relation.blocking)
+                  setFollow((prev) => ({
+                    on: false,
+                    followers: prev.on ? Math.max(0, prev.followers - 1) : prev.followers,
+                  }));
+                setRelation(next);
+              }}
+            />
+          ) : null}
         </div>
         <h1 id={titleId} className="profile-name">
           {profile.displayName}
@@ -170,10 +189,20 @@ function ProfileView({
         <p className="profile-handle">
           <span>@{profile.handle}</span>
           {isMe ? <span className="badge">{t("profile.you")}</span> : null}
-          {!isMe && profile.followsMe ? <span className="badge">{t("profile.followsYou")}</span> : null}
+          {!isMe && profile.followsMe && !blocked ? (
+            <span className="badge">{t("profile.followsYou")}</span>
+          ) : null}
+          {relation.muting ? <span className="badge">{t("safety.mutedBadge")}</span> : null}
         </p>
+        {blocked ? (
+          <p className="card blocked-state" role="status">
+            {relation.blocking
+              ? t("safety.youBlocked", { handle: profile.handle })
+              : t("safety.blockedYou", { handle: profile.handle })}
+          </p>
+        ) : null}
         {/* Mutual follows may call each other (so may people who share a 1:1 room: its header has the buttons). */}
-        {!isMe && follow.on && profile.followsMe ? (
+        {!isMe && !blocked && follow.on && profile.followsMe ? (
           <div className="profile-calls">
             <CallButtons handle={profile.handle} name={profile.displayName} />
           </div>
@@ -215,18 +244,20 @@ function ProfileView({
         )}
         <FormStatus>{saved ? t("profile.saved") : null}</FormStatus>
       </div>
-      <section aria-labelledby={postsId}>
-        <h2 id={postsId} className="section-title">
-          {t("profile.posts.title")}
-        </h2>
-        <Timeline
-          feedKey={profile.id}
-          fetcher={fetchPosts}
-          label={t("profile.posts.title")}
-          empty={<p>{t("profile.posts.empty")}</p>}
-          accept={(post) => post.author.id === profile.id && !post.repostedBy}
-        />
-      </section>
+      {blocked ? null : (
+        <section aria-labelledby={postsId}>
+          <h2 id={postsId} className="section-title">
+            {t("profile.posts.title")}
+          </h2>
+          <Timeline
+            feedKey={profile.id}
+            fetcher={fetchPosts}
+            label={t("profile.posts.title")}
+            empty={<p>{t("profile.posts.empty")}</p>}
+            accept={(post) => post.author.id === profile.id && !post.repostedBy}
+          />
+        </section>
+      )}
     </article>
   );
 }

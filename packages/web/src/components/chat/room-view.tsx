@@ -316,6 +316,9 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
         setGone("removed");
         removeRoom(roomId);
       }
+      // Blocked while this page was open: the room turns read-only at once.
+      if (err instanceof ApiError && err.code === "user.blocked")
+        updateRoom((r) => ({ ...r, blocked: true }));
       throw new Error(apiErrorMessage(t, err));
     }
   };
@@ -362,7 +365,7 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
               : t("chat.members", { count: room.members.length })}
           </p>
         </div>
-        {room.kind === "direct" && others[0] && !gone ? (
+        {room.kind === "direct" && others[0] && !gone && !room.blocked ? (
           <CallButtons handle={others[0].handle} name={title ?? others[0].displayName} />
         ) : null}
         {room.kind === "group" && !gone ? (
@@ -450,6 +453,10 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
           <Link href="/chat/" className="btn btn-secondary btn-small">
             {t("chat.back")}
           </Link>
+        </div>
+      ) : room.blocked ? (
+        <div className="room-gone" role="status">
+          <p>{t("safety.roomReadOnly")}</p>
         </div>
       ) : (
         <Composer
