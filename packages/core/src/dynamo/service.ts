@@ -6,6 +6,7 @@ import { ConnectionEntity, SignOutEntity } from "../connection/connection.entity
 import { FollowEntity } from "../follow/follow.entity";
 import { LimitEntity } from "../limit/limit.entity";
 import { MediaEntity } from "../media/media.entity";
+import { AuditEntity, CaseEntity, ReportEntity } from "../moderation/moderation.entity";
 import {
   NotificationActorEntity,
   NotificationMarkEntity,
@@ -55,6 +56,9 @@ export const db = new Service(
     callLog: CallLogEntity,
     callActive: CallActiveEntity,
     deletion: DeletionEntity,
+    report: ReportEntity,
+    modcase: CaseEntity,
+    modaudit: AuditEntity,
   },
   configuration(),
 );

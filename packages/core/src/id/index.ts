@@ -1,6 +1,18 @@
 import { ulid } from "ulid";
 
-export type IdPrefix = "pst" | "med" | "rom" | "msg" | "ntf" | "cal" | "evt" | "exp" | "key";
+export type IdPrefix =
+  | "pst"
+  | "med"
+  | "rom"
+  | "msg"
+  | "ntf"
+  | "cal"
+  | "evt"
+  | "exp"
+  | "key"
+  | "rpt"
+  | "cas"
+  | "aud";
 
 /** Prefixed ULIDs: sortable by time and self-describing in logs. */
 export function createId(prefix: IdPrefix): string {

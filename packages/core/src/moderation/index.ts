@@ -1,0 +1,464 @@
+export * as Moderation from "./index";
+
+import {
+  AdminDisableUserCommand,
+  AdminEnableUserCommand,
+  AdminUserGlobalSignOutCommand,
+  CognitoIdentityProviderClient,
+} from "@aws-sdk/client-cognito-identity-provider";
+import { Resource } from "sst";
+import * as z from "zod";
+import { useUserId, withActor } from "../actor";
+import { Chat } from "../chat";
+import { requireMember } from "../chat/access";
+import { MessageEntity } from "../chat/room.entity";
+import { Cursor } from "../cursor";
+import { conditionally } from "../dynamo";
+import { transact } from "../dynamo/service";
+import { VisibleError } from "../error";
+import { createId } from "../id";
+import { Limit } from "../limit";
+import { Post } from "../post";
+import * as Posts from "../post/read";
+import { Realtime } from "../realtime";
+import * as Users from "../user/read";
+import { UserEntity } from "../user/user.entity";
+import { fn, freeText, type TextRule } from "../util";
+import { MODERATORS } from "./group";
+import { AuditEntity, CaseEntity, ReportEntity } from "./moderation.entity";
+
+// Endpoints come from the environment (AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER points at the stand-in off AWS).
+const cognito = new CognitoIdentityProviderClient({});
+
+export { MODERATORS };
+
+export const TARGET_TYPES = ["post", "message", "user"] as const;
+export const REASONS = ["spam", "harassment", "illegal", "other"] as const;
+export const ACTIONS = ["dismiss", "remove", "suspend"] as const;
+export const STATUSES = ["open", "dismissed", "removed", "suspended"] as const;
+
+const REPORT_TEXT: TextRule = {
+  name: "A report's text",
+  max: 500,
+  code: "report.invalid_text",
+  multiline: true,
+  bidi: "strip",
+  trim: true,
+};
+const NOTE: TextRule = {
+  name: "A moderation note",
+  max: 500,
+  code: "moderation.invalid_note",
+  multiline: true,
+  bidi: "strip",
+  trim: true,
+};
+
+// ---------- who is a moderator ----------
+
+/**
+ * The groups of a `cognito:groups` claim as API Gateway's JWT authorizer hands it to Lambda (an array claim becomes
+ * the string "[a b]"), or as the token holds it (an array).
+ */
+export function groupsOf(claim: unknown): string[] {
+  if (Array.isArray(claim)) return claim.filter((g): g is string => typeof g === "string");
+  if (typeof claim !== "string") return [];
+  const inner = claim.trim().replace(/^\[/, "").replace(/\]$/, "");
+  return inner.split(/[\s,]+/).filter(Boolean);
+}
+
+/** Refuses (403) anyone whose access token does not name the moderators group. */
+export function requireModerator(groupsClaim: unknown): void {
+  if (!groupsOf(groupsClaim).includes(MODERATORS))
+    throw new VisibleError("forbidden", "admin.forbidden", "Only moderators may do this.");
+}
+
+// ---------- reports ----------
+
+export const ReportInput = z
+  .object({
+    type: z.enum(TARGET_TYPES),
+    id: z.string().min(1).max(128),
+    reason: z.enum(REASONS),
+    text: freeText(REPORT_TEXT).optional(),
+  })
+  .meta({ id: "ReportInput" });
+
+interface Target {
+  ownerId: string;
+  roomId?: string;
+}
+
+const noTarget = (type: string) =>
+  new VisibleError("not-found", "report.target_not_found", `There is no such ${type} to report.`);
+
+/** What a report names, as the reporter may see it: a live post, a message of one of their rooms, a user. */
+async function targetOf(
+  type: (typeof TARGET_TYPES)[number],
+  id: string,
+  reporterId: string,
+): Promise<Target> {
+  if (type === "post") {
+    const post = await Posts.get(id);
+    if (!post || post.deletedAt) throw noTarget("post");
+    return { ownerId: post.authorId };
+  }
+  if (type === "message") {
+    const { data } = await MessageEntity.query.byId({ messageId: id }).go();
+    const message = data[0];
+    if (!message || message.deletedAt || message.call) throw noTarget("message");
+    // Only a member saw the message: anyone else learns nothing, not even that it exists.
+    await requireMember(message.roomId, reporterId).catch(() => {
+      throw noTarget("message");
+    });
+    return { ownerId: message.senderId, roomId: message.roomId };
+  }
+  const user = await Users.stored(id);
+  if (!user) throw noTarget("user");
+  return { ownerId: user.userId };
+}
+
+/**
+ * Reports a post, a message or a user. One report per reporter and target: reporting again answers the first
+ * report's id. Reports on one target gather in one case, which the moderators' queue shows once.
+ */
+export const report = fn(ReportInput, async (input): Promise<{ id: string }> => {
+  const reporterId = useUserId();
+  const key = { targetType: input.type, targetId: input.id };
+  const earlier = await ReportEntity.get({ ...key, reporterId }).go({ consistent: true });
+  if (earlier.data) return { id: earlier.data.reportId };
+  const target = await targetOf(input.type, input.id, reporterId);
+  if (target.ownerId === reporterId)
+    throw new VisibleError("input", "report.self", "You cannot report yourself or what you wrote.");
+  await Limit.consume("report");
+  const reportId = createId("rpt");
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const now = Date.now();
+    const { data: current } = await CaseEntity.get(key).go({ consistent: true });
+    const outcome = await transact(({ report: reports, modcase }) => ({
+      report: reports
+        .create({
+          ...key,
+          reporterId,
+          reportId,
+          reason: input.reason,
+          ...(input.text ? { text: input.text } : {}),
+        })
+        .commit(),
+      modcase: !current
+        ? modcase
+            .create({
+              ...key,
+              caseId: createId("cas"),
+              ownerId: target.ownerId,
+              ...(target.roomId ? { roomId: target.roomId } : {}),
+              status: "open",
+              reasons: [input.reason],
+              count: 1,
+              openedAt: now,
+            })
+            .commit()
+        : current.status === "open"
+          ? modcase
+              .update(key)
+              .add({ count: 1, reasons: [input.reason] })
+              .where((a, op) => op.eq(a.status, "open"))
+              .commit()
+          : // A closed case opens again: a new round in the queue.
+            modcase
+              .patch(key)
+              .set({ status: "open", openedAt: now, count: 1, reasons: [input.reason] })
+              // The queue's sort key holds the (read-only) case id beside the new round's start.
+              .composite({ caseId: current.caseId })
+              .where((a, op) => op.eq(a.status, current.status))
+              .commit(),
+    }));
+    if (outcome.ok) return { id: reportId };
+    if (outcome.failed.includes("report")) {
+      const again = await ReportEntity.get({ ...key, reporterId }).go({ consistent: true });
+      if (again.data) return { id: again.data.reportId };
+    }
+    // The case changed meanwhile (created, resolved or reopened by someone else): read it again.
+  }
+  throw new VisibleError("conflict", "report.retry", "Many people are reporting this; please try again.");
+});
+
+// ---------- the moderators' queue ----------
+
+const Person = z.object({ id: z.string(), handle: z.string(), displayName: z.string() }).nullable();
+
+export const CaseInfo = z
+  .object({
+    id: z.string(),
+    type: z.enum(TARGET_TYPES),
+    targetId: z.string(),
+    reasons: z.array(z.enum(REASONS)),
+    count: z.number().int(),
+    status: z.enum(STATUSES),
+    createdAt: z.string(),
+    /** The round's start: the queue's order. */
+    openedAt: z.string(),
+    /** Whom an action would act on: the author, or the reported user. */
+    owner: Person,
+    /** The reported content in context: a post's or message's text (empty once deleted). */
+    content: z.object({ text: z.string(), deleted: z.boolean(), roomId: z.string().optional() }).nullable(),
+    ownerSuspended: z.boolean(),
+    /** What reporters wrote, newest reports last (at most 20). */
+    notes: z.array(z.string()),
+    resolvedAt: z.string().optional(),
+  })
+  .meta({ id: "ModerationCase" });
+export type CaseInfo = z.infer<typeof CaseInfo>;
+
+export const QueueInput = z.object({
+  status: z.enum(STATUSES).default("open"),
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(50).default(20),
+});
+
+type CaseItem = NonNullable<Awaited<ReturnType<ReturnType<typeof CaseEntity.get>["go"]>>["data"]>;
+
+async function describe(cases: CaseItem[]): Promise<CaseInfo[]> {
+  const owners = await Promise.all(cases.map((c) => Users.stored(c.ownerId)));
+  const contents = await Promise.all(
+    cases.map(async (c): Promise<CaseInfo["content"]> => {
+      if (c.targetType === "post") {
+        const post = await Posts.get(c.targetId);
+        return post ? { text: post.text, deleted: !!post.deletedAt } : { text: "", deleted: true };
+      }
+      if (c.targetType === "message") {
+        const { data } = await MessageEntity.query.byId({ messageId: c.targetId }).go();
+        const message = data[0];
+        return message
+          ? { text: message.text, deleted: !!message.deletedAt, roomId: message.roomId }
+          : { text: "", deleted: true };
+      }
+      return null;
+    }),
+  );
+  const notes = await Promise.all(
+    cases.map(async (c) => {
+      const { data } = await ReportEntity.query
+        .byTarget({ targetType: c.targetType, targetId: c.targetId })
+        .go({ limit: 20 });
+      return data
+        .filter((r) => r.text && r.createdAt >= c.openedAt)
+        .sort((a, b) => a.createdAt - b.createdAt)
+        .map((r) => r.text as string);
+    }),
+  );
+  return cases.map((c, i) => {
+    const owner = owners[i];
+    return {
+      id: c.caseId,
+      type: c.targetType,
+      targetId: c.targetId,
+      reasons: [...(c.reasons ?? [])].sort() as CaseInfo["reasons"],
+      count: c.count,
+      status: c.status,
+      createdAt: new Date(c.createdAt).toISOString(),
+      openedAt: new Date(c.openedAt).toISOString(),
+      owner: owner ? { id: owner.userId, handle: owner.handle, displayName: owner.displayName } : null,
+      content: contents[i] ?? null,
+      ownerSuspended: !!owner?.suspendedAt,
+      notes: notes[i] ?? [],
+      ...(c.resolvedAt ? { resolvedAt: new Date(c.resolvedAt).toISOString() } : {}),
+    };
+  });
+}
+
+/** Cases by status (open by default), oldest round first: one query on the status index. */
+export const queue = fn(QueueInput, async ({ status, cursor, limit }) => {
+  const page = await CaseEntity.query.byStatus({ status }).go({ cursor: decodeCursor(cursor), limit });
+  return { items: await describe(page.data), cursor: page.cursor ? encodeCursor(page.cursor) : null };
+});
+
+// ElectroDB's own cursor is opaque base64 JSON already; ours wraps it so every cursor of the API has one shape.
+const encodeCursor = (cursor: string) => Cursor.encode({ e: cursor });
+function decodeCursor(cursor: string | undefined): string | null {
+  const key = Cursor.decode(cursor);
+  return typeof key?.e === "string" ? key.e : null;
+}
+
+// ---------- actions ----------
+
+export const ResolveInput = z.object({
+  caseId: z.string().regex(/^cas_[0-9A-HJKMNP-TV-Z]{26}$/, "Not a report id."),
+  action: z.enum(ACTIONS),
+  note: freeText(NOTE).optional(),
+});
+
+const caseNotFound = () => new VisibleError("not-found", "report.not_found", "There is no such report.");
+
+async function caseById(caseId: string): Promise<CaseItem> {
+  const { data } = await CaseEntity.query.byId({ caseId }).go();
+  const found = data[0];
+  if (!found) throw caseNotFound();
+  // The index is eventually consistent: the status is read from the table itself.
+  const { data: current } = await CaseEntity.get({
+    targetType: found.targetType,
+    targetId: found.targetId,
+  }).go({
+    consistent: true,
+  });
+  if (!current || current.caseId !== caseId) throw caseNotFound();
+  return current;
+}
+
+/** Runs a use case as the content's author: a removal goes through the author's own delete path. */
+const asUser = <T>(userId: string, cb: () => Promise<T>) =>
+  withActor({ type: "user", properties: { userId } }, cb);
+
+async function removeContent(c: CaseItem): Promise<void> {
+  if (c.targetType === "post") return asUser(c.ownerId, () => Post.remove({ postId: c.targetId }));
+  if (c.targetType === "message") {
+    const roomId = c.roomId;
+    if (!roomId) throw caseNotFound();
+    await asUser(c.ownerId, () => Chat.remove({ roomId, messageId: c.targetId })).catch((error: unknown) => {
+      // Deleted already (by its sender, or a first attempt): the removal stands.
+      if (error instanceof VisibleError && error.code === "chat.message_not_found") return;
+      throw error;
+    });
+    return;
+  }
+  throw new VisibleError("input", "report.not_removable", "A user cannot be removed; suspend them instead.");
+}
+
+/**
+ * Suspends a user: hidden from everyone else at once (reads filter on `suspendedAt`), unable to sign in (Cognito
+ * AdminDisableUser), signed out everywhere (refresh tokens revoked) and their sockets closed.
+ */
+async function suspendUser(userId: string): Promise<void> {
+  await conditionally(
+    UserEntity.patch({ userId })
+      .set({ suspendedAt: Date.now() })
+      .where((a, op) => op.notExists(a.suspendedAt))
+      .go(),
+  );
+  const UserPoolId = Resource.Auth.userPoolId;
+  // The user pool's username of an email-username pool is the sub.
+  await cognito.send(new AdminDisableUserCommand({ UserPoolId, Username: userId }));
+  await cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: userId }));
+  await asUser(userId, () => Realtime.signOut());
+}
+
+const closed = (c: { status: string }) =>
+  new VisibleError("conflict", "report.resolved", `This report was already resolved (${c.status}).`, {
+    status: c.status,
+  });
+
+const STATUS_OF = { dismiss: "dismissed", remove: "removed", suspend: "suspended" } as const;
+
+/** Resolves an open case: its action first (each one idempotent), then the case and its audit entry together. */
+export const resolve = fn(ResolveInput, async ({ caseId, action, note }) => {
+  const moderatorId = useUserId();
+  const c = await caseById(caseId);
+  if (c.status !== "open") throw closed(c);
+  if (action === "remove") await removeContent(c);
+  if (action === "suspend") await suspendUser(c.ownerId);
+  const now = Date.now();
+  const key = { targetType: c.targetType, targetId: c.targetId };
+  const outcome = await transact(({ modcase, modaudit }) => ({
+    modcase: modcase
+      .patch(key)
+      .set({ status: STATUS_OF[action], resolvedAt: now, resolvedBy: moderatorId })
+      .where((a, op) => `${op.eq(a.status, "open")} AND ${op.eq(a.caseId, caseId)}`)
+      .commit(),
+    audit: modaudit
+      .create({
+        auditId: createId("aud"),
+        moderatorId,
+        action,
+        caseId,
+        ...key,
+        ...(c.roomId ? { roomId: c.roomId } : {}),
+        subjectId: c.ownerId,
+        ...(note ? { note } : {}),
+        createdAt: now,
+      })
+      .commit(),
+  }));
+  // Another moderator resolved it first: their entry is the one in the log.
+  if (!outcome.ok)
+    throw closed((await CaseEntity.get(key).go({ consistent: true })).data ?? { status: "gone" });
+  const [resolved] = await describe([{ ...c, status: STATUS_OF[action], resolvedAt: now }]);
+  return resolved as CaseInfo;
+});
+
+export const UnsuspendInput = z.object({
+  handle: z.string().min(1).max(20),
+  note: freeText(NOTE).optional(),
+});
+
+/** Lifts a suspension: visible again, able to sign in; the lift is in the audit log. */
+export const unsuspend = fn(UnsuspendInput, async ({ handle, note }) => {
+  const moderatorId = useUserId();
+  const userId = Users.HANDLE_PATTERN.test(handle) ? await Users.idOf(handle) : undefined;
+  if (!userId) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
+  await cognito.send(new AdminEnableUserCommand({ UserPoolId: Resource.Auth.userPoolId, Username: userId }));
+  const outcome = await transact(({ user, modaudit }) => ({
+    user: user
+      .patch({ userId })
+      .remove(["suspendedAt"])
+      .where((a, op) => op.exists(a.suspendedAt))
+      .commit(),
+    audit: modaudit
+      .create({
+        auditId: createId("aud"),
+        moderatorId,
+        action: "unsuspend",
+        targetType: "user",
+        targetId: userId,
+        subjectId: userId,
+        ...(note ? { note } : {}),
+      })
+      .commit(),
+  }));
+  if (!outcome.ok) throw new VisibleError("conflict", "user.not_suspended", `@${handle} is not suspended.`);
+});
+
+// ---------- the audit log ----------
+
+export const AuditInfo = z
+  .object({
+    id: z.string(),
+    action: z.enum([...ACTIONS, "unsuspend"]),
+    moderator: Person,
+    subject: Person,
+    caseId: z.string().optional(),
+    targetType: z.enum(TARGET_TYPES).optional(),
+    targetId: z.string().optional(),
+    note: z.string().optional(),
+    createdAt: z.string(),
+  })
+  .meta({ id: "AuditEntry" });
+export type AuditInfo = z.infer<typeof AuditInfo>;
+
+export const AuditInput = z.object({
+  cursor: z.string().max(512).optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+});
+
+/** The audit log, newest first. */
+export const audit = fn(AuditInput, async ({ cursor, limit }) => {
+  const page = await AuditEntity.query
+    .byLog({ log: "moderation" })
+    .go({ cursor: decodeCursor(cursor), limit, order: "desc" });
+  const people = await Users.many(page.data.flatMap((e) => [e.moderatorId, e.subjectId]));
+  const person = (id: string) => {
+    const p = people.get(id);
+    return p ? { id: p.id, handle: p.handle, displayName: p.displayName } : null;
+  };
+  const items: AuditInfo[] = page.data.map((e) => ({
+    id: e.auditId,
+    action: e.action,
+    moderator: person(e.moderatorId),
+    subject: person(e.subjectId),
+    ...(e.caseId ? { caseId: e.caseId } : {}),
+    ...(e.targetType ? { targetType: e.targetType } : {}),
+    ...(e.targetId ? { targetId: e.targetId } : {}),
+    ...(e.note ? { note: e.note } : {}),
+    createdAt: new Date(e.createdAt).toISOString(),
+  }));
+  return { items, cursor: page.cursor ? encodeCursor(page.cursor) : null };
+});
