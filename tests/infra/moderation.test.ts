@@ -5,6 +5,7 @@ import { MODERATORS } from "../../packages/core/src/moderation/group";
 import { appGraph } from "./harness/index";
 
 const MODERATION = "packages/functions/src/api/moderation.handler";
+const QUERY = "packages/functions/src/api/query.handler";
 const ROUTES = [
   "POST /api/reports",
   "GET /api/admin/reports",
@@ -52,12 +53,12 @@ for (const stage of ["dev-ci", "production"] as const) {
       expect(groupAdmins).toEqual([]);
     });
 
-    it("API Gateway: every moderation route behind the Cognito JWT authorizer, served by the Moderation Lambda (the group check is the Lambda's own; Amazon API Gateway Developer Guide, Controlling access to HTTP APIs with JWT authorizers, https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html)", () => {
+    it("API Gateway: every moderation route behind the Cognito JWT authorizer; commands to the Moderation Lambda, the queue and the audit log to the Query Lambda (the group check is the Lambdas' own; Amazon API Gateway Developer Guide, Controlling access to HTTP APIs with JWT authorizers, https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-jwt-authorizer.html)", () => {
       for (const key of ROUTES) {
         const route = graph.routeFor(key);
         expect(route.route.inputs.authorizationType, key).toBe("JWT");
         expect(route.authorizer, key).toBeDefined();
-        expect(route.fn?.handler, key).toBe(MODERATION);
+        expect(route.fn?.handler, key).toBe(key.startsWith("GET ") ? QUERY : MODERATION);
       }
     });
 

@@ -5,6 +5,7 @@ import * as chat from "./routes/chat-queries";
 import * as follows from "./routes/follows";
 import * as me from "./routes/me";
 import * as media from "./routes/media";
+import * as moderation from "./routes/moderation-queries";
 import * as notifications from "./routes/notifications";
 import * as posts from "./routes/posts";
 import * as search from "./routes/search";
@@ -25,6 +26,7 @@ export const app = createApp()
   .route("/", chat.queries)
   .route("/", notifications.queries)
   .route("/", calls.queries)
-  .route("/", accounts.queries);
+  .route("/", accounts.queries)
+  .route("/", moderation.queries);
 
 export const handler = toLambda(app);

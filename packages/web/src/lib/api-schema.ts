@@ -4741,10 +4741,6 @@ export interface components {
             reason: "spam" | "harassment" | "illegal" | "other";
             text?: string;
         };
-        ModerationCasePage: {
-            items: components["schemas"]["ModerationCase"][];
-            cursor: string | null;
-        };
         ModerationCase: {
             id: string;
             /** @enum {string} */
@@ -4777,31 +4773,6 @@ export interface components {
         };
         ModerationNote: {
             note?: string;
-        };
-        AuditPage: {
-            items: components["schemas"]["AuditEntry"][];
-            cursor: string | null;
-        };
-        AuditEntry: {
-            id: string;
-            /** @enum {string} */
-            action: "dismiss" | "remove" | "suspend" | "unsuspend";
-            moderator: {
-                id: string;
-                handle: string;
-                displayName: string;
-            } | null;
-            subject: {
-                id: string;
-                handle: string;
-                displayName: string;
-            } | null;
-            caseId?: string;
-            /** @enum {string} */
-            targetType?: "post" | "message" | "user";
-            targetId?: string;
-            note?: string;
-            createdAt: string;
         };
         PublicProfile: {
             id: string;
@@ -4933,6 +4904,35 @@ export interface components {
             status: "pending" | "ready" | "failed";
             url?: string;
             expiresAt?: string;
+        };
+        ModerationCasePage: {
+            items: components["schemas"]["ModerationCase"][];
+            cursor: string | null;
+        };
+        AuditPage: {
+            items: components["schemas"]["AuditEntry"][];
+            cursor: string | null;
+        };
+        AuditEntry: {
+            id: string;
+            /** @enum {string} */
+            action: "dismiss" | "remove" | "suspend" | "unsuspend";
+            moderator: {
+                id: string;
+                handle: string;
+                displayName: string;
+            } | null;
+            subject: {
+                id: string;
+                handle: string;
+                displayName: string;
+            } | null;
+            caseId?: string;
+            /** @enum {string} */
+            targetType?: "post" | "message" | "user";
+            targetId?: string;
+            note?: string;
+            createdAt: string;
         };
     };
     responses: never;

@@ -1,15 +1,10 @@
 import { Moderation } from "@asyncsns/core/moderation";
 import { createRoute, z } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
+import { moderatorsOnly } from "./moderators";
 import { bearer, errors, HandleParam, json, rateLimited } from "./schemas";
 
 const Created = z.object({ id: z.string() }).meta({ id: "ReportCreated" });
-const CasePage = z
-  .object({ items: z.array(Moderation.CaseInfo), cursor: z.string().nullable() })
-  .meta({ id: "ModerationCasePage" });
-const AuditPage = z
-  .object({ items: z.array(Moderation.AuditInfo), cursor: z.string().nullable() })
-  .meta({ id: "AuditPage" });
 const ResolveBody = Moderation.ResolveInput.omit({ caseId: true }).meta({ id: "ResolveReport" });
 const NoteBody = Moderation.UnsuspendInput.omit({ handle: true }).meta({ id: "ModerationNote" });
 const CaseParam = z.object({ id: z.string().min(1).max(64) });
@@ -18,7 +13,7 @@ const body = <T extends z.ZodType>(schema: T, required = true) => ({
   body: { content: { "application/json": { schema } }, required },
 });
 
-const moderatorsOnly = { 403: errors[403] };
+const forbidden = { 403: errors[403] };
 
 /** Reports, from anyone signed in. */
 export const reports = createSubApp().openapi(
@@ -44,30 +39,10 @@ export const reports = createSubApp().openapi(
   async (c) => c.json(await Moderation.report(c.req.valid("json")), 201),
 );
 
-/** The moderators' routes: everyone outside the Cognito group `moderators` gets 403, whatever the route. */
+/** The moderators' commands (their reads are in the Query Lambda): 403 for everyone outside the group. */
 export const admin = createSubApp();
-admin.use("/api/admin/*", async (c, next) => {
-  Moderation.requireModerator(c.env?.event?.requestContext?.authorizer?.jwt?.claims?.["cognito:groups"]);
-  await next();
-});
+admin.use("/api/admin/*", moderatorsOnly);
 admin
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/api/admin/reports",
-      tags: ["moderation"],
-      summary: "The report queue: one row per reported target, oldest first (moderators only)",
-      security: bearer,
-      request: { query: Moderation.QueueInput },
-      responses: {
-        200: json(CasePage, "One page of cases with the reported content"),
-        400: errors[400],
-        401: errors[401],
-        ...moderatorsOnly,
-      },
-    }),
-    async (c) => c.json(await Moderation.queue(c.req.valid("query")), 200),
-  )
   .openapi(
     createRoute({
       method: "post",
@@ -81,7 +56,7 @@ admin
         200: json(Moderation.CaseInfo, "The case as resolved"),
         400: errors[400],
         401: errors[401],
-        ...moderatorsOnly,
+        ...forbidden,
         404: errors[404],
         409: errors[409],
       },
@@ -101,7 +76,7 @@ admin
         204: { description: "Lifted" },
         400: errors[400],
         401: errors[401],
-        ...moderatorsOnly,
+        ...forbidden,
         404: errors[404],
         409: errors[409],
       },
@@ -110,21 +85,4 @@ admin
       await Moderation.unsuspend({ handle: c.req.valid("param").handle, ...c.req.valid("json") });
       return c.body(null, 204);
     },
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/api/admin/audit",
-      tags: ["moderation"],
-      summary: "The append-only audit log of moderators' actions, newest first (moderators only)",
-      security: bearer,
-      request: { query: Moderation.AuditInput },
-      responses: {
-        200: json(AuditPage, "One page of the log"),
-        400: errors[400],
-        401: errors[401],
-        ...moderatorsOnly,
-      },
-    }),
-    async (c) => c.json(await Moderation.audit(c.req.valid("query")), 200),
   );
