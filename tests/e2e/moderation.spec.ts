@@ -28,6 +28,9 @@ async function fitsWidth(page: Page) {
 
 test.describe("reports and moderation", () => {
   test.use({ locale: "en-US" });
+  // Three people's sessions and a spawned `npm run admin` each, on a cloud whose functions (Moderation among them)
+  // may still start cold: more than the default minute, never a fixed sleep.
+  test.slow();
 
   test("a reader reports a post, a moderator removes it, and its author is told and finds it gone", async ({
     browser,
