@@ -72,7 +72,8 @@ test.describe("reports and moderation", () => {
     await expect(modPage.getByRole("heading", { name: "Moderation", level: 1 })).toBeVisible();
     const queue = modPage.getByRole("region", { name: "Reports, oldest first" });
     const reported = queue.getByRole("listitem").filter({ hasText: "buy cheap followers now" });
-    await expect(reported).toContainText("Spam");
+    // The page's first reads may each wake a cold Query worker.
+    await expect(reported).toContainText("Spam", { timeout: 30_000 });
     await expect(reported).toContainText("a follower-selling bot");
     await expect(reported).toContainText(`@${author.handle}`);
     // By keyboard: a note, then the action.
@@ -125,7 +126,7 @@ test.describe("reports and moderation", () => {
       .getByRole("region", { name: "報告（古い順）" })
       .getByRole("listitem")
       .filter({ hasText: `@${target.handle}` });
-    await expect(reported).toContainText("嫌がらせ・いじめ");
+    await expect(reported).toContainText("嫌がらせ・いじめ", { timeout: 30_000 });
     await fitsWidth(modPage);
     await reported.getByRole("button", { name: "投稿者を停止" }).click();
     await expect(reported).toHaveCount(0);
