@@ -6,6 +6,7 @@ import { issuer, webClient } from "./auth";
 import { callFn } from "./calls";
 import { table, tableLink } from "./database";
 import { limitsConfig } from "./limits";
+import { moderationFn } from "./moderation";
 import { pushLink } from "./push";
 import { ws } from "./realtime";
 import { searchLink } from "./search";
@@ -104,6 +105,7 @@ const functions: Record<Route["lambda"], sst.aws.Function> = {
   Notification: notificationFn,
   Call: callFn,
   Accounts: accountsFn,
+  Moderation: moderationFn,
   Query: queryFn,
 };
 for (const route of routeTable)

@@ -128,7 +128,7 @@ export const TABLE_ACCESS: TableAccess[] = [
 export const STREAM_SUBSCRIBERS: StreamSubscriberIntent[] = [
   {
     // The one dispatcher: fan-out (profile-feed entries, follow edges), cards (a profile changed), search (posts,
-    // profiles), notifications (follows, likes, reposts, posts, messages, missed calls).
+    // profiles), notifications (follows, likes, reposts, posts, messages, missed calls, moderators' removals).
     handler: "packages/functions/src/stream/dispatch.handler",
     filters: [
       { dynamodb: { Keys: { pk: { S: [{ prefix: streamKeys.profileEntryPk }] } } } },
@@ -146,6 +146,7 @@ export const STREAM_SUBSCRIBERS: StreamSubscriberIntent[] = [
                 { prefix: streamKeys.messageSk },
                 streamKeys.postSk,
                 streamKeys.callSk,
+                { prefix: streamKeys.modAuditSk },
               ],
             },
           },

@@ -106,6 +106,45 @@ describe("notification events derived from stream records", () => {
     expect(await derive(record("INSERT", undefined, entry))).toEqual([]);
   });
 
+  it("a moderator's removal tells the author, about the post or the message's room; other actions tell no one", async () => {
+    const entry = (fields: Record<string, unknown>) => ({
+      __edb_e__: "modaudit",
+      log: "moderation",
+      auditId: "aud_1",
+      moderatorId: "mod",
+      subjectId: "ben",
+      createdAt: 5000,
+      ...fields,
+    });
+    expect(
+      await derive(
+        record("INSERT", undefined, entry({ action: "remove", targetType: "post", targetId: "pst_1" })),
+      ),
+    ).toEqual([
+      {
+        type: "moderation.removed",
+        op: "add",
+        actor: "mod",
+        recipient: "ben",
+        subject: { kind: "post", id: "pst_1" },
+        object: "aud_1",
+        at: 5000,
+      },
+    ]);
+    const [message] = await derive(
+      record(
+        "INSERT",
+        undefined,
+        entry({ action: "remove", targetType: "message", targetId: "msg_1", roomId: "rom_1" }),
+      ),
+    );
+    expect(message?.subject).toEqual({ kind: "room", id: "rom_1" });
+    for (const action of ["dismiss", "suspend", "unsuspend"])
+      expect(
+        await derive(record("INSERT", undefined, entry({ action, targetType: "user", targetId: "ben" }))),
+      ).toEqual([]);
+  });
+
   it("ignores records of entities people are not notified about", async () => {
     expect(await derive(record("INSERT", undefined, { __edb_e__: "user", userId: "aki" }))).toEqual([]);
     expect(await derive(record("MODIFY", follow, follow))).toEqual([]);

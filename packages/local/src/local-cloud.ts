@@ -28,7 +28,7 @@ import { localDistributionId, startStandIns } from "./standins";
 import { expirationRules, startLifecycle } from "./standins/s3-lifecycle";
 import type { RunningStandIns, TableSpec } from "./standins/types";
 import { type RunningStreamPollers, startStreamPollers } from "./streams/poller";
-import { resolveValue, type Topology } from "./topology";
+import { isRef, resolveValue, type Topology } from "./topology";
 
 export interface LocalCloudOptions {
   root: string;
@@ -120,6 +120,17 @@ export interface LocalCloud {
   stop(): Promise<void>;
 }
 
+/** The groups infra declares on a pool (`new aws.cognito.UserGroup(…, {userPoolId: pool.id, name})`). */
+function userGroupsOf(topology: Topology, pool: string): string[] {
+  return topology.pulumiResources.flatMap((r) => {
+    if (r.type !== "aws:cognito/userGroup:UserGroup") return [];
+    const args = r.args as { userPoolId?: unknown; name?: unknown };
+    if (!isRef(args.userPoolId) || args.userPoolId.$ref !== pool) return [];
+    if (typeof args.name !== "string") throw new Error(`${r.name}: a user group needs a literal name`);
+    return [args.name];
+  });
+}
+
 function tableSpecs(topology: Topology): TableSpec[] {
   return topology.resources
     .filter((r) => r.type === "sst.aws.Dynamo")
@@ -195,6 +206,7 @@ export async function startLocalCloud(o: LocalCloudOptions): Promise<LocalCloud>
         clients: topology.resources
           .filter((c) => c.type === "sst.aws.CognitoUserPoolClient" && c.parent === p.name)
           .map((c) => ({ name: c.name })),
+        groups: userGroupsOf(topology, p.name),
       })),
       ...(o.confirmationCode ? { confirmationCode: o.confirmationCode } : {}),
       onConfirmationCode: ({ username, code }) =>

@@ -10,6 +10,8 @@ export const NOTIFICATION_TYPES = [
   "post.mention",
   "chat.message",
   "call.missed",
+  // A moderator removed the recipient's post or message (the actor is the moderator; the UI names no one).
+  "moderation.removed",
 ] as const;
 export const NotificationType = z.enum(NOTIFICATION_TYPES);
 export type NotificationType = z.infer<typeof NotificationType>;

@@ -75,6 +75,12 @@ describe("the grouped sentence", () => {
       ["post.mention", "Aki and Ben mentioned you", "Aki さんと Ben さんがあなたをメンションしました"],
       ["chat.message", "Aki and Ben sent you a message", "Aki さんと Ben さんからメッセージが届きました"],
       ["call.missed", "You missed a call from Aki and Ben", "Aki さんと Ben さんからの不在着信があります"],
+      // Moderators act for the service: the sentence names no one.
+      [
+        "moderation.removed",
+        "A moderator removed your post or message: it broke the rules",
+        "ルールに反するため、モデレーターがあなたの投稿またはメッセージを削除しました",
+      ],
     ] as const;
     for (const [type, english, japanese] of types) {
       expect(sentenceText(en, { type, actors: [aki, ben], actorCount: 2 })).toBe(english);

@@ -6,6 +6,7 @@ import { ConnectionEntity, SignOutEntity } from "../connection/connection.entity
 import { FollowEntity } from "../follow/follow.entity";
 import { LimitEntity } from "../limit/limit.entity";
 import { MediaEntity } from "../media/media.entity";
+import { AuditEntity, CaseEntity, ReportEntity } from "../moderation/moderation.entity";
 import {
   NotificationActorEntity,
   NotificationMarkEntity,
@@ -59,6 +60,9 @@ export const db = new Service(
     block: BlockEntity,
     mute: MuteEntity,
     mutedWord: MutedWordEntity,
+    report: ReportEntity,
+    modcase: CaseEntity,
+    modaudit: AuditEntity,
   },
   configuration(),
 );

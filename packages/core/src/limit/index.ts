@@ -22,6 +22,7 @@ const DOING: Record<Action, string> = {
   room: "creating rooms",
   callInvite: "calling",
   notification: "changing notification settings",
+  report: "reporting",
 };
 
 function limited(action: Action, seconds: number) {

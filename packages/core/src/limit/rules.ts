@@ -12,7 +12,16 @@ export interface Rule {
   unit?: "bytes";
 }
 
-export const ACTIONS = ["post", "message", "upload", "follow", "room", "callInvite", "notification"] as const;
+export const ACTIONS = [
+  "post",
+  "message",
+  "upload",
+  "follow",
+  "room",
+  "callInvite",
+  "notification",
+  "report",
+] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export type Table = Record<Action, Rule[]>;
@@ -34,6 +43,11 @@ export const DEFAULT_LIMITS: Table = {
   callInvite: [{ seconds: 10 * MINUTE, max: 20 }],
   // Read marks, preference changes and push (un)registrations: a person clicking through their list stays far below.
   notification: [{ seconds: MINUTE, max: 120 }],
+  // Reports reach people (moderators): a script cannot bury the queue.
+  report: [
+    { seconds: HOUR, max: 20 },
+    { seconds: DAY, max: 100 },
+  ],
 };
 
 /** The table with every `max` multiplied (suites that post a lot raise it; never below 1). */

@@ -18,6 +18,7 @@ export const PUSH_POLICY: Record<NotificationType, { urgency: "low" | "normal" |
   "chat.message": { urgency: "high", ttl: 3600 },
   // A missed call is news for a while; a ring is stale in seconds (calls send their own).
   "call.missed": { urgency: "high", ttl: 3600 },
+  "moderation.removed": { urgency: "normal", ttl: 7 * 24 * 3600 },
 };
 
 /** What a handled event led to, for logs, metrics and tests. */
@@ -50,6 +51,7 @@ const VERBS: Record<NotificationType, string> = {
   "post.mention": "mentioned you",
   "chat.message": "sent you a message",
   "call.missed": "tried to call you",
+  "moderation.removed": "removed your post or message",
 };
 
 /** The push payload: structured fields the service worker words in the browser's language, an English fallback. */
@@ -64,7 +66,9 @@ export function pushPayload(item: NotificationItem, unread: number) {
     kind: item.type,
     actors: item.actors.slice(0, 3).map((a) => ({ displayName: a.displayName, avatarUrl: a.avatarUrl })),
     actorCount: item.actorCount,
-    title: `${who} ${VERBS[item.type]}`,
+    // Moderators act for the service, not as people: no name on a removal.
+    title:
+      item.type === "moderation.removed" ? `A moderator ${VERBS[item.type]}` : `${who} ${VERBS[item.type]}`,
     body: item.subject?.text ?? "",
     url: urlOf(item),
     tag: item.groupKey,

@@ -146,6 +146,25 @@ function ofCall(before: Image | undefined, after: Image | undefined): Notificati
   ];
 }
 
+/** A moderator removed a post or message: its author hears of it (a suspension or dismissal tells no one). */
+function ofModeration(entry: Image): NotificationEvent[] {
+  if (entry.action !== "remove") return [];
+  const message = entry.targetType === "message";
+  const id = str(message ? entry.roomId : entry.targetId);
+  if (!id) return [];
+  return [
+    {
+      type: "moderation.removed",
+      op: "add",
+      actor: String(entry.moderatorId),
+      recipient: String(entry.subjectId),
+      subject: { kind: message ? "room" : "post", id },
+      object: String(entry.auditId),
+      at: num(entry.createdAt),
+    },
+  ];
+}
+
 /** Every notification event one stream record stands for; none from records that mean nothing to people. */
 export async function derive(record: StreamRecord): Promise<NotificationEvent[]> {
   const before = imageOf(record.dynamodb?.OldImage);
@@ -178,6 +197,8 @@ export async function derive(record: StreamRecord): Promise<NotificationEvent[]>
         return record.eventName === "INSERT" && after && !after.call ? ofMessage(after) : [];
       case "call":
         return ofCall(before, after);
+      case "modaudit":
+        return record.eventName === "INSERT" && after ? ofModeration(after) : [];
       default:
         return [];
     }

@@ -18,4 +18,6 @@ export const streamKeys = {
   messageSk: "$message_1#",
   /** Sort key of a call item, exactly. */
   callSk: "$call_1",
+  /** Sort key of every moderation audit entry: `$modaudit_1#auditid_<id>` (a removal notifies the author). */
+  modAuditSk: "$modaudit_1#",
 } as const;

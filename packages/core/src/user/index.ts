@@ -10,7 +10,7 @@ import { relation } from "../safety/relation";
 import * as Limits from "../text/limits";
 import * as Reactions from "../timeline/reactions";
 import { fn, freeText } from "../util";
-import { fromHandle, fromId, HANDLE_PATTERN, handleKey, Info, many, toInfo } from "./read";
+import { fromId, HANDLE_PATTERN, handleKey, Info, many, stored, toInfo } from "./read";
 import { HandleEntity, UserEntity } from "./user.entity";
 
 export * from "./read";
@@ -76,9 +76,14 @@ export async function me(): Promise<Info> {
 
 /** A profile as the caller sees it, with the follow relation both ways. */
 export async function view(handle: string): Promise<PublicInfo> {
-  const profile = await fromHandle(handle);
-  if (!profile) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
   const viewer = useUserId();
+  const found = HANDLE_PATTERN.test(handle)
+    ? await HandleEntity.get({ handleKey: handleKey(handle) }).go()
+    : undefined;
+  const item = found?.data ? await stored(found.data.userId) : undefined;
+  // A suspended user is gone for everyone else until a moderator lifts the suspension.
+  const profile = item && (!item.suspendedAt || item.userId === viewer) ? toInfo(item) : undefined;
+  if (!profile) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
   const [followedByMe, followsMe, safety] = await Promise.all([
     Follow.exists(viewer, profile.id),
     Follow.exists(profile.id, viewer),

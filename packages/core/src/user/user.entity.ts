@@ -17,6 +17,8 @@ export const UserEntity = new Entity(
       /** While a card is being copied onto the posts: its stamp, and the feed cursor after the last page done. */
       cardSpreadAt: { type: "number" },
       cardSpreadTo: { type: "string" },
+      /** Set while a moderator has suspended the user: others get 404 for the profile. */
+      suspendedAt: { type: "number" },
       followers: { type: "number", required: true, default: 0 },
       following: { type: "number", required: true, default: 0 },
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },

@@ -5,6 +5,7 @@ import * as chat from "./routes/chat-queries";
 import * as follows from "./routes/follows";
 import * as me from "./routes/me";
 import * as media from "./routes/media";
+import * as moderation from "./routes/moderation-queries";
 import * as notifications from "./routes/notifications";
 import * as posts from "./routes/posts";
 import * as safety from "./routes/safety";
@@ -27,6 +28,7 @@ export const app = createApp()
   .route("/", notifications.queries)
   .route("/", calls.queries)
   .route("/", accounts.queries)
-  .route("/", safety.queries);
+  .route("/", safety.queries)
+  .route("/", moderation.queries);
 
 export const handler = toLambda(app);

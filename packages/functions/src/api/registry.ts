@@ -9,6 +9,7 @@ const entries = {
   Notification: "./notification",
   Call: "./call",
   Accounts: "./accounts",
+  Moderation: "./moderation",
   Query: "./query",
 } as const;
 

@@ -28,6 +28,7 @@ export const streamFilters: Record<StreamRouteName, StreamFilter[]> = {
               { prefix: streamKeys.messageSk },
               streamKeys.postSk,
               streamKeys.callSk,
+              { prefix: streamKeys.modAuditSk },
             ],
           },
         },

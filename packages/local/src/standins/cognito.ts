@@ -15,8 +15,10 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import {
   type CognitoIdentityProviderClient,
+  CreateGroupCommand,
   CreateUserPoolClientCommand,
   CreateUserPoolCommand,
+  ListGroupsCommand,
   ListUserPoolClientsCommand,
   ListUserPoolsCommand,
   type UsernameAttributeType,
@@ -211,6 +213,13 @@ export async function provisionUserPools(
         log?.(`created user pool client ${clientSpec.name} (${clientId})`);
       }
       clients[clientSpec.name] = { id: clientId };
+    }
+    if (spec.groups?.length) {
+      const { Groups = [] } = await client.send(new ListGroupsCommand({ UserPoolId: id, Limit: 60 }));
+      for (const group of spec.groups.filter((g) => !Groups.some((known) => known.GroupName === g))) {
+        await client.send(new CreateGroupCommand({ UserPoolId: id, GroupName: group }));
+        log?.(`created group ${group} in user pool ${name}`);
+      }
     }
     out[spec.name] = { id, clients };
   }

@@ -21,6 +21,8 @@ export interface UserPoolSpec {
   name: string;
   usernames?: ("email" | "phone")[];
   clients: { name: string }[];
+  /** Groups infra declares on the pool (`aws.cognito.UserGroup`): their names end up in `cognito:groups`. */
+  groups?: string[];
 }
 
 export interface StandInOptions {

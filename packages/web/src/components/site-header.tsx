@@ -13,6 +13,8 @@ export function profileHref(handle: string): string {
 }
 
 const ICONS = {
+  shield:
+    "M12 2 4 5v6c0 5 3.4 9.7 8 11 4.6-1.3 8-6 8-11V5l-8-3Zm0 2.2 6 2.2V11c0 3.9-2.5 7.6-6 8.9-3.5-1.3-6-5-6-8.9V6.4l6-2.2Z",
   home: "M12 3 2 11h3v9h5v-6h4v6h5v-9h3L12 3Z",
   chat: "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2Zm0 2v11.2L7.2 14H20V6H4Z",
   search:
@@ -83,6 +85,17 @@ export function SiteHeader() {
             current: pathname.startsWith("/settings/"),
             icon: ICONS.settings,
           },
+          // Only for members of the Cognito group `moderators` (the claim in the access token).
+          ...(auth.moderator
+            ? [
+                {
+                  href: "/admin/",
+                  label: t("nav.admin"),
+                  current: pathname.startsWith("/admin/"),
+                  icon: ICONS.shield,
+                },
+              ]
+            : []),
         ]
       : []),
   ];

@@ -81,6 +81,7 @@ export function AppProvider({ children }: { children: ReactNode }) {
     email: null,
     userId: null,
     expired: false,
+    moderator: false,
   });
   const [me, setMeState] = useState<Me>(undefined);
   const [setupError, setSetupError] = useState<ApiError | null>(null);

@@ -20,6 +20,7 @@ const SENTENCES: Record<NotificationType, MessageKey> = {
   "post.mention": "notifications.sentence.mention",
   "chat.message": "notifications.sentence.message",
   "call.missed": "notifications.sentence.missedCall",
+  "moderation.removed": "notifications.sentence.moderationRemoved",
 };
 
 /** Splits a template on {a}, {b} (actors) and {n}, {who} (already built parts). */

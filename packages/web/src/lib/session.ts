@@ -13,6 +13,8 @@ export interface SessionState {
   userId: string | null;
   /** True when the session ended because the refresh token was refused, not by signing out. */
   expired: boolean;
+  /** In the Cognito group `moderators` (the access token's `cognito:groups`): the API checks it again. */
+  moderator: boolean;
 }
 
 type Listener = (state: SessionState) => void;
@@ -49,6 +51,7 @@ class Session {
       email: this.email,
       userId: typeof claims.sub === "string" ? claims.sub : null,
       expired: this.expired,
+      moderator: Array.isArray(claims["cognito:groups"]) && claims["cognito:groups"].includes("moderators"),
     };
   }
 

@@ -7,6 +7,7 @@ import { CallButtons } from "../../components/calls/call-buttons";
 import { MessageButton } from "../../components/chat/message-button";
 import { FormAlert, FormStatus, focusFirstInvalid, TextAreaField, TextField } from "../../components/form";
 import { useRequireProfile } from "../../components/guards";
+import { ReportButton } from "../../components/moderation/report-dialog";
 import { Loading, PageShell } from "../../components/page-shell";
 import { FollowButton } from "../../components/post/people";
 import { Timeline } from "../../components/post/timeline";
@@ -155,6 +156,7 @@ function ProfileView({
             </button>
           ) : null}
           {!isMe && !blocked ? <MessageButton handle={profile.handle} /> : null}
+          {!isMe ? <ReportButton target={{ type: "user", id: profile.id }} /> : null}
           {!isMe && !blocked ? (
             <FollowButton
               handle={profile.handle}

@@ -5,6 +5,7 @@ import type { Member, Message } from "../../lib/api-types";
 import { type CallSummary, callSummaryText } from "../../lib/call/call-logic";
 import { isSendKey } from "../../lib/chat-logic";
 import { absoluteTime } from "../../lib/time";
+import { ReportButton } from "../moderation/report-dialog";
 
 const MEDIA_RETRIES = 6;
 
@@ -232,7 +233,9 @@ export function MessageItem({
                       {t("chat.delete")}
                     </button>
                   </>
-                ) : null}
+                ) : (
+                  <ReportButton target={{ type: "message", id: message.id }} className="msg-action" />
+                )}
               </>
             )}
           </div>

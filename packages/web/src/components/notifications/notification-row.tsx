@@ -35,6 +35,10 @@ const TYPE_ICONS: Record<NotificationType, { path: string; tone: string }> = {
     path: "M6.6 10.8a15 15 0 0 0 6.6 6.6l2.2-2.2c.3-.3.7-.4 1-.2 1.1.4 2.3.6 3.6.6.6 0 1 .4 1 1V20c0 .6-.4 1-1 1A17 17 0 0 1 3 4c0-.6.4-1 1-1h3.5c.6 0 1 .4 1 1 0 1.3.2 2.5.6 3.6.1.3 0 .7-.2 1l-2.3 2.2ZM21 3.7 19.6 2.3 15 6.9V4h-2v6h6V8h-2.9L21 3.7Z",
     tone: "like",
   },
+  "moderation.removed": {
+    path: "M12 2 4 5v6c0 5 3.4 9.7 8 11 4.6-1.3 8-6 8-11V5l-8-3Zm-1 6h2v6h-2V8Zm0 8h2v2h-2v-2Z",
+    tone: "like",
+  },
 };
 
 function Sentence({ segments }: { segments: Segment[] }) {

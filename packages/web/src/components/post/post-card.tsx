@@ -8,6 +8,7 @@ import { apiErrorMessage } from "../../lib/errors";
 import { postEvents } from "../../lib/post-events";
 import { postsApi } from "../../lib/posts-api";
 import { absoluteTime, relativeTime } from "../../lib/time";
+import { ReportButton } from "../moderation/report-dialog";
 import { profileHref } from "../site-header";
 import { useReturnFocus } from "../use-return-focus";
 import { ConfirmDialog } from "./dialog";
@@ -256,6 +257,13 @@ export function PostCard({
                     <span className="post-action-text">{t("post.delete")}</span>
                   </button>
                 </span>
+              ) : null}
+              {!isMine && me ? (
+                <ReportButton
+                  target={{ type: "post", id: post.id }}
+                  className="post-action post-action-report"
+                  label={t("report.action")}
+                />
               ) : null}
             </div>
           )}
