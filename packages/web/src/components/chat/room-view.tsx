@@ -59,6 +59,9 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
   /** Set once the user is no longer in the room: the history stays readable, sending does not. */
   const [gone, setGone] = useState<"removed" | "left" | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
+  const roomRef = useRef(room);
+  roomRef.current = room;
+  const earlyReads = useRef<{ userId: string; seq: number }[]>([]);
   const messagesRef = useRef(messages);
   messagesRef.current = messages;
   const restore = useRef<{ height: number; top: number } | null>(null);
@@ -81,7 +84,8 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
     Promise.all([chatApi.getRoom(roomId), chatApi.messages(roomId, { limit: PAGE })]).then(
       ([r, page]) => {
         if (cancelled) return;
-        setRoom(r);
+        setRoom(earlyReads.current.reduce((x, e) => roomAfterRead(x, e.userId, e.seq, meId), r));
+        earlyReads.current = [];
         readSent.current = r.members.find((m) => m.id === meId)?.lastReadSeq ?? 0;
         const marker = readSent.current;
         setReadAtOpen(marker < r.seq ? marker : null);
@@ -158,6 +162,8 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
       ),
       client.on("chat.read", (e) => {
         if (!here(e)) return;
+        // A receipt that arrives while the room loads may be newer than the load's read: keep it for then.
+        if (!roomRef.current) earlyReads.current.push(e);
         setRoom((r) => (r ? roomAfterRead(r, e.userId, e.seq, meId) : r));
         if (e.userId === meId) readSent.current = Math.max(readSent.current, e.seq);
       }),
