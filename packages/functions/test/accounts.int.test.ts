@@ -174,13 +174,25 @@ describe("account deletion", () => {
         }),
         201,
       );
-      await json(
+      const fromBob = await json<{ id: string }>(
         await bob.api(`/rooms/${room}/messages`, {
           method: "POST",
           body: JSON.stringify({ text: "from bob" }),
         }),
         201,
       );
+      // Alice's reactions are keyed by her id: the sweep takes them and her part of the counts.
+      for (const [who, emoji] of [
+        [alice, "❤️"],
+        [bob, "❤️"],
+        [alice, "👍"],
+      ] as const)
+        await json(
+          await who.api(`/rooms/${room}/messages/${fromBob.id}/reactions/${encodeURIComponent(emoji)}`, {
+            method: "POST",
+          }),
+          200,
+        );
     }
     // A call bob declined: it stays in bob's history with alice's card blanked; alice's history and marker go.
     const { call } = await json<{ call: { id: string } }>(
@@ -245,6 +257,9 @@ describe("account deletion", () => {
         ["from alice", ""],
         ["from bob", bob.handle],
       ]);
+      expect(items.find((m) => m.text === "from bob")).toMatchObject({
+        reactions: [{ emoji: "❤️", count: 1, mine: true }],
+      });
       // The declined call's line in the 1:1 room, sent as the caller, shows the deleted sender too.
       expect(items.filter((m) => m.call).map((m) => m.sender.handle)).toEqual(room === direct.id ? [""] : []);
     }

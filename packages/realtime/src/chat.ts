@@ -31,6 +31,19 @@ export const MessageCall = z.object({
 });
 export type MessageCall = z.infer<typeof MessageCall>;
 
+/** The fixed set of reactions a message can get: small on purpose, so counts fit on the message itself. */
+export const REACTIONS = ["👍", "❤️", "😂", "😮", "😢", "🙏"] as const;
+export const Emoji = z.enum(REACTIONS);
+export type Emoji = z.infer<typeof Emoji>;
+
+/** One emoji's count on a message and whether the reader is among those who chose it. */
+export const ReactionCount = z.object({
+  emoji: Emoji,
+  count: z.number().int().positive(),
+  mine: z.boolean(),
+});
+export type ReactionCount = z.infer<typeof ReactionCount>;
+
 export const Message = z
   .object({
     id: z.string(),
@@ -46,6 +59,8 @@ export const Message = z
     deleted: z.boolean(),
     /** Set on the message a call leaves in its room; optional so messages stored before calls still parse. */
     call: MessageCall.optional(),
+    /** In REACTIONS order, only those with a count; `mine` is false in events (they go to every member). */
+    reactions: z.array(ReactionCount).optional(),
   })
   .meta({ id: "Message" });
 export type Message = z.infer<typeof Message>;
@@ -58,3 +73,14 @@ export const RoomUpdated = z.object({
   /** Whether the recipient is still a member; false tells the UI to drop the room. */
   member: z.boolean(),
 });
+/** Someone reacted or took a reaction back; `count` is the emoji's count on the message after the change. */
+export const Reaction = z.object({
+  roomId: z.string(),
+  messageId: z.string(),
+  seq: z.number().int().positive(),
+  emoji: Emoji,
+  userId: z.string(),
+  reacted: z.boolean(),
+  count: z.number().int().nonnegative(),
+});
+export type Reaction = z.infer<typeof Reaction>;

@@ -1,6 +1,6 @@
 import * as z from "zod";
 import { CallAccepted, CallEnded, CallRinging, CallSignal } from "./call";
-import { Message, Read, RoomUpdated, Typing } from "./chat";
+import { Message, Reaction, Read, RoomUpdated, Typing } from "./chat";
 import { NotificationCreated, NotificationRead, NotificationRemoved } from "./notification";
 
 /** The one registry of event types, a schema per dotted type, so server and browser agree on every payload. */
@@ -12,6 +12,7 @@ export const events = {
   "chat.message_deleted": Message,
   "chat.typing": Typing,
   "chat.read": Read,
+  "chat.reaction": Reaction,
   "room.updated": RoomUpdated,
   "notification.created": NotificationCreated,
   "notification.read": NotificationRead,

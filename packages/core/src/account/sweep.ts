@@ -6,6 +6,8 @@ import { DeleteObjectCommand, ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { SendMessageCommand, SQSClient } from "@aws-sdk/client-sqs";
 import { Resource } from "sst";
 import { CallActiveEntity, CallEntity, CallLogEntity } from "../call/call.entity";
+import { ChatReactionEntity } from "../chat/reaction.entity";
+import { COUNTER } from "../chat/reaction-counts";
 import { DirectEntity, MembershipEntity, MessageEntity, RoomEntity } from "../chat/room.entity";
 import { ConnectionEntity, SignOutEntity } from "../connection/connection.entity";
 import { transact } from "../dynamo/service";
@@ -195,6 +197,26 @@ const rooms: Step = (userId, more) =>
               .go();
         cursor = page.cursor;
       } while (cursor);
+      // Their reactions go, and with them their part of the counts the others see.
+      const { data: reactions } = await ChatReactionEntity.query
+        .byMember({ roomId, userId })
+        .go({ pages: "all" });
+      for (const r of reactions) {
+        const key = { roomId, userId, seq: r.seq, emoji: r.emoji };
+        const counter = COUNTER[r.emoji as keyof typeof COUNTER];
+        const one: Partial<Record<typeof counter, number>> = { [counter]: 1 };
+        const undone = await transact(({ chatReaction, message }) => ({
+          reaction: chatReaction.delete(key).commit(),
+          count: counter
+            ? message
+                .patch({ roomId, seq: r.seq })
+                .subtract(one)
+                .where((a, op) => op.exists(a.messageId))
+                .commit()
+            : undefined,
+        }));
+        if (!undone.ok) await ChatReactionEntity.delete(key).go();
+      }
       const { data: room } = await RoomEntity.get({ roomId }).go();
       if (room?.kind === "direct") {
         const { data: members } = await MembershipEntity.query.byRoom({ roomId }).go({ pages: "all" });

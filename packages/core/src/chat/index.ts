@@ -36,7 +36,8 @@ import { type Info, type Message, serialize, view } from "./rooms";
 export { MessageId, RoomId } from "./ids";
 export * as inputs from "./inputs";
 export { MAX_MEMBERS, MAX_TEXT } from "./inputs";
-export { Info, Member, Message, messages, room, rooms } from "./rooms";
+export { react, unreact } from "./reactions";
+export { Info, Member, Message, messages, room, rooms, Unread, unread } from "./rooms";
 export { typing } from "./typing";
 
 // Each write is followed by delivery so members see it without polling; reads live in rooms.ts.
@@ -52,7 +53,11 @@ export const create = fn(CreateRoom, async (input): Promise<{ room: Info; create
     throw new VisibleError("input", "room.no_members", "Add at least one person other than yourself.");
   if (others.length + 1 > MAX_MEMBERS)
     throw new VisibleError("input", "room.too_many_members", `A room has at most ${MAX_MEMBERS} members.`);
-  if (others.length === 1 && input.name === undefined) return createDirect(me.userId, others[0]!);
+  if (input.kind === "direct" && (others.length !== 1 || input.name !== undefined))
+    throw new VisibleError("input", "room.direct", "A 1:1 room has exactly one other person and no name.");
+  // A named room, or one asked for as a group, is a group even with two members ("a group of two").
+  if (others.length === 1 && input.name === undefined && input.kind !== "group")
+    return createDirect(me.userId, others[0]!);
   await requireUnblocked(
     me.userId,
     others,

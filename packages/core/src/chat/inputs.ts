@@ -1,3 +1,4 @@
+import { Emoji } from "@asyncsns/realtime";
 import * as z from "zod";
 import { MAX_ATTACHMENTS } from "../media/limits";
 import { MESSAGE, ROOM_NAME } from "../text/limits";
@@ -29,6 +30,8 @@ export const CreateRoom = z.object({
       params: { code: "room.too_many_members" },
     }),
   name: RoomName.optional(),
+  /** "group" makes a group even with one other person; by default one person means the 1:1 room. */
+  kind: z.enum(["direct", "group"]).optional(),
 });
 
 export const AddMembers = z.object({ roomId: RoomId, handles: z.array(HandleRef).min(1).max(MAX_MEMBERS) });
@@ -42,6 +45,8 @@ export const SendMessage = z.object({
 });
 export const EditMessage = z.object({ roomId: RoomId, messageId: MessageId, text: Text });
 export const DeleteMessage = z.object({ roomId: RoomId, messageId: MessageId });
+/** The emoji travels in the path, percent-encoded; the gateway decodes it. */
+export const React = z.object({ roomId: RoomId, messageId: MessageId, emoji: Emoji });
 export const MarkRead = z.object({ roomId: RoomId, seq: Seq });
 
 export const History = z.object({

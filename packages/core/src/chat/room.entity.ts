@@ -90,6 +90,13 @@ export const MessageEntity = new Entity(
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
       editedAt: { type: "number" },
       deletedAt: { type: "number" },
+      // One counter per emoji of the fixed set (core/chat/reactions.ts): top-level so ADD works on old messages too.
+      reactThumbs: { type: "number" },
+      reactHeart: { type: "number" },
+      reactLaugh: { type: "number" },
+      reactWow: { type: "number" },
+      reactSad: { type: "number" },
+      reactPray: { type: "number" },
       /** A call's entry in the room's history (core/chat/calls.ts), sent as the caller. */
       call: {
         type: "map",

@@ -11,6 +11,7 @@ import { members, requireMember } from "./access";
 import { RoomId } from "./ids";
 import { History } from "./inputs";
 import { signedMedia } from "./media";
+import { countsOf, myReactions } from "./reaction-counts";
 import { MembershipEntity, MessageEntity, type MessageItem, RoomEntity, type RoomItem } from "./room.entity";
 
 // Chat's read side, its own entry (@asyncsns/core/chat/rooms) so the Query Lambda links no socket or topic.
@@ -87,9 +88,38 @@ export const messages = fn(
         : await (beforeSeq !== undefined ? query.lt({ seq: beforeSeq }) : query).go({ limit, order: "desc" });
     const items = afterSeq !== undefined ? page.data : [...page.data].reverse();
     const inRange = items.filter((m) => beforeSeq === undefined || m.seq < beforeSeq);
-    return { items: await Promise.all(inRange.map(serialize)) };
+    const mine = await myReactions(roomId, useUserId(), inRange[0]?.seq ?? 1, inRange.at(-1)?.seq ?? 0);
+    return {
+      items: await Promise.all(
+        inRange.map(async (m) => ({ ...(await serialize(m)), reactions: countsOf(m, mine.get(m.seq)) })),
+      ),
+    };
   },
 );
+
+export const UnreadRoom = z.object({ id: z.string(), seq: z.number().int(), unread: z.number().int() });
+export const Unread = z
+  .object({
+    /** Unread messages over all the caller's rooms (the Chat tab's badge). */
+    unread: z.number().int(),
+    /** Rooms with unread messages only; `seq` lets a client count on from live messages. */
+    rooms: z.array(UnreadRoom),
+  })
+  .meta({ id: "ChatUnread" });
+export type Unread = z.infer<typeof Unread>;
+
+/** The caller's unread counts: their memberships (one index query) and their rooms' counters (batch gets). */
+export async function unread(): Promise<Unread> {
+  const userId = useUserId();
+  const mine = await MembershipEntity.query.byUser({ userId }).go({ pages: "all" });
+  const byRoom = await batchRooms(mine.data.map((m) => m.roomId));
+  const rooms = mine.data.flatMap((m) => {
+    const room = byRoom.get(m.roomId);
+    const count = room ? Math.max(0, room.seq - m.lastReadSeq) : 0;
+    return room && count > 0 ? [{ id: room.roomId, seq: room.seq, unread: count }] : [];
+  });
+  return { unread: rooms.reduce((n, r) => n + r.unread, 0), rooms };
+}
 
 async function batchRooms(roomIds: string[]): Promise<Map<string, RoomItem>> {
   const out = new Map<string, RoomItem>();
@@ -157,6 +187,7 @@ export async function serialize(item: MessageItem): Promise<Message> {
     createdAt: new Date(item.createdAt).toISOString(),
     editedAt: item.editedAt ? new Date(item.editedAt).toISOString() : null,
     deleted: item.deletedAt !== undefined,
+    reactions: countsOf(item),
     ...(item.call
       ? {
           call: {

@@ -1,6 +1,7 @@
 import { Service } from "electrodb";
 import { DeletionEntity } from "../account/account.entity";
 import { CallActiveEntity, CallEntity, CallLogEntity } from "../call/call.entity";
+import { ChatReactionEntity } from "../chat/reaction.entity";
 import { DirectEntity, MembershipEntity, MessageEntity, RoomEntity } from "../chat/room.entity";
 import { ConnectionEntity, SignOutEntity } from "../connection/connection.entity";
 import { FollowEntity } from "../follow/follow.entity";
@@ -43,6 +44,7 @@ export const db = new Service(
     direct: DirectEntity,
     membership: MembershipEntity,
     message: MessageEntity,
+    chatReaction: ChatReactionEntity,
     connection: ConnectionEntity,
     limit: LimitEntity,
     signOut: SignOutEntity,

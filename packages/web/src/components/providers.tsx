@@ -4,6 +4,7 @@ import { I18nProvider, useI18n } from "../i18n";
 import { AppProvider, useApp } from "../lib/app-context";
 import { RealtimeProvider } from "../lib/realtime-context";
 import { CallProvider } from "./calls/call-provider";
+import { ChatUnreadProvider } from "./chat/chat-unread";
 import { ConnectionBanner } from "./connection-banner";
 import { NotificationsProvider } from "./notifications/notifications-provider";
 
@@ -46,10 +47,12 @@ export function Providers({ children }: { children: ReactNode }) {
       <AppProvider>
         <RealtimeProvider>
           <NotificationsProvider>
-            <ConnectionBanner />
-            <CallProvider>
-              <BootGate>{children}</BootGate>
-            </CallProvider>
+            <ChatUnreadProvider>
+              <ConnectionBanner />
+              <CallProvider>
+                <BootGate>{children}</BootGate>
+              </CallProvider>
+            </ChatUnreadProvider>
           </NotificationsProvider>
         </RealtimeProvider>
       </AppProvider>

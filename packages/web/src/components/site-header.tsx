@@ -5,6 +5,7 @@ import { useState } from "react";
 import { useI18n } from "../i18n";
 import { useApp } from "../lib/app-context";
 import { badgeText } from "../lib/notification-logic";
+import { useChatUnread } from "./chat/chat-unread";
 import { LanguageSwitch } from "./language-switch";
 import { useNotifications } from "./notifications/notifications-provider";
 
@@ -29,6 +30,7 @@ export function SiteHeader() {
   const { t } = useI18n();
   const { auth, me, signOut } = useApp();
   const { unread } = useNotifications();
+  const chatUnread = useChatUnread();
   const router = useRouter();
   const pathname = usePathname();
   const search = useSearchParams();
@@ -55,7 +57,14 @@ export function SiteHeader() {
     name?: string;
   }[] = [
     { href: "/", label: t("nav.home"), current: onHome, icon: ICONS.home },
-    { href: "/chat/", label: t("nav.chat"), current: pathname.startsWith("/chat/"), icon: ICONS.chat },
+    {
+      href: "/chat/",
+      label: t("nav.chat"),
+      current: pathname.startsWith("/chat/"),
+      icon: ICONS.chat,
+      badge: badgeText(chatUnread),
+      name: chatUnread > 0 ? t("nav.chatUnread", { count: chatUnread }) : undefined,
+    },
     {
       href: "/search/",
       label: t("nav.search"),

@@ -1,6 +1,7 @@
 // Calls for rooms and messages; their shapes come from the generated OpenAPI types.
 import { apiClient, ok } from "./api";
 import type { BodyOf, Message, QueryOf, Role } from "./api-types";
+import type { Emoji } from "./chat-logic";
 
 // The server's rules, from core: a message's length and a group's size are checked before sending.
 export { MAX_MEMBERS, MAX_TEXT as MESSAGE_MAX, messageTooLong } from "@asyncsns/core/chat/inputs";
@@ -41,6 +42,13 @@ export const chatApi = {
     ),
   remove: (id: string, messageId: string) =>
     ok(apiClient().DELETE("/api/rooms/{id}/messages/{messageId}", { params: { path: { id, messageId } } })),
+  /** The caller's unread messages: the total and each room with any. */
+  unread: () => ok(apiClient().GET("/api/rooms/unread")),
+  react: (id: string, messageId: string, emoji: string, on: boolean) => {
+    const params = { params: { path: { id, messageId, emoji: emoji as Emoji } } };
+    const path = "/api/rooms/{id}/messages/{messageId}/reactions/{emoji}";
+    return ok(on ? apiClient().POST(path, params) : apiClient().DELETE(path, params));
+  },
   markRead: (id: string, seq: number) =>
     ok(apiClient().POST("/api/rooms/{id}/read", { params: { path: { id } }, body: { seq } })),
   addMembers: (id: string, handles: string[]) =>

@@ -3,10 +3,113 @@ import type { Member, Message, Room } from "./api-types";
 
 const editedAt = (m: Message) => (m.editedAt ? Date.parse(m.editedAt) : 0);
 
+const reactionKey = (m: Message) =>
+  (m.reactions ?? []).map((r) => `${r.emoji}${r.count}${r.mine ? "+" : ""}`).join(" ");
+
 /** States, not arrival order, decide: a stale read never undoes an edit or resurrects a deletion. */
 function isNewer(next: Message, shown: Message): boolean {
   if (shown.deleted) return false;
-  return next.deleted || editedAt(next) > editedAt(shown);
+  if (next.deleted || editedAt(next) > editedAt(shown)) return true;
+  // A re-read of the same version still brings reactions changed meanwhile.
+  return (
+    editedAt(next) === editedAt(shown) &&
+    next.reactions !== undefined &&
+    reactionKey(next) !== reactionKey(shown)
+  );
+}
+
+export type Reaction = NonNullable<Message["reactions"]>[number];
+export type Emoji = Reaction["emoji"];
+/** The fixed set, in the server's order. */
+export const REACTIONS: readonly Emoji[] = ["👍", "❤️", "😂", "😮", "😢", "🙏"];
+
+/** Events go to every member, so their copies cannot say which reactions are the reader's: keep the shown ones. */
+export function keepMine(next: Message, shown: Message | undefined): Message {
+  if (!shown?.reactions || !next.reactions) return next;
+  const mine = new Set(shown.reactions.filter((r) => r.mine).map((r) => r.emoji));
+  return { ...next, reactions: next.reactions.map((r) => ({ ...r, mine: r.mine || mine.has(r.emoji) })) };
+}
+
+/** Applies a chat.reaction event: the emoji's count as the server counted it, and the reader's own choice. */
+export function applyReaction(
+  current: readonly Message[],
+  e: { seq: number; emoji: Emoji; count: number; userId: string; reacted: boolean },
+  meId: string | undefined,
+): Message[] {
+  let found = false;
+  const out = current.map((m) => {
+    if (m.seq !== e.seq || m.deleted) return m;
+    found = true;
+    const had = (m.reactions ?? []).find((r) => r.emoji === e.emoji);
+    const mine = e.userId === meId ? e.reacted : (had?.mine ?? false);
+    const others = (m.reactions ?? []).filter((r) => r.emoji !== e.emoji);
+    const next = e.count > 0 ? [...others, { emoji: e.emoji, count: e.count, mine }] : others;
+    next.sort((a, b) => REACTIONS.indexOf(a.emoji) - REACTIONS.indexOf(b.emoji));
+    return { ...m, reactions: next };
+  });
+  return found ? out : (current as Message[]);
+}
+
+/** A local calendar day, for the dividers between messages. */
+export function dayKey(iso: string): string {
+  const d = new Date(iso);
+  return `${d.getFullYear()}-${d.getMonth() + 1}-${d.getDate()}`;
+}
+
+/** "today", "yesterday" or the date in the reader's language; `now` for tests. */
+export function dayLabel(iso: string, lang: string, now = new Date()): "today" | "yesterday" | string {
+  const key = dayKey(iso);
+  if (key === dayKey(now.toISOString())) return "today";
+  const yesterday = new Date(now);
+  yesterday.setDate(now.getDate() - 1);
+  if (key === dayKey(yesterday.toISOString())) return "yesterday";
+  const d = new Date(iso);
+  return new Intl.DateTimeFormat(lang, {
+    year: d.getFullYear() === now.getFullYear() ? undefined : "numeric",
+    month: "long",
+    day: "numeric",
+    weekday: "short",
+  }).format(d);
+}
+
+/** The first message someone else sent after the reader's marker: where opening the room jumps to. */
+export function firstUnread(messages: readonly Message[], lastReadSeq: number, meId: string): number | null {
+  return messages.find((m) => m.seq > lastReadSeq && m.sender.id !== meId)?.seq ?? null;
+}
+
+export interface UnreadState {
+  /** Per room: its last seq and the reader's marker, as far as this client knows. */
+  rooms: ReadonlyMap<string, { seq: number; read: number }>;
+}
+
+/** The Chat tab's count: unread messages over every room. */
+export function totalUnread(rooms: UnreadState["rooms"]): number {
+  let n = 0;
+  for (const r of rooms.values()) n += Math.max(0, r.seq - r.read);
+  return n;
+}
+
+/** A message arrived live: one's own moves the marker too (the server marks it read). */
+export function unreadAfterMessage(
+  rooms: UnreadState["rooms"],
+  m: { roomId: string; seq: number; sender: { id: string } },
+  meId: string | undefined,
+): Map<string, { seq: number; read: number }> {
+  const next = new Map(rooms);
+  const had = rooms.get(m.roomId) ?? { seq: m.seq - 1, read: m.seq - 1 };
+  const seq = Math.max(had.seq, m.seq);
+  next.set(m.roomId, { seq, read: m.sender.id === meId ? Math.max(had.read, m.seq) : had.read });
+  return next;
+}
+
+export function unreadAfterRead(
+  rooms: UnreadState["rooms"],
+  roomId: string,
+  seq: number,
+): Map<string, { seq: number; read: number }> {
+  const had = rooms.get(roomId);
+  if (!had || had.read >= seq) return rooms as Map<string, { seq: number; read: number }>;
+  return new Map(rooms).set(roomId, { ...had, read: Math.min(Math.max(had.read, seq), had.seq) });
 }
 
 /** Unchanged copies keep the shown object, so re-reading a window re-renders only what changed. */

@@ -25,6 +25,17 @@ export const queries = createSubApp()
   .openapi(
     createRoute({
       method: "get",
+      path: "/api/rooms/unread",
+      tags: ["chat"],
+      summary: "The caller's unread messages: the total (Chat tab badge) and each room with any",
+      security: bearer,
+      responses: { 200: json(Chat.Unread, "Unread counts"), 401: errors[401] },
+    }),
+    async (c) => c.json(await Chat.unread(), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
       path: "/api/rooms/{id}",
       tags: ["chat"],
       summary: "One room with its members and read markers",

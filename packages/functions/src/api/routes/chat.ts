@@ -7,6 +7,7 @@ import { bearer, errors, IdParam, json, rateLimited } from "./schemas";
 
 const MessageParam = IdParam.extend({ messageId: z.string().min(1).max(64) });
 const MemberParam = IdParam.extend({ handle: z.string().min(1).max(64) });
+const ReactionParam = MessageParam.extend({ emoji: Chat.inputs.React.shape.emoji });
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: true },
 });
@@ -143,6 +144,44 @@ export const commands = createSubApp()
     async (c) => {
       const { id, handle } = c.req.valid("param");
       return c.json(await Chat.setRole({ ...c.req.valid("json"), roomId: id, handle }), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/api/rooms/{id}/messages/{messageId}/reactions/{emoji}",
+      tags: ["chat"],
+      summary: "React to a message with one emoji of the fixed set (idempotent); members get chat.reaction",
+      security: bearer,
+      request: { params: ReactionParam },
+      responses: {
+        200: json(Chat.Message, "The message with its reactions"),
+        ...roomErrors,
+        409: errors[409],
+      },
+    }),
+    async (c) => {
+      const { id, messageId, emoji } = c.req.valid("param");
+      return c.json(await Chat.react({ roomId: id, messageId, emoji }), 200);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "delete",
+      path: "/api/rooms/{id}/messages/{messageId}/reactions/{emoji}",
+      tags: ["chat"],
+      summary: "Take one's reaction back (idempotent)",
+      security: bearer,
+      request: { params: ReactionParam },
+      responses: {
+        200: json(Chat.Message, "The message with its reactions"),
+        ...roomErrors,
+        409: errors[409],
+      },
+    }),
+    async (c) => {
+      const { id, messageId, emoji } = c.req.valid("param");
+      return c.json(await Chat.unreact({ roomId: id, messageId, emoji }), 200);
     },
   )
   .openapi(

@@ -23,11 +23,14 @@ export function NewChat({ meId, onClose }: { meId: string; onClose: () => void }
   const [entryError, setEntryError] = useState<string | null>(null);
   const [people, setPeople] = useState<Person[]>([]);
   const [name, setName] = useState("");
+  /** With one person: a group of two instead of the 1:1 room. */
+  const [asGroup, setAsGroup] = useState(false);
   const [looking, setLooking] = useState(false);
   const [busy, setBusy] = useState(false);
   const [formError, setFormError] = useState<string | null>(null);
   const headingId = useId();
   const peopleId = useId();
+  const groupId = useId();
   const formRef = useRef<HTMLFormElement>(null);
   const focusEntry = () => formRef.current?.querySelector<HTMLInputElement>("input[name=handle]")?.focus();
 
@@ -72,7 +75,8 @@ export function NewChat({ meId, onClose }: { meId: string; onClose: () => void }
       const trimmed = name.trim();
       const room = await chatApi.createRoom({
         memberHandles: list.map((p) => p.handle),
-        ...(list.length > 1 && trimmed ? { name: trimmed } : {}),
+        ...((list.length > 1 || asGroup) && trimmed ? { name: trimmed } : {}),
+        ...(list.length === 1 && asGroup ? { kind: "group" as const } : {}),
       });
       upsertRoom(room);
       onClose();
@@ -147,7 +151,22 @@ export function NewChat({ meId, onClose }: { meId: string; onClose: () => void }
           {t("chat.new.add")}
         </button>
       </div>
-      {people.length > 1 ? (
+      {people.length === 1 ? (
+        <div className="checkbox">
+          <input
+            id={groupId}
+            type="checkbox"
+            checked={asGroup}
+            aria-describedby={`${groupId}-hint`}
+            onChange={(e) => setAsGroup(e.target.checked)}
+          />
+          <label htmlFor={groupId}>{t("chat.new.asGroup")}</label>
+          <span id={`${groupId}-hint`} className="visually-hidden">
+            {t("chat.new.asGroupHint")}
+          </span>
+        </div>
+      ) : null}
+      {people.length > 1 || (people.length === 1 && asGroup) ? (
         <TextField
           label={t("chat.new.groupName")}
           name="groupName"

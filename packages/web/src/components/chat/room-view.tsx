@@ -1,12 +1,17 @@
 "use client";
 import type { Message } from "@asyncsns/realtime";
 import Link from "next/link";
-import { useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
+import { Fragment, useCallback, useEffect, useId, useLayoutEffect, useMemo, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api";
 import type { Room } from "../../lib/api-types";
 import { chatApi, PAGE } from "../../lib/chat-api";
 import {
+  applyReaction,
+  dayKey,
+  dayLabel,
+  firstUnread,
+  keepMine,
   mergeMessages,
   readMarkers,
   replaceMessage,
@@ -27,11 +32,13 @@ type Load = { kind: "loading" } | { kind: "missing" } | { kind: "error"; error: 
 
 /** Within this many pixels of the bottom counts as "at the bottom" (new messages scroll into view). */
 const BOTTOM_SLACK = 48;
+/** Opening a room jumps back to its first unread message when at most this many are unread. */
+const UNREAD_JUMP_MAX = 200;
 /** Closer than this to the top loads older messages. */
 const TOP_SLACK = 120;
 
 export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
-  const { t } = useI18n();
+  const { t, lang } = useI18n();
   const { client, setReading, markedRead, removeRoom } = useChat();
   const [load, setLoad] = useState<Load>({ kind: "loading" });
   const [attempt, setAttempt] = useState(0);
@@ -45,9 +52,16 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
   const [replyTo, setReplyTo] = useState<Message | null>(null);
   const [visible, setVisible] = useState(true);
   const [membersOpen, setMembersOpen] = useState(false);
+  /** On a phone, the message whose actions show. */
+  const [selected, setSelected] = useState<number | null>(null);
+  /** The caller's read marker when the room opened: the "Unread messages" line stays there while reading. */
+  const [readAtOpen, setReadAtOpen] = useState<number | null>(null);
   /** Set once the user is no longer in the room: the history stays readable, sending does not. */
   const [gone, setGone] = useState<"removed" | "left" | null>(null);
   const listRef = useRef<HTMLDivElement>(null);
+  const roomRef = useRef(room);
+  roomRef.current = room;
+  const earlyReads = useRef<{ userId: string; seq: number }[]>([]);
   const messagesRef = useRef(messages);
   messagesRef.current = messages;
   const restore = useRef<{ height: number; top: number } | null>(null);
@@ -70,10 +84,29 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
     Promise.all([chatApi.getRoom(roomId), chatApi.messages(roomId, { limit: PAGE })]).then(
       ([r, page]) => {
         if (cancelled) return;
-        setRoom(r);
+        setRoom(earlyReads.current.reduce((x, e) => roomAfterRead(x, e.userId, e.seq, meId), r));
+        earlyReads.current = [];
         readSent.current = r.members.find((m) => m.id === meId)?.lastReadSeq ?? 0;
-        setMessages((current) => mergeMessages(current, page.items));
-        setLoad({ kind: "ready" });
+        const marker = readSent.current;
+        setReadAtOpen(marker < r.seq ? marker : null);
+        const oldest = page.items[0]?.seq ?? 1;
+        // The first unread is older than the page: read the messages between (a bounded jump back).
+        const between =
+          marker < r.seq && marker + 1 < oldest && oldest - marker <= UNREAD_JUMP_MAX
+            ? chatApi.range(roomId, marker + 1, oldest - 1)
+            : Promise.resolve([]);
+        between.then(
+          (older) => {
+            if (cancelled) return;
+            setMessages((current) => mergeMessages(current, [...older, ...page.items]));
+            setLoad({ kind: "ready" });
+          },
+          () => {
+            if (cancelled) return;
+            setMessages((current) => mergeMessages(current, page.items));
+            setLoad({ kind: "ready" });
+          },
+        );
       },
       (error: unknown) => {
         if (cancelled) return;
@@ -110,14 +143,27 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
       }),
       client.on(
         "chat.message_updated",
-        (m) => here(m) && setMessages((current) => replaceMessage(current, m)),
+        (m) =>
+          here(m) &&
+          setMessages((current) =>
+            replaceMessage(
+              current,
+              keepMine(
+                m,
+                current.find((x) => x.seq === m.seq),
+              ),
+            ),
+          ),
       ),
+      client.on("chat.reaction", (e) => here(e) && setMessages((current) => applyReaction(current, e, meId))),
       client.on(
         "chat.message_deleted",
         (m) => here(m) && setMessages((current) => replaceMessage(current, m)),
       ),
       client.on("chat.read", (e) => {
         if (!here(e)) return;
+        // A receipt that arrives while the room loads may be newer than the load's read: keep it for then.
+        if (!roomRef.current) earlyReads.current.push(e);
         setRoom((r) => (r ? roomAfterRead(r, e.userId, e.seq, meId) : r));
         if (e.userId === meId) readSent.current = Math.max(readSent.current, e.seq);
       }),
@@ -192,7 +238,8 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
 
   const lastSeq = messages.at(-1)?.seq ?? 0;
   useEffect(() => {
-    if (!ready || !visible || !atBottom || lastSeq <= readSent.current) return;
+    // `stick` as well: the jump to the first unread leaves the bottom before this render's state says so.
+    if (!ready || !visible || !atBottom || !stick.current || lastSeq <= readSent.current) return;
     readSent.current = lastSeq;
     markedRead(roomId, lastSeq);
     chatApi.markRead(roomId, lastSeq).catch(() => {
@@ -224,7 +271,14 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
       el.scrollTop = el.scrollHeight - restore.current.height + restore.current.top;
       restore.current = null;
     } else if (firstPaint.current && messages.length > 0) {
-      el.scrollTop = el.scrollHeight;
+      const line = el.querySelector<HTMLElement>(".unread-divider");
+      if (line) {
+        // Opening a room with unread messages starts at the first of them, not at the bottom.
+        el.scrollTop += line.getBoundingClientRect().top - el.getBoundingClientRect().top - 8;
+        const bottom = el.scrollHeight - el.scrollTop - el.clientHeight < BOTTOM_SLACK;
+        stick.current = bottom;
+        setAtBottom(bottom);
+      } else el.scrollTop = el.scrollHeight;
       firstPaint.current = false;
     } else if (last && last.seq > previousLast.current) {
       if (stick.current || last.sender.id === meId) {
@@ -274,6 +328,7 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
     setUnseen(0);
   };
 
+  const unreadFrom = readAtOpen === null ? null : firstUnread(messages, readAtOpen, meId);
   const markers = useMemo(() => readMarkers(messages, room?.members ?? [], meId), [messages, room, meId]);
   const bySeq = useMemo(() => new Map(messages.map((m) => [m.seq, m])), [messages]);
   const title = room ? roomTitle(room, meId) : null;
@@ -406,34 +461,58 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
           <ol className="msgs">
             {messages.map((m, i) => {
               const prev = messages[i - 1];
+              const newDay = !prev || dayKey(prev.createdAt) !== dayKey(m.createdAt);
+              const unreadLine = m.seq === unreadFrom;
               const first =
                 !prev ||
+                newDay ||
+                unreadLine ||
                 prev.sender.id !== m.sender.id ||
                 Date.parse(m.createdAt) - Date.parse(prev.createdAt) > 5 * 60_000;
+              const day = newDay ? dayLabel(m.createdAt, lang) : null;
               return (
-                <MessageItem
-                  key={m.seq}
-                  message={m}
-                  mine={m.sender.id === meId}
-                  first={first}
-                  replied={m.replyTo ? (bySeq.get(m.replyTo.seq) ?? null) : undefined}
-                  readers={markers.get(m.seq) ?? []}
-                  direct={room.kind === "direct"}
-                  onReply={(target) => {
-                    setReplyTo(target);
-                    document.querySelector<HTMLTextAreaElement>(".composer-input")?.focus();
-                  }}
-                  onEdit={async (target, text) => {
-                    const next = await chatApi.edit(roomId, target.id, text);
-                    setMessages((current) => replaceMessage(current, next));
-                  }}
-                  onDelete={async (target) => {
-                    await chatApi.remove(roomId, target.id);
-                    setMessages((current) =>
-                      replaceMessage(current, { ...target, text: "", media: [], deleted: true }),
-                    );
-                  }}
-                />
+                <Fragment key={m.seq}>
+                  {day ? (
+                    <li className="chat-divider day-divider">
+                      <span>
+                        {day === "today" ? t("chat.today") : day === "yesterday" ? t("chat.yesterday") : day}
+                      </span>
+                    </li>
+                  ) : null}
+                  {unreadLine ? (
+                    <li className="chat-divider unread-divider">
+                      <span>{t("chat.unreadDivider")}</span>
+                    </li>
+                  ) : null}
+                  <MessageItem
+                    message={m}
+                    mine={m.sender.id === meId}
+                    first={first}
+                    replied={m.replyTo ? (bySeq.get(m.replyTo.seq) ?? null) : undefined}
+                    readers={markers.get(m.seq) ?? []}
+                    direct={room.kind === "direct"}
+                    onReply={(target) => {
+                      setReplyTo(target);
+                      document.querySelector<HTMLTextAreaElement>(".composer-input")?.focus();
+                    }}
+                    onEdit={async (target, text) => {
+                      const next = await chatApi.edit(roomId, target.id, text);
+                      setMessages((current) => replaceMessage(current, next));
+                    }}
+                    onDelete={async (target) => {
+                      await chatApi.remove(roomId, target.id);
+                      setMessages((current) =>
+                        replaceMessage(current, { ...target, text: "", media: [], deleted: true }),
+                      );
+                    }}
+                    selected={selected === m.seq}
+                    onSelect={setSelected}
+                    onReact={async (target, emoji, on) => {
+                      const next = await chatApi.react(roomId, target.id, emoji, on);
+                      setMessages((current) => mergeMessages(current, [next]));
+                    }}
+                  />
+                </Fragment>
               );
             })}
           </ol>
