@@ -1,4 +1,4 @@
-import { useUserId } from "../actor";
+import { useActor } from "../actor";
 import * as Batch from "../dynamo/batch";
 import { Media } from "../media";
 import { avatarUrlOf } from "../media/urls";
@@ -27,7 +27,9 @@ export async function views(
   known: Map<string, Posts.PostItem> = new Map(),
 ): Promise<Info[]> {
   if (entries.length === 0) return [];
-  const viewer = useUserId();
+  // A signed-out reader (public pages) has no likes or reposts of their own.
+  const actor = useActor();
+  const viewer = actor.type === "user" ? actor.properties.userId : undefined;
   const unique = (ids: string[]) => [...new Set(ids)];
   const postIds = unique(entries.map((e) => e.postId));
   const reposters = unique(entries.flatMap((e) => e.repostedBy ?? []));
@@ -45,7 +47,7 @@ export async function views(
   const keys = [
     ...Posts.keys(postIds.filter((postId) => !known.has(postId))),
     ...Users.keys(reposters),
-    ...Posts.reactionKeys(uncovered, viewer),
+    ...(viewer ? Posts.reactionKeys(uncovered, viewer) : []),
     ...Media.keys(entries.flatMap((e) => e.mediaIds)),
   ];
   ahead?.keys?.(keys);

@@ -17,6 +17,8 @@ export const UserEntity = new Entity(
       /** While a card is being copied onto the posts: its stamp, and the feed cursor after the last page done. */
       cardSpreadAt: { type: "number" },
       cardSpreadTo: { type: "string" },
+      /** Posts and profile only for signed-in people: the public (signed-out) routes answer 404. */
+      signedInOnly: { type: "boolean" },
       followers: { type: "number", required: true, default: 0 },
       following: { type: "number", required: true, default: 0 },
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },

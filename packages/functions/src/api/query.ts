@@ -7,6 +7,7 @@ import * as me from "./routes/me";
 import * as media from "./routes/media";
 import * as notifications from "./routes/notifications";
 import * as posts from "./routes/posts";
+import * as publicPages from "./routes/public";
 import * as search from "./routes/search";
 import * as system from "./routes/system";
 import * as timelines from "./routes/timelines";
@@ -25,6 +26,7 @@ export const app = createApp()
   .route("/", chat.queries)
   .route("/", notifications.queries)
   .route("/", calls.queries)
-  .route("/", accounts.queries);
+  .route("/", accounts.queries)
+  .route("/", publicPages.queries);
 
 export const handler = toLambda(app);
