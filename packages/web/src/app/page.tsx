@@ -1,5 +1,8 @@
 "use client";
 import Link from "next/link";
+import { useSearchParams } from "next/navigation";
+import { useEffect } from "react";
+import { focusComposer } from "../components/app-keys";
 import { useRequireProfile } from "../components/guards";
 import { PageShell, ProfilePending, useDocumentTitle } from "../components/page-shell";
 import { HomeFeed } from "../components/post/home-feed";
@@ -71,6 +74,11 @@ function Home() {
   const { t } = useI18n();
   useDocumentTitle(t("home.title"));
   const { me, error, retry } = useRequireProfile();
+  const compose = useSearchParams().get("compose") === "1";
+  // Asked for from another page (the compose button, `n`): the composer, once it is on the page.
+  useEffect(() => {
+    if (me && compose) focusComposer();
+  }, [me, compose]);
   if (!me) return <ProfilePending error={error} retry={retry} />;
   return (
     <PageShell>
