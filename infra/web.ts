@@ -13,6 +13,26 @@ const ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac";
 // Status codes CloudFront caches, by default for 10 s ("How CloudFront processes HTTP 4xx and 5xx status codes").
 const CACHED_ERROR_CODES = [400, 403, 404, 405, 414, 500, 501, 502, 503, 504];
 
+/**
+ * Public reads (/api/public/*, a shared link opened signed out) are the same for everyone: cached for as long as the
+ * origin's Cache-Control says (s-maxage, at most 5 min), nothing when it says nothing or no-store; the key is the
+ * path and query string only, never a cookie or Authorization ("Control the cache key with a policy",
+ * https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html).
+ */
+export const publicApiCache = new aws.cloudfront.CachePolicy("PublicApiCache", {
+  comment: "asyncsns public reads: origin Cache-Control, query strings in the key",
+  minTtl: 0,
+  defaultTtl: 0,
+  maxTtl: 300,
+  parametersInCacheKeyAndForwardedToOrigin: {
+    headersConfig: { headerBehavior: "none" },
+    cookiesConfig: { cookieBehavior: "none" },
+    queryStringsConfig: { queryStringBehavior: "all" },
+    enableAcceptEncodingGzip: true,
+    enableAcceptEncodingBrotli: true,
+  },
+});
+
 // Presigned POSTs and chat files' presigned GETs name the bucket's own regional host (the SDK's v3 default).
 const bucketOrigins = $interpolate`https://${bucketName}.s3.${region}.amazonaws.com`;
 // The browser talks to the WebSocket API directly: 'self' does not cover wss: in every browser, so its origin is named.
@@ -70,8 +90,18 @@ export const router = new sst.aws.Router("Router", {
           // are never cached and get every viewer header but Host ("cloudfront-authorization-header", AWS).
           distribution.orderedCacheBehaviors = $resolve({
             b: behavior,
+            publicCache: publicApiCache.id,
             ordered: $output(distribution.orderedCacheBehaviors ?? []),
-          }).apply(({ b, ordered }) => [
+          }).apply(({ b, publicCache, ordered }) => [
+            // First: CloudFront takes the first pattern that matches, and /api/* would match these too.
+            {
+              ...b,
+              pathPattern: "/api/public/*",
+              cachePolicyId: publicCache,
+              // No origin request policy: the origin gets the cache key (query string) and nothing personal.
+              originRequestPolicyId: undefined,
+              responseHeadersPolicyId: securityHeaders.id,
+            },
             ...["/api", "/api/*", "/ws", "/ws/*"].map((pathPattern) => ({
               ...b,
               pathPattern,

@@ -70,10 +70,11 @@ test("sign up, confirm, sign in, stay signed in, open another profile, sign out 
   await expectOwnProfile(bPage, b);
   await expect(bPage.getByRole("button", { name: "Sign out" })).toBeVisible();
 
-  // A, in a second browser, does the same, then finds B through the lookup box on the home page.
+  // A, in a second browser, does the same, then finds B through the lookup box on the search page.
   const { context: aContext, page: aPage } = await signUpToProfile(browser, a);
   await aPage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Home" }).click();
   await expect(aPage.getByRole("heading", { name: "Your timeline will appear here" })).toBeVisible();
+  await aPage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: "Search" }).click();
   await aPage.getByLabel("Handle").fill(`@${b.handle}`);
   await aPage.getByRole("button", { name: "Go to profile" }).click();
   await expect(aPage.getByRole("heading", { level: 1, name: b.displayName })).toBeVisible();

@@ -51,6 +51,37 @@ describe.each(["dev-ci", "production"] as const)("%s", (stage) => {
     },
   );
 
+  it(
+    "a public read (/api/public/*) may be cached, keyed by path and query string alone, for as long as the origin's " +
+      "Cache-Control says and at most 5 min, and reaches the origin without the viewer's Authorization or cookies " +
+      '("Control the cache key with a policy" https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/controlling-the-cache-key.html; ' +
+      '"Manage how long content stays in the cache (expiration)" https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/Expiration.html)',
+    () => {
+      const view = edgeRequest(graph, distribution, {
+        method: "GET",
+        path: "/api/public/users/alice/posts",
+        headers: { authorization: "Bearer token", cookie: "a=b" },
+        query: "cursor=c",
+      });
+      expect(view.where).toBe("/api/public/*");
+      expect(view.unknown).toEqual([]);
+      expect(view.fromCache).toBe(true);
+      expect(view.origin.query).toBe("cursor=c");
+      expect(view.origin.headers.authorization).toBeUndefined();
+      expect(view.origin.headers.cookie).toBeUndefined();
+      const policy = graph.byName("aws:cloudfront/cachePolicy:CachePolicy", "PublicApiCache")!;
+      expect(policy.inputs).toMatchObject({ minTtl: 0, defaultTtl: 0, maxTtl: 300 });
+      expect(view.behavior.responseHeadersPolicyId).toBe(graph.findOne(T.responseHeadersPolicy).id);
+      // Everything else under /api stays uncached.
+      expect(edgeRequest(graph, distribution, { method: "GET", path: "/api/publicity" }).fromCache).toBe(
+        false,
+      );
+      expect(edgeRequest(graph, distribution, { method: "GET", path: "/api/users/alice" }).fromCache).toBe(
+        false,
+      );
+    },
+  );
+
   it("the site keeps the Router's cached default behavior, and every behavior sends the security headers", () => {
     const page = edgeRequest(graph, distribution, { method: "GET", path: "/u/", query: "h=alice" });
     expect(page.where).toBe("default");

@@ -3,7 +3,14 @@ import { streamKeys } from "../../packages/core/src/timeline/stream-keys";
 import type { AllowedWildcard, StreamSubscriberIntent, TableAccess } from "./harness/checks";
 
 /** HTTP routes callable without a token. */
-export const PUBLIC_ROUTES = ["GET /api/health", "GET /api/openapi.json"];
+export const PUBLIC_ROUTES = [
+  "GET /api/health",
+  "GET /api/openapi.json",
+  // Shared links opened signed out (public pages); a profile's owner may opt out (signedInOnly).
+  "GET /api/public/posts/{id}",
+  "GET /api/public/users/{handle}",
+  "GET /api/public/users/{handle}/posts",
+];
 
 /** Links a function holds ahead of the code that reads them. Each entry must still be needed. */
 export const LINKED_AHEAD: { fn: string; link: string; reason: string }[] = [];

@@ -181,5 +181,27 @@ for (const engine of engines) {
         { tag: "travel", count: 1 },
       ]);
     });
+
+    it("trending tags since a moment, by distinct authors; active authors by posts", async () => {
+      const since = T0 + 1_000 * 60_000;
+      const at = (minutes: number) => ({ createdAt: since + minutes * 60_000 });
+      const later = [
+        post("a", { ...at(1), authorId: "u-t1", hashtags: ["shared"] }),
+        post("b", { ...at(2), authorId: "u-t2", hashtags: ["shared"] }),
+        post("c", { ...at(3), authorId: "u-t3", hashtags: ["shared", "solo"] }),
+        post("d", { ...at(4), authorId: "u-t3", hashtags: ["solo"] }),
+        post("e", { ...at(5), authorId: "u-t3", hashtags: ["solo"] }),
+        post("f", { ...at(6), authorId: "u-t3", hashtags: ["solo"] }),
+      ];
+      for (const doc of later) await index.putPost(doc);
+      expect(await index.trendingTags(since, 10)).toEqual([
+        { tag: "shared", authors: 3, posts: 3 },
+        { tag: "solo", authors: 1, posts: 4 },
+      ]);
+      expect(await index.trendingTags(since + 3.5 * 60_000, 10)).toEqual([
+        { tag: "solo", authors: 1, posts: 3 },
+      ]);
+      expect(await index.activeAuthors(since, 2)).toEqual(["u-t3", "u-t1"]);
+    });
   });
 }

@@ -134,3 +134,11 @@ export async function list(
 
 const invalidCursor = () =>
   new VisibleError("input", "cursor.invalid", "The cursor is not valid; start again from the first page.");
+
+/** Ids of up to `limit` people a user follows, in key order: one query. */
+export async function followingIds(userId: string, limit: number): Promise<string[]> {
+  const { data } = await FollowEntity.query
+    .byFollower({ followerId: userId })
+    .go({ limit, attributes: ["followeeId"] });
+  return data.map((edge) => edge.followeeId);
+}

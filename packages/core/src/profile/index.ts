@@ -16,6 +16,8 @@ export const update = fn(
     bio: User.Bio.optional(),
     /** An image uploaded with purpose "avatar" becomes the profile picture; null removes it. */
     avatarMediaId: Media.MediaId.nullable().optional(),
+    /** Hide profile and posts from signed-out visitors (the public pages answer 404). */
+    signedInOnly: z.boolean().optional(),
   }),
   async (input) => {
     const userId = useUserId();
@@ -28,6 +30,7 @@ export const update = fn(
     const fields = {
       ...(input.displayName !== undefined ? { displayName: input.displayName } : {}),
       ...(input.bio !== undefined ? { bio: input.bio } : {}),
+      ...(input.signedInOnly !== undefined ? { signedInOnly: input.signedInOnly } : {}),
       // A new card: the subscriber copies it onto every post (Cards).
       ...(renamed || repictured ? { cardAt: Date.now() } : {}),
     };
@@ -46,7 +49,7 @@ const avatarBusy = () =>
 /** Claimed in the transaction that points the profile at it, so a replaced picture is always released. */
 async function changeAvatar(
   userId: string,
-  fields: { displayName?: string; bio?: string; cardAt?: number },
+  fields: { displayName?: string; bio?: string; cardAt?: number; signedInOnly?: boolean },
   previous: string | undefined,
   next: string | null,
 ) {

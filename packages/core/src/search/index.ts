@@ -3,6 +3,7 @@ export * as Search from "./index";
 import * as z from "zod";
 import { useUserId } from "../actor";
 import { Cursor } from "../cursor";
+import { Follow } from "../follow";
 import { Post } from "../post";
 import { blockedIds } from "../safety/checks";
 import { blockedFor } from "../safety/hidden";
@@ -35,7 +36,7 @@ export const PostResults = z
   .meta({ id: "PostSearchPage" });
 
 export const UserResults = z
-  .object({ items: z.array(User.Info), cursor: z.string().nullable() })
+  .object({ items: z.array(User.ListedInfo), cursor: z.string().nullable() })
   .meta({ id: "UserSearchPage" });
 
 export const TagResults = z
@@ -105,9 +106,19 @@ export const users = fn(
     if (!prefix) return { items: [], cursor: null };
     const size = limitOf(input.limit);
     const hits = await searchIndex.searchUsers(prefix, size, decode(input.cursor));
-    const [found, blocked] = await Promise.all([User.many(hits.ids), blockedIds(useUserId())]);
+    const viewer = useUserId();
+    // With the follow relation both ways, so a result shows "follows you" and the right Follow button.
+    const [found, followed, following, blocked] = await Promise.all([
+      User.many(hits.ids),
+      Follow.followedBy(viewer, hits.ids),
+      Follow.followersAmong(viewer, hits.ids),
+      blockedIds(viewer),
+    ]);
     return {
-      items: hits.ids.flatMap((id) => (blocked.has(id) ? [] : (found.get(id) ?? []))),
+      items: hits.ids.flatMap((id) => {
+        const profile = blocked.has(id) ? undefined : found.get(id);
+        return profile ? [{ ...profile, followedByMe: followed.has(id), followsMe: following.has(id) }] : [];
+      }),
       cursor: encode(hits.next),
     };
   },
@@ -126,3 +137,23 @@ export const tags = fn(
     return { items: await searchIndex.suggestTags(prefix, input.limit ?? 10), cursor: null };
   },
 );
+
+export const TRENDING_WINDOW_MS = 24 * 60 * 60 * 1000;
+
+export const TrendingResults = z
+  .object({
+    items: z.array(z.object({ tag: z.string(), authors: z.number().int(), posts: z.number().int() })),
+  })
+  .meta({ id: "TrendingTags" });
+
+/** Hashtags of the last 24 hours, by how many different people used them. */
+export const trending = fn(
+  z.object({ limit: z.coerce.number().int().min(1).max(20).optional() }),
+  async (input) => ({
+    items: await searchIndex.trendingTags(Date.now() - TRENDING_WINDOW_MS, input.limit ?? 10),
+  }),
+);
+
+/** Who posted most lately (a week): the "popular" end of suggestions, read from the index, never a scan. */
+export const activeAuthors = (size: number) =>
+  searchIndex.activeAuthors(Date.now() - 7 * TRENDING_WINDOW_MS, size);

@@ -26,6 +26,13 @@ export interface TagCount {
   count: number;
 }
 
+export interface TrendingTag {
+  tag: string;
+  /** How many different people used it in the window. */
+  authors: number;
+  posts: number;
+}
+
 /** The port: how the app keeps and asks its search index. */
 export interface SearchIndex {
   putPost(doc: PostDoc): Promise<void>;
@@ -35,6 +42,10 @@ export interface SearchIndex {
   searchPosts(search: PostSearch): Promise<Hits>;
   searchUsers(prefix: string, size: number, after?: SortValues): Promise<Hits>;
   suggestTags(prefix: string, size: number): Promise<TagCount[]>;
+  /** Tags of posts since `since` (epoch ms), by how many different people used them. */
+  trendingTags(since: number, size: number): Promise<TrendingTag[]>;
+  /** Ids of the people who posted most since `since` (epoch ms), most posts first. */
+  activeAuthors(since: number, size: number): Promise<string[]>;
 }
 
 export const INDEX_VERSION = 1;
@@ -182,8 +193,33 @@ export function tagsRequest(prefix: string, size: number): Record<string, unknow
   };
 }
 
+/** Distinct authors per tag: one spammer posting a tag a hundred times does not make it trend. */
+export function trendingRequest(since: number, size: number): Record<string, unknown> {
+  return {
+    size: 0,
+    track_total_hits: false,
+    query: { bool: { filter: [{ range: { createdAt: { gte: since } } }] } },
+    aggs: {
+      tags: {
+        terms: { field: "tags", size, order: { authors: "desc" } },
+        aggs: { authors: { cardinality: { field: "authorId" } } },
+      },
+    },
+  };
+}
+
+export function activeAuthorsRequest(since: number, size: number): Record<string, unknown> {
+  return {
+    size: 0,
+    track_total_hits: false,
+    query: { bool: { filter: [{ range: { createdAt: { gte: since } } }] } },
+    aggs: { authors: { terms: { field: "authorId", size } } },
+  };
+}
+
 type HitsResponse = { hits: { hits: { _id: string; sort?: SortValues }[] } };
-type TagsResponse = { aggregations?: { tags?: { buckets?: { key: string; doc_count: number }[] } } };
+type Bucket = { key: string; doc_count: number; authors?: { value: number } };
+type TagsResponse = { aggregations?: Record<string, { buckets?: Bucket[] } | undefined> };
 
 /** One copy of each shard per other data node, so every replica can be allocated (cluster green). */
 export const replicasFor = (dataNodes: number) => Math.max(0, Math.floor(dataNodes) - 1);
@@ -281,6 +317,20 @@ export function openSearchIndex(
       const body = await client.search<TagsResponse>(posts, tagsRequest(q, size));
       const buckets = body.aggregations?.tags?.buckets;
       return (buckets ?? []).map((b) => ({ tag: b.key, count: b.doc_count }));
+    },
+    async trendingTags(since, size) {
+      await setup();
+      const body = await client.search<TagsResponse>(posts, trendingRequest(since, size));
+      return (body.aggregations?.tags?.buckets ?? []).map((b) => ({
+        tag: b.key,
+        authors: b.authors?.value ?? 0,
+        posts: b.doc_count,
+      }));
+    },
+    async activeAuthors(since, size) {
+      await setup();
+      const body = await client.search<TagsResponse>(posts, activeAuthorsRequest(since, size));
+      return (body.aggregations?.authors?.buckets ?? []).map((b) => b.key);
     },
   };
 }

@@ -1,4 +1,4 @@
-import { useUserId } from "../actor";
+import { useActor } from "../actor";
 import * as Batch from "../dynamo/batch";
 import { Media } from "../media";
 import { avatarUrlOf } from "../media/urls";
@@ -29,7 +29,9 @@ export async function views(
   known: Map<string, Posts.PostItem> = new Map(),
 ): Promise<Info[]> {
   if (entries.length === 0) return [];
-  const viewer = useUserId();
+  // A signed-out reader (public pages) has no likes or reposts of their own.
+  const actor = useActor();
+  const viewer = actor.type === "user" ? actor.properties.userId : undefined;
   const unique = (ids: string[]) => [...new Set(ids)];
   const postIds = unique(entries.map((e) => e.postId));
   const reposters = unique(entries.flatMap((e) => e.repostedBy ?? []));
@@ -47,7 +49,7 @@ export async function views(
   const keys = [
     ...Posts.keys(postIds.filter((postId) => !known.has(postId))),
     ...Users.keys(reposters),
-    ...Posts.reactionKeys(uncovered, viewer),
+    ...(viewer ? Posts.reactionKeys(uncovered, viewer) : []),
     ...Media.keys(entries.flatMap((e) => e.mediaIds)),
   ];
   ahead?.keys?.(keys);
@@ -142,9 +144,11 @@ export async function repliesOf(
 ): Promise<Page> {
   const limit = Feed.clampLimit(options.limit);
   const from = Feed.seqFromCursor(options.cursor);
+  // A signed-out reader (public pages) has no blocks to apply.
+  const actor = useActor();
   const [entries, hidden] = await Promise.all([
     Feed.read(Feed.key.replies(postId), { from, limit, order: "asc" }),
-    blockedFor(useUserId()),
+    actor.type === "user" ? blockedFor(actor.properties.userId) : { users: new Set<string>(), words: [] },
   ]);
   return {
     items: (await views(entries)).filter((post) => !hides(hidden, post)),

@@ -21,7 +21,14 @@ export const Handle = z
   .refine((value) => HANDLE_PATTERN.test(value), {
     message: "A handle is 3–20 letters, digits or underscores.",
     params: { code: "profile.invalid_handle" },
+  })
+  // `/api/users/suggestions` is a route, so nobody's profile may live there.
+  .refine((value) => !RESERVED_HANDLES.has(value.toLowerCase()), {
+    message: "That handle is reserved; choose another.",
+    params: { code: "profile.handle_taken" },
   });
+
+export const RESERVED_HANDLES = new Set(["suggestions"]);
 
 export const DisplayName = freeText(Limits.DISPLAY_NAME);
 
@@ -102,7 +109,7 @@ async function mustGet(userId: string): Promise<Info> {
 /** Changes a profile's own fields (its owner's edit); answers the profile as changed. */
 export async function edit(
   userId: string,
-  fields: { displayName?: string; bio?: string; cardAt?: number },
+  fields: { displayName?: string; bio?: string; cardAt?: number; signedInOnly?: boolean },
 ): Promise<Info> {
   const { data } = await UserEntity.patch({ userId }).set(fields).go({ response: "all_new" });
   return toInfo(data);

@@ -16,6 +16,8 @@ export const Info = z
     avatarUrl: z.string().nullable(),
     followers: z.number().int(),
     following: z.number().int(),
+    /** The owner keeps their profile and posts from signed-out visitors (public pages). */
+    signedInOnly: z.boolean(),
     createdAt: z.string(),
   })
   .meta({ id: "Profile" });
@@ -58,6 +60,7 @@ function serialize(item: UserItem): Info {
     avatarUrl: avatarUrlOf(item.avatarKey),
     followers: item.followers,
     following: item.following,
+    signedInOnly: item.signedInOnly ?? false,
     createdAt: new Date(item.createdAt).toISOString(),
   };
 }

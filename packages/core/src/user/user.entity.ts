@@ -19,6 +19,8 @@ export const UserEntity = new Entity(
       cardSpreadTo: { type: "string" },
       /** Set while a moderator has suspended the user: others get 404 for the profile. */
       suspendedAt: { type: "number" },
+      /** Posts and profile only for signed-in people: the public (signed-out) routes answer 404. */
+      signedInOnly: { type: "boolean" },
       followers: { type: "number", required: true, default: 0 },
       following: { type: "number", required: true, default: 0 },
       createdAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },

@@ -110,10 +110,13 @@ export function createApp() {
       flushMetrics();
     }
   });
-  // Answers are per user and change at once: no cache (CloudFront's, the browser's) may keep one.
+  // Answers are per user and change at once: no cache (CloudFront's, the browser's) may keep one. Only a
+  // successful public read (the same for everyone, under /api/public/) may say otherwise.
   app.use(async (c, next) => {
     await next();
-    c.header("cache-control", "no-store");
+    const shared = c.req.path.startsWith("/api/public/") && c.res.status === 200;
+    if (!(shared && c.res.headers.get("cache-control")?.startsWith("public")))
+      c.header("cache-control", "no-store");
   });
   // API Gateway lets 10 MB through; ours is refused here, before any JSON.parse or grapheme count.
   app.use(async (c, next) => {

@@ -8,6 +8,7 @@ import * as media from "./routes/media";
 import * as moderation from "./routes/moderation-queries";
 import * as notifications from "./routes/notifications";
 import * as posts from "./routes/posts";
+import * as publicPages from "./routes/public";
 import * as safety from "./routes/safety";
 import * as search from "./routes/search";
 import * as system from "./routes/system";
@@ -29,6 +30,7 @@ export const app = createApp()
   .route("/", calls.queries)
   .route("/", accounts.queries)
   .route("/", safety.queries)
-  .route("/", moderation.queries);
+  .route("/", moderation.queries)
+  .route("/", publicPages.queries);
 
 export const handler = toLambda(app);

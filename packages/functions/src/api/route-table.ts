@@ -74,12 +74,16 @@ export const routeTable = [
   { lambda: "Query", method: "GET", path: "/api/openapi.json", auth: "public" },
   { lambda: "Query", method: "GET", path: "/api/posts/{id}", auth: "jwt" },
   { lambda: "Query", method: "GET", path: "/api/posts/{id}/replies", auth: "jwt" },
+  { lambda: "Query", method: "GET", path: "/api/public/posts/{id}", auth: "public" },
+  { lambda: "Query", method: "GET", path: "/api/public/users/{handle}", auth: "public" },
+  { lambda: "Query", method: "GET", path: "/api/public/users/{handle}/posts", auth: "public" },
   { lambda: "Query", method: "GET", path: "/api/rooms", auth: "jwt" },
   { lambda: "Query", method: "GET", path: "/api/rooms/{id}", auth: "jwt" },
   { lambda: "Query", method: "GET", path: "/api/rooms/{id}/messages", auth: "jwt" },
   { lambda: "Query", method: "GET", path: "/api/rooms/unread", auth: "jwt" },
   { lambda: "Query", method: "GET", path: "/api/search/posts", auth: "jwt" },
   { lambda: "Query", method: "GET", path: "/api/search/tags", auth: "jwt" },
+  { lambda: "Query", method: "GET", path: "/api/search/trending", auth: "jwt" },
   { lambda: "Query", method: "GET", path: "/api/search/users", auth: "jwt" },
   { lambda: "Query", method: "GET", path: "/api/tags/{tag}/posts", auth: "jwt" },
   { lambda: "Query", method: "GET", path: "/api/timelines/home", auth: "jwt" },
@@ -88,6 +92,7 @@ export const routeTable = [
   { lambda: "Query", method: "GET", path: "/api/users/{handle}/followers", auth: "jwt" },
   { lambda: "Query", method: "GET", path: "/api/users/{handle}/following", auth: "jwt" },
   { lambda: "Query", method: "GET", path: "/api/users/{handle}/posts", auth: "jwt" },
+  { lambda: "Query", method: "GET", path: "/api/users/suggestions", auth: "jwt" },
 ] as const;
 
 export type Route = (typeof routeTable)[number];

@@ -1,15 +1,13 @@
 "use client";
 import Link from "next/link";
-import { useRouter } from "next/navigation";
-import { type FormEvent, useId, useState } from "react";
-import { HandleField } from "../components/form";
+import { useSearchParams } from "next/navigation";
+import { useEffect } from "react";
+import { focusComposer } from "../components/app-keys";
 import { useRequireProfile } from "../components/guards";
 import { PageShell, ProfilePending, useDocumentTitle } from "../components/page-shell";
 import { HomeFeed } from "../components/post/home-feed";
-import { profileHref } from "../components/site-header";
 import { useI18n } from "../i18n";
 import { useApp } from "../lib/app-context";
-import { checkHandle, normalizeHandle } from "../lib/validation";
 
 export default function HomePage() {
   const { auth } = useApp();
@@ -76,6 +74,11 @@ function Home() {
   const { t } = useI18n();
   useDocumentTitle(t("home.title"));
   const { me, error, retry } = useRequireProfile();
+  const compose = useSearchParams().get("compose") === "1";
+  // Asked for from another page (the compose button, `n`): the composer, once it is on the page.
+  useEffect(() => {
+    if (me && compose) focusComposer();
+  }, [me, compose]);
   if (!me) return <ProfilePending error={error} retry={retry} />;
   return (
     <PageShell>
@@ -83,54 +86,10 @@ function Home() {
         <h1>{t("home.title")}</h1>
         <p className="muted">{t("home.greeting", { name: me.displayName })}</p>
       </div>
-      <div className="home-grid">
-        <section aria-label={t("timeline.label")} className="home-main">
-          <HomeFeed />
-        </section>
-        <aside className="home-side">
-          <UserLookup />
-        </aside>
-      </div>
+      {/* The timeline starts at the top; finding someone lives on the search page. */}
+      <section aria-label={t("timeline.label")} className="home-main">
+        <HomeFeed />
+      </section>
     </PageShell>
-  );
-}
-
-function UserLookup() {
-  const { t } = useI18n();
-  const router = useRouter();
-  const [value, setValue] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const headingId = useId();
-
-  const onSubmit = (e: FormEvent<HTMLFormElement>) => {
-    e.preventDefault();
-    const handle = normalizeHandle(value);
-    const problem = checkHandle(handle);
-    if (problem) {
-      setError(problem === "required" ? t("validation.handleRequired") : t("validation.handleInvalid"));
-      return;
-    }
-    setError(null);
-    router.push(profileHref(handle));
-  };
-
-  return (
-    <search className="card" aria-labelledby={headingId}>
-      <h2 id={headingId} className="card-title">
-        {t("home.lookup.title")}
-      </h2>
-      <form onSubmit={onSubmit} noValidate className="lookup form">
-        <HandleField
-          label={t("home.lookup.label")}
-          value={value}
-          onChange={(e) => setValue(e.target.value)}
-          error={error}
-          hint={t("home.lookup.hint")}
-        />
-        <button type="submit" className="btn btn-primary btn-block">
-          {t("home.lookup.submit")}
-        </button>
-      </form>
-    </search>
   );
 }

@@ -2,6 +2,7 @@
 import { type ReactNode, useEffect } from "react";
 import { useI18n } from "../i18n";
 import { apiErrorMessage } from "../lib/errors";
+import { ComposeButton, KeyboardShortcuts } from "./app-keys";
 import { SiteHeader } from "./site-header";
 
 export function PageShell({ children, narrow }: { children: ReactNode; narrow?: boolean }) {
@@ -15,6 +16,8 @@ export function PageShell({ children, narrow }: { children: ReactNode; narrow?: 
       <main id="main" className={narrow ? "page page-narrow" : "page"} tabIndex={-1}>
         {children}
       </main>
+      <ComposeButton />
+      <KeyboardShortcuts />
     </>
   );
 }

@@ -58,14 +58,6 @@ export function SiteHeader() {
   }[] = [
     { href: "/", label: t("nav.home"), current: onHome, icon: ICONS.home },
     {
-      href: "/chat/",
-      label: t("nav.chat"),
-      current: pathname.startsWith("/chat/"),
-      icon: ICONS.chat,
-      badge: badgeText(chatUnread),
-      name: chatUnread > 0 ? t("nav.chatUnread", { count: chatUnread }) : undefined,
-    },
-    {
       href: "/search/",
       label: t("nav.search"),
       current: pathname.startsWith("/search/"),
@@ -81,6 +73,14 @@ export function SiteHeader() {
             badge,
             // The count is part of the name, so a screen reader hears it on the link.
             name: unread > 0 ? t("notifications.bellUnread", { count: unread }) : t("notifications.bell"),
+          },
+          {
+            href: "/chat/",
+            label: t("nav.chat"),
+            current: pathname.startsWith("/chat/"),
+            icon: ICONS.chat,
+            badge: badgeText(chatUnread),
+            name: chatUnread > 0 ? t("nav.chatUnread", { count: chatUnread }) : undefined,
           },
           {
             href: profileHref(me.handle),
@@ -106,7 +106,7 @@ export function SiteHeader() {
               ]
             : []),
         ]
-      : []),
+      : [{ href: "/chat/", label: t("nav.chat"), current: pathname.startsWith("/chat/"), icon: ICONS.chat }]),
   ];
 
   return (
@@ -122,7 +122,7 @@ export function SiteHeader() {
           <nav aria-label={t("nav.label")} className="site-nav">
             <ul>
               {links.map((link) => (
-                <li key={link.href}>
+                <li key={link.href} className={link.href === "/settings/" ? "nav-item-settings" : undefined}>
                   <Link
                     href={link.href}
                     className={link.badge ? `nav-link nav-link-badge-${link.badge.length}` : "nav-link"}
@@ -155,6 +155,14 @@ export function SiteHeader() {
           ) : (
             <LanguageSwitch />
           )}
+          {auth.signedIn && me ? (
+            // Phones: the bottom tab bar holds five sections; settings stays up here.
+            <Link href="/settings/" className="btn btn-ghost show-narrow" aria-label={t("nav.settings")}>
+              <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
+                <path fill="currentColor" d={ICONS.settings} />
+              </svg>
+            </Link>
+          ) : null}
           {auth.signedIn ? (
             <button
               type="button"

@@ -1156,6 +1156,7 @@ export interface paths {
                         displayName?: string;
                         bio?: string;
                         avatarMediaId?: string | null;
+                        signedInOnly?: boolean;
                     };
                 };
             };
@@ -2791,6 +2792,165 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/public/posts/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A post with its thread for signed-out visitors (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    id: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The post and its thread */
+                200: {
+                    headers: {
+                        /** @description public, max-age=30, s-maxage=60 */
+                        "Cache-Control"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Thread"];
+                    };
+                };
+                /** @description No such thing, or shown to signed-in people only (public.sign_in) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/users/{handle}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A profile for signed-out visitors (public) */
+        get: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description The profile */
+                200: {
+                    headers: {
+                        /** @description public, max-age=30, s-maxage=60 */
+                        "Cache-Control"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Profile"];
+                    };
+                };
+                /** @description No such thing, or shown to signed-in people only (public.sign_in) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/public/users/{handle}/posts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A user's posts and reposts for signed-out visitors (public) */
+        get: {
+            parameters: {
+                query?: {
+                    cursor?: string;
+                    limit?: number;
+                };
+                header?: never;
+                path: {
+                    handle: string;
+                };
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description A page, newest first */
+                200: {
+                    headers: {
+                        /** @description public, max-age=30, s-maxage=60 */
+                        "Cache-Control"?: string;
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["PostPage"];
+                    };
+                };
+                /** @description The request is invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description No such thing, or shown to signed-in people only (public.sign_in) */
+                404: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/push/subscriptions": {
         parameters: {
             query?: never;
@@ -4202,6 +4362,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/search/trending": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Hashtags of the last 24 hours, by how many different people used them */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Trending hashtags, most people first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["TrendingTags"];
+                    };
+                };
+                /** @description The request is invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/search/users": {
         parameters: {
             query?: never;
@@ -5161,6 +5377,62 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/users/suggestions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Whom to follow: friends of friends, then popular people; never the caller or whom they follow */
+        get: {
+            parameters: {
+                query?: {
+                    limit?: number;
+                };
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody?: never;
+            responses: {
+                /** @description Suggestions, best first */
+                200: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Suggestions"];
+                    };
+                };
+                /** @description The request is invalid */
+                400: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+                /** @description Missing or invalid access token */
+                401: {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content: {
+                        "application/json": components["schemas"]["Error"];
+                    };
+                };
+            };
+        };
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -5173,6 +5445,7 @@ export interface components {
             avatarUrl: string | null;
             followers: number;
             following: number;
+            signedInOnly: boolean;
             createdAt: string;
         };
         Error: {
@@ -5557,6 +5830,24 @@ export interface components {
         ModerationNote: {
             note?: string;
         };
+        Suggestions: {
+            items: components["schemas"]["Suggestion"][];
+        };
+        Suggestion: {
+            id: string;
+            handle: string;
+            displayName: string;
+            bio: string;
+            avatarUrl: string | null;
+            followers: number;
+            following: number;
+            signedInOnly: boolean;
+            createdAt: string;
+            followsMe: boolean;
+            /** @enum {string} */
+            reason: "friends" | "popular";
+            mutuals: number;
+        };
         PublicProfile: {
             id: string;
             handle: string;
@@ -5565,6 +5856,7 @@ export interface components {
             avatarUrl: string | null;
             followers: number;
             following: number;
+            signedInOnly: boolean;
             createdAt: string;
             followedByMe: boolean;
             followsMe: boolean;
@@ -5598,6 +5890,7 @@ export interface components {
             avatarUrl: string | null;
             followers: number;
             following: number;
+            signedInOnly: boolean;
             createdAt: string;
             followedByMe: boolean;
             followsMe: boolean;
@@ -5631,7 +5924,7 @@ export interface components {
             }[];
         };
         UserSearchPage: {
-            items: components["schemas"]["Profile"][];
+            items: components["schemas"]["ListedProfile"][];
             cursor: string | null;
         };
         TagSuggestions: {
@@ -5640,6 +5933,13 @@ export interface components {
                 count: number;
             }[];
             cursor: null;
+        };
+        TrendingTags: {
+            items: {
+                tag: string;
+                authors: number;
+                posts: number;
+            }[];
         };
         ChatUnread: {
             unread: number;

@@ -20,4 +20,6 @@ export const searchApi = {
   users: (q: string, cursor?: string | null) =>
     ok(apiClient().GET("/api/search/users", { params: { query: { q, cursor: cursor || undefined } } })),
   tags: (q: string) => ok(apiClient().GET("/api/search/tags", { params: { query: { q } } })),
+  trending: () => ok(apiClient().GET("/api/search/trending", { params: { query: { limit: 10 } } })),
+  suggestions: (limit = 5) => ok(apiClient().GET("/api/users/suggestions", { params: { query: { limit } } })),
 };

@@ -50,4 +50,16 @@ export const queries = createSubApp()
       responses: responses(Search.TagResults, "Tag suggestions"),
     }),
     async (c) => c.json(await Search.tags(c.req.valid("query")), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "get",
+      path: "/api/search/trending",
+      tags: ["search"],
+      summary: "Hashtags of the last 24 hours, by how many different people used them",
+      security: bearer,
+      request: { query: Search.trending.schema },
+      responses: responses(Search.TrendingResults, "Trending hashtags, most people first"),
+    }),
+    async (c) => c.json(await Search.trending(c.req.valid("query")), 200),
   );

@@ -7,9 +7,11 @@ import { Loading, PageShell } from "../../components/page-shell";
 import { Composer } from "../../components/post/composer";
 import { PostCard, postHref } from "../../components/post/post-card";
 import { Timeline } from "../../components/post/timeline";
+import { PublicPostView } from "../../components/public/public-views";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api";
 import type { Thread } from "../../lib/api-types";
+import { useApp } from "../../lib/app-context";
 import { apiErrorMessage } from "../../lib/errors";
 import { postEvents } from "../../lib/post-events";
 import { isDeleted, type PageFetcher, postsApi } from "../../lib/posts-api";
@@ -21,6 +23,13 @@ type State =
   | { kind: "loaded"; thread: Thread };
 
 export default function PostPage() {
+  const { auth } = useApp();
+  const id = useSearchParams().get("id") ?? "";
+  // A shared link opened signed out: the public, read-only thread.
+  return auth.signedIn ? <SignedInPost /> : <PublicPostView id={id} />;
+}
+
+function SignedInPost() {
   const { t } = useI18n();
   const { me } = useRequireProfile();
   const id = useSearchParams().get("id") ?? "";

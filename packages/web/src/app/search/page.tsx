@@ -3,36 +3,21 @@ import { parse } from "@asyncsns/core/search/query";
 import { split } from "@asyncsns/core/search/text";
 import Link from "next/link";
 import { useRouter, useSearchParams } from "next/navigation";
-import { type FormEvent, useEffect, useState } from "react";
+import { type FormEvent, useCallback, useEffect, useState } from "react";
+import { Trending, UserLookup, WhoToFollow } from "../../components/discover/discover";
 import { useRequireProfile } from "../../components/guards";
 import { Loading, PageShell, useDocumentTitle } from "../../components/page-shell";
-import { postHref } from "../../components/post/post-card";
+import { PeopleList } from "../../components/post/people";
+import { PostCard } from "../../components/post/post-card";
 import { tagHref } from "../../components/post/post-text";
 import { profileHref } from "../../components/site-header";
 import { useI18n } from "../../i18n";
 import { ApiError } from "../../lib/api";
 import { type SearchTab, searchApi } from "../../lib/search-api";
 import "./search.css";
-import type { PostHit, Profile } from "../../lib/api-types";
+import type { PostHit } from "../../lib/api-types";
 
 const TABS: SearchTab[] = ["posts", "people", "tags"];
-
-/** Highlighted text: each piece is a React text node, so nothing in a post is ever parsed as HTML. */
-function Highlighted({ hit }: { hit: PostHit }) {
-  return (
-    <p className="post-text search-text">
-      {split(hit.text, hit.highlights).map((piece, i) =>
-        piece.match ? (
-          // biome-ignore lint/suspicious/noArrayIndexKey: pieces have no identity beyond their place
-          <mark key={i}>{piece.text}</mark>
-        ) : (
-          // biome-ignore lint/suspicious/noArrayIndexKey: pieces have no identity beyond their place
-          <span key={i}>{piece.text}</span>
-        ),
-      )}
-    </p>
-  );
-}
 
 /** Adds or replaces an operator in the query text (filter controls write the syntax for the user). */
 function withOperator(q: string, op: string, value: string | null): string {
@@ -55,7 +40,7 @@ export default function SearchPage() {
   const sort = params.get("sort") === "relevance" ? "relevance" : "latest";
   const [draft, setDraft] = useState(q);
   const [posts, setPosts] = useState<PostHit[]>([]);
-  const [people, setPeople] = useState<Profile[]>([]);
+  const fetchPeople = useCallback((from: string | null) => searchApi.users(q, from), [q]);
   const [tags, setTags] = useState<{ tag: string; count: number }[]>([]);
   const [cursor, setCursor] = useState<string | null>(null);
   const [status, setStatus] = useState<"idle" | "loading" | "error">("idle");
@@ -92,10 +77,7 @@ export default function SearchPage() {
         setPosts(page.items);
         setCursor(page.cursor);
       } else if (tab === "people") {
-        const page = await searchApi.users(q);
-        if (!live) return;
-        setPeople(page.items);
-        setCursor(page.cursor);
+        setCursor(null);
       } else {
         const page = await searchApi.tags(q);
         if (!live) return;
@@ -138,10 +120,6 @@ export default function SearchPage() {
       if (tab === "posts") {
         const page = await searchApi.posts(q, sort, cursor);
         setPosts((old) => [...old, ...page.items]);
-        setCursor(page.cursor);
-      } else {
-        const page = await searchApi.users(q, cursor);
-        setPeople((old) => [...old, ...page.items]);
         setCursor(page.cursor);
       }
       setStatus("idle");
@@ -309,7 +287,14 @@ export default function SearchPage() {
       </div>
 
       <section role="tabpanel" aria-label={t(`search.tab.${tab}`)} aria-busy={status === "loading"}>
-        {!q.trim() ? <p className="muted">{t("search.start")}</p> : null}
+        {!q.trim() ? (
+          <div className="discover">
+            <p className="muted">{t("search.start")}</p>
+            <Trending />
+            <WhoToFollow />
+            <UserLookup />
+          </div>
+        ) : null}
         {error ? (
           <p className="form-error" role="alert">
             {error}
@@ -318,34 +303,14 @@ export default function SearchPage() {
         {q.trim() && tab === "posts" ? (
           <ol className="search-results">
             {posts.map((hit) => (
-              <li key={hit.id} className="card search-hit">
-                <div className="search-hit-head">
-                  <Link href={profileHref(hit.author.handle)}>
-                    <strong>{hit.author.displayName}</strong>{" "}
-                    <span className="muted">@{hit.author.handle}</span>
-                  </Link>
-                  <Link href={postHref(hit.id)} className="muted">
-                    <time dateTime={hit.createdAt}>{new Date(hit.createdAt).toLocaleString(lang)}</time>
-                  </Link>
-                </div>
-                <Highlighted hit={hit} />
-                {hit.media.length ? (
-                  <p className="muted">{t("search.attachments", { count: String(hit.media.length) })}</p>
-                ) : null}
+              <li key={hit.id} className="search-hit">
+                <PostCard post={hit} highlights={hit.highlights} />
               </li>
             ))}
           </ol>
         ) : null}
         {q.trim() && tab === "people" ? (
-          <ul className="search-results">
-            {people.map((p) => (
-              <li key={p.id} className="card search-hit">
-                <Link href={profileHref(p.handle)}>
-                  <strong>{p.displayName}</strong> <span className="muted">@{p.handle}</span>
-                </Link>
-              </li>
-            ))}
-          </ul>
+          <PeopleList fetchPage={fetchPeople} label={t("search.tab.people")} empty={t("search.none")} />
         ) : null}
         {q.trim() && tab === "tags" ? (
           <ul className="search-results">
@@ -360,13 +325,10 @@ export default function SearchPage() {
         {q.trim() && status === "idle" && !error && tab === "posts" && posts.length === 0 ? (
           <p className="muted">{t("search.none")}</p>
         ) : null}
-        {q.trim() && status === "idle" && tab === "people" && people.length === 0 ? (
-          <p className="muted">{t("search.none")}</p>
-        ) : null}
         {q.trim() && status === "idle" && tab === "tags" && tags.length === 0 ? (
           <p className="muted">{t("search.none")}</p>
         ) : null}
-        {cursor && tab !== "tags" ? (
+        {cursor && tab === "posts" ? (
           <button type="button" className="btn btn-ghost" onClick={more} disabled={status === "loading"}>
             {t("search.more")}
           </button>

@@ -9,8 +9,9 @@ import { PageShell, ProfilePending, useDocumentTitle } from "../../components/pa
 import { BlockedAccounts, MutedAccounts, MutedWords } from "../../components/safety/settings-sections";
 import { useI18n } from "../../i18n";
 import { accountsApi } from "../../lib/accounts-api";
+import { api } from "../../lib/api";
 import { useApp } from "../../lib/app-context";
-import { authErrorMessage } from "../../lib/errors";
+import { apiErrorMessage, authErrorMessage } from "../../lib/errors";
 import { session } from "../../lib/session";
 import { isEmail, passwordRules } from "../../lib/validation";
 import "./settings.css";
@@ -290,6 +291,51 @@ function SignOutEverywhere() {
 }
 
 // The account's settings, with the safety sections (blocks, mutes, muted words).
+/** Public pages: a shared link to the profile or its posts shows them signed out unless this is on. */
+function Visibility({ initial }: { initial: boolean }) {
+  const { t } = useI18n();
+  const { setMe } = useApp();
+  const [on, setOn] = useState(initial);
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const change = async (next: boolean) => {
+    setOn(next);
+    setBusy(true);
+    setError(null);
+    try {
+      setMe(await api.updateMe({ signedInOnly: next }));
+    } catch (err) {
+      setOn(!next);
+      setError(apiErrorMessage(t, err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <div className="form">
+      <div className="checkbox">
+        <input
+          id="signed-in-only"
+          type="checkbox"
+          checked={on}
+          disabled={busy}
+          aria-describedby="signed-in-only-hint"
+          onChange={(e) => void change(e.target.checked)}
+        />
+        <label htmlFor="signed-in-only">{t("settings.signedInOnly")}</label>
+      </div>
+      <p id="signed-in-only-hint" className="muted small">
+        {t("settings.signedInOnlyHint")}
+      </p>
+      {error ? (
+        <p className="field-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 export default function SettingsPage() {
   const { t } = useI18n();
   useDocumentTitle(t("settings.title"));
@@ -312,6 +358,9 @@ export default function SettingsPage() {
       </Section>
       <Section id="settings-words" title={t("settings.words.title")} lead={t("settings.words.lead")}>
         <MutedWords />
+      </Section>
+      <Section id="settings-visibility" title={t("settings.visibility.title")}>
+        <Visibility initial={me.signedInOnly} />
       </Section>
       <Section id="settings-email" title={t("settings.email.title")}>
         <ChangeEmail />

@@ -10,7 +10,9 @@ import { useRequireProfile } from "../../components/guards";
 import { ReportButton } from "../../components/moderation/report-dialog";
 import { Loading, PageShell } from "../../components/page-shell";
 import { FollowButton } from "../../components/post/people";
+import { PostText } from "../../components/post/post-text";
 import { Timeline } from "../../components/post/timeline";
+import { PublicProfileView } from "../../components/public/public-views";
 import { ProfileSafetyMenu } from "../../components/safety/profile-menu";
 import { useReturnFocus } from "../../components/use-return-focus";
 import { useI18n } from "../../i18n";
@@ -35,6 +37,13 @@ type State =
   | { kind: "loaded"; profile: PublicProfile };
 
 export default function ProfilePage() {
+  const { auth } = useApp();
+  const handle = normalizeHandle(useSearchParams().get("h") ?? "");
+  // A shared link opened signed out: the public, read-only profile.
+  return auth.signedIn ? <SignedInProfile /> : <PublicProfileView handle={handle} />;
+}
+
+function SignedInProfile() {
   const { t } = useI18n();
   const { me } = useRequireProfile();
   const handle = normalizeHandle(useSearchParams().get("h") ?? "");
@@ -226,7 +235,7 @@ function ProfileView({
         ) : (
           <>
             {profile.bio ? (
-              <p className="profile-bio">{profile.bio}</p>
+              <PostText text={profile.bio} className="profile-bio" />
             ) : (
               <p className="profile-bio muted">{t("profile.noBio")}</p>
             )}

@@ -58,9 +58,15 @@ export function PostCard({
   post,
   local,
   highlight,
+  readOnly,
+  highlights,
 }: {
   post: Post;
   local?: LocalState;
+  /** A signed-out visitor's view (public pages): counts, no actions. */
+  readOnly?: boolean;
+  /** Search matches to mark in the text. */
+  highlights?: { start: number; end: number }[];
   /** The post a thread page is about: larger, not a link to itself. */
   highlight?: boolean;
 }) {
@@ -176,7 +182,11 @@ export function PostCard({
               }}
             />
           ) : (
-            <PostText text={post.text} className={highlight ? "post-text-large" : undefined} />
+            <PostText
+              text={post.text}
+              className={highlight ? "post-text-large" : undefined}
+              highlights={highlights}
+            />
           )}
           {post.editedAt ? (
             <p className="post-edited muted small">
@@ -210,6 +220,14 @@ export function PostCard({
                 </>
               )}
             </div>
+          ) : readOnly ? (
+            <p className="post-actions muted small">
+              {t("public.readOnly", {
+                likes: formatNumber(post.likes),
+                reposts: formatNumber(post.reposts),
+                replies: formatNumber(post.replies),
+              })}
+            </p>
           ) : (
             <div className="post-actions">
               <Link href={postHref(post.id)} className="post-action">
