@@ -13,6 +13,21 @@ import "./requests.css";
 
 export type Folder = "inbox" | "requests";
 
+// Kept across the list's remounts (opening a room is another page): a request opened from Requests keeps that tab.
+let lastFolder: Folder = "inbox";
+
+/** The tab the list shows, remembered while the app runs. */
+export function useFolder(): [Folder, (folder: Folder) => void] {
+  const [folder, setFolder] = useState<Folder>(lastFolder);
+  return [
+    folder,
+    (next) => {
+      lastFolder = next;
+      setFolder(next);
+    },
+  ];
+}
+
 /** The two tabs above the room list; arrow keys move between them as in any tab list. */
 export function FolderTabs({
   folder,
@@ -52,6 +67,7 @@ export function FolderTabs({
           onClick={() => onChange(f)}
         >
           {t(f === "inbox" ? "chat.folder.inbox" : "chat.folder.requests")}
+          {f === "requests" && requestCount > 0 ? " " : null}
           {f === "requests" && requestCount > 0 ? (
             <span className="chat-folder-count">{requestCount > 99 ? "99+" : requestCount}</span>
           ) : null}

@@ -10,7 +10,7 @@ import { relativeTime } from "../../lib/time";
 import { useChat } from "./chat-provider";
 import { Avatar } from "./message-item";
 import { NewChat } from "./new-chat";
-import { type Folder, FolderTabs, useRequests } from "./requests";
+import { FolderTabs, useFolder, useRequests } from "./requests";
 
 export function roomHref(id: string): string {
   return `/chat/room/?id=${encodeURIComponent(id)}`;
@@ -19,7 +19,7 @@ export function roomHref(id: string): string {
 export function RoomList({ selectedId, meId }: { selectedId: string | null; meId: string }) {
   const { t } = useI18n();
   const [creating, setCreating] = useState(false);
-  const [folder, setFolder] = useState<Folder>("inbox");
+  const [folder, setFolder] = useFolder();
   const requests = useRequests(folder === "requests");
   const headingId = useId();
   const panelId = useId();
