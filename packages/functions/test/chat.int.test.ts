@@ -97,6 +97,7 @@ describe("chat on the local cloud", () => {
 
   it("hands out seq 1..20 with no gap or duplicate under 20 concurrent sends, and reads them back in order", async () => {
     const [x, y] = await Promise.all([chatUser("sx"), chatUser("sy")]);
+    await friends(x, y);
     const room = await json(x.api("/rooms", post({ name: "race", memberHandles: [y.handle] })), 201);
     const yWs = await listen(y);
     const answers = await Promise.all(

@@ -196,7 +196,8 @@ describe("message requests", () => {
     }
 
     expect((await answer(other, room.id, "decline")).status).toBe(204);
-    expect((await answer(other, room.id, "decline")).status).toBe(204);
+    // Out of the group now: answering again is refused as for anyone outside it.
+    expect((await answer(other, room.id, "decline")).status).toBe(403);
     expect((await other.api(`/rooms/${room.id}`)).status).toBe(403);
     const seen = await json<Room>(owner.api(`/rooms/${room.id}`), 200);
     expect(seen.members.map((m) => m.id).sort()).toEqual([owner.sub, friend.sub, stranger.sub].sort());
@@ -244,12 +245,12 @@ describe("message requests", () => {
     }
   });
 
-  it("leaves a group as removing oneself does, idempotently", async () => {
+  it("leaves a group as removing oneself does; then the room is closed to the leaver", async () => {
     const [owner, member] = await Promise.all([chatUser("lo"), chatUser("lm")]);
     await follow(member, owner);
     const room = await group(owner, member);
     expect((await answer(member, room.id, "leave")).status).toBe(204);
-    expect((await answer(member, room.id, "leave")).status).toBe(204);
+    expect((await answer(member, room.id, "leave")).status).toBe(403);
     const seen = await json<Room>(owner.api(`/rooms/${room.id}`), 200);
     expect(seen.members.map((m) => m.id)).toEqual([owner.sub]);
   });

@@ -1,13 +1,14 @@
 // Message requests: a 1:1 room from someone the recipient does not follow, or a group invitation from such a
 // person, waits in the recipient's Requests until they accept, delete (decline) or block. Leaving a 1:1 room
-// archives it for the leaver. Every answer is one conditional write and may be repeated.
+// archives it for the leaver. Every answer is one conditional write. Accepting, and answering a 1:1 room, may be
+// repeated; one who declined a group or left it is no longer in it, and is refused (403) as any outsider is.
 
 import { envelope } from "@asyncsns/realtime";
 import { useUserId } from "../actor";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { fn } from "../util";
-import { activeMemberIds, isActive, memberIds, profileOf, statusOf } from "./access";
+import { activeMemberIds, isActive, memberIds, notMember, profileOf, statusOf } from "./access";
 import { deliver } from "./delivery";
 import { RoomId } from "./ids";
 // A cycle (index re-exports this file) that is safe: removeMember is only called, never read at load.
@@ -24,12 +25,11 @@ export const accept = fn(RoomId, async (roomId): Promise<Info> => {
 
 /**
  * Deletes a 1:1 request (hidden for the recipient; its sender is not told) or declines a group invitation (the
- * invitee is no longer in the group). Declining again is a no-op; an accepted room cannot be declined.
+ * invitee is no longer in the group). Deleting a request again is a no-op; an accepted room cannot be declined.
  */
 export const decline = fn(RoomId, async (roomId): Promise<void> => {
   const userId = useUserId();
   const { room, membership } = await current(roomId, userId);
-  if (!membership) return;
   const status = statusOf(membership);
   if (status === "member")
     throw new VisibleError(
@@ -67,12 +67,11 @@ export const decline = fn(RoomId, async (roomId): Promise<void> => {
 /** Leaves a room: a group as removing oneself does; a 1:1 room is archived for the leaver alone. */
 export const leave = fn(RoomId, async (roomId): Promise<void> => {
   const userId = useUserId();
-  const { room, membership } = await current(roomId, userId);
-  if (!membership) return;
+  const { room } = await current(roomId, userId);
   if (room.kind === "group") {
     const me = await profileOf(userId);
     await removeMember({ roomId, handle: me.handle }).catch((error: unknown) => {
-      // Left meanwhile (another tab): leaving is idempotent.
+      // Left meanwhile (another tab): that leave did it.
       if (error instanceof VisibleError && error.code === "room.member_not_found") return;
       throw error;
     });
@@ -94,7 +93,6 @@ export const leave = fn(RoomId, async (roomId): Promise<void> => {
  */
 export async function join(roomId: string, userId: string): Promise<void> {
   const { membership } = await current(roomId, userId);
-  if (!membership) return;
   if (isActive(membership)) return;
   const wasPending = statusOf(membership) !== "member";
   const joined = await MembershipEntity.patch({ roomId, userId })
@@ -114,15 +112,19 @@ export async function join(roomId: string, userId: string): Promise<void> {
   );
 }
 
-/** The room and the caller's membership, strongly consistent; 404 for a room that does not exist. */
+/**
+ * The room and the caller's membership, strongly consistent; 404 for a room that does not exist, 403 for one the
+ * caller is not in (a declined invitation or a group left: answering again is refused as for any outsider).
+ */
 async function current(
   roomId: string,
   userId: string,
-): Promise<{ room: RoomItem; membership: MembershipItem | null }> {
+): Promise<{ room: RoomItem; membership: MembershipItem }> {
   const [room, membership] = await Promise.all([
     RoomEntity.get({ roomId }).go({ consistent: true }),
     MembershipEntity.get({ roomId, userId }).go({ consistent: true }),
   ]);
   if (!room.data) throw new VisibleError("not-found", "room.not_found", "This room does not exist.");
+  if (!membership.data) throw notMember();
   return { room: room.data, membership: membership.data };
 }

@@ -2711,7 +2711,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Declined (or declined already) */
+                /** @description Declined (a request: or deleted already) */
                 204: {
                     headers: {
                         [name: string]: unknown;
@@ -2780,7 +2780,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Leave a room: a group as removing oneself; a 1:1 room is archived for the caller (idempotent) */
+        /** Leave a room: a group as removing oneself; a 1:1 room is archived for the caller (again: no-op) */
         post: {
             parameters: {
                 query?: never;
@@ -2792,7 +2792,7 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description Left (or left already) */
+                /** @description Left (a 1:1 room: or left already) */
                 204: {
                     headers: {
                         [name: string]: unknown;

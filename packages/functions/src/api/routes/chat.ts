@@ -166,7 +166,11 @@ export const commands = createSubApp()
         "Delete a message request (hidden for the caller; the sender is not told) or decline a group invitation",
       security: bearer,
       request: { params: IdParam },
-      responses: { 204: { description: "Declined (or declined already)" }, ...roomErrors, 409: errors[409] },
+      responses: {
+        204: { description: "Declined (a request: or deleted already)" },
+        ...roomErrors,
+        409: errors[409],
+      },
     }),
     async (c) => {
       await Chat.decline(c.req.valid("param").id);
@@ -179,10 +183,14 @@ export const commands = createSubApp()
       path: "/api/rooms/{id}/leave",
       tags: ["chat"],
       summary:
-        "Leave a room: a group as removing oneself; a 1:1 room is archived for the caller (idempotent)",
+        "Leave a room: a group as removing oneself; a 1:1 room is archived for the caller (again: no-op)",
       security: bearer,
       request: { params: IdParam },
-      responses: { 204: { description: "Left (or left already)" }, ...roomErrors, 409: errors[409] },
+      responses: {
+        204: { description: "Left (a 1:1 room: or left already)" },
+        ...roomErrors,
+        409: errors[409],
+      },
     }),
     async (c) => {
       await Chat.leave(c.req.valid("param").id);
