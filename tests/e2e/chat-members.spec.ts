@@ -1,5 +1,5 @@
 import { expect, type Locator, type Page, test } from "@playwright/test";
-import { type Account, callApi, confirmed, createAccount, openAs } from "./support/api";
+import { type Account, callApi, confirmed, createAccount, follow, openAs } from "./support/api";
 import { tabTo } from "./support/keyboard";
 
 test.use({ locale: "en-US" });
@@ -37,6 +37,8 @@ test("the owner adds, promotes and removes people, a member leaves, and everyone
     createAccount(request, "mb"),
     createAccount(request, "mc"),
   ]);
+  // B and C follow A: a group from someone they do not follow would be an invitation (message-requests.spec.ts).
+  await Promise.all([follow(request, b, a.handle), follow(request, c, a.handle)]);
   const room = await callApi<{ id: string }>(request, a, "POST", "/rooms", {
     memberHandles: [b.handle],
     name: "Crew",
@@ -162,6 +164,7 @@ test("the members dialog by keyboard only at 360 px, without sideways scrolling;
   request,
 }) => {
   const [a, b] = await Promise.all([createAccount(request, "ka"), createAccount(request, "kb")]);
+  await follow(request, b, a.handle);
   const room = await callApi<{ id: string }>(request, a, "POST", "/rooms", {
     memberHandles: [b.handle],
     name: "Pair",

@@ -106,9 +106,23 @@ async function cutOff(local: LocalJson, p: Person): Promise<void> {
   await expect(reconnecting(p)).toBeVisible();
 }
 
+/** Everyone follows everyone, so rooms between them skip message requests (message-requests.spec.ts). */
+async function friends(...people: Person[]): Promise<void> {
+  for (const p of people) {
+    const token = (await signInTokens(p.page.request, p.user)).AccessToken;
+    for (const q of people.filter((other) => other !== p)) {
+      const res = await p.page.request.post(`/api/users/${q.user.handle}/follow`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(res.status()).toBe(204);
+    }
+  }
+}
+
 /** A 1:1 room B opened from A's profile, open on both sides. */
 async function openPair(browser: Browser): Promise<[Person, Person]> {
   const [a, b] = await Promise.all([signUp(browser, "a"), signUp(browser, "b")]);
+  await friends(a, b);
   await b.page.goto(`/u/?h=${a.user.handle}`);
   await b.page.getByRole("button", { name: "Message" }).click();
   await expect(b.page.getByRole("heading", { name: a.user.displayName })).toBeVisible();
@@ -119,6 +133,7 @@ async function openPair(browser: Browser): Promise<[Person, Person]> {
 
 test("1:1 chat both ways in realtime, with typing, read receipts and Japanese input", async ({ browser }) => {
   const [a, b] = await Promise.all([signUp(browser, "a"), signUp(browser, "b")]);
+  await friends(a, b);
 
   // B waits on the chat list; A starts the chat from B's profile.
   await openChats(b);
@@ -210,6 +225,7 @@ test("1:1 chat both ways in realtime, with typing, read receipts and Japanese in
 
 test("a group of three: everyone sees every message in order, with read receipts", async ({ browser }) => {
   const [a, b, c] = await Promise.all([signUp(browser, "a"), signUp(browser, "b"), signUp(browser, "c")]);
+  await friends(a, b, c);
   await Promise.all([openChats(b), openChats(c)]);
 
   // A starts a named group with B and C through "New chat".
@@ -358,6 +374,7 @@ test.describe("on a 360 px phone", () => {
 
   test("one pane at a time: list, room, back @phone", async ({ browser }) => {
     const [a, b] = await Promise.all([signUp(browser, "a"), signUp(browser, "b")]);
+    await friends(a, b);
     await a.page.setViewportSize({ width: 360, height: 740 });
     await a.page.goto(`/u/?h=${b.user.handle}`);
     await a.page.getByRole("button", { name: "Message" }).click();

@@ -75,3 +75,17 @@ export async function json<T = any>(res: Response | Promise<Response>, status?: 
 }
 
 export const post = (body: unknown): RequestInit => ({ method: "POST", body: JSON.stringify(body) });
+
+/** Makes every pair follow each other, so rooms between them skip message requests. */
+export async function friends(...users: ChatUser[]): Promise<void> {
+  await Promise.all(
+    users.flatMap((a) =>
+      users
+        .filter((b) => b !== a)
+        .map(async (b) => {
+          const res = await a.api(`/users/${b.handle}/follow`, { method: "POST" });
+          if (res.status !== 204) throw new Error(`follow: ${res.status} ${await res.text()}`);
+        }),
+    ),
+  );
+}

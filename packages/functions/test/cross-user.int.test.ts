@@ -88,6 +88,9 @@ const OWNED: Record<string, (w: World) => Attempt[]> = {
     { as: "bob", path: `/rooms/${w.roomId}/messages/${w.messageId}` },
   ],
   "POST /api/rooms/{id}/read": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}/read`, body: { seq: 1 } }],
+  "POST /api/rooms/{id}/accept": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}/accept` }],
+  "POST /api/rooms/{id}/decline": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}/decline` }],
+  "POST /api/rooms/{id}/leave": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}/leave` }],
   "GET /api/me/export/{id}": (w) => [
     { as: "mallory", path: `/me/export/${w.exportId}` },
     { as: "bob", path: `/me/export/${w.exportId}` },

@@ -301,6 +301,8 @@ describe("notifications from the table's stream", () => {
   });
 
   it("tells a chat member with no live socket of a new message, grouped per room", async () => {
+    // B follows A: a stranger's message would be a quiet request (message-requests.int.test.ts).
+    expect((await b.api(`/users/${a.handle}/follow`, { method: "POST" })).status).toBe(204);
     const room = await a.api("/rooms", {
       method: "POST",
       body: JSON.stringify({ memberHandles: [b.handle] }),

@@ -121,6 +121,8 @@ describe("WebSocket API on the local cloud", () => {
 
   it("closes a socket whose token has expired instead of delivering an event to it", async () => {
     const [alice, bob] = await Promise.all([createTestMember("ea"), createTestMember("eb")]);
+    // Bob follows Alice, so her message would reach him live (not as a quiet request) were his socket open.
+    expect((await bob.api(`/users/${alice.handle}/follow`, { method: "POST" })).status).toBe(204);
     const room = await alice.api("/rooms", {
       method: "POST",
       body: JSON.stringify({ memberHandles: [bob.handle] }),

@@ -104,6 +104,8 @@ it("publishes chat.message for every other member to the Notifications topic, fr
     const bob = await user(`bob${suffix}`);
     const room = await alice.api("/rooms", { memberHandles: [bob.handle] });
     expect(room.status).toBe(201);
+    // Bob accepts: a request from someone he does not follow would notify no one.
+    expect((await bob.api(`/rooms/${room.body.id}/accept`, {})).status).toBe(200);
     const sent = await alice.api(`/rooms/${room.body.id}/messages`, { text: "are you there?" });
     expect(sent.status).toBe(201);
 

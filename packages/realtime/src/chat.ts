@@ -69,7 +69,18 @@ export const Typing = z.object({ roomId: z.string(), userId: z.string(), handle:
 export const Read = z.object({ roomId: z.string(), userId: z.string(), seq: z.number().int().nonnegative() });
 export const RoomUpdated = z.object({
   roomId: z.string(),
-  reason: z.enum(["created", "renamed", "member_added", "member_removed", "member_left", "role_changed"]),
+  reason: z.enum([
+    "created",
+    "renamed",
+    "member_added",
+    "member_removed",
+    "member_left",
+    "role_changed",
+    // Message requests: a quiet nudge to the recipient (the list's request count), and the answers.
+    "request",
+    "accepted",
+    "declined",
+  ]),
   /** Whether the recipient is still a member; false tells the UI to drop the room. */
   member: z.boolean(),
 });

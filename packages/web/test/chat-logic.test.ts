@@ -26,7 +26,12 @@ const msg = (seq: number, from: string, extra: Partial<Message> = {}): Message =
   deleted: false,
   ...extra,
 });
-const member = (id: string, lastReadSeq: number): Member => ({ ...person(id), role: "member", lastReadSeq });
+const member = (id: string, lastReadSeq: number): Member => ({
+  ...person(id),
+  role: "member",
+  status: "member",
+  lastReadSeq,
+});
 const room = (id: string, seq: number, unread: number, at: string): Room => ({
   id,
   kind: "direct",
@@ -36,6 +41,9 @@ const room = (id: string, seq: number, unread: number, at: string): Room => ({
   lastMessage: seq ? { ...msg(seq, "bo"), roomId: id, createdAt: at } : null,
   unread,
   myRole: "member",
+  status: "member",
+  archived: false,
+  invitedBy: null,
   createdAt: "2026-01-01T00:00:00.000Z",
 });
 

@@ -16,6 +16,7 @@ const member = (id: string, role: Role = "member", displayName = id.toUpperCase(
   displayName,
   avatarUrl: null,
   role,
+  status: "member",
   lastReadSeq: 0,
 });
 const group = (members: Member[], myRole: Role = "owner"): Room => ({
@@ -27,6 +28,9 @@ const group = (members: Member[], myRole: Role = "owner"): Room => ({
   lastMessage: null,
   unread: 0,
   myRole,
+  status: "member",
+  archived: false,
+  invitedBy: null,
   createdAt: "2026-01-01T00:00:00.000Z",
 });
 

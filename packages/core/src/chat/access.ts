@@ -25,6 +25,22 @@ export async function memberIds(roomId: string): Promise<string[]> {
   return (await members(roomId)).map((m) => m.userId);
 }
 
+export type Status = "member" | "request" | "invited";
+
+/** A membership's status; items written before message requests have none and are plain members. */
+export const statusOf = (m: Pick<MembershipItem, "status">): Status => m.status ?? "member";
+
+/** A member who hears the room: accepted and not archived. Requests and invitations stay quiet. */
+export const isActive = (m: MembershipItem) => statusOf(m) === "member" && m.archivedAt === undefined;
+
+/** A request or invitation still waiting for an answer: gets only a quiet nudge for the request count. */
+export const isPending = (m: MembershipItem) => statusOf(m) !== "member" && m.archivedAt === undefined;
+
+/** Who gets a room's live events and pushes. */
+export async function activeMemberIds(roomId: string): Promise<string[]> {
+  return (await members(roomId)).filter(isActive).map((m) => m.userId);
+}
+
 export async function userIdOf(handle: string): Promise<string> {
   const userId = await Users.idOf(handle.replace(/^@/, ""));
   if (!userId) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);

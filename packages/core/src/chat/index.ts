@@ -4,12 +4,23 @@ import { envelope } from "@asyncsns/realtime";
 import { useUserId } from "../actor";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
+import { followersAmong, exists as follows } from "../follow";
 import { createId } from "../id";
 import { Limit } from "../limit";
 import { Media } from "../media";
 import { isBlocked, requireUnblocked, unblockedChecks } from "../safety/checks";
 import { fn } from "../util";
-import { memberIds, members, notMember, profileOf, requireMember, userIdOf } from "./access";
+import {
+  activeMemberIds,
+  isActive,
+  isPending,
+  memberIds,
+  members,
+  notMember,
+  profileOf,
+  requireMember,
+  userIdOf,
+} from "./access";
 import { deliver } from "./delivery";
 import {
   AddMembers,
@@ -23,6 +34,7 @@ import {
   SendMessage,
   SetRole,
 } from "./inputs";
+import { join } from "./requests";
 import {
   DirectEntity,
   MembershipEntity,
@@ -37,6 +49,7 @@ export { MessageId, RoomId } from "./ids";
 export * as inputs from "./inputs";
 export { MAX_MEMBERS, MAX_TEXT } from "./inputs";
 export { react, unreact } from "./reactions";
+export { accept, decline, leave } from "./requests";
 export { Info, Member, Message, messages, room, rooms, Unread, unread } from "./rooms";
 export { typing } from "./typing";
 
@@ -65,6 +78,8 @@ export const create = fn(CreateRoom, async (input): Promise<{ room: Info; create
   );
   await Limit.consume("room");
   const roomId = createId("rom");
+  // People who do not follow the creator are invited: they join only when they accept.
+  const followers = await followersAmong(me.userId, others);
   const outcome = await transact(({ room, membership }) => ({
     room: room
       .create({
@@ -76,7 +91,11 @@ export const create = fn(CreateRoom, async (input): Promise<{ room: Info; create
       })
       .commit(),
     owner: membership.create({ roomId, userId: me.userId, role: "owner" }).commit(),
-    members: others.map((userId) => membership.create({ roomId, userId, role: "member" }).commit()),
+    members: others.map((userId) =>
+      membership
+        .create({ roomId, userId, role: "member", ...invitation(followers, userId, me.userId) })
+        .commit(),
+    ),
   }));
   if (!outcome.ok) throw retry();
   await roomChanged(roomId, [me.userId, ...others], "created");
@@ -88,17 +107,23 @@ async function createDirect(userId: string, otherId: string): Promise<{ room: In
   const pairKey = [userId, otherId].sort().join("#");
   const existing = await DirectEntity.get({ pairKey }).go();
   // An existing room opens even after a block (read-only, it says why); a new one is refused.
-  if (existing.data) return { room: await view(existing.data.roomId, userId), created: false };
+  if (existing.data) {
+    // Opening the conversation oneself answers a request (or brings back a room one left).
+    await join(existing.data.roomId, userId);
+    return { room: await view(existing.data.roomId, userId), created: false };
+  }
   await requireUnblocked(userId, [otherId], "You cannot message someone who blocked you or whom you block.");
   // Only a room that will be created counts; opening an existing 1:1 room is free.
   await Limit.consume("room");
   const roomId = createId("rom");
+  // A first message from someone the other does not follow lands in their requests.
+  const status = (await follows(otherId, userId)) ? "member" : "request";
   const outcome = await transact(({ room, direct, membership }) => ({
     pair: direct.create({ pairKey, roomId }).commit(),
     room: room.create({ roomId, kind: "direct", createdBy: userId, memberCount: 2 }).commit(),
     members: [
       membership.create({ roomId, userId, role: "member" }).commit(),
-      membership.create({ roomId, userId: otherId, role: "member" }).commit(),
+      membership.create({ roomId, userId: otherId, role: "member", status }).commit(),
     ],
   }));
   if (!outcome.ok) {
@@ -123,13 +148,16 @@ export const addMembers = fn(AddMembers, async ({ roomId, handles }) => {
   if (added.length > 0) {
     await requireUnblocked(userId, added, "You cannot add someone who blocked you or whom you block.");
     if (room.memberCount + added.length > MAX_MEMBERS) throw tooMany();
+    const followers = await followersAmong(userId, added);
     const outcome = await transact(({ room: r, membership: m }) => ({
       room: r
         .patch({ roomId })
         .add({ memberCount: added.length })
         .where((a, op) => op.lte(a.memberCount, MAX_MEMBERS - added.length))
         .commit(),
-      members: added.map((id) => m.create({ roomId, userId: id, role: "member" }).commit()),
+      members: added.map((id) =>
+        m.create({ roomId, userId: id, role: "member", ...invitation(followers, id, userId) }).commit(),
+      ),
     }));
     if (!outcome.ok) throw outcome.failed.includes("room") ? tooMany() : retry();
     await roomChanged(roomId, [...present, ...added], "member_added");
@@ -218,7 +246,7 @@ export const send = fn(SendMessage, async (input): Promise<Message> => {
     throw new VisibleError("input", "chat.empty", "Write something or attach a file.");
   const userId = useUserId();
   await Limit.consume("message");
-  const [sender, { room }, replyTo] = await Promise.all([
+  const [sender, { room, membership: mine }, replyTo] = await Promise.all([
     profileOf(userId),
     requireMember(input.roomId, userId),
     input.replyTo ? messageById(input.roomId, input.replyTo) : undefined,
@@ -228,6 +256,8 @@ export const send = fn(SendMessage, async (input): Promise<Message> => {
   const other =
     room.kind === "direct" ? (await memberIds(input.roomId)).find((id) => id !== userId) : undefined;
   if (other && (await isBlocked(userId, other))) throw readOnly();
+  // Replying answers a request or invitation; writing in a room one left brings it back.
+  if (!isActive(mine)) await join(input.roomId, userId);
   const messageId = createId("msg");
   const item = await allocate(room, async (seq) => {
     const now = Date.now();
@@ -271,7 +301,7 @@ export const send = fn(SendMessage, async (input): Promise<Message> => {
   });
   const [message, everyone] = await Promise.all([
     serialize(item as MessageItem),
-    memberIds(input.roomId),
+    members(input.roomId),
     // Your own message is read; a conditional bump so concurrent sends never move it backwards.
     MembershipEntity.patch({ roomId: input.roomId, userId: sender.userId })
       .set({ lastReadSeq: item.seq })
@@ -279,7 +309,17 @@ export const send = fn(SendMessage, async (input): Promise<Message> => {
       .go()
       .catch(() => undefined),
   ]);
-  await deliver(everyone, envelope("chat.message", message));
+  await Promise.all([
+    deliver(
+      everyone.filter(isActive).map((m) => m.userId),
+      envelope("chat.message", message),
+    ),
+    // Pending requests hear no message, only that their request count may have changed.
+    deliver(
+      everyone.filter(isPending).map((m) => m.userId),
+      envelope("room.updated", { roomId: input.roomId, reason: "request", member: true }),
+    ),
+  ]);
   return message;
 });
 
@@ -337,7 +377,7 @@ export const remove = fn(DeleteMessage, async ({ roomId, messageId }) => {
 /** Moves the caller's read marker forward (never back) and tells the other members. */
 export const markRead = fn(MarkRead, async ({ roomId, seq }) => {
   const userId = useUserId();
-  const { room } = await requireMember(roomId, userId);
+  const { room, membership } = await requireMember(roomId, userId);
   const upTo = Math.min(seq, room.seq);
   const moved = await MembershipEntity.patch({ roomId, userId })
     .set({ lastReadSeq: upTo })
@@ -345,10 +385,17 @@ export const markRead = fn(MarkRead, async ({ roomId, seq }) => {
     .go()
     .then(() => true)
     .catch(() => false);
-  if (moved) await deliver(await memberIds(roomId), envelope("chat.read", { roomId, userId, seq: upTo }));
+  // Reading a request tells its sender nothing: receipts start once it is accepted.
+  if (moved && isActive(membership))
+    await deliver(await activeMemberIds(roomId), envelope("chat.read", { roomId, userId, seq: upTo }));
 });
 
 // ---------- helpers ----------
+
+/** A new member who does not follow the person adding them is invited, not yet joined. */
+function invitation(followers: Set<string>, userId: string, by: string) {
+  return followers.has(userId) ? {} : { status: "invited" as const, invitedBy: by };
+}
 
 function requireGroup(room: RoomItem) {
   if (room.kind !== "group")

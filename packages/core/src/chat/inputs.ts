@@ -56,5 +56,9 @@ export const History = z.object({
   limit: z.coerce.number().int().min(1).max(100).optional(),
 });
 
+/** The chat list's tabs: the inbox, requests and invitations waiting for an answer, rooms one left. */
+export const Folder = z.enum(["inbox", "requests", "archived"]);
+export const ListRooms = z.object({ folder: Folder.optional() });
+
 export const RenameRoom = z.object({ roomId: RoomId, name: RoomName });
 export const SetRole = z.object({ roomId: RoomId, handle: HandleRef, role: z.enum(["admin", "member"]) });

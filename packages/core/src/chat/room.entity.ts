@@ -50,6 +50,15 @@ export const MembershipEntity = new Entity(
       roomId: { type: "string", required: true, readOnly: true },
       userId: { type: "string", required: true, readOnly: true },
       role: { type: ["owner", "admin", "member"] as const, required: true, default: "member" },
+      /**
+       * "request": a 1:1 room opened by someone this member does not follow; "invited": a group such a person
+       * added them to. Either stays quiet (no live message, no push) until accepted. Absent on older items: member.
+       */
+      status: { type: ["member", "request", "invited"] as const, default: "member" },
+      /** Who added an invited member, for the invitation's banner. */
+      invitedBy: { type: "string" },
+      /** Hidden from the member's lists and deliveries: a deleted request, or a 1:1 room they left. */
+      archivedAt: { type: "number" },
       lastReadSeq: { type: "number", required: true, default: 0 },
       joinedAt: { type: "number", required: true, readOnly: true, default: () => Date.now() },
     },

@@ -7,12 +7,19 @@ import { avatarUrlOf } from "../media/urls";
 import { isBlocked } from "../safety/checks";
 import * as Users from "../user/read";
 import { fn } from "../util";
-import { members, requireMember } from "./access";
+import { isActive, isPending, members, requireMember, statusOf } from "./access";
 import { RoomId } from "./ids";
-import { History } from "./inputs";
+import { History, ListRooms } from "./inputs";
 import { signedMedia } from "./media";
 import { countsOf, myReactions } from "./reaction-counts";
-import { MembershipEntity, MessageEntity, type MessageItem, RoomEntity, type RoomItem } from "./room.entity";
+import {
+  MembershipEntity,
+  type MembershipItem,
+  MessageEntity,
+  type MessageItem,
+  RoomEntity,
+  type RoomItem,
+} from "./room.entity";
 
 // Chat's read side, its own entry (@asyncsns/core/chat/rooms) so the Query Lambda links no socket or topic.
 
@@ -31,6 +38,8 @@ export const Member = z.object({
   displayName: z.string(),
   avatarUrl: z.string().nullable(),
   role: z.enum(["owner", "admin", "member"]),
+  /** "invited" until a group invitation is accepted; "request" for a 1:1 request's recipient. */
+  status: z.enum(["member", "request", "invited"]),
   lastReadSeq: z.number().int(),
 });
 export type Member = z.infer<typeof Member>;
@@ -46,6 +55,12 @@ export const Info = z
     lastMessage: z.union([Message, z.null()]),
     unread: z.number().int(),
     myRole: z.enum(["owner", "admin", "member"]),
+    /** The caller's standing: a member, or a request / group invitation waiting for their answer. */
+    status: z.enum(["member", "request", "invited"]),
+    /** Hidden from the caller's inbox: a 1:1 room they left (or a request they deleted). */
+    archived: z.boolean(),
+    /** Who invited the caller to this group, while the invitation waits. */
+    invitedBy: z.string().nullable(),
     createdAt: z.string(),
     /** A 1:1 room whose two members block each other (either way): read-only. Absent on older clients' copies. */
     blocked: z.boolean().optional(),
@@ -56,22 +71,41 @@ export type Info = z.infer<typeof Info>;
 /** One room as the caller sees it; 403 unless they are a member. */
 export const room = fn(RoomId, async (roomId) => view(roomId, useUserId()));
 
-/** The caller's rooms, most recent message first: one key query on the per-user index, then batch gets. */
-export async function rooms(): Promise<{ items: Info[] }> {
-  const userId = useUserId();
-  const mine = await MembershipEntity.query.byUser({ userId }).go({ pages: "all" });
-  if (mine.data.length === 0) return { items: [] };
-  const rooms = await batchRooms(mine.data.map((m) => m.roomId));
-  const items = await Promise.all(
-    mine.data.flatMap((m) => {
+/**
+ * The caller's rooms in one folder (the inbox unless asked), most recent message first, with the number of requests
+ * waiting: one key query on the per-user index, then batch gets.
+ */
+export const rooms = fn(
+  ListRooms,
+  async ({ folder = "inbox" }): Promise<{ items: Info[]; requests: number }> => {
+    const userId = useUserId();
+    const mine = await MembershipEntity.query.byUser({ userId }).go({ pages: "all" });
+    if (mine.data.length === 0) return { items: [], requests: 0 };
+    const wanted = mine.data.filter((m) => isPending(m) || inFolder(m, folder));
+    const rooms = await batchRooms(wanted.map((m) => m.roomId));
+    // A 1:1 request shows once its first message is there; an invitation shows at once.
+    const waiting = (m: MembershipItem) => {
       const room = rooms.get(m.roomId);
-      return room ? [assemble(room, userId)] : [];
-    }),
-  );
-  items.sort((a, b) =>
-    (b.lastMessage?.createdAt ?? b.createdAt).localeCompare(a.lastMessage?.createdAt ?? a.createdAt),
-  );
-  return { items };
+      return room !== undefined && isPending(m) && (room.kind === "group" || room.seq > 0);
+    };
+    const listed = wanted.filter((m) => (folder === "requests" ? waiting(m) : inFolder(m, folder)));
+    const items = await Promise.all(
+      listed.flatMap((m) => {
+        const room = rooms.get(m.roomId);
+        return room ? [assemble(room, userId)] : [];
+      }),
+    );
+    items.sort((a, b) =>
+      (b.lastMessage?.createdAt ?? b.createdAt).localeCompare(a.lastMessage?.createdAt ?? a.createdAt),
+    );
+    return { items, requests: wanted.filter(waiting).length };
+  },
+);
+
+function inFolder(m: MembershipItem, folder: "inbox" | "requests" | "archived"): boolean {
+  if (folder === "inbox") return isActive(m);
+  if (folder === "archived") return statusOf(m) === "member" && m.archivedAt !== undefined;
+  return isPending(m);
 }
 
 export const messages = fn(
@@ -158,6 +192,7 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
         displayName: p?.displayName ?? "",
         avatarUrl: p?.avatarUrl ?? null,
         role: m.role,
+        status: statusOf(m),
         lastReadSeq: m.lastReadSeq,
       };
     }),
@@ -165,6 +200,9 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
     lastMessage: last?.data ? await serialize(last.data) : null,
     unread: Math.max(0, room.seq - (me?.lastReadSeq ?? room.seq)),
     myRole: me?.role ?? "member",
+    status: me ? statusOf(me) : "member",
+    archived: me?.archivedAt !== undefined,
+    invitedBy: me && statusOf(me) === "invited" ? (me.invitedBy ?? null) : null,
     createdAt: new Date(room.createdAt).toISOString(),
     blocked,
   };

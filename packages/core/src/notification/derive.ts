@@ -4,7 +4,7 @@
 
 import type { AttributeValue } from "@aws-sdk/client-dynamodb";
 import { unmarshall } from "@aws-sdk/util-dynamodb";
-import { memberIds } from "../chat/access";
+import { activeMemberIds } from "../chat/access";
 import { LikeEntity, RepostEntity } from "../post/post.entity";
 import * as Posts from "../post/read";
 import { mutedWords, silences } from "../safety/hidden";
@@ -111,11 +111,14 @@ async function ofReaction(
   ];
 }
 
-/** A new message: every other member hears of it; the consumer skips members with a live socket. */
+/**
+ * A new message: every other active member hears of it; the consumer skips members with a live socket. Unanswered
+ * requests and invitations, and rooms one left, stay silent.
+ */
 async function ofMessage(item: Image): Promise<NotificationEvent[]> {
   const roomId = String(item.roomId);
   const sender = String(item.senderId);
-  const members = await memberIds(roomId);
+  const members = await activeMemberIds(roomId);
   const text = str(item.text) || undefined;
   return members
     .filter((id) => id !== sender)

@@ -10,7 +10,9 @@ export const PAGE = 50;
 const PAGE_MAX = 100;
 
 export const chatApi = {
-  listRooms: () => ok(apiClient().GET("/api/rooms")),
+  /** The inbox unless asked; every answer also counts the requests waiting. */
+  listRooms: (folder?: QueryOf<"/api/rooms">["folder"]) =>
+    ok(apiClient().GET("/api/rooms", { params: { query: folder ? { folder } : {} } })),
   getRoom: (id: string) => ok(apiClient().GET("/api/rooms/{id}", { params: { path: { id } } })),
   createRoom: (body: BodyOf<"/api/rooms", "post">) => ok(apiClient().POST("/api/rooms", { body })),
   messages: (id: string, query: QueryOf<"/api/rooms/{id}/messages"> = {}) =>
@@ -56,6 +58,12 @@ export const chatApi = {
   /** Removes a member (owner or admin), or leaves the group when `handle` is the caller's own. */
   removeMember: (id: string, handle: string) =>
     ok(apiClient().DELETE("/api/rooms/{id}/members/{handle}", { params: { path: { id, handle } } })),
+  /** Accepts a message request or group invitation: the room moves to the inbox. */
+  accept: (id: string) => ok(apiClient().POST("/api/rooms/{id}/accept", { params: { path: { id } } })),
+  /** Deletes a request (its sender is not told) or declines a group invitation. */
+  decline: (id: string) => ok(apiClient().POST("/api/rooms/{id}/decline", { params: { path: { id } } })),
+  /** Leaves a room: a 1:1 room is archived for the caller, a group is left. */
+  leave: (id: string) => ok(apiClient().POST("/api/rooms/{id}/leave", { params: { path: { id } } })),
   setRole: (id: string, handle: string, role: Exclude<Role, "owner">) =>
     ok(
       apiClient().PATCH("/api/rooms/{id}/members/{handle}", {

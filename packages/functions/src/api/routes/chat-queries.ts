@@ -6,7 +6,11 @@ import { bearer, ErrorSchema, errors, IdParam, json } from "./schemas";
 
 const forbidden = json(ErrorSchema, "The caller is not a member of the room (or lacks the role)");
 export const roomErrors = { 400: errors[400], 401: errors[401], 403: forbidden, 404: errors[404] };
-const RoomList = z.object({ items: z.array(Chat.Info) });
+const RoomList = z.object({
+  items: z.array(Chat.Info),
+  /** Requests and group invitations waiting for the caller's answer (the Requests tab's count). */
+  requests: z.number().int(),
+});
 const MessageList = z.object({ items: z.array(Chat.Message) });
 
 /** Query Lambda. */
@@ -16,11 +20,13 @@ export const queries = createSubApp()
       method: "get",
       path: "/api/rooms",
       tags: ["chat"],
-      summary: "The caller's rooms, most recent message first, with unread counts",
+      summary:
+        "The caller's rooms in a folder (inbox, requests, archived), most recent message first, with unread counts",
       security: bearer,
-      responses: { 200: json(RoomList, "The rooms"), 401: errors[401] },
+      request: { query: Chat.inputs.ListRooms },
+      responses: { 200: json(RoomList, "The rooms"), 400: errors[400], 401: errors[401] },
     }),
-    async (c) => c.json(await Chat.rooms(), 200),
+    async (c) => c.json(await Chat.rooms(c.req.valid("query")), 200),
   )
   .openapi(
     createRoute({

@@ -187,6 +187,58 @@ export const commands = createSubApp()
   .openapi(
     createRoute({
       method: "post",
+      path: "/api/rooms/{id}/accept",
+      tags: ["chat"],
+      summary: "Accept a message request or group invitation (idempotent): the room moves to the inbox",
+      security: bearer,
+      request: { params: IdParam },
+      responses: { 200: json(Chat.Info, "The room, now a normal one"), ...roomErrors },
+    }),
+    async (c) => c.json(await Chat.accept(c.req.valid("param").id), 200),
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/api/rooms/{id}/decline",
+      tags: ["chat"],
+      summary:
+        "Delete a message request (hidden for the caller; the sender is not told) or decline a group invitation",
+      security: bearer,
+      request: { params: IdParam },
+      responses: {
+        204: { description: "Declined (a request: or deleted already)" },
+        ...roomErrors,
+        409: errors[409],
+      },
+    }),
+    async (c) => {
+      await Chat.decline(c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
+      path: "/api/rooms/{id}/leave",
+      tags: ["chat"],
+      summary:
+        "Leave a room: a group as removing oneself; a 1:1 room is archived for the caller (again: no-op)",
+      security: bearer,
+      request: { params: IdParam },
+      responses: {
+        204: { description: "Left (a 1:1 room: or left already)" },
+        ...roomErrors,
+        409: errors[409],
+      },
+    }),
+    async (c) => {
+      await Chat.leave(c.req.valid("param").id);
+      return c.body(null, 204);
+    },
+  )
+  .openapi(
+    createRoute({
+      method: "post",
       path: "/api/rooms/{id}/read",
       tags: ["chat"],
       summary: "Move the caller's read marker to `seq` (never backwards); members get chat.read",

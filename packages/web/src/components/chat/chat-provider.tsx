@@ -23,6 +23,8 @@ interface ChatContextValue {
   /** Undefined while the first load runs. */
   rooms: Room[] | undefined;
   roomsError: unknown;
+  /** Message requests and group invitations waiting for an answer (the Requests tab's count). */
+  requestCount: number;
   reloadRooms: () => void;
   /** Puts a room (new or changed) into the list. */
   upsertRoom: (room: Room) => void;
@@ -41,6 +43,7 @@ export function ChatProvider({ children }: { children: ReactNode }) {
   const { client, connection } = useRealtime();
   const [rooms, setRooms] = useState<Room[] | undefined>(undefined);
   const [roomsError, setRoomsError] = useState<unknown>(null);
+  const [requestCount, setRequestCount] = useState(0);
   const reading = useRef<string | null>(null);
   const meId = me?.id;
   const meRef = useRef(meId);
@@ -56,9 +59,10 @@ export function ChatProvider({ children }: { children: ReactNode }) {
   const reloadRooms = useCallback(() => {
     const n = ++loadSeq.current;
     chatApi.listRooms().then(
-      ({ items }) => {
+      ({ items, requests }) => {
         if (n !== loadSeq.current) return;
         setRoomsError(null);
+        setRequestCount(requests);
         setRooms(sortRooms(items.filter((r) => !goneRooms.current.has(r.id))));
       },
       (err: unknown) => n === loadSeq.current && setRoomsError(err),
@@ -96,7 +100,11 @@ export function ChatProvider({ children }: { children: ReactNode }) {
         ),
       ),
       client.on("room.updated", ({ roomId, member }) => {
-        if (!member) return forget(roomId);
+        // A room one left or declined leaves the list; the request count may have changed too.
+        if (!member) {
+          forget(roomId);
+          return reloadRooms();
+        }
         goneRooms.current.delete(roomId);
         reloadRooms();
       }),
@@ -114,6 +122,7 @@ export function ChatProvider({ children }: { children: ReactNode }) {
       connection,
       rooms,
       roomsError,
+      requestCount,
       reloadRooms,
       upsertRoom: (room) => {
         goneRooms.current.delete(room.id);
@@ -130,7 +139,7 @@ export function ChatProvider({ children }: { children: ReactNode }) {
           ),
         ),
     }),
-    [client, connection, rooms, roomsError, reloadRooms, forget],
+    [client, connection, rooms, roomsError, requestCount, reloadRooms, forget],
   );
 
   return <ChatContext.Provider value={value}>{children}</ChatContext.Provider>;

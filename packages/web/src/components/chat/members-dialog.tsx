@@ -115,6 +115,8 @@ export function MembersDialog({
       displayName: person.displayName,
       avatarUrl: person.avatarUrl,
       role: "member",
+      // The server's answer says whether they joined or were invited (they may not follow the adder).
+      status: "member",
       lastReadSeq: 0,
     };
     update((r) => withMember(r, member));

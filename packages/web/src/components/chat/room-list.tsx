@@ -10,6 +10,7 @@ import { relativeTime } from "../../lib/time";
 import { useChat } from "./chat-provider";
 import { Avatar } from "./message-item";
 import { NewChat } from "./new-chat";
+import { FolderTabs, useFolder, useRequests } from "./requests";
 
 export function roomHref(id: string): string {
   return `/chat/room/?id=${encodeURIComponent(id)}`;
@@ -17,9 +18,11 @@ export function roomHref(id: string): string {
 
 export function RoomList({ selectedId, meId }: { selectedId: string | null; meId: string }) {
   const { t } = useI18n();
-  const { rooms, roomsError, reloadRooms } = useChat();
   const [creating, setCreating] = useState(false);
+  const [folder, setFolder] = useFolder();
+  const requests = useRequests(folder === "requests");
   const headingId = useId();
+  const panelId = useId();
 
   return (
     <nav className="room-list" aria-labelledby={headingId}>
@@ -37,6 +40,23 @@ export function RoomList({ selectedId, meId }: { selectedId: string | null; meId
         </button>
       </div>
       {creating ? <NewChat meId={meId} onClose={() => setCreating(false)} /> : null}
+      <FolderTabs folder={folder} onChange={setFolder} panelId={panelId} />
+      <div id={panelId} role="tabpanel">
+        {folder === "requests" ? (
+          <RequestRooms {...requests} meId={meId} selectedId={selectedId} />
+        ) : (
+          <Inbox selectedId={selectedId} meId={meId} />
+        )}
+      </div>
+    </nav>
+  );
+}
+
+function Inbox({ selectedId, meId }: { selectedId: string | null; meId: string }) {
+  const { t } = useI18n();
+  const { rooms, roomsError, reloadRooms } = useChat();
+  return (
+    <>
       {roomsError && !rooms ? (
         <div className="room-list-note" role="alert">
           <p>{apiErrorMessage(t, roomsError)}</p>
@@ -57,7 +77,41 @@ export function RoomList({ selectedId, meId }: { selectedId: string | null; meId
           ))}
         </ul>
       )}
-    </nav>
+    </>
+  );
+}
+
+/** Message requests and group invitations waiting for an answer; opening one shows its answer bar. */
+function RequestRooms({
+  rooms,
+  error,
+  retry,
+  meId,
+  selectedId,
+}: ReturnType<typeof useRequests> & { meId: string; selectedId: string | null }) {
+  const { t } = useI18n();
+  if (error && !rooms)
+    return (
+      <div className="room-list-note" role="alert">
+        <p>{apiErrorMessage(t, error)}</p>
+        <button type="button" className="btn btn-secondary btn-small" onClick={retry}>
+          {t("common.retry")}
+        </button>
+      </div>
+    );
+  if (!rooms)
+    return (
+      <p className="room-list-note muted" aria-busy="true">
+        {t("common.loading")}
+      </p>
+    );
+  if (rooms.length === 0) return <p className="room-list-note muted">{t("chat.requests.empty")}</p>;
+  return (
+    <ul className="rooms">
+      {rooms.map((room) => (
+        <RoomRow key={room.id} room={room} meId={meId} selected={room.id === selectedId} />
+      ))}
+    </ul>
   );
 }
 

@@ -27,6 +27,7 @@ import { useChat } from "./chat-provider";
 import { Composer } from "./composer";
 import { MembersDialog } from "./members-dialog";
 import { Avatar, MessageItem } from "./message-item";
+import { RequestBar, RoomMenu } from "./requests";
 
 type Load = { kind: "loading" } | { kind: "missing" } | { kind: "error"; error: unknown } | { kind: "ready" };
 
@@ -420,9 +421,10 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
               : t("chat.members", { count: room.members.length })}
           </p>
         </div>
-        {room.kind === "direct" && others[0] && !gone && !room.blocked ? (
+        {room.kind === "direct" && others[0] && !gone && !room.blocked && room.status === "member" ? (
           <CallButtons handle={others[0].handle} name={title ?? others[0].displayName} />
         ) : null}
+        {room.kind === "direct" && !gone && room.status === "member" ? <RoomMenu roomId={roomId} /> : null}
         {room.kind === "group" && !gone ? (
           <button
             type="button"
@@ -537,6 +539,8 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
         <div className="room-gone" role="status">
           <p>{t("safety.roomReadOnly")}</p>
         </div>
+      ) : room.status !== "member" ? (
+        <RequestBar room={room} meId={meId} onAccepted={setRoom} />
       ) : (
         <Composer
           replyTo={replyTo}
