@@ -1,6 +1,7 @@
 import { streamFilters, unionOf } from "../packages/functions/src/stream/filters";
 import { partialBatches, streamFailures, table } from "./database";
 import { topic } from "./notification";
+import { ws } from "./realtime";
 import { searchLink } from "./search";
 
 // Bigger authors are merged into homes at read time (hybrid); the integration suite lowers both to test
@@ -13,12 +14,12 @@ export const timelineConfig = new sst.Linkable("Timeline", {
 });
 
 // The table stream's one reader (DynamoDB Streams: at most two per shard); it routes each record to fan-out, cards,
-// search and the notification events it publishes to the topic.
+// search and the notification events it publishes to the topic; fan-out tells followers online (`ws`).
 table.subscribe(
   "Dispatch",
   {
     handler: "packages/functions/src/stream/dispatch.handler",
-    link: [table, timelineConfig, searchLink, topic],
+    link: [table, timelineConfig, searchLink, topic, ws],
     permissions: [{ actions: ["sqs:SendMessage"], resources: [streamFailures.arn] }],
     // A batch runs every route it holds: the longest (a rename spread over many posts) sets the timeout.
     timeout: "15 minutes",
