@@ -50,7 +50,7 @@ export function SiteHeader() {
     current: boolean;
     icon: string;
     badge?: string;
-    unreadText?: string;
+    name?: string;
   }[] = [
     { href: "/", label: t("nav.home"), current: onHome, icon: ICONS.home },
     { href: "/chat/", label: t("nav.chat"), current: pathname.startsWith("/chat/"), icon: ICONS.chat },
@@ -68,9 +68,8 @@ export function SiteHeader() {
             current: pathname.startsWith("/notifications/"),
             icon: ICONS.bell,
             badge,
-            // The count is part of the name, so a screen reader hears it on the link; spoken after the visible
-            // label (not an aria-label over it), so the name starts with what is seen (WCAG 2.5.3).
-            unreadText: unread > 0 ? t("notifications.bellUnreadSuffix", { count: unread }) : undefined,
+            // The count is part of the name, so a screen reader hears it on the link.
+            name: unread > 0 ? t("notifications.bellUnread", { count: unread }) : t("notifications.bell"),
           },
           {
             href: profileHref(me.handle),
@@ -106,6 +105,7 @@ export function SiteHeader() {
                     href={link.href}
                     className={link.badge ? `nav-link nav-link-badge-${link.badge.length}` : "nav-link"}
                     aria-current={link.current ? "page" : undefined}
+                    aria-label={link.name}
                   >
                     <span className="nav-icon">
                       <svg aria-hidden="true" viewBox="0 0 24 24" width="20" height="20" className="icon">
@@ -118,7 +118,6 @@ export function SiteHeader() {
                       ) : null}
                     </span>
                     <span className="nav-text">{link.label}</span>
-                    {link.unreadText ? <span className="visually-hidden">{link.unreadText}</span> : null}
                   </Link>
                 </li>
               ))}
