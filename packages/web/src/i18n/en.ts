@@ -520,7 +520,6 @@ export const en = {
   "nav.notifications": "Notifications",
   "notifications.bell": "Notifications",
   "notifications.bellUnread": "Notifications, {count} unread",
-  "notifications.bellUnreadSuffix": ", {count} unread",
   "notifications.title": "Notifications",
   "notifications.markAll": "Mark all as read",
   "notifications.markAllDone": "All notifications marked as read.",

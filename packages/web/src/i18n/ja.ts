@@ -527,7 +527,6 @@ export const ja: Messages = {
   "nav.notifications": "通知",
   "notifications.bell": "通知",
   "notifications.bellUnread": "通知（未読 {count} 件）",
-  "notifications.bellUnreadSuffix": "（未読 {count} 件）",
   "notifications.title": "通知",
   "notifications.markAll": "すべて既読にする",
   "notifications.markAllDone": "すべての通知を既読にしました。",
