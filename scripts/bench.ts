@@ -19,4 +19,6 @@ if (want("load")) run("scripts/bench/load.ts");
 if (want("notifications")) run("scripts/bench/notifications.ts");
 if (want("calls")) run("scripts/bench/calls.ts");
 if (want("writes")) run("scripts/bench/writes.ts");
+if (want("live")) run("scripts/bench/live.ts");
+if (want("web")) run("scripts/bench/web.ts");
 process.exit(0);

@@ -47,7 +47,7 @@ for (const stage of ["dev-ci", "production"] as const) {
       expect(patterns.length).toBeLessThanOrEqual(5);
       const fn = graph.functions().find((f) => graph.eventSourceMappingsOf(f).includes(mappings[0]!));
       expect(fn?.handler).toBe("packages/functions/src/stream/dispatch.handler");
-      expect(fn?.links.sort()).toEqual(["Notifications", "Search", "Table", "Timeline"]);
+      expect(fn?.links.sort()).toEqual(["Media", "Notifications", "Realtime", "Search", "Table", "Timeline"]);
     });
 
     it("Lambda: stream mappings keep discarded batches (AWS Lambda Developer Guide, Retaining discarded records for a DynamoDB event source, https://docs.aws.amazon.com/lambda/latest/dg/services-dynamodb-errors.html)", () => {

@@ -232,3 +232,13 @@ describe("reading a page's keys ahead", () => {
     expect(await readWith([b], ahead)).toEqual([]);
   });
 });
+
+describe("live timeline recipients", () => {
+  it("never sends a repost back to the reposted post's author, nor stores it in their home", async () => {
+    const { Live } = await import("../src/timeline/live");
+    const post = { authorId: "a" };
+    expect(Live.recipientsOf(post, ["a", "c"])).toEqual(["a", "c"]);
+    expect(Live.recipientsOf({ ...post, repostedBy: "b" }, ["a", "c"])).toEqual(["c"]);
+    expect(Live.eventIdOf({ seq: "01J" })).toBe("tl-01J");
+  });
+});

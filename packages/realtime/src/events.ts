@@ -2,6 +2,7 @@ import * as z from "zod";
 import { CallAccepted, CallEnded, CallRinging, CallSignal } from "./call";
 import { Message, Reaction, Read, RoomUpdated, Typing } from "./chat";
 import { NotificationCreated, NotificationRead, NotificationRemoved } from "./notification";
+import { TimelinePost } from "./timeline";
 
 /** The one registry of event types, a schema per dotted type, so server and browser agree on every payload. */
 export const events = {
@@ -17,13 +18,14 @@ export const events = {
   "notification.created": NotificationCreated,
   "notification.read": NotificationRead,
   "notification.removed": NotificationRemoved,
+  "timeline.post": TimelinePost,
   "call.ringing": CallRinging,
   "call.accepted": CallAccepted,
   "call.ended": CallEnded,
   "call.signal": CallSignal,
 } as const;
 
-export const namespaces = ["system", "chat", "room", "notification", "call"] as const;
+export const namespaces = ["system", "chat", "room", "notification", "timeline", "call"] as const;
 
 export type EventType = keyof typeof events;
 export type EventData<T extends EventType> = z.infer<(typeof events)[T]>;

@@ -18,6 +18,7 @@ export { Action, type EventData, type EventType, events, isEventType, namespaces
 export * from "./notification";
 export { parse } from "./parse";
 export { RoomSequencer } from "./sequencer";
+export * from "./timeline";
 export {
   type Transport,
   type TransportHandlers,

@@ -7,6 +7,7 @@ import { Follow } from "../follow";
 import * as Users from "../user/read";
 import * as Feed from "./feed";
 import { BIG, BigAuthorEntity, type EntryRef, FeedEntryEntity, HomeStateEntity } from "./feed";
+import * as Live from "./live";
 
 // The stream side of home timelines: the subscriber turns each table change into home-feed writes.
 
@@ -73,9 +74,17 @@ async function fanOut(entry: EntryRef, threshold: number, page: number) {
   const author = await Users.stored(entry.actorId);
   // Your own activity is always in your own home.
   await putAll([{ ...entry, feed: Feed.key.home(entry.actorId) }]);
-  if (!shouldFanOut(author?.followers ?? 0, threshold)) return markBig(entry.actorId, page);
-  for await (const { ids } of followersOf(entry.actorId, page))
-    await putAll(ids.map((id) => ({ ...entry, feed: Feed.key.home(id) })));
+  if (!shouldFanOut(author?.followers ?? 0, threshold)) {
+    await markBig(entry.actorId, page);
+    // Homes merge a big author at read time; only the followers online are told now, page by page.
+    for await (const { ids } of followersOf(entry.actorId, page)) await Live.announce(entry, ids);
+    return;
+  }
+  for await (const { ids } of followersOf(entry.actorId, page)) {
+    const homes = Live.recipientsOf(entry, ids);
+    await putAll(homes.map((id) => ({ ...entry, feed: Feed.key.home(id) })));
+    await Live.announce(entry, homes);
+  }
 }
 
 // Deletes go to every follower even for big authors: entries from before they were big must go too.
@@ -102,7 +111,11 @@ async function backfill(followerId: string, followeeId: string) {
   // Bump again: markBig's follower query reads an eventually consistent index and may miss this follow.
   if (big.data) return bumpAll([followerId]);
   const recent = await Feed.read(Feed.key.user(followeeId), { limit: BACKFILL });
-  await putAll(recent.map((entry) => ({ ...entry, feed: Feed.key.home(followerId) })));
+  // The follower's own posts reposted by the followee are in their home already.
+  const mine = (entry: EntryRef) => Live.recipientsOf(entry, [followerId]).length === 0;
+  await putAll(
+    recent.filter((entry) => !mine(entry)).map((entry) => ({ ...entry, feed: Feed.key.home(followerId) })),
+  );
 }
 
 /** Backfill plus later fan-out are both in the profile feed, so two key queries name every entry to drop. */

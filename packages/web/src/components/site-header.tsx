@@ -134,9 +134,14 @@ export function SiteHeader() {
                         <path fill="currentColor" d={link.icon} />
                       </svg>
                       {link.badge ? (
-                        <span className="nav-badge" aria-hidden="true" data-testid="unread-badge">
-                          {link.badge}
-                        </span>
+                        // Drawn by CSS from data-count: as text it would be part of the link's visible label,
+                        // which must match its spoken name (WCAG 2.5.3, axe label-content-name-mismatch).
+                        <span
+                          className="nav-badge"
+                          aria-hidden="true"
+                          data-testid="unread-badge"
+                          data-count={link.badge}
+                        />
                       ) : null}
                     </span>
                     <span className="nav-text">{link.label}</span>

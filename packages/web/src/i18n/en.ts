@@ -169,6 +169,8 @@ export const en = {
   "profile.posts.title": "Posts",
   "profile.follow": "Follow",
   "profile.unfollow": "Unfollow",
+  "profile.followFailed": "Not followed: {message}",
+  "profile.unfollowFailed": "Still following: {message}",
   "profile.followersOf": "People following {name}",
   "profile.followingOf": "People {name} follows",
   "profile.noFollowers": "No followers yet.",

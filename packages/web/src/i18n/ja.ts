@@ -174,6 +174,8 @@ export const ja: Messages = {
   "profile.posts.title": "投稿",
   "profile.follow": "フォローする",
   "profile.unfollow": "フォロー解除",
+  "profile.followFailed": "フォローできませんでした: {message}",
+  "profile.unfollowFailed": "フォロー解除できませんでした: {message}",
   "profile.followersOf": "{name} さんのフォロワー",
   "profile.followingOf": "{name} さんがフォロー中",
   "profile.noFollowers": "フォロワーはまだいません。",

@@ -66,6 +66,11 @@ export default function SignUpPage() {
     return next;
   };
 
+  // An error shown goes as soon as its field is right, not at the next submit.
+  const clearIf = (field: keyof Errors, valid: boolean) => {
+    if (valid && errors[field]) setErrors(({ [field]: _, ...rest }) => rest);
+  };
+
   const onSubmit = async (e: FormEvent<HTMLFormElement>) => {
     e.preventDefault();
     setFormError(null);
@@ -138,7 +143,10 @@ export default function SignUpPage() {
             spellCheck={false}
             required
             value={email}
-            onChange={(e) => setEmail(e.target.value)}
+            onChange={(e) => {
+              setEmail(e.target.value);
+              clearIf("email", isEmail(e.target.value));
+            }}
             error={errors.email}
           />
           <PasswordField
@@ -148,7 +156,11 @@ export default function SignUpPage() {
             required
             showRules
             value={password}
-            onChange={(e) => setPassword(e.target.value)}
+            onChange={(e) => {
+              setPassword(e.target.value);
+              const rules = passwordRules(e.target.value);
+              clearIf("password", rules.length && rules.lowercase && rules.number);
+            }}
             error={errors.password}
           />
           <HandleField
@@ -157,7 +169,10 @@ export default function SignUpPage() {
             required
             maxLength={21}
             value={handle}
-            onChange={(e) => setHandle(e.target.value)}
+            onChange={(e) => {
+              setHandle(e.target.value);
+              clearIf("handle", !checkHandle(normalizeHandle(e.target.value)));
+            }}
             error={errors.handle}
             hint={t("signup.handleHint")}
           />
@@ -168,7 +183,10 @@ export default function SignUpPage() {
             required
             maxLength={DISPLAY_NAME_MAX * 2}
             value={displayName}
-            onChange={(e) => setDisplayName(e.target.value)}
+            onChange={(e) => {
+              setDisplayName(e.target.value);
+              clearIf("displayName", !checkDisplayName(e.target.value));
+            }}
             error={errors.displayName}
             hint={t("signup.displayNameHint")}
           />

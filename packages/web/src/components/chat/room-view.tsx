@@ -21,6 +21,7 @@ import {
   TYPING_SHOW_MS,
 } from "../../lib/chat-logic";
 import { apiErrorMessage } from "../../lib/errors";
+import { sending } from "../../lib/sending";
 import { CallButtons } from "../calls/call-buttons";
 import { Loading, useDocumentTitle } from "../page-shell";
 import { useChat } from "./chat-provider";
@@ -358,11 +359,13 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
 
   const onSend = async (input: { text: string; mediaIds: string[]; replyTo?: string }) => {
     try {
-      const message = await chatApi.send(roomId, {
-        text: input.text,
-        ...(input.mediaIds.length ? { mediaIds: input.mediaIds } : {}),
-        ...(input.replyTo ? { replyTo: input.replyTo } : {}),
-      });
+      const message = await sending(
+        chatApi.send(roomId, {
+          text: input.text,
+          ...(input.mediaIds.length ? { mediaIds: input.mediaIds } : {}),
+          ...(input.replyTo ? { replyTo: input.replyTo } : {}),
+        }),
+      );
       stick.current = true;
       setMessages((current) => mergeMessages(current, [message]));
       setReplyTo(null);

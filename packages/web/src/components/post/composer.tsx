@@ -24,6 +24,7 @@ import {
 } from "../../lib/media-limits";
 import { postEvents } from "../../lib/post-events";
 import { postsApi } from "../../lib/posts-api";
+import { drafts, sending } from "../../lib/sending";
 import { formatDuration } from "../../lib/time";
 import { posterFrame, probeDuration, sendToBucket, UploadAborted, upload } from "../../lib/upload";
 import { Icon } from "./icons";
@@ -127,6 +128,14 @@ export function Composer({
   useEffect(() => {
     if (autoFocus) textarea.current?.focus();
   }, [autoFocus]);
+
+  // The text being written survives a reload: kept per user and thread until the server has the post.
+  const draftKey = me ? drafts.key(me.id, replyTo) : null;
+  useEffect(() => {
+    if (!draftKey) return;
+    const saved = drafts.read(draftKey);
+    if (saved) setText((current) => current || saved);
+  }, [draftKey]);
 
   // Leaving the page cancels uploads still in flight.
   useEffect(() => {
@@ -325,6 +334,7 @@ export function Composer({
           ...(mediaIds.length ? { mediaIds } : {}),
           ...(replyTo ? { replyTo } : {}),
         });
+        if (draftKey) drafts.clear(draftKey, body);
         if (discarded) return;
         postEvents.emit({ type: "confirmed", tempId, post });
       } catch (err) {
@@ -348,9 +358,10 @@ export function Composer({
         });
       }
     };
-    const retry = () => void send();
+    const retry = () => void sending(send());
     const discard = () => {
       discarded = true;
+      if (draftKey) drafts.clear(draftKey, body);
       postEvents.emit({ type: "deleted", id: tempId });
     };
     // The composer empties at once; the previews now belong to the pending post.
@@ -360,7 +371,7 @@ export function Composer({
     setRefusals([]);
     setFormError(null);
     setRecording(false);
-    void send();
+    void sending(send());
     onPosted?.();
     textarea.current?.focus();
   };
@@ -413,6 +424,7 @@ export function Composer({
         value={text}
         onChange={(e) => {
           setText(e.target.value);
+          if (draftKey) drafts.write(draftKey, e.target.value);
           if (formError) setFormError(null);
         }}
         onPaste={onPaste}

@@ -1,8 +1,9 @@
 "use client";
-import { type KeyboardEvent, useId, useRef, useState } from "react";
+import { type KeyboardEvent, useCallback, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
 import type { Post } from "../../lib/api-types";
 import { postsApi } from "../../lib/posts-api";
+import { useRealtime } from "../../lib/realtime-context";
 import { Composer } from "./composer";
 import { Timeline } from "./timeline";
 
@@ -16,6 +17,13 @@ export function HomeFeed() {
   const [tab, setTab] = useState<Tab>("home");
   const id = useId();
   const tabRefs = useRef<Record<Tab, HTMLButtonElement | null>>({ home: null, public: null });
+  const { client } = useRealtime();
+  // Fan-out tells followers online of each new home entry (`timeline.post`).
+  const live = useCallback(
+    (onPost: (post: Post) => void) =>
+      client ? client.on("timeline.post", ({ post }) => onPost(post as unknown as Post)) : () => {},
+    [client],
+  );
 
   const onKeyDown = (e: KeyboardEvent) => {
     const i = TABS.indexOf(tab);
@@ -60,6 +68,7 @@ export function HomeFeed() {
           fetcher={tab === "home" ? postsApi.home : postsApi.public}
           label={tab === "home" ? t("timeline.home") : t("timeline.public")}
           accept={topLevel}
+          {...(tab === "home" ? { live } : {})}
           empty={
             tab === "home" ? (
               <>

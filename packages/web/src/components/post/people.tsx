@@ -32,7 +32,9 @@ export function FollowButton({
       await postsApi.follow(handle, next);
     } catch (err) {
       onChange(!next);
-      setError(apiErrorMessage(t, err));
+      setError(
+        t(next ? "profile.followFailed" : "profile.unfollowFailed", { message: apiErrorMessage(t, err) }),
+      );
     } finally {
       setBusy(false);
     }
@@ -49,7 +51,10 @@ export function FollowButton({
       </button>
       {error ? (
         <span className="field-error small" role="alert">
-          {error}
+          {error}{" "}
+          <button type="button" className="btn btn-secondary btn-small" onClick={() => void toggle()}>
+            {t("common.retry")}
+          </button>
         </span>
       ) : null}
     </span>

@@ -76,7 +76,7 @@ export function PostCard({
   const [liked, setLiked] = useState({ on: post.likedByMe, count: post.likes });
   const [reposted, setReposted] = useState({ on: post.repostedByMe, count: post.reposts });
   const busy = useRef({ like: false, repost: false });
-  const [actionError, setActionError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<{ message: string; retry: () => void } | null>(null);
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const [deleting, setDeleting] = useState(false);
@@ -103,8 +103,12 @@ export function PostCard({
     try {
       await (what === "like" ? postsApi.like(post.id, next.on) : postsApi.repost(post.id, next.on));
     } catch (err) {
+      // Rolled back and said so; the retry asks for the same change again.
       set(state);
-      setActionError(t("post.actionFailed", { message: apiErrorMessage(t, err) }));
+      setActionError({
+        message: t("post.actionFailed", { message: apiErrorMessage(t, err) }),
+        retry: () => void toggle(what),
+      });
     } finally {
       busy.current[what] = false;
     }
@@ -286,8 +290,11 @@ export function PostCard({
             </div>
           )}
           {actionError ? (
-            <p className="field-error small" role="alert">
-              {actionError}
+            <p className="field-error small post-action-error" role="alert">
+              {actionError.message}{" "}
+              <button type="button" className="btn btn-secondary btn-small" onClick={actionError.retry}>
+                {t("common.retry")}
+              </button>
             </p>
           ) : null}
         </div>

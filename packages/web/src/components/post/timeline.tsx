@@ -34,6 +34,14 @@ function dedupe(entries: Entry[]): Entry[] {
   });
 }
 
+/** Whether the newest post is in view: its top is below the sticky header (or there is none yet). */
+function atTop(list: HTMLOListElement | null): boolean {
+  const first = list?.firstElementChild;
+  if (!first) return window.scrollY < 200;
+  const header = document.querySelector(".site-header")?.getBoundingClientRect().bottom ?? 0;
+  return first.getBoundingClientRect().top >= header - 1;
+}
+
 export function Timeline({
   feedKey,
   fetcher,
@@ -42,6 +50,7 @@ export function Timeline({
   accept,
   order = "newest",
   firstPage,
+  live,
 }: {
   /** Changing it starts the timeline over. */
   feedKey: string;
@@ -54,6 +63,8 @@ export function Timeline({
   order?: "newest" | "oldest";
   /** A first page already fetched (a thread's replies come with the thread). */
   firstPage?: PostPage;
+  /** Posts pushed as they are written (home over the socket); head polling stays as the fallback. */
+  live?: (onPost: (post: Post) => void) => () => void;
 }) {
   const { t } = useI18n();
   const [entries, setEntries] = useState<Entry[]>(() => (firstPage ? toEntries(firstPage.items) : []));
@@ -155,6 +166,21 @@ export function Timeline({
     }, POLL_MS);
     return () => clearInterval(timer);
   }, [feedKey, order]);
+
+  // A pushed post shows inline when the reader is at the top, else behind the pill like a polled one.
+  useEffect(() => {
+    if (!live || order !== "newest") return;
+    return live((post) => {
+      if (acceptRef.current && !acceptRef.current(post)) return;
+      const entry: Entry = { key: entryKey(post), post };
+      if (entriesRef.current.some((e) => e.key === entry.key || (e.local && e.post.id === post.id))) return;
+      if (atTop(listRef.current)) {
+        setEntries((prev) => dedupe([entry, ...prev]));
+        setIncoming((prev) => prev.filter((e) => e.key !== entry.key));
+        setAnnounce(t("timeline.inserted.one"));
+      } else setIncoming((prev) => dedupe([entry, ...prev]));
+    });
+  }, [live, order, t]);
 
   useEffect(
     () =>
