@@ -207,10 +207,16 @@ export async function derive(record: StreamRecord): Promise<NotificationEvent[]>
     }
   })();
   // Nobody is notified of their own actions.
-  const others = events.filter((e) => e.actor !== e.recipient);
-  // Nor by someone they block, are blocked by or mute, nor of a post holding a word they mute (retractions pass).
+  return events.filter((e) => e.actor !== e.recipient);
+}
+
+/**
+ * The events their recipients want: none from someone they block, are blocked by or mute, nor of a post holding a
+ * word they mute. Retractions always pass, so nothing stays behind that was stored before a block.
+ */
+export async function audible<E extends NotificationEvent>(events: E[]): Promise<E[]> {
   const silenced = await Promise.all(
-    others.map(async (e) => {
+    events.map(async (e) => {
       if (e.op !== "add") return false;
       if (await silences(e.recipient, e.actor)) return true;
       const text = e.subject?.kind === "post" ? e.subject.text : undefined;
@@ -219,7 +225,7 @@ export async function derive(record: StreamRecord): Promise<NotificationEvent[]>
       return words.some((word) => matchesWord({ text, hashtags: hashtagsOf(text) }, word));
     }),
   );
-  return others.filter((_, i) => !silenced[i]);
+  return events.filter((_, i) => !silenced[i]);
 }
 
 const hashtagsOf = (text: string) => Text.parse(text).hashtags;
