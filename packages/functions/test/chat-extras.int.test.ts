@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, inject, it } from "vitest";
-import { type ChatUser, chatUser, json, listen, post } from "./chat-support";
+import { type ChatUser, chatUser, friends, json, listen, post } from "./chat-support";
 
 const reaction = (roomId: string, messageId: string, emoji: string) =>
   `/rooms/${roomId}/messages/${messageId}/reactions/${encodeURIComponent(emoji)}`;
@@ -89,6 +89,8 @@ describe("chat extras on the local cloud", () => {
 
   it("counts unread messages per room and in total, and a read moves them to zero", async () => {
     const [x, y, z] = await Promise.all([chatUser("ux"), chatUser("uy"), chatUser("uz")]);
+    // Friends, so the rooms are not message requests (a pending member hears no read receipts).
+    await friends(x, y, z);
     expect(await json(y.api("/rooms/unread"), 200)).toEqual({ unread: 0, rooms: [] });
     const direct = await json(x.api("/rooms", post({ memberHandles: [y.handle] })), 201);
     const group = await json(

@@ -27,6 +27,19 @@ const SHARED: Record<string, string> = {
   "GET /api/users/{handle}/followers": "follower lists are public",
   "GET /api/users/{handle}/following": "following lists are public",
   "GET /api/users/{handle}/posts": "a profile's posts are public",
+  "POST /api/users/{handle}/block": "the block is the caller's own item",
+  "DELETE /api/users/{handle}/block": "removes the caller's own block",
+  "POST /api/users/{handle}/mute": "the mute is the caller's own item",
+  "DELETE /api/users/{handle}/mute": "removes the caller's own mute",
+  "DELETE /api/me/muted-words/{id}":
+    "keyed under the caller: another's id deletes nothing of theirs (the last test tries it)",
+  "GET /api/public/users/{handle}":
+    "public pages; an owner's signed-in-only setting is core's (discover.int)",
+  "GET /api/public/users/{handle}/posts": "public pages; as above",
+  "GET /api/public/posts/{id}": "public pages; as above",
+  "POST /api/admin/reports/{id}/resolve":
+    "moderators' own: every /api/admin route refuses others (moderation.int)",
+  "POST /api/admin/users/{handle}/unsuspend": "moderators' own, as above",
 };
 
 interface World {
@@ -46,6 +59,8 @@ interface World {
   callId: string;
   /** Alice's data export. */
   exportId: string;
+  /** A word Alice mutes. */
+  mutedWordId: string;
 }
 
 type Attempt = { as: "mallory" | "bob"; path: string; body?: unknown };
@@ -86,6 +101,18 @@ const OWNED: Record<string, (w: World) => Attempt[]> = {
   "DELETE /api/rooms/{id}/messages/{messageId}": (w) => [
     { as: "mallory", path: `/rooms/${w.roomId}/messages/${w.messageId}` },
     { as: "bob", path: `/rooms/${w.roomId}/messages/${w.messageId}` },
+  ],
+  "POST /api/rooms/{id}/messages/{messageId}/reactions/{emoji}": (w) => [
+    {
+      as: "mallory",
+      path: `/rooms/${w.roomId}/messages/${w.messageId}/reactions/${encodeURIComponent("👍")}`,
+    },
+  ],
+  "DELETE /api/rooms/{id}/messages/{messageId}/reactions/{emoji}": (w) => [
+    {
+      as: "mallory",
+      path: `/rooms/${w.roomId}/messages/${w.messageId}/reactions/${encodeURIComponent("👍")}`,
+    },
   ],
   "POST /api/rooms/{id}/read": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}/read`, body: { seq: 1 } }],
   "POST /api/rooms/{id}/accept": (w) => [{ as: "mallory", path: `/rooms/${w.roomId}/accept` }],
@@ -167,6 +194,10 @@ describe("cross-user matrix", () => {
     );
     expect((await send(bob, "POST", `/users/${alice.handle}/follow`)).status).toBe(204);
     const { id: exportId } = await json<{ id: string }>(send(alice, "POST", "/me/export"), 202);
+    const { id: mutedWordId } = await json<{ id: string }>(
+      send(alice, "POST", "/me/muted-words", { word: "matrix" }),
+      201,
+    );
     let notificationId: string | undefined;
     for (let i = 0; i < 200 && !notificationId; i++) {
       const page = await json<{ items: { id: string; type: string }[] }>(alice.api("/notifications"), 200);
@@ -193,6 +224,7 @@ describe("cross-user matrix", () => {
       notificationId,
       callId: call.call.id,
       exportId,
+      mutedWordId,
     };
   });
 
@@ -225,6 +257,10 @@ describe("cross-user matrix", () => {
 
   it("left everything as the owners made it", async () => {
     const { alice, carol } = w;
+    // Another's muted-word id, deleted by Mallory, names nothing of hers: Alice still mutes it.
+    expect((await send(w.mallory, "DELETE", `/me/muted-words/${w.mutedWordId}`)).status).toBe(204);
+    const words = await json<{ items: { id: string }[] }>(alice.api("/me/muted-words"), 200);
+    expect(words.items.map((i) => i.id)).toContain(w.mutedWordId);
     const thread = await json<{ post: { text: string } }>(alice.api(`/posts/${w.postId}`), 200);
     expect(thread.post.text).toBe("original");
     expect(

@@ -7,9 +7,10 @@ import { VisibleError } from "../error";
 import { FollowEntity } from "../follow/follow.entity";
 import { createId } from "../id";
 import { Limit } from "../limit";
+import * as Limits from "../text/limits";
 import { key } from "../timeline/keys";
 import * as Users from "../user/read";
-import { fn } from "../util";
+import { fn, freeText } from "../util";
 import { type MutedWord, mutedWordItems } from "./hidden";
 import { expiryOf, MAX_EXPIRES_IN, MAX_WORD, MAX_WORDS, normalizeWord } from "./rules";
 import { BlockEntity, MutedWordEntity, MuteEntity } from "./safety.entity";
@@ -174,13 +175,14 @@ export async function words(): Promise<{ items: MutedWord[] }> {
 
 export const AddWord = z
   .object({
-    word: z
-      .string()
-      .max(MAX_WORD * 4)
-      .refine((w) => normalizeWord(w).length > 0 && [...normalizeWord(w)].length <= MAX_WORD, {
+    // Free text as every field checks it (length in bytes first, controls, lone surrogates, "zalgo" marks).
+    word: freeText(Limits.MUTED_WORD).refine(
+      (w) => normalizeWord(w).length > 0 && [...normalizeWord(w)].length <= MAX_WORD,
+      {
         message: `A muted word is 1–${MAX_WORD} characters.`,
         params: { code: "muted_word.invalid" },
-      }),
+      },
+    ),
     expiresIn: z.number().int().min(60).max(MAX_EXPIRES_IN).optional(),
   })
   .meta({ id: "MutedWordInput" });

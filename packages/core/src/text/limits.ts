@@ -32,6 +32,14 @@ export const BIO: TextRule = {
   multiline: true,
   bidi: "strip",
 };
+export const MUTED_WORD: TextRule = {
+  name: "A muted word",
+  min: 1,
+  max: 100,
+  code: "muted_word.invalid",
+  trim: true,
+  bidi: "refuse",
+};
 export const ROOM_NAME: TextRule = {
   name: "A room name",
   min: 1,
