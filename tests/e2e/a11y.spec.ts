@@ -31,7 +31,7 @@ const signedIn = (s: Seeded): [string, (page: Page) => Locator][] => [
   [`/u/followers/?h=${s.b.handle}`, (p) => p.getByRole("link", { name: new RegExp(s.a.displayName) })],
   [`/u/following/?h=${s.a.handle}`, (p) => p.getByRole("link", { name: new RegExp(s.b.displayName) })],
   [`/tag/?t=${s.tag}`, (p) => p.getByRole("article").first()],
-  [`/search/?q=${s.m}`, (p) => p.locator(".search-text mark").first()],
+  [`/search/?q=${s.m}`, (p) => p.locator(".post-text mark").first()],
   ["/notifications/", (p) => p.getByRole("heading", { level: 1 })],
   ["/notifications/settings/", (p) => p.getByRole("heading", { level: 1 })],
   ["/settings/", (p) => p.getByRole("heading", { level: 1 })],

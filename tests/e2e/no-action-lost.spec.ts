@@ -232,9 +232,9 @@ test("dark mode: search highlight, hashtag links and “Message deleted” pass 
 
   await expect(async () => {
     await page.goto(`/search/?q=${m}`);
-    await expect(page.locator(".search-text mark").first()).toBeVisible({ timeout: 3_000 });
+    await expect(page.locator(".post-text mark").first()).toBeVisible({ timeout: 3_000 });
   }).toPass({ timeout: 30_000 });
-  const marked = await new AxeBuilder({ page }).include(".search-text mark").withRules(rules).analyze();
+  const marked = await new AxeBuilder({ page }).include(".post-text mark").withRules(rules).analyze();
   expect(marked.violations).toEqual([]);
 
   await page.goto("/");
