@@ -32,6 +32,8 @@ export default $config({
     const { router, site } = await import("./infra/web");
     // Last: alarms and the dashboard name resources of every other file.
     const { dashboard } = await import("./infra/alarms");
+    // Account-level, by the production stage only: the developers' boundary and CI's deploy role.
+    const { access } = await import("./infra/access");
     return {
       web: router.url,
       site: site.url,
@@ -44,6 +46,7 @@ export default $config({
       userPool: userPool.id,
       webClient: webClient.id,
       dashboard: dashboard.dashboardName,
+      ...(access ? { deployRole: access.deploy.arn, developerBoundary: access.boundary.arn } : {}),
       // `npm run redrive -- --stage <stage>` reads these from .sst/outputs.json.
       failureQueues: { StreamFailures: streamFailures.url, MediaFailures: mediaFailures.url },
       // Dead letters are moved back to their queue.

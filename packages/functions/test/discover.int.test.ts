@@ -39,8 +39,12 @@ describe("discovery", () => {
     for (let i = 0; i < 5; i++) await post(a, `again ${i} #${spammed}`);
     const read = async () =>
       ((await (await b.api("/search/trending?limit=20")).json()) as { items: Trend[] }).items;
-    const trends = await until(read, (items) =>
-      ["x", "y"].every((s) => items.some((t) => t.tag === `tr${marker}${s}`)),
+    // Every post indexed: the stream reaches the index a post at a time, so wait for the full counts.
+    const trends = await until(
+      read,
+      (items) =>
+        items.some((t) => t.tag === shared && t.authors === 3) &&
+        items.some((t) => t.tag === spammed && t.posts === 5),
     );
     const at = (tag: string) => trends.findIndex((t) => t.tag === tag);
     expect(trends[at(shared)]).toEqual({ tag: shared, authors: 3, posts: 3 });
@@ -69,7 +73,12 @@ describe("discovery", () => {
     expect(handles.slice(0, 2)).toEqual([carol.handle, dave.handle]);
     expect(items[0]).toMatchObject({ reason: "friends", mutuals: 2, followsMe: true });
     expect(items[1]).toMatchObject({ reason: "friends", mutuals: 1, followsMe: false });
-    expect(items.find((s) => s.handle === frank.handle)).toMatchObject({ reason: "popular", mutuals: 0 });
+    const popular = items.find((s) => s.handle === frank.handle);
+    // Popular is the most-followed of the 30 most active authors of the week. Alone, that is Frank; in the whole
+    // suite others may outrank him, and then they fill every place the friends left.
+    if (popular) expect(popular).toMatchObject({ reason: "popular", mutuals: 0 });
+    else expect(items).toHaveLength(20);
+    expect(items.slice(2).every((s) => s.reason === "popular" && s.mutuals === 0)).toBe(true);
     for (const never of [alice, bob, eve]) expect(handles).not.toContain(never.handle);
 
     await follow(alice, carol);
