@@ -8,7 +8,7 @@ import {
   type Page,
   test,
 } from "@playwright/test";
-import { type Account, callApi, createAccount, openAs } from "./support/api";
+import { type Account, befriend, callApi, createAccount, openAs } from "./support/api";
 import { gradientPng } from "./support/png";
 
 test.use({ locale: "en-US" });
@@ -50,6 +50,8 @@ test("unread badges count live, opening a room jumps to the first unread, and re
   baseURL,
 }) => {
   const [alice, bob] = await Promise.all([createAccount(request, "ua"), createAccount(request, "ub")]);
+  // Friends: a room from a stranger would be a message request, with no live unread count.
+  await befriend(request, alice, bob);
   const room = await callApi<{ id: string }>(request, alice, "POST", "/rooms", {
     memberHandles: [bob.handle],
   });
@@ -101,6 +103,8 @@ test("reactions reach the other member live; actions sit beside the bubble; own 
   baseURL,
 }) => {
   const [alice, bob] = await Promise.all([createAccount(request, "ra"), createAccount(request, "rb")]);
+  // Friends: a room from a stranger would be a message request, with no live unread count.
+  await befriend(request, alice, bob);
   const room = await callApi<{ id: string }>(request, alice, "POST", "/rooms", {
     memberHandles: [bob.handle],
   });
@@ -158,6 +162,8 @@ test("reactions reach the other member live; actions sit beside the bubble; own 
 
 test("an image message's bubble fits the image", async ({ browser, request, baseURL }) => {
   const [alice, bob] = await Promise.all([createAccount(request, "ia"), createAccount(request, "ib")]);
+  // Friends: a room from a stranger would be a message request, with no live unread count.
+  await befriend(request, alice, bob);
   const room = await callApi<{ id: string }>(request, alice, "POST", "/rooms", {
     memberHandles: [bob.handle],
   });
@@ -202,6 +208,8 @@ test.describe("on a 360 px phone", () => {
     baseURL,
   }) => {
     const [alice, bob] = await Promise.all([createAccount(request, "pa"), createAccount(request, "pb")]);
+    // Friends: a room from a stranger would be a message request, with no live unread count.
+    await befriend(request, alice, bob);
     const room = await callApi<{ id: string }>(request, alice, "POST", "/rooms", {
       memberHandles: [bob.handle],
     });

@@ -97,6 +97,13 @@ export const createPost = (
 export const follow = (request: APIRequestContext, account: Account, handle: string): Promise<void> =>
   callApi(request, account, "POST", `/users/${handle}/follow`);
 
+/** Every pair follows each other, so a room between them is no message request. */
+export async function befriend(request: APIRequestContext, ...accounts: Account[]): Promise<void> {
+  await Promise.all(
+    accounts.flatMap((a) => accounts.filter((b) => b !== a).map((b) => follow(request, a, b.handle))),
+  );
+}
+
 /** Signs in through the stored refresh token, so a spec skips the sign-in form. */
 export async function openAs(
   browser: Browser,
