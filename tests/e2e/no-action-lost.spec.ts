@@ -244,7 +244,7 @@ test("dark mode: search highlight, hashtag links and “Message deleted” pass 
   expect(tags.violations).toEqual([]);
 
   await page.goto(`/chat/room/?id=${room.id}`);
-  await expect(page.getByText("Message deleted")).toBeVisible();
+  await expect(page.getByRole("log", { name: "Messages" }).getByText("Message deleted")).toBeVisible();
   const { violations } = await new AxeBuilder({ page }).include(".msg-deleted").withRules(rules).analyze();
   expect(violations).toEqual([]);
   await context.close();
