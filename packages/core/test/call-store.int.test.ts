@@ -71,6 +71,16 @@ describe("starting a call", () => {
     expect(logs.data.map((l) => l.callId)).toEqual([first.call.callId]);
   });
 
+  it("glare seen on the caller's marker only (the two reads straddled their call's write) is still a glare", async () => {
+    const [a, b] = people();
+    const first = await call(a, b);
+    // What b's request sees when it read a's marker just before a's call was written, and its own just after.
+    await CallActiveEntity.delete({ userId: a.userId }).go();
+    const second = await call(b, a);
+    expect(second.outcome).toBe("glare");
+    expect(second.call).toMatchObject({ callId: first.call.callId, state: "accepted" });
+  });
+
   it("glare at once: two racing calls leave exactly one call, accepted", async () => {
     for (let i = 0; i < 3; i++) {
       const [a, b] = people();

@@ -115,7 +115,13 @@ export async function create(input: {
       const call = active.get(userId)?.call;
       return call && isLive(call, at) ? call : undefined;
     };
-    const theirs = live(callee.userId);
+    const mine = live(caller.userId);
+    // The two markers are read apart, not as one snapshot: a call the callee placed to us between the reads shows
+    // on our marker only. Both markers of a call are written together, so our marker pointing at their call is
+    // as good as theirs.
+    const theirs =
+      live(callee.userId) ??
+      (mine?.callerId === callee.userId && mine.calleeId === caller.userId ? mine : undefined);
     const how = opening(caller.userId, callee.userId, theirs);
     if (how === "glare" && theirs) {
       const answered = await transition(theirs.callId, caller.userId, "accept", { now }).catch((error) => {
@@ -126,7 +132,6 @@ export async function create(input: {
       if (answered) return { call: answered.call, outcome: "glare" };
       continue;
     }
-    const mine = live(caller.userId);
     if (mine)
       throw new VisibleError("conflict", "call.in_progress", "You are already in a call; end it first.", {
         call: toWire(mine),
