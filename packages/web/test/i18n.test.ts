@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { en } from "../src/i18n/en";
 import { ja } from "../src/i18n/ja";
-import { type Lang, translate } from "../src/i18n/translate";
+import { type Lang, pluralArgs, translate } from "../src/i18n/translate";
 import { ApiError } from "../src/lib/api";
 import { CognitoError } from "../src/lib/cognito";
 import { apiErrorMessage, authErrorMessage } from "../src/lib/errors";
@@ -13,7 +13,8 @@ describe("dictionaries", () => {
   it("translate every key with the same placeholders", () => {
     for (const key of Object.keys(en) as (keyof typeof en)[]) {
       expect(ja[key], key).not.toBe("");
-      const placeholders = (s: string) => [...s.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort();
+      const placeholders = (s: string) =>
+        [...new Set([...s.matchAll(/\{(\w+)(?:\}|,\s*plural,)/g)].map((m) => m[1]))].sort();
       expect(placeholders(ja[key]), key).toEqual(placeholders(en[key]));
     }
   });
@@ -22,6 +23,82 @@ describe("dictionaries", () => {
     expect(translate("en", "confirm.lead", { email: "a@b.c" })).toBe(
       "Enter the 6-digit code we emailed to a@b.c.",
     );
+  });
+});
+
+// Placeholders that hold a number of things; in English each needs a plural form unless no noun follows it.
+const COUNTS = new Set(["count", "n", "max", "likes", "reposts", "replies", "others", "total"]);
+/** English messages where a count stands alone or after the noun, so "1" and "2" read the same. */
+const NO_NOUN: Partial<Record<keyof typeof en, string>> = {
+  "profile.bioCount": "12 / 160",
+  "composer.count": "12 / 500",
+  "composer.dropHint": "Up to 4.",
+  "post.media.view": "View image 1 of 3",
+  "lightbox.position": "Image 1 of 3",
+  "chat.unread": "3 unread",
+  "chat.readBy": "Read by 3",
+  "chat.reactionLabel": "👍 3",
+  "chat.reactionMine": "👍 3, including you",
+  "nav.chatUnread": "Chat, 3 unread",
+  "chat.attachment": "Attachment 2",
+  "notifications.bellUnread": "Notifications, 3 unread",
+  "notifications.seeAll": "See all 3",
+  "discover.reason.friends": "Followed by 3 you follow",
+};
+
+describe("plurals", () => {
+  const keys = Object.keys(en) as (keyof typeof en)[];
+
+  it("give every English count a one and an other form", () => {
+    const missing: string[] = [];
+    for (const key of keys) {
+      const template: string = en[key];
+      for (const arg of pluralArgs(template))
+        expect(Object.keys(arg.forms).sort(), key).toEqual(expect.arrayContaining(["one", "other"]));
+      const outside = pluralArgs(template).reduceRight<string>(
+        (s, arg) => s.slice(0, arg.start) + s.slice(arg.end),
+        template,
+      );
+      // A unit symbol ("5 MB", "40%") has no plural.
+      const bare = [...outside.replace(/\{\w+\} ?(MB|%)/g, "").matchAll(/\{(\w+)\}/g)]
+        .map((m) => m[1] as string)
+        .filter((v) => COUNTS.has(v));
+      if (bare.length && !NO_NOUN[key]) missing.push(`${key}: "${template}"`);
+    }
+    expect(missing, "these need {x, plural, one {…} other {…}}").toEqual([]);
+  });
+
+  it("leave no message with a count glued to a fixed plural noun", () => {
+    for (const key of keys) expect(en[key], key).not.toMatch(/\(s\)|\b1 \w+s\b/);
+  });
+
+  it("parse in every language, Japanese with one form for every number", () => {
+    for (const key of keys) {
+      expect(() => pluralArgs(ja[key]), key).not.toThrow();
+      for (const arg of pluralArgs(ja[key])) expect(arg.forms.other, key).toBeDefined();
+    }
+  });
+
+  it("choose the form by the number and format the number for the language", () => {
+    const readOnly = (n: number, lang: Lang = "en") =>
+      translate(lang, "public.readOnly", { likes: n, reposts: 0, replies: n });
+    expect(readOnly(1)).toBe("1 like · 0 reposts · 1 reply");
+    expect(readOnly(2)).toBe("2 likes · 0 reposts · 2 replies");
+    expect(readOnly(1234)).toBe("1,234 likes · 0 reposts · 1,234 replies");
+    expect(readOnly(1, "ja")).toBe("いいね 1 · リポスト 0 · 返信 1");
+    expect(translate("en", "notifications.actors.title", { count: 1 })).toBe("1 person");
+    expect(translate("en", "notifications.actors.title", { count: 5 })).toBe("5 people");
+    expect(translate("en", "discover.trendingPeople", { count: 1 })).toBe("1 person");
+    expect(translate("en", "notifications.seeAllLabel", { count: 3, sentence: "x" })).toBe(
+      "See all 3 people in: x",
+    );
+    expect(translate("en", "timeline.newPosts", { count: 1 })).toBe("1 new post");
+    expect(translate("ja", "timeline.newPosts", { count: 2 })).toBe("新しい投稿 2 件");
+  });
+
+  it("keep the other placeholders of a plural message for later filling", () => {
+    expect(translate("en", "notifications.who.others", { n: 1 })).toBe("{a} and 1 other");
+    expect(translate("en", "notifications.who.others", { n: 4 })).toBe("{a} and 4 others");
   });
 });
 

@@ -31,9 +31,9 @@ export function apiErrorMessage(t: Translate, err: unknown): string {
 
 /** "try again in N minutes": the wait rounded up to whole seconds, minutes or hours. */
 export function waitText(t: Translate, seconds: number): string {
-  if (seconds < 60) return t(seconds === 1 ? "api.wait.second" : "api.wait.seconds", { n: seconds });
+  if (seconds < 60) return t("api.wait.seconds", { n: seconds });
   const minutes = Math.ceil(seconds / 60);
-  if (minutes < 120) return t(minutes === 1 ? "api.wait.minute" : "api.wait.minutes", { n: minutes });
+  if (minutes < 120) return t("api.wait.minutes", { n: minutes });
   return t("api.wait.hours", { n: Math.ceil(seconds / 3600) });
 }
 

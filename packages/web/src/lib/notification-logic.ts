@@ -51,8 +51,8 @@ export function whoSegments(t: Translate, actors: readonly Sender[], actorCount:
   if (count === 2 && second)
     return fill(t("notifications.who.two"), { a, b: [{ kind: "actor", actor: second }] });
   const others = count - 1;
-  const key = others === 1 ? "notifications.who.others.one" : "notifications.who.others.other";
-  return fill(t(key), { a, n: [{ kind: "text", text: String(others) }] });
+  // The count is filled (and its plural chosen) by the message; the actor stays a segment.
+  return fill(t("notifications.who.others", { n: others }), { a });
 }
 
 /** "Aki and 3 others liked your post", in pieces. */

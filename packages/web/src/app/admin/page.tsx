@@ -176,7 +176,7 @@ function CaseCard({
     <li className="card admin-case" aria-labelledby={titleId}>
       <h3 id={titleId} className="admin-case-title">
         <span className="badge">{t(`admin.type.${item.type}`)}</span>{" "}
-        {t("admin.reports", { count: String(item.count) })}
+        {t("admin.reports", { count: item.count })}
         {" · "}
         {item.reasons.map((r) => t(`report.reason.${r}`)).join(", ")}
       </h3>

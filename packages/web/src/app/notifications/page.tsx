@@ -37,8 +37,7 @@ export default function NotificationsPage() {
   const arrivedAtOpen = useRef(arrived);
   const fresh = arrived - arrivedAtOpen.current;
   useEffect(() => {
-    if (fresh > 0)
-      setNotice(fresh === 1 ? t("notifications.live.one") : t("notifications.live.other", { count: fresh }));
+    if (fresh > 0) setNotice(t("notifications.live", { count: fresh }));
   }, [fresh, t]);
 
   // Infinite scroll; the "Load more" button does the same for keyboards and screen readers.

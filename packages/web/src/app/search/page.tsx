@@ -317,7 +317,7 @@ export default function SearchPage() {
             {tags.map((tag) => (
               <li key={tag.tag} className="card search-hit">
                 <Link href={tagHref(tag.tag)}>#{tag.tag}</Link>{" "}
-                <span className="muted">{t("search.tagCount", { count: String(tag.count) })}</span>
+                <span className="muted">{t("search.tagCount", { count: tag.count })}</span>
               </li>
             ))}
           </ul>

@@ -16,7 +16,7 @@ type Suggestion = Awaited<ReturnType<typeof searchApi.suggestions>>["items"][num
 
 /** Hashtags of the last 24 hours by how many people used them. */
 export function Trending() {
-  const { t, formatNumber } = useI18n();
+  const { t } = useI18n();
   const [items, setItems] = useState<Trend[] | null>(null);
   const headingId = useId();
   useEffect(() => {
@@ -41,9 +41,7 @@ export function Trending() {
           {items.map((item) => (
             <li key={item.tag}>
               <Link href={tagHref(item.tag)}>#{item.tag}</Link>{" "}
-              <span className="muted small">
-                {t("discover.trendingPeople", { count: formatNumber(item.authors) })}
-              </span>
+              <span className="muted small">{t("discover.trendingPeople", { count: item.authors })}</span>
             </li>
           ))}
         </ol>

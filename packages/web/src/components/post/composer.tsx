@@ -262,7 +262,7 @@ export function Composer({
     e.preventDefault();
     if (!me) return;
     if (over > 0) {
-      setFormError(t("composer.tooLong", { max: formatNumber(Text.MAX_POST_LENGTH) }));
+      setFormError(t("composer.tooLong", { max: Text.MAX_POST_LENGTH }));
       textarea.current?.focus();
       return;
     }

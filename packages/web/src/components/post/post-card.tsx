@@ -227,9 +227,9 @@ export function PostCard({
           ) : readOnly ? (
             <p className="post-actions muted small">
               {t("public.readOnly", {
-                likes: formatNumber(post.likes),
-                reposts: formatNumber(post.reposts),
-                replies: formatNumber(post.replies),
+                likes: post.likes,
+                reposts: post.reposts,
+                replies: post.replies,
               })}
             </p>
           ) : (
@@ -330,7 +330,7 @@ function EditForm({ post, onDone }: { post: Post; onDone: () => void }) {
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
     if (over) {
-      setError(t("composer.tooLong", { max: formatNumber(Text.MAX_POST_LENGTH) }));
+      setError(t("composer.tooLong", { max: Text.MAX_POST_LENGTH }));
       return;
     }
     setBusy(true);

@@ -177,7 +177,7 @@ export function Timeline({
       if (atTop(listRef.current)) {
         setEntries((prev) => dedupe([entry, ...prev]));
         setIncoming((prev) => prev.filter((e) => e.key !== entry.key));
-        setAnnounce(t("timeline.inserted.one"));
+        setAnnounce(t("timeline.inserted", { count: 1 }));
       } else setIncoming((prev) => dedupe([entry, ...prev]));
     });
   }, [live, order, t]);
@@ -246,7 +246,7 @@ export function Timeline({
       : { key: "", top: 0, focusKey };
     setEntries((prev) => dedupe([...incoming, ...prev]));
     setIncoming([]);
-    setAnnounce(count === 1 ? t("timeline.inserted.one") : t("timeline.inserted.other", { count }));
+    setAnnounce(t("timeline.inserted", { count }));
   };
 
   useLayoutEffect(() => {
@@ -262,10 +262,7 @@ export function Timeline({
       ?.focus({ preventScroll: true });
   });
 
-  const pill =
-    incoming.length === 1
-      ? t("timeline.newPosts.one")
-      : t("timeline.newPosts.other", { count: incoming.length });
+  const pill = t("timeline.newPosts", { count: incoming.length });
 
   return (
     <div className="timeline">
