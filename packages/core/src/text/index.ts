@@ -27,11 +27,15 @@ export interface Parsed {
 
 // A tag is letters/marks/digits/underscore with at least one letter, so "#1" is not a tag but "#東京2025" is.
 const TAG_BODY = String.raw`[\p{L}\p{M}\p{N}_]*[\p{L}\p{M}][\p{L}\p{M}\p{N}_]*`;
+// Japanese has no spaces between words, so "こんにちは@aki" mentions; a Latin letter or digit before "@" is an email.
+const JAPANESE = String.raw`\p{scx=Hira}\p{scx=Kana}\p{scx=Han}`;
+const BEFORE_MENTION = String.raw`(?<=^|[^\p{L}\p{N}_@.\/]|[${JAPANESE}])`;
+const BEFORE_TAG = String.raw`(?<=^|[^\p{L}\p{N}_&\/#＃]|[${JAPANESE}])`;
 const PATTERN = new RegExp(
   [
     String.raw`(?<link>https?:\/\/[^\s<>"'\u3000「」『』（）【】〈〉《》、。]+)`,
-    String.raw`(?<=^|[^\p{L}\p{N}_@.\/])@(?<handle>[A-Za-z0-9_]{3,20})(?![A-Za-z0-9_@])`,
-    String.raw`(?<=^|[^\p{L}\p{N}_&\/#＃])[#＃](?<tag>${TAG_BODY})`,
+    `${BEFORE_MENTION}@(?<handle>[A-Za-z0-9_]{3,20})(?![A-Za-z0-9_@])`,
+    `${BEFORE_TAG}[#＃](?<tag>${TAG_BODY})`,
   ].join("|"),
   "gu",
 );
@@ -110,4 +114,36 @@ function isSafeUrl(raw: string): boolean {
   } catch {
     return false;
   }
+}
+
+/** A mention or hashtag being typed: what is typed so far (`query`) and the text it spans around the caret. */
+export interface Typing {
+  kind: "mention" | "hashtag";
+  query: string;
+  start: number;
+  end: number;
+}
+
+// The same boundaries as parse, anchored at the caret; a handle may be cut short while typing, a tag may be all digits so far.
+const TYPING_MENTION = new RegExp(`${BEFORE_MENTION}@([A-Za-z0-9_]{1,20})$`, "gu");
+const TYPING_TAG = new RegExp(String.raw`${BEFORE_TAG}[#＃]([\p{L}\p{M}\p{N}_]{1,${MAX_TAG_LENGTH}})$`, "gu");
+const REST_OF_HANDLE = /^[A-Za-z0-9_]*/;
+const REST_OF_TAG = /^[\p{L}\p{M}\p{N}_]*/u;
+
+/** The @handle or #tag the caret is in, by parse's rules: what the composer offers to complete. */
+export function typingAt(text: string, caret: number): Typing | null {
+  const before = text.slice(0, caret);
+  for (const [kind, pattern, rest] of [
+    ["mention", TYPING_MENTION, REST_OF_HANDLE],
+    ["hashtag", TYPING_TAG, REST_OF_TAG],
+  ] as const) {
+    // Only the end matters, and a tag is at most MAX_TAG_LENGTH long: start there, with lookbehind still seeing before it.
+    pattern.lastIndex = Math.max(0, caret - MAX_TAG_LENGTH - 2);
+    const match = pattern.exec(before);
+    pattern.lastIndex = 0;
+    if (!match) continue;
+    const after = rest.exec(text.slice(caret, caret + MAX_TAG_LENGTH))?.[0] ?? "";
+    return { kind, query: match[1] as string, start: match.index, end: caret + after.length };
+  }
+  return null;
 }

@@ -26,7 +26,8 @@ async function send(request: Request, token: string | null): Promise<Response> {
   try {
     res = await fetch(request);
   } catch (err) {
-    connectivity.reportDown();
+    // A request the app cancelled says nothing about the network.
+    if (!request.signal.aborted) connectivity.reportDown();
     throw new ApiError("network", 0, err instanceof Error ? err.message : String(err));
   }
   // The CDN answered for an API it could not reach: the app shows it is offline and probes until it is back.

@@ -17,9 +17,20 @@ export const searchApi = {
         },
       }),
     ),
-  users: (q: string, cursor?: string | null) =>
-    ok(apiClient().GET("/api/search/users", { params: { query: { q, cursor: cursor || undefined } } })),
-  tags: (q: string) => ok(apiClient().GET("/api/search/tags", { params: { query: { q } } })),
+  users: (q: string, cursor?: string | null, options: { limit?: number; signal?: AbortSignal } = {}) =>
+    ok(
+      apiClient().GET("/api/search/users", {
+        params: { query: { q, cursor: cursor || undefined, limit: options.limit } },
+        signal: options.signal,
+      }),
+    ),
+  tags: (q: string, options: { limit?: number; signal?: AbortSignal } = {}) =>
+    ok(
+      apiClient().GET("/api/search/tags", {
+        params: { query: { q, limit: options.limit } },
+        signal: options.signal,
+      }),
+    ),
   trending: () => ok(apiClient().GET("/api/search/trending", { params: { query: { limit: 10 } } })),
   suggestions: (limit = 5) => ok(apiClient().GET("/api/users/suggestions", { params: { query: { limit } } })),
 };

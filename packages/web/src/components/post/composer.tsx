@@ -27,6 +27,7 @@ import { postsApi } from "../../lib/posts-api";
 import { drafts, sending } from "../../lib/sending";
 import { formatDuration } from "../../lib/time";
 import { posterFrame, probeDuration, sendToBucket, UploadAborted, upload } from "../../lib/upload";
+import { useAutocomplete } from "./autocomplete";
 import { Icon } from "./icons";
 import { VoiceRecorder } from "./voice-recorder";
 import "./post.css";
@@ -385,6 +386,13 @@ export function Composer({
 
   const hasFiles = (e: DragEvent) => [...e.dataTransfer.types].includes("Files");
 
+  const change = (value: string) => {
+    setText(value);
+    if (draftKey) drafts.write(draftKey, value);
+    if (formError) setFormError(null);
+  };
+  const autocomplete = useAutocomplete(textarea, text, change);
+
   const countId = `${id}-count`;
   const label = replyTo ? t("composer.replyLabel") : t("composer.label");
 
@@ -415,25 +423,27 @@ export function Composer({
       <label htmlFor={`${id}-text`} className="visually-hidden">
         {label}
       </label>
-      <textarea
-        ref={textarea}
-        id={`${id}-text`}
-        className="input textarea composer-text"
-        placeholder={label}
-        rows={replyTo ? 2 : 3}
-        value={text}
-        onChange={(e) => {
-          setText(e.target.value);
-          if (draftKey) drafts.write(draftKey, e.target.value);
-          if (formError) setFormError(null);
-        }}
-        onPaste={onPaste}
-        onKeyDown={(e) => {
-          if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) e.currentTarget.form?.requestSubmit();
-        }}
-        aria-invalid={over > 0 || undefined}
-        aria-describedby={`${countId} ${id}-hint`}
-      />
+      <div className="composer-field">
+        <textarea
+          ref={textarea}
+          id={`${id}-text`}
+          className="input textarea composer-text"
+          placeholder={label}
+          rows={replyTo ? 2 : 3}
+          value={text}
+          {...autocomplete.inputProps}
+          onChange={(e) => change(e.target.value)}
+          onPaste={onPaste}
+          onKeyDown={(e) => {
+            if (autocomplete.inputProps.onKeyDown(e)) return;
+            if (e.key === "Enter" && (e.metaKey || e.ctrlKey)) e.currentTarget.form?.requestSubmit();
+          }}
+          aria-invalid={over > 0 || undefined}
+          aria-describedby={`${countId} ${id}-hint`}
+        />
+        {autocomplete.list}
+        {autocomplete.status}
+      </div>
       {dragging ? (
         <div className="composer-drop" aria-hidden="true">
           {t("composer.dropActive")}
