@@ -1,3 +1,4 @@
+import AxeBuilder from "@axe-core/playwright";
 import { type APIRequestContext, expect, type Page, test } from "@playwright/test";
 import { type Account, callApi, createAccount, createPost, follow, openAs } from "./support/api";
 import { marker, postCard } from "./support/posts";
@@ -49,6 +50,9 @@ test("a mention and a tag picked with the keyboard are posted as links and notif
   await expect(options(page).first()).toContainText(`@${b.handle}`);
   await expect(bOption).toHaveAttribute("aria-selected", "true");
   await expect(box).toHaveAttribute("aria-activedescendant", (await bOption.getAttribute("id"))!);
+  // The open combobox and its listbox pass axe (nothing serious or critical).
+  const { violations } = await new AxeBuilder({ page }).include("form.composer").analyze();
+  expect(violations.filter((v) => v.impact === "serious" || v.impact === "critical")).toEqual([]);
   // The arrows move the active option (and wrap), Enter inserts the handle and a space.
   const count = await options(page).count();
   await page.keyboard.press("ArrowDown");
