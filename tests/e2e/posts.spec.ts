@@ -116,8 +116,8 @@ test("B posts text, a photo and a voice clip; A follows, sees, plays and likes i
   ).toBeVisible();
   await aPage.getByRole("button", { name: "Follow", exact: true }).click();
   await expect(aPage.getByRole("button", { name: "Unfollow" })).toBeVisible();
-  await expect(aPage.getByRole("link", { name: "1 Followers" })).toBeVisible();
-  await aPage.getByRole("link", { name: "1 Followers" }).click();
+  await expect(aPage.getByRole("link", { name: "1 Follower" })).toBeVisible();
+  await aPage.getByRole("link", { name: "1 Follower" }).click();
   await expect(aPage.getByRole("heading", { name: `People following ${b.displayName}` })).toBeVisible();
   await expect(aPage.getByRole("link", { name: new RegExp(a.displayName) })).toBeVisible();
 

@@ -111,7 +111,7 @@ test("followers and following lists show who follows you, with follow buttons th
   await expect(page.getByRole("heading", { level: 1, name: c.displayName })).toBeVisible();
   await expect(page.getByText("Follows you")).toBeVisible();
   await expect(page.getByRole("button", { name: "Unfollow" })).toBeVisible();
-  await expect(page.getByRole("link", { name: "1 Followers" })).toBeVisible();
+  await expect(page.getByRole("link", { name: "1 Follower" })).toBeVisible();
 
   await context.close();
 });

@@ -13,8 +13,14 @@ describe("dictionaries", () => {
   it("translate every key with the same placeholders", () => {
     for (const key of Object.keys(en) as (keyof typeof en)[]) {
       expect(ja[key], key).not.toBe("");
-      const placeholders = (s: string) =>
-        [...new Set([...s.matchAll(/\{(\w+)(?:\}|,\s*plural,)/g)].map((m) => m[1]))].sort();
+      // A plural argument's name counts once; the braces of its forms are text, with their own placeholders.
+      const placeholders = (s: string): string[] => {
+        const args = pluralArgs(s);
+        const outside = args.reduceRight<string>((t, arg) => t.slice(0, arg.start) + t.slice(arg.end), s);
+        const inside = args.flatMap((arg) => Object.values(arg.forms).flatMap(placeholders));
+        const plain = [...outside.matchAll(/\{(\w+)\}/g)].map((m) => m[1] as string);
+        return [...new Set([...args.map((arg) => arg.name), ...inside, ...plain])].sort();
+      };
       expect(placeholders(ja[key]), key).toEqual(placeholders(en[key]));
     }
   });
@@ -93,6 +99,10 @@ describe("plurals", () => {
       "See all 3 people in: x",
     );
     expect(translate("en", "timeline.newPosts", { count: 1 })).toBe("1 new post");
+    // A label after a number shown on its own agrees with it too.
+    expect(translate("en", "profile.followers", { count: 1 })).toBe("Follower");
+    expect(translate("en", "profile.followers", { count: 0 })).toBe("Followers");
+    expect(translate("ja", "profile.followers", { count: 1 })).toBe("フォロワー");
     expect(translate("ja", "timeline.newPosts", { count: 2 })).toBe("新しい投稿 2 件");
   });
 

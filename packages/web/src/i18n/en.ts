@@ -138,7 +138,7 @@ export const en = {
   "home.timeline.lead": "Posts from you and the people you follow will show up here.",
   "home.greeting": "Hi, {name}",
 
-  "profile.followers": "Followers",
+  "profile.followers": "{count, plural, one {Follower} other {Followers}}",
   "profile.following": "Following",
   "profile.followsYou": "Follows you",
   "profile.you": "You",

@@ -142,7 +142,7 @@ export const ja: Messages = {
   "home.timeline.lead": "あなたとフォロー中の人の投稿がここに表示されます。",
   "home.greeting": "こんにちは、{name} さん",
 
-  "profile.followers": "フォロワー",
+  "profile.followers": "{count, plural, other {フォロワー}}",
   "profile.following": "フォロー中",
   "profile.followsYou": "フォローされています",
   "profile.you": "あなた",

@@ -247,7 +247,8 @@ function ProfileView({
               </li>
               <li>
                 <Link href={`/u/followers/?h=${encodeURIComponent(profile.handle)}`}>
-                  <strong>{formatNumber(follow.followers)}</strong> {t("profile.followers")}
+                  <strong>{formatNumber(follow.followers)}</strong>{" "}
+                  {t("profile.followers", { count: follow.followers })}
                 </Link>
               </li>
             </ul>

@@ -127,8 +127,8 @@ export function PublicProfileView({ handle }: { handle: string }) {
         </div>
         {profile.bio ? <PostText text={profile.bio} className="profile-bio" /> : null}
         <p className="muted small">
-          {formatNumber(profile.followers)} {t("profile.followers")} · {formatNumber(profile.following)}{" "}
-          {t("profile.following")}
+          {formatNumber(profile.followers)} {t("profile.followers", { count: profile.followers })} ·{" "}
+          {formatNumber(profile.following)} {t("profile.following")}
         </p>
       </section>
       <SignUpPrompt name={profile.displayName} />
