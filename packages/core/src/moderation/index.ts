@@ -204,14 +204,16 @@ async function removeContent(c: CaseItem): Promise<void> {
 
 /**
  * Suspends a user: their profile is hidden from everyone else (`suspendedAt`), they cannot sign in (Cognito
- * AdminDisableUser), are signed out everywhere (refresh tokens revoked) and their sockets close. Their posts stay in
- * timelines: pages read no profile per author (the author's card is on the post), so hiding them needs the flag on
- * the card, spread by the Cards subscriber; not done yet.
+ * AdminDisableUser), are signed out everywhere (refresh tokens revoked) and their sockets close. Their content is
+ * hidden at read time, never deleted, so a lift brings it all back: pages read no profile per author, so a new card
+ * stamp (`cardAt`) has the Cards subscriber copy a card marked suspended onto every post, readers drop such posts,
+ * and the search subscriber takes them out of the index as they change.
  */
 async function suspendUser(userId: string): Promise<void> {
+  const now = Date.now();
   await conditionally(
     UserEntity.patch({ userId })
-      .set({ suspendedAt: Date.now() })
+      .set({ suspendedAt: now, cardAt: await nextCardAt(userId, now) })
       .where((a, op) => op.notExists(a.suspendedAt))
       .go(),
   );
@@ -220,6 +222,12 @@ async function suspendUser(userId: string): Promise<void> {
   await cognito.send(new AdminDisableUserCommand({ UserPoolId, Username: userId }));
   await cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: userId }));
   await asUser(userId, () => Realtime.signOut());
+}
+
+/** A card stamp newer than the current one even within one millisecond: posts take only a newer card. */
+async function nextCardAt(userId: string, now: number): Promise<number> {
+  const user = await Users.stored(userId, { consistent: true });
+  return Math.max(now, (user?.cardAt ?? 0) + 1);
 }
 
 const closed = (c: { status: string }) =>
@@ -270,15 +278,18 @@ export const UnsuspendInput = z.object({
   note: freeText(NOTE).optional(),
 });
 
-/** Lifts a suspension: visible again, able to sign in; the lift is in the audit log. */
+/** Lifts a suspension: visible again with all their content, able to sign in; the lift is in the audit log. */
 export const unsuspend = fn(UnsuspendInput, async ({ handle, note }) => {
   const moderatorId = useUserId();
   const userId = Users.HANDLE_PATTERN.test(handle) ? await Users.idOf(handle) : undefined;
   if (!userId) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
   await cognito.send(new AdminEnableUserCommand({ UserPoolId: Resource.Auth.userPoolId, Username: userId }));
+  const cardAt = await nextCardAt(userId, Date.now());
   const outcome = await transact(({ user, modaudit }) => ({
+    // A new card stamp: the Cards subscriber copies the card, no longer marked suspended, back onto the posts.
     user: user
       .patch({ userId })
+      .set({ cardAt })
       .remove(["suspendedAt"])
       .where((a, op) => op.exists(a.suspendedAt))
       .commit(),
