@@ -210,13 +210,19 @@ async function removeContent(c: CaseItem): Promise<void> {
  * and the search subscriber takes them out of the index as they change.
  */
 async function suspendUser(userId: string): Promise<void> {
-  const now = Date.now();
-  await conditionally(
-    UserEntity.patch({ userId })
-      .set({ suspendedAt: now, cardAt: await nextCardAt(userId, now) })
-      .where((a, op) => op.notExists(a.suspendedAt))
-      .go(),
-  );
+  for (let attempt = 0; ; attempt++) {
+    const user = await Users.stored(userId, { consistent: true });
+    if (!user || user.suspendedAt !== undefined) break;
+    const now = Date.now();
+    const stamped = await conditionally(
+      UserEntity.patch({ userId })
+        .set({ suspendedAt: now, cardAt: nextCardAt(user.cardAt, now) })
+        .where((a, op) => `${op.notExists(a.suspendedAt)} AND ${sameCard(a, op, user.cardAt)}`)
+        .go(),
+    );
+    if (stamped) break;
+    if (attempt >= 4) throw cardBusy();
+  }
   const UserPoolId = Resource.Auth.userPoolId;
   // The user pool's username of an email-username pool is the sub.
   await cognito.send(new AdminDisableUserCommand({ UserPoolId, Username: userId }));
@@ -225,10 +231,16 @@ async function suspendUser(userId: string): Promise<void> {
 }
 
 /** A card stamp newer than the current one even within one millisecond: posts take only a newer card. */
-async function nextCardAt(userId: string, now: number): Promise<number> {
-  const user = await Users.stored(userId, { consistent: true });
-  return Math.max(now, (user?.cardAt ?? 0) + 1);
-}
+const nextCardAt = (current: number | undefined, now: number) => Math.max(now, (current ?? 0) + 1);
+
+type Ops = Parameters<Parameters<ReturnType<ReturnType<typeof UserEntity.patch>["set"]>["where"]>[0]>;
+
+/** The card stamp is still the one read: a profile edit meanwhile (a newer stamp) is not overwritten by an older. */
+const sameCard = (a: Ops[0], op: Ops[1], current: number | undefined) =>
+  current === undefined ? op.notExists(a.cardAt) : op.eq(a.cardAt, current);
+
+const cardBusy = () =>
+  new VisibleError("conflict", "user.retry", "Their profile changed meanwhile; please try again.");
 
 const closed = (c: { status: string }) =>
   new VisibleError("conflict", "report.resolved", `This report was already resolved (${c.status}).`, {
@@ -284,26 +296,33 @@ export const unsuspend = fn(UnsuspendInput, async ({ handle, note }) => {
   const userId = Users.HANDLE_PATTERN.test(handle) ? await Users.idOf(handle) : undefined;
   if (!userId) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
   await cognito.send(new AdminEnableUserCommand({ UserPoolId: Resource.Auth.userPoolId, Username: userId }));
-  const cardAt = await nextCardAt(userId, Date.now());
-  const outcome = await transact(({ user, modaudit }) => ({
-    // A new card stamp: the Cards subscriber copies the card, no longer marked suspended, back onto the posts.
-    user: user
-      .patch({ userId })
-      .set({ cardAt })
-      .remove(["suspendedAt"])
-      .where((a, op) => op.exists(a.suspendedAt))
-      .commit(),
-    audit: modaudit
-      .create({
-        auditId: createId("aud"),
-        moderatorId,
-        action: "unsuspend",
-        targetType: "user",
-        targetId: userId,
-        subjectId: userId,
-        ...(note ? { note } : {}),
-      })
-      .commit(),
-  }));
-  if (!outcome.ok) throw new VisibleError("conflict", "user.not_suspended", `@${handle} is not suspended.`);
+  const notSuspended = () =>
+    new VisibleError("conflict", "user.not_suspended", `@${handle} is not suspended.`);
+  for (let attempt = 0; ; attempt++) {
+    const current = await Users.stored(userId, { consistent: true });
+    if (current?.suspendedAt === undefined) throw notSuspended();
+    const outcome = await transact(({ user, modaudit }) => ({
+      // A new card stamp: the Cards subscriber copies the card, no longer marked suspended, back onto the posts.
+      user: user
+        .patch({ userId })
+        .set({ cardAt: nextCardAt(current.cardAt, Date.now()) })
+        .remove(["suspendedAt"])
+        .where((a, op) => `${op.exists(a.suspendedAt)} AND ${sameCard(a, op, current.cardAt)}`)
+        .commit(),
+      audit: modaudit
+        .create({
+          auditId: createId("aud"),
+          moderatorId,
+          action: "unsuspend",
+          targetType: "user",
+          targetId: userId,
+          subjectId: userId,
+          ...(note ? { note } : {}),
+        })
+        .commit(),
+    }));
+    if (outcome.ok) return;
+    // Lifted by someone else meanwhile (the next read says so), or the card changed: read again.
+    if (attempt >= 4) throw cardBusy();
+  }
 });
