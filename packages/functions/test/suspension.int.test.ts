@@ -218,6 +218,13 @@ describe("a suspended user's content", () => {
       sender: { id: victim.sub, handle: "", displayName: "" },
       text: `psst ${marker}`,
     });
+    const reacted = await json<Message>(
+      await reader.api(`/rooms/${room.id}/messages/${message.id}/reactions/${encodeURIComponent("👍")}`, {
+        method: "POST",
+      }),
+      200,
+    );
+    expect(reacted.sender.handle).toBe("");
     const listed = await reads.rooms();
     expect(listed?.lastMessage?.sender.handle).toBe("");
     expect(listed?.members.find((m) => m.id === victim.sub)?.handle).toBe("");
