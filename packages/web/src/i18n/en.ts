@@ -762,6 +762,7 @@ export const en = {
   "admin.liftHandle": "Handle",
   "admin.liftDone": "Lifted the suspension of @{handle}.",
   "api.error.user.not_suspended": "This person is not suspended.",
+  "api.error.user.retry": "Their profile changed meanwhile. Try again.",
   "admin.done.dismissed": "Report dismissed.",
   "admin.done.removed": "Removed; the author was told.",
   "admin.done.suspended": "Suspended.",

@@ -769,6 +769,7 @@ export const ja: Messages = {
   "admin.liftHandle": "ハンドル",
   "admin.liftDone": "@{handle} の停止を解除しました。",
   "api.error.user.not_suspended": "このユーザーは停止されていません。",
+  "api.error.user.retry": "プロフィールが同時に変更されました。もう一度お試しください。",
   "admin.done.dismissed": "報告を却下しました。",
   "admin.done.removed": "削除し、投稿者に通知しました。",
   "admin.done.suspended": "停止しました。",
