@@ -22,6 +22,8 @@ import { createTestMember, createTestUser, type TestMember } from "../../../test
 useLocalTable();
 const { app } = await import("../src/api/accounts");
 const { CaseEntity } = await import("../../core/src/moderation/moderation.entity");
+const { FeedEntryEntity, HomeStateEntity } = await import("../../core/src/timeline/feed.entity");
+const Feed = await import("../../core/src/timeline/feed");
 
 const cloud = () => inject("localCloud");
 const cognito = () => cognitoClient(cloud().cognito);
@@ -238,6 +240,24 @@ describe("account deletion", () => {
       60_000,
     );
     expect(left).toHaveLength(1);
+    // A fan-out that read its followers before her follows went writes into her home after the sweep: the writes it
+    // makes (an entry, a home-state bump), made now, are gone again after the late sweeps (2 s apart here).
+    await FeedEntryEntity.put({
+      feed: Feed.key.home(alice.sub),
+      seq: Feed.seqOf(bobPost),
+      postId: bobPost,
+      actorId: bob.sub,
+      authorId: bob.sub,
+      mediaIds: [],
+    }).go();
+    await HomeStateEntity.update({ feed: Feed.key.home(alice.sub) })
+      .add({ version: 1 })
+      .go();
+    expect(await keysNaming(alice.sub)).toHaveLength(2);
+    await eventually(
+      () => keysNaming(alice.sub),
+      (keys) => keys.length === 0,
+    );
     // Her report went (the key scan), the case it fed stays for review; the case about her went with its reports;
     // the case about her (deleted) post stays, naming her in an attribute only (docs/architecture.md says why).
     const caseOf = async (targetType: "post" | "user", targetId: string) =>

@@ -532,6 +532,27 @@ export async function sweep(userId: string, deadline: number): Promise<boolean> 
   return true;
 }
 
+/**
+ * A late sweep: the partitions a write can still reach after the sweep (see LATE_WRITE_SECONDS), i.e. the user's
+ * own (home timeline and its caches, devices, sockets, limits) and the reports index. Key queries on partitions
+ * that are almost always empty: cheaper than checking every fan-out recipient.
+ */
+export async function lateSweep(userId: string, deadline: number): Promise<boolean> {
+  const more = () => Date.now() < deadline;
+  return (await own(userId, more)) && (await moderation(userId, more));
+}
+
+/** Queues the next late sweep, `left` more to come after it, one configured delay from now. */
+export async function queueLateSweep(userId: string, left: number): Promise<void> {
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: Resource.AccountDeletions.url,
+      MessageBody: JSON.stringify({ userId, late: left }),
+      DelaySeconds: Resource.AccountSweeps.lateSweepSeconds,
+    }),
+  );
+}
+
 /** Queues the rest of a sweep that ran out of time. */
 export async function continueSweep(userId: string): Promise<void> {
   await sqs.send(
