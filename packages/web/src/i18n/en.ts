@@ -489,6 +489,9 @@ export const en = {
   "chat.requests.accept": "Accept",
   "chat.requests.delete": "Delete",
   "chat.requests.decline": "Decline",
+  "chat.requests.block": "Block",
+  "chat.requests.blockLead":
+    "The request is deleted and @{handle} can't message, follow, add or call you any more. They aren't told.",
   "chat.menu": "Conversation options",
   "chat.leave": "Leave conversation",
   "chat.leaveTitle": "Leave this conversation?",

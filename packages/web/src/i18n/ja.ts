@@ -496,6 +496,9 @@ export const ja: Messages = {
   "chat.requests.accept": "承認",
   "chat.requests.delete": "削除",
   "chat.requests.decline": "辞退",
+  "chat.requests.block": "ブロック",
+  "chat.requests.blockLead":
+    "リクエストは削除され、@{handle} はあなたにメッセージ、フォロー、グループへの追加、通話ができなくなります。相手には通知されません。",
   "chat.menu": "会話のオプション",
   "chat.leave": "会話から退出",
   "chat.leaveTitle": "この会話から退出しますか？",
