@@ -6,6 +6,7 @@ declare module "sst" {
   export interface Resource {
     AccountDeletions: { type: "sst.aws.Queue"; url: string };
     AccountExports: { type: "sst.aws.Queue"; url: string };
+    AccountSweeps: { lateSweepSeconds: number; lateSweeps: number; type: "sst.Linkable" };
     Auth: { clientId: string; type: "sst.Linkable"; userPoolId: string };
     CallSignaling: { channels: any; type: "sst.Linkable" };
     CallTimeouts: { type: "sst.aws.Queue"; url: string };

@@ -1,4 +1,4 @@
-import { MAX_RECEIVES } from "../packages/core/src/account/index";
+import { lateSweepSecondsOf, lateSweepsOf, MAX_RECEIVES } from "../packages/core/src/account/index";
 import { authConfig, userPool } from "./auth";
 import { table } from "./database";
 import { alarmOnDepth } from "./observability";
@@ -53,11 +53,23 @@ export const accountsFn = new sst.aws.Function("Accounts", {
   permissions: onPool(ACCOUNT_COGNITO_ACTIONS.request),
 });
 
+/**
+ * The late sweeps after a deletion (Account.LATE_WRITE_SECONDS): their spacing, an SQS per-message delay of at most
+ * 900 s, and their number. The integration suite shortens them to see a late write swept.
+ */
+export const LATE_SWEEP_SECONDS = lateSweepSecondsOf(process.env.ASYNCSNS_LATE_SWEEP_SECONDS);
+export const sweepsConfig = new sst.Linkable("AccountSweeps", {
+  properties: {
+    lateSweepSeconds: LATE_SWEEP_SECONDS,
+    lateSweeps: lateSweepsOf(LATE_SWEEP_SECONDS, process.env.ASYNCSNS_LATE_SWEEPS),
+  },
+});
+
 // Removes a deleted account's items, files and Cognito user; resumable, it queues what it had no time for.
 export const sweeper = deletionQueue.subscribe(
   {
     handler: "packages/functions/src/account/sweeper.handler",
-    link: [table, bucket, deletionQueue, authConfig],
+    link: [table, bucket, deletionQueue, authConfig, sweepsConfig],
     permissions: onPool(ACCOUNT_COGNITO_ACTIONS.sweep),
     timeout: `${SWEEPER_TIMEOUT_SECONDS} seconds`,
     environment: { POWERTOOLS_SERVICE_NAME: "AccountSweeper" },

@@ -25,10 +25,11 @@ export { limitsConfig };
 export const HTTP_THROTTLE = { throttlingBurstLimit: 2000, throttlingRateLimit: 1000 };
 
 // Profiles and follows; the profile picture is an upload it verifies and, once replaced, deletes; sign-out
-// closes the user's sockets through @connections.
+// closes the user's sockets through @connections; a block ends the two's call (sockets, and the push that stops
+// the ringing).
 export const profileFn = new sst.aws.Function("Profile", {
   handler: "packages/functions/src/api/profile.handler",
-  link: [table, bucket, limitsConfig, ws],
+  link: [table, bucket, limitsConfig, ws, pushLink],
 });
 
 // Posting commands; media uploads need the bucket to presign and verify.

@@ -1,5 +1,6 @@
 // Message requests in two browsers: a stranger's first message waits in Requests (accept moves it to the inbox,
-// delete hides it and tells the sender nothing), a group invitation is accepted, a 1:1 room is left.
+// delete hides it and tells the sender nothing, block ends it for good), a group invitation is accepted, a 1:1 room
+// is left.
 import { expect, type Page, test } from "@playwright/test";
 import { type Account, callApi, createAccount, follow, openAs } from "./support/api";
 
@@ -119,6 +120,60 @@ test("deleting a request hides it for the recipient and tells the sender nothing
   await Promise.all([ps.context.close(), pm.context.close()]);
 });
 
+test("blocking from a request removes it, and the sender can no longer message", async ({
+  browser,
+  baseURL,
+  request,
+}) => {
+  const [stranger, me] = await Promise.all([createAccount(request, "rbs"), createAccount(request, "rbm")]);
+  const room = await openRoom(request, stranger, [me]);
+  const [ps, pm] = await Promise.all([openAs(browser, baseURL!, stranger), openAs(browser, baseURL!, me)]);
+  await ps.page.goto(roomUrl(room.id));
+  await say(ps.page, "you won a prize");
+  await pm.page.goto("/chat/");
+  await expect(tab(pm.page, "Requests")).toHaveAccessibleName("Requests 1");
+  await tab(pm.page, "Requests").click();
+  await roomLink(pm.page, new RegExp(stranger.displayName)).click();
+
+  // Keyboard only: Tab reaches Block, Enter asks first, Cancel keeps the request.
+  const block = requestBar(pm.page).getByRole("button", { name: "Block" });
+  await requestBar(pm.page).getByRole("button", { name: "Delete" }).focus();
+  await pm.page.keyboard.press("Tab");
+  await expect(block).toBeFocused();
+  await pm.page.keyboard.press("Enter");
+  const confirm = pm.page.getByRole("dialog", { name: `Block @${stranger.handle}?` });
+  await expect(confirm).toContainText("The request is deleted");
+  await confirm.getByRole("button", { name: "Cancel" }).click();
+  await expect(confirm).toHaveCount(0);
+  await expect(requestBar(pm.page)).toBeVisible();
+  await block.click();
+  await confirm.getByRole("button", { name: "Block" }).click();
+
+  // The request leaves Requests (and never reaches the inbox); the block is in the settings' list.
+  await expect(pm.page).toHaveURL(/\/chat\/$/);
+  await expect(tab(pm.page, "Requests")).toHaveAccessibleName("Requests");
+  await tab(pm.page, "Requests").click();
+  await expect(chats(pm.page).getByText("No message requests.")).toBeVisible();
+  await tab(pm.page, "Inbox").click();
+  await expect(roomLink(pm.page, new RegExp(stranger.displayName))).toHaveCount(0);
+  const blocks = await callApi<{ items: { handle: string }[] }>(request, me, "GET", "/me/blocks");
+  expect(blocks.items.map((b) => b.handle)).toEqual([stranger.handle]);
+
+  // The sender's next message is refused and their room turns read-only; nothing reaches the recipient.
+  await composer(ps.page).fill("hello??");
+  await composer(ps.page).press("Enter");
+  await expect(ps.page.getByRole("status").filter({ hasText: "read-only" })).toBeVisible();
+  await expect(composer(ps.page)).toHaveCount(0);
+  const again = await request.post(`/api/rooms/${room.id}/messages`, {
+    headers: { authorization: `Bearer ${stranger.accessToken}` },
+    data: { text: "still there?" },
+  });
+  expect(again.status()).toBe(403);
+  await pm.page.reload();
+  await expect(tab(pm.page, "Requests")).toHaveAccessibleName("Requests");
+  await Promise.all([ps.context.close(), pm.context.close()]);
+});
+
 test("a group invitation from someone one does not follow waits for acceptance", async ({
   browser,
   baseURL,
@@ -157,6 +212,7 @@ test("answering a request on a 360 px phone, in Japanese @phone", async ({ brows
   await page.getByRole("link", { name: new RegExp(stranger.displayName) }).click();
   const bar = page.getByRole("region", { name: "メッセージリクエスト" });
   await expect(bar).toContainText("メッセージを送りたがっています");
+  await expect(bar.getByRole("button", { name: "ブロック" })).toBeVisible();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   await bar.getByRole("button", { name: "承認" }).click();
   await expect(page.getByRole("textbox", { name: "メッセージ", exact: true })).toBeVisible();

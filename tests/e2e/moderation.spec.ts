@@ -1,9 +1,19 @@
 // Reports and moderators end to end: a reader reports a post from its "Report" action, a moderator (granted with
-// `npm run admin -- grant`) removes it from /admin/, and its author is told and finds it gone.
+// `npm run admin -- grant`) removes it from /admin/, and its author is told and finds it gone; a suspended author's
+// posts leave their followers' homes until the lift.
 import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { expect, type Page, test } from "@playwright/test";
-import { type Account, createAccount, createPost, openAs } from "./support/api";
+import {
+  type Account,
+  callApi,
+  createAccount,
+  createPost,
+  follow,
+  openAs,
+  signInTokens,
+} from "./support/api";
+import { marker, postCard } from "./support/posts";
 
 const run = promisify(execFile);
 
@@ -147,5 +157,54 @@ test.describe("reports and moderation", () => {
     await fitsWidth(modPage);
     await readerPage.reload();
     await expect(readerPage.getByRole("heading", { name: target.displayName })).toBeVisible();
+  });
+
+  test("a follower's home loses a suspended author's post, and has it back after the lift", async ({
+    browser,
+    request,
+    baseURL,
+  }) => {
+    const [author, friend, follower, mod] = await Promise.all([
+      createAccount(request, "rsa"),
+      createAccount(request, "rsf"),
+      createAccount(request, "rsr"),
+      createAccount(request, "rsm"),
+    ]);
+    await grant(mod);
+    // A new sign-in after the grant: its token carries the moderators group.
+    const moderator = { ...mod, accessToken: (await signInTokens(request, mod)).AccessToken };
+    await Promise.all([follow(request, follower, author.handle), follow(request, follower, friend.handle)]);
+    const text = `soon suspended ${marker()}`;
+    await createPost(request, author, text);
+    // Someone else's later post: once it shows, the home page has loaded and its answer is settled.
+    const other = `still here ${marker()}`;
+    await createPost(request, friend, other);
+
+    const { page } = await openAs(browser, baseURL!, follower);
+    await page.goto("/");
+    const reloadUntil = async (visible: boolean) =>
+      expect(async () => {
+        await page.reload();
+        await expect(postCard(page, friend, other)).toBeVisible({ timeout: 15_000 });
+        if (visible) await expect(postCard(page, author, text)).toBeVisible({ timeout: 1_000 });
+        else await expect(postCard(page, author, text)).toHaveCount(0);
+      }).toPass({ timeout: 60_000, intervals: [500, 1_000, 2_000] });
+    await reloadUntil(true);
+
+    await callApi(request, follower, "POST", "/reports", { type: "user", id: author.id, reason: "spam" });
+    const { items } = await callApi<{ items: { id: string; targetId: string }[] }>(
+      request,
+      moderator,
+      "GET",
+      "/admin/reports?limit=50",
+    );
+    const target = items.find((c) => c.targetId === author.id);
+    expect(target).toBeTruthy();
+    await callApi(request, moderator, "POST", `/admin/reports/${target?.id}/resolve`, { action: "suspend" });
+    // The card marked suspended reaches the post through the Cards subscriber: asynchronous, so reloaded until.
+    await reloadUntil(false);
+
+    await callApi(request, moderator, "POST", `/admin/users/${author.handle}/unsuspend`, {});
+    await reloadUntil(true);
   });
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "@playwright/test";
-import { createAccount, openAs } from "./support/api";
+import { callApi, createAccount, follow, openAs } from "./support/api";
 
 // Phone widths: a bottom tab bar of five sections, a floating compose button, the timeline at the top.
 test("the phone shell: bottom tab bar, compose button, timeline first @phone", async ({
@@ -7,9 +7,20 @@ test("the phone shell: bottom tab bar, compose button, timeline first @phone", a
   request,
   baseURL,
 }) => {
-  const a = await createAccount(request, "pha");
+  const [a, b, c] = await Promise.all([
+    createAccount(request, "pha"),
+    createAccount(request, "phb"),
+    createAccount(request, "phc"),
+  ]);
+  // A friend of a friend with a long unbroken name and bio is suggested on the search page: it must wrap, not
+  // widen the page (a wider page moves the fixed tab bar off the screen).
+  await callApi(request, c, "PATCH", "/me", { displayName: `長い名前${"W".repeat(40)}`, bio: "x".repeat(80) });
+  await follow(request, a, b.handle);
+  await follow(request, b, c.handle);
   const { context, page } = await openAs(browser, baseURL!, a, { viewport: { width: 360, height: 740 } });
   await page.goto("/search/");
+  await expect(page.getByRole("list", { name: "Who to follow" }).getByText(c.handle)).toBeVisible();
+  expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
   const bar = page.getByRole("navigation", { name: "Main" });
   const tabs = bar.getByRole("link");
   await expect(tabs).toHaveText(["Home", "Search", "Notifications", "Chat", "Profile"]);

@@ -60,7 +60,9 @@ for (const stage of ["dev-ci", "production"] as const) {
       expect(fn(ACCOUNTS).links.sort()).toEqual(
         ["AccountDeletions", "AccountExports", "Auth", "Realtime", "Table"].sort(),
       );
-      expect(fn(SWEEPER).links.sort()).toEqual(["AccountDeletions", "Auth", "Media", "Table"].sort());
+      expect(fn(SWEEPER).links.sort()).toEqual(
+        ["AccountDeletions", "AccountSweeps", "Auth", "Media", "Table"].sort(),
+      );
       expect(fn(EXPORTER).links.sort()).toEqual(["Media", "Table"].sort());
     });
 

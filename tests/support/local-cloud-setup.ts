@@ -20,6 +20,9 @@ export default async function setup(project: TestProject) {
   process.env.ASYNCSNS_NOTIFY_VISIBILITY_SECONDS ??= "5";
   // Calls ring 4 s, not 45, so a missed call (the SQS-delayed timer) fits a test.
   process.env.ASYNCSNS_CALL_RING_SECONDS ??= "4";
+  // A deleted account is swept again every 2 s (not 15 min), ten times, so a late write is seen swept.
+  process.env.ASYNCSNS_LATE_SWEEP_SECONDS ??= "2";
+  process.env.ASYNCSNS_LATE_SWEEPS ??= "10";
   const cloud = await startLocalCloud({
     root,
     configFile: join(root, "sst.config.ts"),

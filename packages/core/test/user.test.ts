@@ -93,3 +93,21 @@ describe("author cards", () => {
     ).toBeUndefined();
   });
 });
+
+describe("a suspension's card", () => {
+  const user = (item: Record<string, unknown>) =>
+    marshall({ __edb_e__: "user", userId: "u1", handle: "alice", displayName: "Alice", ...item });
+
+  it("is marked suspended while the user is, and the lift's card is not", () => {
+    const suspended = Cards.changeOf({
+      eventName: "MODIFY",
+      dynamodb: { OldImage: user({ cardAt: 1 }), NewImage: user({ cardAt: 2, suspendedAt: 2 }) },
+    });
+    expect(suspended?.card).toEqual({ handle: "alice", displayName: "Alice", suspended: true, at: 2 });
+    const lifted = Cards.changeOf({
+      eventName: "MODIFY",
+      dynamodb: { OldImage: user({ cardAt: 2, suspendedAt: 2 }), NewImage: user({ cardAt: 3 }) },
+    });
+    expect(lifted?.card).toEqual({ handle: "alice", displayName: "Alice", at: 3 });
+  });
+});

@@ -21,6 +21,9 @@ import { createTestMember, createTestUser, type TestMember } from "../../../test
 // The stale-sign-in case runs the Accounts app in-process: its modules name the table at load.
 useLocalTable();
 const { app } = await import("../src/api/accounts");
+const { CaseEntity } = await import("../../core/src/moderation/moderation.entity");
+const { FeedEntryEntity, HomeStateEntity } = await import("../../core/src/timeline/feed.entity");
+const Feed = await import("../../core/src/timeline/feed");
 
 const cloud = () => inject("localCloud");
 const cognito = () => cognitoClient(cloud().cognito);
@@ -203,6 +206,12 @@ describe("account deletion", () => {
       201,
     );
     await json(await bob.api(`/calls/${call.id}/decline`, { method: "POST" }), 200);
+    // Reports both ways: alice reports bob's post; bob reports alice's post, carol reports alice herself.
+    const report = (who: TestMember, body: Record<string, unknown>) =>
+      who.api("/reports", { method: "POST", body: JSON.stringify(body) }).then((r) => json(r, 201));
+    await report(alice, { type: "post", id: bobPost, reason: "spam", text: "alice's words" });
+    await report(bob, { type: "post", id: alicePost, reason: "harassment" });
+    await report(carol, { type: "user", id: alice.sub, reason: "other", text: "about alice" });
     // The post reached bob's home and search; alice has notifications (bob's follow, like, repost).
     const home = async () =>
       (await json<{ items: { id: string }[] }>(await bob.api("/timelines/home?limit=50"), 200)).items;
@@ -231,6 +240,31 @@ describe("account deletion", () => {
       60_000,
     );
     expect(left).toHaveLength(1);
+    // A fan-out that read its followers before her follows went writes into her home after the sweep: the writes it
+    // makes (an entry, a home-state bump), made now, are gone again after the late sweeps (2 s apart here).
+    await FeedEntryEntity.put({
+      feed: Feed.key.home(alice.sub),
+      seq: Feed.seqOf(bobPost),
+      postId: bobPost,
+      actorId: bob.sub,
+      authorId: bob.sub,
+      mediaIds: [],
+    }).go();
+    await HomeStateEntity.update({ feed: Feed.key.home(alice.sub) })
+      .add({ version: 1 })
+      .go();
+    expect(await keysNaming(alice.sub)).toHaveLength(2);
+    await eventually(
+      () => keysNaming(alice.sub),
+      (keys) => keys.length === 0,
+    );
+    // Her report went (the key scan), the case it fed stays for review; the case about her went with its reports;
+    // the case about her (deleted) post stays, naming her in an attribute only (docs/architecture.md says why).
+    const caseOf = async (targetType: "post" | "user", targetId: string) =>
+      (await CaseEntity.get({ targetType, targetId }).go({ consistent: true })).data;
+    expect(await caseOf("post", bobPost)).toMatchObject({ status: "open", count: 1, ownerId: bob.sub });
+    expect(await caseOf("user", alice.sub)).toBeNull();
+    expect(await caseOf("post", alicePost)).toMatchObject({ status: "open", ownerId: alice.sub });
     await expect(
       cognito().send(
         new AdminGetUserCommand({ UserPoolId: cloud().cognito.userPoolId, Username: alice.sub }),

@@ -345,3 +345,67 @@ describe("who may call, and who may see a call", () => {
     await close();
   });
 });
+
+describe("a block ends the call between the two", () => {
+  const block = (from: ChatUser, to: ChatUser) => from.api(`/users/${to.handle}/block`, { method: "POST" });
+
+  it("ringing: the callee's block declines it, both sides hear call.ended, the timer finds it over", async () => {
+    const { a, b, roomId, sa, sb1, sb2, close } = await pair();
+    const { call } = await json<Answer>(start(a, b, "audio"), 201);
+    await sb1.next("call.ringing", forCall(call.id));
+    expect((await block(b, a)).status).toBe(204);
+    const [toCaller, ...toCallee] = await Promise.all(
+      [sa, sb1, sb2].map((s) => s.next("call.ended", forCall(call.id))),
+    );
+    expect(toCaller!.data).toMatchObject({ reason: "declined", call: { state: "declined" } });
+    for (const f of toCallee) expect(f.data.call.state).toBe("declined");
+    expect((await json<{ call: Call }>(a.api(`/calls/${call.id}`), 200)).call.state).toBe("declined");
+    // Both markers went with the end: neither is "already in a call" (a new call is refused for the block instead).
+    expect((await json<{ error: { code: string } }>(start(a, b), 403)).error.code).toBe("user.blocked");
+    expect((await json<{ error: { code: string } }>(start(b, a), 403)).error.code).toBe("user.blocked");
+    // The room's history has the call once; the ring timer, firing later, changes nothing.
+    await new Promise((r) => setTimeout(r, (RING_SECONDS + 1) * 1000));
+    expect((await json<{ call: Call }>(b.api(`/calls/${call.id}`), 200)).call.state).toBe("declined");
+    const history = await json<{ items: { call?: { id: string } }[] }>(
+      a.api(`/rooms/${roomId}/messages`),
+      200,
+    );
+    expect(history.items.filter((m) => m.call?.id === call.id)).toHaveLength(1);
+    await close();
+  });
+
+  it("accepted: the caller's block ends it (hangup) for both sides; a repeat block changes nothing", async () => {
+    const { a, b, sa, sb1, close } = await pair();
+    const { call } = await json<Answer>(start(a, b), 201);
+    await sb1.next("call.ringing", forCall(call.id));
+    await json<Answer>(act(b, call.id, "accept"), 200);
+    await sa.next("call.accepted", forCall(call.id));
+    expect((await block(a, b)).status).toBe(204);
+    // (The callee's sockets heard answered_elsewhere at the accept: the end is the next one.)
+    const ends = await Promise.all(
+      [sa, sb1].map((s) => s.next("call.ended", (f) => forCall(call.id)(f) && f.data.call.state === "ended")),
+    );
+    for (const f of ends) expect(f.data).toMatchObject({ reason: "hangup", call: { state: "ended" } });
+    expect((await block(a, b)).status).toBe(204);
+    const stored = (await json<{ call: Call }>(b.api(`/calls/${call.id}`), 200)).call;
+    expect(stored).toMatchObject({ state: "ended", endReason: "hangup" });
+    // Signals on the ended call are refused.
+    signal(sa, call.id, { type: "offer", sdp: "after the block" });
+    await sa.next(
+      "system.error",
+      (f) => f.data.code === "call.not_active" || f.data.code === "call.forbidden",
+    );
+    await close();
+  });
+
+  it("a call to someone else is left alone", async () => {
+    const { a, b, sb1, close } = await pair();
+    const { call } = await json<Answer>(start(a, b), 201);
+    await sb1.next("call.ringing", forCall(call.id));
+    // a blocks a third person: the a–b call rings on.
+    expect((await block(a, stranger)).status).toBe(204);
+    expect((await json<{ call: Call }>(a.api(`/calls/${call.id}`), 200)).call.state).toBe("ringing");
+    await json(act(a, call.id, "cancel"), 200);
+    await close();
+  });
+});

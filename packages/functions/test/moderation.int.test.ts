@@ -312,7 +312,7 @@ describe("reports and moderators", () => {
     await socketClosed;
     await expect(signIn(victim.email)).rejects.toThrow(/disabled/i);
     await expect(refreshed(victim)).rejects.toThrow();
-    // Their profile is hidden from others (their posts stay: see suspendUser in core/moderation).
+    // Their profile is hidden from others (and their content: suspension.int.test.ts).
     expect((await reader.api(`/users/${victim.handle}`)).status).toBe(404);
 
     const notSuspended = await json<{ error: { code: string } }>(

@@ -20,7 +20,35 @@ export const RESERVED = "deleted";
 /** Where a user's export archives live: a prefix the CDN never serves. */
 export const exportPrefix = (userId: string) => `exports/${userId}/`;
 
-export const SweepMessage = z.object({ userId: z.string().min(1).max(128) });
+/**
+ * A write can still reach a deleted user's own partitions after their sweep: a fan-out that read its followers before
+ * the follows went (a stream reader invocation lasts at most 15 minutes), a home read on an access token issued
+ * before the deletion (valid an hour). The sweeper sweeps those partitions again, LATE_SWEEPS times, one SQS delay
+ * (at most 15 minutes) apart, instead of every fan-out write checking its recipient.
+ */
+export const LATE_WRITE_SECONDS = 15 * 60 + 3600;
+/** SQS holds a message back at most 15 minutes (DelaySeconds ≤ 900). */
+export const MAX_LATE_SWEEP_DELAY_SECONDS = 900;
+
+/** The late sweeps' spacing infra configures from ASYNCSNS_LATE_SWEEP_SECONDS: whole seconds in 1..900. */
+export function lateSweepSecondsOf(value: string | undefined): number {
+  const seconds = Math.ceil(Number(value ?? MAX_LATE_SWEEP_DELAY_SECONDS));
+  if (!Number.isFinite(seconds)) return MAX_LATE_SWEEP_DELAY_SECONDS;
+  return Math.min(MAX_LATE_SWEEP_DELAY_SECONDS, Math.max(1, seconds));
+}
+
+/** How many late sweeps cover LATE_WRITE_SECONDS at that spacing (a suite's shorter spacing covers its own runs). */
+export function lateSweepsOf(seconds: number, value?: string): number {
+  const asked = Math.floor(Number(value));
+  if (Number.isFinite(asked) && asked >= 1) return Math.min(asked, 100);
+  return Math.min(Math.ceil(LATE_WRITE_SECONDS / seconds), 100);
+}
+
+/** A sweep; `late` marks a late sweep and counts those still to come after it. */
+export const SweepMessage = z.object({
+  userId: z.string().min(1).max(128),
+  late: z.number().int().min(0).max(100).optional(),
+});
 
 export const ExportId = z.string().regex(/^exp_[0-9A-HJKMNP-TV-Z]{26}$/, "Not an export id.");
 

@@ -16,6 +16,7 @@ import { LimitEntity } from "../limit/limit.entity";
 import { release } from "../media";
 import { MediaEntity } from "../media/media.entity";
 import { bucket, s3 } from "../media/storage";
+import { CaseEntity, ReportEntity } from "../moderation/moderation.entity";
 import { actorOrder } from "../notification/keys";
 import {
   NotificationActorEntity,
@@ -415,6 +416,34 @@ const safety: Step = async (userId, more) => {
   return true;
 };
 
+/**
+ * Moderation. The reports the user filed go (their id, their words); the case each fed keeps its count and reasons,
+ * which name nobody: content reported before its reporter left is still reviewed. Reports about the user themself
+ * and that case go too: nobody is left to act on. Cases about their posts and messages stay, naming them only in
+ * `ownerId` (the posts are gone; messages stay with a blanked sender and may still be removed), and the audit log
+ * stays whole: append-only, the moderators' record of what was done to whom, with ids in attributes, never in keys.
+ */
+const moderation: Step = async (userId, more) => {
+  const filed = await pages(
+    () => ReportEntity.query.byReporter({ reporterId: userId }).go({ limit: PAGE }),
+    async (r) => {
+      await ReportEntity.delete(r).go();
+    },
+    more,
+  );
+  if (!filed) return false;
+  const about = await pages(
+    () => ReportEntity.query.byTarget({ targetType: "user", targetId: userId }).go({ limit: PAGE }),
+    async (r) => {
+      await ReportEntity.delete(r).go();
+    },
+    more,
+  );
+  if (!about) return false;
+  await CaseEntity.delete({ targetType: "user", targetId: userId }).go();
+  return true;
+};
+
 // Calls: the user's history and active-call marker go. A call the other side still lists keeps its item with this
 // side's card blanked, as shared messages keep a deleted sender; a call nobody lists any more goes with the log.
 const calls: Step = async (userId, more) => {
@@ -481,6 +510,7 @@ const STEPS: [string, Step][] = [
   ["rooms", rooms],
   ["calls", calls],
   ["safety", safety],
+  ["moderation", moderation],
   ["media", media],
   ["exports", exportsOf],
   ["notifications", notifications],
@@ -500,6 +530,27 @@ export async function sweep(userId: string, deadline: number): Promise<boolean> 
   for (const [, step] of STEPS) if (!(await step(userId, more))) return false;
   await profile(userId);
   return true;
+}
+
+/**
+ * A late sweep: the partitions a write can still reach after the sweep (see LATE_WRITE_SECONDS), i.e. the user's
+ * own (home timeline and its caches, devices, sockets, limits) and the reports index. Key queries on partitions
+ * that are almost always empty: cheaper than checking every fan-out recipient.
+ */
+export async function lateSweep(userId: string, deadline: number): Promise<boolean> {
+  const more = () => Date.now() < deadline;
+  return (await own(userId, more)) && (await moderation(userId, more));
+}
+
+/** Queues the next late sweep, `left` more to come after it, one configured delay from now. */
+export async function queueLateSweep(userId: string, left: number): Promise<void> {
+  await sqs.send(
+    new SendMessageCommand({
+      QueueUrl: Resource.AccountDeletions.url,
+      MessageBody: JSON.stringify({ userId, late: left }),
+      DelaySeconds: Resource.AccountSweeps.lateSweepSeconds,
+    }),
+  );
 }
 
 /** Queues the rest of a sweep that ran out of time. */

@@ -5,6 +5,7 @@ import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { createId } from "../id";
 import { avatarUrlOf } from "../media/urls";
+import { blocked, unblockedChecks } from "../safety/checks";
 import { CallActiveEntity, CallEntity, type CallItem, CallLogEntity } from "./call.entity";
 import { type Command, decide, isLive, opening, type Role } from "./rules";
 
@@ -156,7 +157,7 @@ export async function create(input: {
     const item = busy
       ? { ...base, state: "busy" as const, endedAt: at, endReason: "busy" as const }
       : { ...base, state: "ringing" as const };
-    const outcome = await transact(({ call, callLog, callActive }) => {
+    const outcome = await transact(({ call, callLog, callActive, block }) => {
       // Conditional on the marker as read: a call created meanwhile for either user makes this one lose.
       const marker = (userId: string) => {
         const seen = active.get(userId)?.markerCallId;
@@ -171,9 +172,13 @@ export async function create(input: {
         logs: [caller.userId, callee.userId].map((userId) => callLog.create({ userId, callId }).commit()),
         // A busy call is over at once: it occupies nobody.
         markers: busy ? undefined : [marker(caller.userId), marker(callee.userId)],
+        // A block made since the caller's check: no call rings across it (the block ends calls it finds).
+        unblocked: unblockedChecks({ block }, caller.userId, callee.userId),
       };
     });
     if (outcome.ok) return { call: item as CallItem, outcome: busy ? "busy" : "ring" };
+    if (outcome.failed.includes("unblocked"))
+      throw blocked("You cannot call someone who blocked you or whom you block.");
   }
   throw retry();
 }

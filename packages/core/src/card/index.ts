@@ -12,7 +12,7 @@ import { type Card, cardOf, User } from "../user";
 /** Posts updated at once while a card spreads. */
 export const IN_FLIGHT = 16;
 
-/** A profile whose card got a newer stamp (Profile.update sets `cardAt`), with that card; else nothing. */
+/** A profile whose card got a newer stamp (a profile edit, a suspension or its lift), with that card; else nothing. */
 export function changeOf(record: StreamRecord): { userId: string; card: Card } | undefined {
   if (record.eventName !== "MODIFY") return undefined;
   const [before, after] = [record.dynamodb?.OldImage, record.dynamodb?.NewImage].map((image) =>
@@ -22,7 +22,7 @@ export function changeOf(record: StreamRecord): { userId: string; card: Card } |
   if (typeof after.cardAt !== "number" || after.cardAt === before?.cardAt) return undefined;
   return {
     userId: after.userId,
-    card: cardOf(after as { handle: string; displayName: string; avatarKey?: string; cardAt: number }),
+    card: cardOf(after as Parameters<typeof cardOf>[0]),
   };
 }
 

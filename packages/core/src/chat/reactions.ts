@@ -2,6 +2,7 @@ import { envelope } from "@asyncsns/realtime";
 import { useUserId } from "../actor";
 import { transact } from "../dynamo/service";
 import { VisibleError } from "../error";
+import * as Users from "../user/read";
 import { fn } from "../util";
 import { memberIds, notMember, requireMember } from "./access";
 import { deliver } from "./delivery";
@@ -60,8 +61,12 @@ async function change(
       envelope("chat.reaction", { roomId, messageId, seq, emoji, userId, reacted, count }),
     );
   }
-  const mine = (await myReactions(roomId, userId, seq, seq)).get(seq);
-  return { ...(await serialize(item)), reactions: countsOf(item, mine) };
+  // A suspended sender's message reads like a deleted user's here too.
+  const [reactions, hiddenSenders] = await Promise.all([
+    myReactions(roomId, userId, seq, seq),
+    Users.goneAmong([item.senderId]),
+  ]);
+  return { ...(await serialize(item, hiddenSenders)), reactions: countsOf(item, reactions.get(seq)) };
 }
 
 async function messageIn(roomId: string, messageId: string): Promise<MessageItem> {

@@ -122,10 +122,16 @@ export const messages = fn(
         : await (beforeSeq !== undefined ? query.lt({ seq: beforeSeq }) : query).go({ limit, order: "desc" });
     const items = afterSeq !== undefined ? page.data : [...page.data].reverse();
     const inRange = items.filter((m) => beforeSeq === undefined || m.seq < beforeSeq);
-    const mine = await myReactions(roomId, useUserId(), inRange[0]?.seq ?? 1, inRange.at(-1)?.seq ?? 0);
+    const [mine, gone] = await Promise.all([
+      myReactions(roomId, useUserId(), inRange[0]?.seq ?? 1, inRange.at(-1)?.seq ?? 0),
+      Users.goneAmong(inRange.map((m) => m.senderId)),
+    ]);
     return {
       items: await Promise.all(
-        inRange.map(async (m) => ({ ...(await serialize(m)), reactions: countsOf(m, mine.get(m.seq)) })),
+        inRange.map(async (m) => ({
+          ...(await serialize(m, gone)),
+          reactions: countsOf(m, mine.get(m.seq)),
+        })),
       ),
     };
   },
@@ -175,8 +181,10 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
     room.seq > 0 ? MessageEntity.get({ roomId: room.roomId, seq: room.seq }).go() : undefined,
   ]);
   const other = room.kind === "direct" ? all.find((m) => m.userId !== userId)?.userId : undefined;
+  // The last message's sender too: one who is suspended (left out of `many`) shows like a deleted user.
+  const sender = last?.data?.senderId;
   const [byId, blocked] = await Promise.all([
-    Users.many(all.map((m) => m.userId)),
+    Users.many([...all.map((m) => m.userId), ...(sender ? [sender] : [])]),
     other ? isBlocked(userId, other) : false,
   ]);
   const me = all.find((m) => m.userId === userId);
@@ -197,7 +205,9 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
       };
     }),
     seq: room.seq,
-    lastMessage: last?.data ? await serialize(last.data) : null,
+    lastMessage: last?.data
+      ? await serialize(last.data, sender && !byId.has(sender) ? new Set([sender]) : undefined)
+      : null,
     unread: Math.max(0, room.seq - (me?.lastReadSeq ?? room.seq)),
     myRole: me?.role ?? "member",
     status: me ? statusOf(me) : "member",
@@ -208,16 +218,18 @@ async function assemble(room: RoomItem, userId: string): Promise<Info> {
   };
 }
 
-export async function serialize(item: MessageItem): Promise<Message> {
+/** A message as members see it; a sender in `gone` (suspended, read at read time) shows like a deleted account. */
+export async function serialize(item: MessageItem, gone?: Set<string>): Promise<Message> {
+  const hidden = gone?.has(item.senderId) ?? false;
   return {
     id: item.messageId,
     roomId: item.roomId,
     seq: item.seq,
     sender: {
       id: item.senderId,
-      handle: item.senderHandle,
-      displayName: item.senderName,
-      avatarUrl: avatarUrlOf(item.senderAvatar),
+      handle: hidden ? "" : item.senderHandle,
+      displayName: hidden ? "" : item.senderName,
+      avatarUrl: hidden ? null : avatarUrlOf(item.senderAvatar),
     },
     text: item.text,
     media: item.deletedAt ? [] : await signedMedia(item.mediaIds ?? []),

@@ -204,23 +204,43 @@ async function removeContent(c: CaseItem): Promise<void> {
 
 /**
  * Suspends a user: their profile is hidden from everyone else (`suspendedAt`), they cannot sign in (Cognito
- * AdminDisableUser), are signed out everywhere (refresh tokens revoked) and their sockets close. Their posts stay in
- * timelines: pages read no profile per author (the author's card is on the post), so hiding them needs the flag on
- * the card, spread by the Cards subscriber; not done yet.
+ * AdminDisableUser), are signed out everywhere (refresh tokens revoked) and their sockets close. Their content is
+ * hidden at read time, never deleted, so a lift brings it all back: pages read no profile per author, so a new card
+ * stamp (`cardAt`) has the Cards subscriber copy a card marked suspended onto every post, readers drop such posts,
+ * and the search subscriber takes them out of the index as they change.
  */
 async function suspendUser(userId: string): Promise<void> {
-  await conditionally(
-    UserEntity.patch({ userId })
-      .set({ suspendedAt: Date.now() })
-      .where((a, op) => op.notExists(a.suspendedAt))
-      .go(),
-  );
+  for (let attempt = 0; ; attempt++) {
+    const user = await Users.stored(userId, { consistent: true });
+    if (!user || user.suspendedAt !== undefined) break;
+    const now = Date.now();
+    const stamped = await conditionally(
+      UserEntity.patch({ userId })
+        .set({ suspendedAt: now, cardAt: nextCardAt(user.cardAt, now) })
+        .where((a, op) => `${op.notExists(a.suspendedAt)} AND ${sameCard(a, op, user.cardAt)}`)
+        .go(),
+    );
+    if (stamped) break;
+    if (attempt >= 4) throw cardBusy();
+  }
   const UserPoolId = Resource.Auth.userPoolId;
   // The user pool's username of an email-username pool is the sub.
   await cognito.send(new AdminDisableUserCommand({ UserPoolId, Username: userId }));
   await cognito.send(new AdminUserGlobalSignOutCommand({ UserPoolId, Username: userId }));
   await asUser(userId, () => Realtime.signOut());
 }
+
+/** A card stamp newer than the current one even within one millisecond: posts take only a newer card. */
+const nextCardAt = (current: number | undefined, now: number) => Math.max(now, (current ?? 0) + 1);
+
+type Ops = Parameters<Parameters<ReturnType<ReturnType<typeof UserEntity.patch>["set"]>["where"]>[0]>;
+
+/** The card stamp is still the one read: a profile edit meanwhile (a newer stamp) is not overwritten by an older. */
+const sameCard = (a: Ops[0], op: Ops[1], current: number | undefined) =>
+  current === undefined ? op.notExists(a.cardAt) : op.eq(a.cardAt, current);
+
+const cardBusy = () =>
+  new VisibleError("conflict", "user.retry", "Their profile changed meanwhile; please try again.");
 
 const closed = (c: { status: string }) =>
   new VisibleError("conflict", "report.resolved", `This report was already resolved (${c.status}).`, {
@@ -270,29 +290,39 @@ export const UnsuspendInput = z.object({
   note: freeText(NOTE).optional(),
 });
 
-/** Lifts a suspension: visible again, able to sign in; the lift is in the audit log. */
+/** Lifts a suspension: visible again with all their content, able to sign in; the lift is in the audit log. */
 export const unsuspend = fn(UnsuspendInput, async ({ handle, note }) => {
   const moderatorId = useUserId();
   const userId = Users.HANDLE_PATTERN.test(handle) ? await Users.idOf(handle) : undefined;
   if (!userId) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
   await cognito.send(new AdminEnableUserCommand({ UserPoolId: Resource.Auth.userPoolId, Username: userId }));
-  const outcome = await transact(({ user, modaudit }) => ({
-    user: user
-      .patch({ userId })
-      .remove(["suspendedAt"])
-      .where((a, op) => op.exists(a.suspendedAt))
-      .commit(),
-    audit: modaudit
-      .create({
-        auditId: createId("aud"),
-        moderatorId,
-        action: "unsuspend",
-        targetType: "user",
-        targetId: userId,
-        subjectId: userId,
-        ...(note ? { note } : {}),
-      })
-      .commit(),
-  }));
-  if (!outcome.ok) throw new VisibleError("conflict", "user.not_suspended", `@${handle} is not suspended.`);
+  const notSuspended = () =>
+    new VisibleError("conflict", "user.not_suspended", `@${handle} is not suspended.`);
+  for (let attempt = 0; ; attempt++) {
+    const current = await Users.stored(userId, { consistent: true });
+    if (current?.suspendedAt === undefined) throw notSuspended();
+    const outcome = await transact(({ user, modaudit }) => ({
+      // A new card stamp: the Cards subscriber copies the card, no longer marked suspended, back onto the posts.
+      user: user
+        .patch({ userId })
+        .set({ cardAt: nextCardAt(current.cardAt, Date.now()) })
+        .remove(["suspendedAt"])
+        .where((a, op) => `${op.exists(a.suspendedAt)} AND ${sameCard(a, op, current.cardAt)}`)
+        .commit(),
+      audit: modaudit
+        .create({
+          auditId: createId("aud"),
+          moderatorId,
+          action: "unsuspend",
+          targetType: "user",
+          targetId: userId,
+          subjectId: userId,
+          ...(note ? { note } : {}),
+        })
+        .commit(),
+    }));
+    if (outcome.ok) return;
+    // Lifted by someone else meanwhile (the next read says so), or the card changed: read again.
+    if (attempt >= 4) throw cardBusy();
+  }
 });

@@ -28,6 +28,12 @@ export const ReportEntity = new Entity(
         pk: { ...pk, composite: ["targetType", "targetId"] },
         sk: { ...sk, composite: ["reporterId"] },
       },
+      // A deleted account's reports: the sweeper finds them by their reporter.
+      byReporter: {
+        index: keys.gsi1.index,
+        pk: { ...keys.gsi1.pk, casing: "none", composite: ["reporterId"] },
+        sk: { ...keys.gsi1.sk, casing: "none", composite: ["targetType", "targetId"] },
+      },
     },
   },
   configuration(),

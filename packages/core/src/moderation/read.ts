@@ -162,7 +162,11 @@ export const audit = fn(AuditInput, async ({ cursor, limit }) => {
   const page = await AuditEntity.query
     .byLog({ log: "moderation" })
     .go({ cursor: decodeCursor(cursor), limit, order: "desc" });
-  const people = await Users.many(page.data.flatMap((e) => [e.moderatorId, e.subjectId]));
+  // Moderators see suspended people too: the log names whom a suspension hides.
+  const people = await Users.many(
+    page.data.flatMap((e) => [e.moderatorId, e.subjectId]),
+    { suspended: true },
+  );
   const person = (id: string) => {
     const p = people.get(id);
     return p ? { id: p.id, handle: p.handle, displayName: p.displayName } : null;

@@ -383,7 +383,7 @@ async function memberOf(rowId: string, actor: string): Promise<Member | undefine
 const backoff = (attempt: number) =>
   new Promise((resolve) => setTimeout(resolve, Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6))));
 
-/** Profile cards of `ids` in one batch get; deleted accounts are left out. */
+/** Profile cards of `ids` in one batch get; deleted and suspended accounts are left out. */
 export async function cards(ids: string[]): Promise<Map<string, Sender>> {
   const profiles = await Users.many(ids);
   return new Map(
@@ -451,16 +451,18 @@ export async function list(
   ]);
   const rows = page.data.slice(0, limit);
   // Rows from before a block or mute: the hidden leave the actors; a row with none left is not shown.
-  const items = (await toItems(rows, state.gen)).flatMap((item) => {
+  // Suspended actors have no card (`cards`), so they leave the same way until the lift; a moderator's notice stays.
+  const items = (await toItems(rows, state.gen)).flatMap((item, i) => {
+    const carded = item.type === "moderation.removed" ? item.actors.length : (rows[i]?.recent.length ?? 0);
     const actors = item.actors.filter((a) => !hidden.users.has(a.id));
-    if (actors.length === item.actors.length) return [item];
+    if (actors.length === carded) return [item];
     return actors.length === 0
       ? []
       : [
           {
             ...item,
             actors,
-            actorCount: Math.max(actors.length, item.actorCount - (item.actors.length - actors.length)),
+            actorCount: Math.max(actors.length, item.actorCount - (carded - actors.length)),
           },
         ];
   });

@@ -16,6 +16,8 @@ export const PostEntity = new Entity(
           handle: { type: "string", required: true },
           displayName: { type: "string", required: true },
           avatarKey: { type: "string" },
+          /** Set while the author is suspended: readers leave the post out until the lift's card replaces it. */
+          suspended: { type: "boolean" },
           at: { type: "number", required: true },
         },
       },

@@ -30,7 +30,7 @@ export { type Hidden, hides, matchesWord, NOTHING, normalizeWord } from "./rules
 
 // Blocks and mutes are checked here, in core, by every path they close (follow, rooms, messages, calls, reads).
 
-const Target = z.object({ handle: z.string().min(1).max(64) });
+export const Target = z.object({ handle: z.string().min(1).max(64) });
 
 async function targetOf(handle: string, verb: string): Promise<{ me: string; other: string }> {
   const me = useUserId();
@@ -44,7 +44,10 @@ async function targetOf(handle: string, verb: string): Promise<{ me: string; oth
 
 const ATTEMPTS = 4;
 
-/** Blocks: the block item and the end of both follows (with their counters) in one transaction. */
+/**
+ * Blocks: the block item and the end of both follows (with their counters) in one transaction. The route also ends
+ * the two's call (safety/block.ts, apart so the Query Lambda, reading this module, links no socket or push).
+ */
 export const block = fn(Target, async ({ handle }) => {
   const { me, other } = await targetOf(handle, "block");
   await Limit.consume("follow");
@@ -79,9 +82,8 @@ export const block = fn(Target, async ({ handle }) => {
         other: counters(user, other, ba, ab),
       };
     });
-    if (outcome.ok) return;
     // Already blocking: follows cannot have been made since (follow checks for blocks in its transaction).
-    if (outcome.failed.includes("block")) return;
+    if (outcome.ok || outcome.failed.includes("block")) return { blockerId: me, blockedId: other };
     // A follow changed meanwhile: read again.
   }
   throw new VisibleError("conflict", "block.retry", "Could not block right now; please try again.");

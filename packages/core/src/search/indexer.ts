@@ -5,6 +5,7 @@ import { unmarshall } from "@aws-sdk/util-dynamodb";
 import * as MediaItems from "../media/items";
 import * as Posts from "../post/read";
 import * as Feed from "../timeline/feed";
+import type { Card } from "../user/read";
 import * as Users from "../user/read";
 import { searchIndex } from "./client";
 import { postDoc, userDoc } from "./documents";
@@ -37,11 +38,14 @@ export function changeOf(record: StreamRecord): Change | undefined {
     old &&
     fields.every((f) => JSON.stringify(old[f]) === JSON.stringify(item[f]));
   if (item.__edb_e__ === "post") {
-    if (same(SEARCHED_POST_FIELDS)) return undefined;
+    // A card marked suspended (or no longer) arrives on every post of the author: each leaves (or rejoins) the index.
+    const suspension = (image?: Record<string, unknown>) =>
+      Boolean((image?.author as Card | undefined)?.suspended);
+    if (same(SEARCHED_POST_FIELDS) && suspension(old) === suspension(item)) return undefined;
     return { type: "post", postId: String(item.postId), removed };
   }
   if (item.__edb_e__ === "user") {
-    if (same(["handle", "displayName"])) return undefined;
+    if (same(["handle", "displayName", "suspendedAt"])) return undefined;
     return { type: "user", userId: String(item.userId), removed };
   }
   return undefined;
@@ -53,19 +57,29 @@ export async function apply(change: Change, index: SearchIndex = searchIndex): P
     const data = await Posts.get(change.postId);
     if (!data || data.deletedAt) return index.removePost(change.postId, data?.deletedAt ?? Date.now());
     const doc = await toPostDoc(data);
+    if (doc === "suspended") return index.removePost(change.postId, versionOf(data));
     if (doc) await index.putPost(doc);
     return;
   }
   const user = await Users.stored(change.userId);
-  if (user) await index.putUser(userDoc(user));
+  // A suspended user leaves people search until the lift (whose write bumps `updatedAt`, the newer version).
+  if (user?.suspendedAt !== undefined) await index.removeUser(change.userId, user.updatedAt);
+  else if (user) await index.putUser(userDoc(user));
   // A deleted account leaves people search too.
   else if (change.removed) await index.removeUser(change.userId, Date.now());
 }
 
+/** A post's document version: its card's stamp counts, so a lift's put wins over the suspension's removal. */
+const versionOf = (post: Posts.PostItem) => Math.max(post.createdAt, post.editedAt ?? 0, post.author.at);
+
 async function toPostDoc(post: Posts.PostItem) {
   const [author, media] = await Promise.all([Users.stored(post.authorId), MediaItems.fromIds(post.mediaIds)]);
   if (!author) return undefined;
-  return postDoc({ ...post, authorHandle: author.handle, mediaKinds: media.map((m) => m.kind) });
+  if (author.suspendedAt !== undefined) return "suspended" as const;
+  return {
+    ...postDoc({ ...post, authorHandle: author.handle, mediaKinds: media.map((m) => m.kind) }),
+    version: versionOf(post),
+  };
 }
 
 /** Writes are idempotent, so this admin rebuild can run beside the live subscriber. */
@@ -88,6 +102,11 @@ export async function reindex(
           segments,
         });
         for (const user of page.data) {
+          // A suspended user and their posts stay out until the lift, which the live subscriber indexes.
+          if ((user as { suspendedAt?: number }).suspendedAt !== undefined) {
+            await index.removeUser(user.userId, user.updatedAt);
+            continue;
+          }
           await index.putUser(userDoc(user));
           usersDone++;
           // Not `postsDone += await …`: that reads the total before the await and loses other segments' counts.
@@ -111,7 +130,7 @@ async function reindexAuthor(userId: string, index: SearchIndex): Promise<number
     for (const post of (await Posts.many(own)).values()) {
       if (post.deletedAt) continue;
       const doc = await toPostDoc(post);
-      if (!doc) continue;
+      if (!doc || doc === "suspended") continue;
       await index.putPost(doc);
       count++;
     }

@@ -63,7 +63,11 @@ export async function views(
   return entries.flatMap((e) => {
     const post = posts.get(e.postId);
     if (!post || post.deletedAt) return [];
+    // A suspended author's card says so (Cards.spread): hidden here, on every page, with no read of its own.
+    if (Users.cardHidden(post.authorId, post.author)) return [];
     const reposter = e.repostedBy ? users.get(e.repostedBy) : undefined;
+    // A repost by someone suspended (or deleted) is theirs, so it goes with them.
+    if (e.repostedBy && !reposter) return [];
     return [
       {
         id: post.postId,

@@ -1,4 +1,5 @@
 import * as z from "zod";
+import { useActor } from "../actor";
 import * as Batch from "../dynamo/batch";
 import { avatarUrlOf } from "../media/urls";
 import { HandleEntity, UserEntity } from "./user.entity";
@@ -33,6 +34,8 @@ export interface Card {
   handle: string;
   displayName: string;
   avatarKey?: string;
+  /** Set while the author is suspended: readers drop the post (a flag, so lifting brings it back). */
+  suspended?: boolean;
   at: number;
 }
 
@@ -40,13 +43,29 @@ export const cardOf = (item: {
   handle: string;
   displayName: string;
   avatarKey?: string | undefined;
+  suspendedAt?: number | undefined;
   cardAt?: number | undefined;
 }): Card => ({
   handle: item.handle,
   displayName: item.displayName,
   ...(item.avatarKey ? { avatarKey: item.avatarKey } : {}),
+  ...(item.suspendedAt !== undefined ? { suspended: true } : {}),
   at: item.cardAt ?? 0,
 });
+
+/** The signed-in caller, if any: a suspended user still sees their own profile and posts. */
+const viewerId = () => {
+  const actor = useActor();
+  return actor.type === "user" ? actor.properties.userId : undefined;
+};
+
+/** Whether the caller must not see this user: suspended by a moderator, and not the caller themself. */
+export const hiddenFromViewer = (item: { userId: string; suspendedAt?: number | undefined }) =>
+  item.suspendedAt !== undefined && item.userId !== viewerId();
+
+/** Whether a post's author card says suspended, for anyone but the author. */
+export const cardHidden = (authorId: string, card: { suspended?: boolean | undefined }) =>
+  card.suspended === true && authorId !== viewerId();
 
 /** A stored user as its public profile (for callers that read the item themselves, e.g. a mixed batch get). */
 export const toInfo = (item: UserItem): Info => serialize(item);
@@ -70,10 +89,12 @@ export async function fromId(userId: string): Promise<Info | undefined> {
   return result.data ? serialize(result.data) : undefined;
 }
 
+/** A profile by handle as the caller may see it: a suspended user is nobody to others. */
 export async function fromHandle(handle: string): Promise<Info | undefined> {
   if (!HANDLE_PATTERN.test(handle)) return undefined;
   const found = await HandleEntity.get({ handleKey: handleKey(handle) }).go();
-  return found.data ? fromId(found.data.userId) : undefined;
+  const item = found.data ? await stored(found.data.userId) : undefined;
+  return item && !hiddenFromViewer(item) ? serialize(item) : undefined;
 }
 
 /** A user's id by handle, in any case. */
@@ -98,25 +119,46 @@ export async function stored(
   return data ?? undefined;
 }
 
-/** Many profiles in one batch get (authors of a page of posts), by id; missing ids are left out. */
-export async function many(userIds: string[]): Promise<Map<string, Info>> {
+/**
+ * Many profiles in one batch get (authors of a page of posts), by id; missing ids are left out, and so are suspended
+ * users (but the caller) unless `suspended` asks for them (moderators' pages): lists show them like deleted accounts.
+ */
+export async function many(
+  userIds: string[],
+  options: { suspended?: boolean } = {},
+): Promise<Map<string, Info>> {
   const unique = [...new Set(userIds)];
   if (unique.length === 0) return new Map();
   const { data } = await UserEntity.get(unique.map((userId) => ({ userId }))).go();
-  return new Map(data.map((item) => [item.userId, serialize(item)]));
+  return new Map(
+    data
+      .filter((item) => options.suspended || !hiddenFromViewer(item))
+      .map((item) => [item.userId, serialize(item)]),
+  );
+}
+
+/** Those of `userIds` the caller cannot see (deleted or suspended accounts): a projected batch get. */
+export async function goneAmong(userIds: string[]): Promise<Set<string>> {
+  const unique = [...new Set(userIds)];
+  if (unique.length === 0) return new Set();
+  const { data } = await UserEntity.get(unique.map((userId) => ({ userId }))).go({
+    attributes: ["userId", "suspendedAt"],
+  });
+  const seen = new Set(data.filter((item) => !hiddenFromViewer(item)).map((item) => item.userId));
+  return new Set(unique.filter((id) => !seen.has(id)));
 }
 
 /** Table keys of profiles, for a batch get that also reads other entities. */
 export const keys = (userIds: string[]) =>
   [...new Set(userIds)].map((userId) => Batch.keyOf(UserEntity, { userId }));
 
-/** The profiles among raw items of a mixed batch get, by id. */
+/** The profiles among raw items of a mixed batch get, by id; suspended users (but the caller) are left out. */
 export function fromItems(items: Batch.Item[]): Map<string, Info> {
   const found = new Map<string, Info>();
   for (const Item of items) {
     if (Item.__edb_e__ !== "user") continue;
     const { data } = UserEntity.parse({ Item });
-    if (data) found.set(data.userId, serialize(data));
+    if (data && !hiddenFromViewer(data)) found.set(data.userId, serialize(data));
   }
   return found;
 }

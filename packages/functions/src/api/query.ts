@@ -9,7 +9,7 @@ import * as moderation from "./routes/moderation-queries";
 import * as notifications from "./routes/notifications";
 import * as posts from "./routes/posts";
 import * as publicPages from "./routes/public";
-import * as safety from "./routes/safety";
+import * as safety from "./routes/safety-queries";
 import * as search from "./routes/search";
 import * as system from "./routes/system";
 import * as timelines from "./routes/timelines";

@@ -491,6 +491,9 @@ export const en = {
   "chat.requests.accept": "Accept",
   "chat.requests.delete": "Delete",
   "chat.requests.decline": "Decline",
+  "chat.requests.block": "Block",
+  "chat.requests.blockLead":
+    "The request is deleted and @{handle} can't message, follow, add or call you any more. They aren't told.",
   "chat.menu": "Conversation options",
   "chat.leave": "Leave conversation",
   "chat.leaveTitle": "Leave this conversation?",
@@ -762,6 +765,7 @@ export const en = {
   "admin.liftHandle": "Handle",
   "admin.liftDone": "Lifted the suspension of @{handle}.",
   "api.error.user.not_suspended": "This person is not suspended.",
+  "api.error.user.retry": "Their profile changed meanwhile. Try again.",
   "admin.done.dismissed": "Report dismissed.",
   "admin.done.removed": "Removed; the author was told.",
   "admin.done.suspended": "Suspended.",

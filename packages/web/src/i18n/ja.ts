@@ -496,6 +496,9 @@ export const ja: Messages = {
   "chat.requests.accept": "承認",
   "chat.requests.delete": "削除",
   "chat.requests.decline": "辞退",
+  "chat.requests.block": "ブロック",
+  "chat.requests.blockLead":
+    "リクエストは削除され、@{handle} はあなたにメッセージ、フォロー、グループへの追加、通話ができなくなります。相手には通知されません。",
   "chat.menu": "会話のオプション",
   "chat.leave": "会話から退出",
   "chat.leaveTitle": "この会話から退出しますか？",
@@ -767,6 +770,7 @@ export const ja: Messages = {
   "admin.liftHandle": "ハンドル",
   "admin.liftDone": "@{handle} の停止を解除しました。",
   "api.error.user.not_suspended": "このユーザーは停止されていません。",
+  "api.error.user.retry": "プロフィールが同時に変更されました。もう一度お試しください。",
   "admin.done.dismissed": "報告を却下しました。",
   "admin.done.removed": "削除し、投稿者に通知しました。",
   "admin.done.suspended": "停止しました。",

@@ -1,12 +1,8 @@
 import { Safety } from "@asyncsns/core/safety";
-import { createRoute, z } from "@hono/zod-openapi";
+import { block } from "@asyncsns/core/safety/block";
+import { createRoute, type z } from "@hono/zod-openapi";
 import { createSubApp } from "../app";
-import { bearer, errors, HandleParam, json, PageQuery, rateLimited } from "./schemas";
-
-const CardPage = z.object({ items: z.array(Safety.Card), cursor: z.string().nullable() }).meta({
-  id: "UserCardPage",
-});
-const MutedWords = z.object({ items: z.array(Safety.MutedWord) }).meta({ id: "MutedWordList" });
+import { bearer, errors, HandleParam, json, rateLimited } from "./schemas";
 
 const body = <T extends z.ZodType>(schema: T) => ({
   body: { content: { "application/json": { schema } }, required: true },
@@ -30,12 +26,12 @@ const toggle = (method: "post" | "delete", what: "block" | "mute", summary: stri
     },
   });
 
-/** Profile Lambda: blocks end follows, so they live beside follow. */
+/** Profile Lambda: blocks end follows (and calls), so they live beside follow; reads are in safety-queries.ts. */
 export const commands = createSubApp()
   .openapi(
     toggle("post", "block", "Block a user (idempotent): both follows end; neither can reach the other"),
     async (c) => {
-      await Safety.block(c.req.valid("param"));
+      await block(c.req.valid("param"));
       return c.body(null, 204);
     },
   )
@@ -86,42 +82,4 @@ export const commands = createSubApp()
       await Safety.removeWord(c.req.valid("param"));
       return c.body(null, 204);
     },
-  );
-
-/** Query Lambda. */
-export const queries = createSubApp()
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/api/me/blocks",
-      tags: ["safety"],
-      summary: "The people the caller blocks",
-      security: bearer,
-      request: { query: PageQuery },
-      responses: { 200: json(CardPage, "A page of people"), 400: errors[400], 401: errors[401] },
-    }),
-    async (c) => c.json(await Safety.blocks(c.req.valid("query")), 200),
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/api/me/mutes",
-      tags: ["safety"],
-      summary: "The people the caller mutes",
-      security: bearer,
-      request: { query: PageQuery },
-      responses: { 200: json(CardPage, "A page of people"), 400: errors[400], 401: errors[401] },
-    }),
-    async (c) => c.json(await Safety.mutes(c.req.valid("query")), 200),
-  )
-  .openapi(
-    createRoute({
-      method: "get",
-      path: "/api/me/muted-words",
-      tags: ["safety"],
-      summary: "The caller's muted words still in force",
-      security: bearer,
-      responses: { 200: json(MutedWords, "The muted words"), 401: errors[401] },
-    }),
-    async (c) => c.json(await Safety.words(), 200),
   );

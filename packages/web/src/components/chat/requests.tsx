@@ -1,12 +1,13 @@
 "use client";
 // Message requests in the chat UI: the list's Inbox / Requests tabs, the answer bar of a request or group
-// invitation, and the 1:1 room's menu with "Leave conversation".
+// invitation (accept, delete or decline, block), and the 1:1 room's menu with "Leave conversation".
 import { useRouter } from "next/navigation";
 import { type KeyboardEvent, useEffect, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
 import type { Room } from "../../lib/api-types";
 import { chatApi } from "../../lib/chat-api";
 import { apiErrorMessage } from "../../lib/errors";
+import { safetyApi } from "../../lib/safety-api";
 import { ConfirmDialog } from "../post/dialog";
 import { useChat } from "./chat-provider";
 import "./requests.css";
@@ -106,7 +107,7 @@ export function useRequests(active: boolean): {
   return { rooms, error, retry: () => setAttempt((n) => n + 1) };
 }
 
-/** Instead of the composer while a request or invitation waits: accept, or delete / decline. */
+/** Instead of the composer while a request or invitation waits: accept, delete / decline, or block its sender. */
 export function RequestBar({
   room,
   meId,
@@ -119,15 +120,18 @@ export function RequestBar({
   const { t } = useI18n();
   const router = useRouter();
   const { upsertRoom, removeRoom, reloadRooms } = useChat();
-  const [busy, setBusy] = useState<"accept" | "decline" | null>(null);
+  const [busy, setBusy] = useState<"accept" | "decline" | "block" | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [confirmingBlock, setConfirmingBlock] = useState(false);
   const invited = room.status === "invited";
   const other = room.members.find((m) => m.id !== meId);
   const inviter = room.members.find((m) => m.id === room.invitedBy);
+  // Whom "Block" blocks: the request's sender, or whoever sent the invitation.
+  const sender = invited ? inviter : other;
   const nameOf = (m: { displayName: string; handle: string } | undefined) =>
     m ? m.displayName || `@${m.handle}` : t("chat.requests.someone");
 
-  const answer = async (verb: "accept" | "decline") => {
+  const answer = async (verb: "accept" | "decline" | "block") => {
     setBusy(verb);
     setError(null);
     try {
@@ -136,7 +140,10 @@ export function RequestBar({
         upsertRoom(accepted);
         onAccepted(accepted);
       } else {
+        // Block first (the room goes read-only for both), then the request leaves Requests as a deletion does.
+        if (verb === "block" && sender) await safetyApi.block(sender.handle);
         await chatApi.decline(room.id);
+        setConfirmingBlock(false);
         removeRoom(room.id);
         router.push("/chat/");
       }
@@ -158,7 +165,7 @@ export function RequestBar({
           ? t("chat.requests.invitedLead", { name: nameOf(inviter) })
           : t("chat.requests.lead", { name: nameOf(other) })}
       </p>
-      {error ? (
+      {error && !confirmingBlock ? (
         <p className="form-error" role="alert">
           {error}
         </p>
@@ -182,7 +189,33 @@ export function RequestBar({
         >
           {t(invited ? "chat.requests.decline" : "chat.requests.delete")}
         </button>
+        {sender ? (
+          <button
+            type="button"
+            className="btn btn-danger btn-small"
+            disabled={busy !== null}
+            aria-haspopup="dialog"
+            onClick={() => {
+              setError(null);
+              setConfirmingBlock(true);
+            }}
+          >
+            {t("chat.requests.block")}
+          </button>
+        ) : null}
       </div>
+      {sender ? (
+        <ConfirmDialog
+          open={confirmingBlock}
+          title={t("safety.blockTitle", { handle: sender.handle })}
+          lead={t("chat.requests.blockLead", { handle: sender.handle })}
+          confirmLabel={t("chat.requests.block")}
+          busy={busy === "block"}
+          error={confirmingBlock ? error : null}
+          onConfirm={() => void answer("block")}
+          onCancel={() => setConfirmingBlock(false)}
+        />
+      ) : null}
     </section>
   );
 }

@@ -79,7 +79,7 @@ export function WhoToFollow() {
           {items.map((p) => (
             <li key={p.id} className="person">
               <Avatar name={p.displayName} url={p.avatarUrl} size="small" />
-              <div>
+              <div className="person-main">
                 <Link href={profileHref(p.handle)}>
                   <span className="person-name">{p.displayName}</span>{" "}
                   <span className="muted">@{p.handle}</span>

@@ -98,7 +98,7 @@ export function PeopleList({ fetchPage, label, empty }: { fetchPage: Fetch; labe
           {items.map((p) => (
             <li key={p.id} className="person">
               <Avatar name={p.displayName} url={p.avatarUrl} size="small" />
-              <div>
+              <div className="person-main">
                 <Link href={profileHref(p.handle)}>
                   <span className="person-name">{p.displayName}</span>{" "}
                   <span className="muted">@{p.handle}</span>
