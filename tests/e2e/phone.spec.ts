@@ -14,7 +14,10 @@ test("the phone shell: bottom tab bar, compose button, timeline first @phone", a
   ]);
   // A friend of a friend with a long unbroken name and bio is suggested on the search page: it must wrap, not
   // widen the page (a wider page moves the fixed tab bar off the screen).
-  await callApi(request, c, "PATCH", "/me", { displayName: `長い名前${"W".repeat(40)}`, bio: "x".repeat(80) });
+  await callApi(request, c, "PATCH", "/me", {
+    displayName: `長い名前${"W".repeat(40)}`,
+    bio: "x".repeat(80),
+  });
   await follow(request, a, b.handle);
   await follow(request, b, c.handle);
   const { context, page } = await openAs(browser, baseURL!, a, { viewport: { width: 360, height: 740 } });
