@@ -88,6 +88,12 @@ test("B reposts A's post: A's own home shows it once, and C (following B) gets t
       timeout: 30_000,
     })
     .toBe(1);
+  // A's own entry for the post comes from the post's fan-out, which may land after the repost's: wait for it too.
+  await expect
+    .poll(async () => (await homeOf(request, a)).items.filter((p) => p.id === post.id).length, {
+      timeout: 30_000,
+    })
+    .toBeGreaterThan(0);
   expect((await homeOf(request, a)).items.filter((p) => p.id === post.id)).toHaveLength(1);
 
   const { context, page } = await openAs(browser, baseURL!, a);

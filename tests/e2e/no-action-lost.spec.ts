@@ -30,8 +30,13 @@ test("a failed follow says so, is rolled back and its retry follows", async ({
   const alert = page.getByRole("alert").filter({ hasText: "Not followed" });
   await expect(alert).toBeVisible();
   await expect(page.getByRole("button", { name: "Follow", exact: true })).toBeVisible();
+  // The button turns to "Unfollow" before the retry lands (optimistic): read the API only after its answer.
+  const retried = page.waitForResponse(
+    (r) => r.url().endsWith(`/api/users/${b.handle}/follow`) && r.request().method() === "POST",
+  );
   await alert.getByRole("button", { name: "Try again" }).click();
   await expect(page.getByRole("button", { name: "Unfollow" })).toBeVisible();
+  expect((await retried).ok()).toBe(true);
   await expect(alert).toHaveCount(0);
   const profile = await callApi<{ followedByMe: boolean }>(request, a, "GET", `/users/${b.handle}`);
   expect(profile.followedByMe).toBe(true);

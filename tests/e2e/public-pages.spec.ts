@@ -22,7 +22,7 @@ test("a signed-out visitor reads a shared profile and post; an opted-out account
   await expect(card).toBeVisible();
   // Read-only: counts, no Like or Repost to press.
   await expect(card.getByRole("button")).toHaveCount(0);
-  await expect(card).toContainText("1 replies");
+  await expect(card).toContainText("1 reply");
   const prompt = page.getByRole("complementary", { name: "See more on asyncsns" });
   await expect(prompt.getByRole("link", { name: "Create account" })).toBeVisible();
   await expect(prompt.getByRole("link", { name: "Sign in" })).toHaveAttribute(
