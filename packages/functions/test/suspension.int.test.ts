@@ -208,6 +208,10 @@ describe("a suspended user's content", () => {
     expect(has(await reads.replies(), reply.id)).toBe(false);
     expect((await reader.api(ownThread)).status).toBe(404);
     expect((await reader.api(`/users/${victim.handle}/posts`)).status).toBe(404);
+    // Nobody to others, so nobody to follow: the follow is refused as for an unknown handle.
+    const followed = await fan.api(`/users/${victim.handle}/follow`, { method: "POST" });
+    expect(followed.status).toBe(404);
+    expect(((await followed.json()) as { error: { code: string } }).error.code).toBe("profile.not_found");
     // The index itself forgets them: people search and tag suggestions (counted by the engine) too.
     await eventually(reads.people, (items) => items.length === 0);
     await eventually(reads.tags, (items) => items.length === 0);
@@ -245,6 +249,7 @@ describe("a suspended user's content", () => {
     expect(has(await reads.tagged(), own.id)).toBe(true);
     expect(has(await reads.replies(), reply.id)).toBe(true);
     expect((await reader.api(ownThread)).status).toBe(200);
+    expect((await fan.api(`/users/${victim.handle}/follow`, { method: "POST" })).status).toBe(204);
     await eventually(reads.people, (items) => items.some((u) => u.id === victim.sub));
     await eventually(reads.tags, (items) => items.some((t) => t.tag === tag));
     expect((await reads.notices()).map((n) => n.type)).toEqual(

@@ -62,13 +62,20 @@ export const follow = fn(Target, async ({ handle }) => {
     unblocked: unblockedChecks({ block }, followerId, followeeId),
     edge: follow.create({ followerId, followeeId }).commit(),
     follower: user.patch({ userId: followerId }).add({ following: 1 }).commit(),
-    followee: user.patch({ userId: followeeId }).add({ followers: 1 }).commit(),
+    // A suspended user is nobody to others (their profile is 404), so they cannot be followed either.
+    followee: user
+      .patch({ userId: followeeId })
+      .add({ followers: 1 })
+      .where((a, op) => op.notExists(a.suspendedAt))
+      .commit(),
     home: homeState
       .update({ feed: key.home(followerId) })
       .add({ version: 1 })
       .commit(),
   }));
   if (!outcome.ok && outcome.failed.includes("unblocked")) throw blocked();
+  if (!outcome.ok && outcome.failed.includes("followee"))
+    throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
   // Already following is the no-op; otherwise the user may try again.
   if (!outcome.ok && !(await exists(followerId, followeeId)))
     throw new VisibleError("conflict", "follow.retry", "Could not follow right now; please try again.");
