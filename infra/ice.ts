@@ -6,9 +6,11 @@
  * Channels per stage. GetIceServerConfig allows 5 TPS per signalling channel (hard) and 100 TPS per account and
  * Region (soft), and a channel holds at most 50 TURN allocations (hard): "TURN service quotas" in
  * https://docs.aws.amazon.com/kinesisvideostreams-webrtc-dg/latest/devguide/kvswebrtc-limits.html.
- * Calls are spread over the pool by a hash of their id.
+ * Calls are spread over the pool by a hash of their id. A call asks three times (the caller's and the callee's at
+ * the start, the callee's ring carrying its own; the callee's again at the accept): six channels take ten call
+ * starts a second.
  */
-export const CALL_CHANNELS = 4;
+export const CALL_CHANNELS = 6;
 
 /** `asyncsns-<stage>-call-<n>`: a channel name is unique per account and Region, so the stage is part of it. */
 export const channels = Array.from(

@@ -1,5 +1,6 @@
 // Calls: connect time (POST /api/calls → both peers `connect`, relay-only through the local coturn) in Debian's
 // Chromium, beside a floor from the same run: raw simple-peer, credentials in hand, signals passed in-process.
+// The measured side runs the app's own peer code (packages/web/src/lib/call) through the real Call API and socket.
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { loadavg, tmpdir } from "node:os";
@@ -17,6 +18,7 @@ import {
   KinesisVideoSignalingClient,
 } from "@aws-sdk/client-kinesis-video-signaling";
 import { type Browser, type BrowserContext, chromium, type Page } from "@playwright/test";
+import { build } from "esbuild";
 import { type LocalCloud, startLocalCloud } from "../../packages/local/src/local-cloud";
 import type { IceServer } from "../../packages/realtime/src/call";
 import { percentile } from "./stats";
@@ -41,6 +43,8 @@ const CALLS = Number(args.calls);
 const FLOOR = Number(args.floor);
 const WARMUP = Number(args.warmup);
 const deadline = Date.now() + Number(args["deadline-min"]) * 60_000;
+/** Signals one call can have in flight at once, per side: the signal route's workers started before counting. */
+const SIGNAL_WORKERS = 6;
 /** One connection that takes longer than this is reported as failed, not waited for. */
 const CONNECT_TIMEOUT_MS = 15_000;
 
@@ -196,9 +200,39 @@ async function floorOnce(
   );
 }
 
-/** A signed-in participant's page: its WebSocket, and every event it received, by type and call id. */
-async function participantPage(context: BrowserContext, origin: string, wsUrl: string, token: string) {
+/**
+ * The app's own call code for the measured pages: its CallPeer (simple-peer behind the adapter, relay-only as the
+ * app's forced-relay build), SignalGate and collapseHeld, bundled for the page as `window.AsyncsnsCall`.
+ */
+async function appCallBundle(): Promise<string> {
+  const out = await build({
+    stdin: {
+      contents: `export { CallPeer } from "./peer"; export * from "./call-logic";`,
+      resolveDir: join(root, "packages/web/src/lib/call"),
+      loader: "ts",
+    },
+    bundle: true,
+    format: "iife",
+    globalName: "AsyncsnsCall",
+    platform: "browser",
+    write: false,
+    alias: { "simple-peer": SIMPLE_PEER },
+    define: { "process.env.NEXT_PUBLIC_ASYNCSNS_FORCE_RELAY": '"1"' },
+    logLevel: "silent",
+  });
+  return out.outputFiles[0]!.text;
+}
+
+/** A signed-in participant's page: the app's call code, its WebSocket, and every event it received. */
+async function participantPage(
+  context: BrowserContext,
+  origin: string,
+  wsUrl: string,
+  token: string,
+  appCall: string,
+) {
   const page = await preparedPage(context, origin);
+  await page.addScriptTag({ content: appCall });
   await page.evaluate(
     ({ wsUrl, token }) =>
       new Promise<void>((resolve, reject) => {
@@ -221,29 +255,58 @@ async function participantPage(context: BrowserContext, origin: string, wsUrl: s
   return page;
 }
 
+/** What the app's call code gives a page: `window.AsyncsnsCall` (see appCallBundle). */
+type AppCall = {
+  CallPeer: new (options: {
+    initiator: boolean;
+    iceServers: unknown;
+    video: boolean;
+    stream: MediaStream | null;
+    handlers: Record<string, (x?: unknown) => void>;
+  }) => {
+    signal(d: unknown): void;
+    attachMedia(stream: MediaStream): void;
+    destroy(): void;
+    readonly pc: RTCPeerConnection;
+  };
+  SignalGate: new () => { push(d: unknown): unknown[]; open(): unknown[]; readonly opened: boolean };
+  collapseHeld(held: unknown[], now: RTCSessionDescription | null): unknown[];
+  batchFrames(signals: unknown[]): unknown[];
+  unbatch(frame: unknown): unknown[];
+};
+
 /**
- * The callee's side of one call: on `call.ringing`, accept, then answer with a relay-only peer; resolves with the
- * epoch time (ms) its peer connected.
+ * The callee's side of one call, as the app's call provider does it with the app's CallPeer: on `call.ringing` its
+ * peer starts at once with the ring's credentials (no media yet); it gets the camera's tracks and accepts (at once:
+ * the worst case, a person takes seconds), its signals held until the accept's answer; then it answers the caller's
+ * offer. Resolves with the epoch times (ms) of its steps.
  */
 function calleeSide(page: Page) {
   return page.evaluate(
     ({ timeoutMs }) =>
       new Promise<Marks>((resolve, reject) => {
-        type Frame = { type: string; data: { call?: { id: string }; callId?: string; data?: unknown } };
-        type Peer = {
-          on(e: string, f: (x?: unknown) => void): void;
-          signal(d: unknown): void;
-          destroy(): void;
+        type Frame = {
+          type: string;
+          data: { call?: { id: string }; callId?: string; data?: unknown; iceServers?: unknown[] };
         };
         const w = window as unknown as {
-          SimplePeer: new (o: object) => Peer;
+          AsyncsnsCall: AppCall;
           benchStream: MediaStream;
-          benchPeer?: Peer;
+          benchPeer?: { destroy(): void };
           bench: { ws: WebSocket; token: string; frames: Frame[]; listeners: Set<(f: Frame) => void> };
         };
         const { bench } = w;
+        const { CallPeer, SignalGate, collapseHeld, batchFrames, unbatch } = w.AsyncsnsCall;
+        const gate = new SignalGate();
+        const quiet = {
+          stream: () => {},
+          remoteState: () => {},
+          bye: () => {},
+          ice: () => {},
+          close: () => {},
+        };
         let callId: string | undefined;
-        let peer: Peer | undefined;
+        let peer: InstanceType<AppCall["CallPeer"]> | undefined;
         const early: unknown[] = [];
         const marks: Record<string, number> = {};
         const mark = (name: string) => {
@@ -253,7 +316,41 @@ function calleeSide(page: Page) {
           bench.listeners.delete(listener);
           reject(new Error("callee: no connect in time"));
         }, timeoutMs);
-        const accept = async (id: string) => {
+        const send = (id: string, data: unknown) =>
+          bench.ws.send(JSON.stringify({ action: "call.signal", callId: id, data }));
+        const begin = (id: string, iceServers: unknown) => {
+          mark("calleePeer");
+          const made = new CallPeer({
+            initiator: false,
+            iceServers,
+            video: true,
+            stream: null,
+            handlers: {
+              signal: (data) => {
+                const signals = unbatch(data) as { type?: string; candidate?: unknown }[];
+                if (signals.some((d) => d.type === "answer")) mark("calleeAnswerSent");
+                if (signals.some((d) => d.candidate)) mark("calleeCandidateSent");
+                for (const out of gate.push(data)) send(id, out);
+              },
+              connect: () => {
+                clearTimeout(timer);
+                bench.listeners.delete(listener);
+                mark("calleeConnected");
+                resolve(marks);
+              },
+              error: (e) => reject(e),
+              ...quiet,
+            },
+          });
+          peer = made;
+          w.benchPeer = made;
+          // The caller's offer may have come in before the peer existed.
+          for (const d of early.splice(0)) made.signal(d);
+        };
+        const accept = async (id: string, ringIceServers: unknown[] | undefined) => {
+          if (ringIceServers?.length) begin(id, ringIceServers);
+          // As the app's accept: the camera's tracks join the peer made at the ring, then the POST.
+          peer?.attachMedia(w.benchStream);
           const res = await fetch(`/api/calls/${id}/accept`, {
             method: "POST",
             headers: { authorization: `Bearer ${bench.token}` },
@@ -261,32 +358,19 @@ function calleeSide(page: Page) {
           if (res.status !== 200) throw new Error(`accept: ${res.status} ${await res.text()}`);
           const { iceServers } = (await res.json()) as { iceServers: unknown };
           mark("calleeAccepted");
-          // As the app's peer: gathering starts now, while the caller's offer is on its way.
-          peer = new w.SimplePeer({
-            initiator: false,
-            trickle: true,
-            stream: w.benchStream,
-            config: { iceServers, iceTransportPolicy: "relay", iceCandidatePoolSize: 1 },
-          });
-          w.benchPeer = peer;
-          peer.on("signal", (data) =>
-            bench.ws.send(JSON.stringify({ action: "call.signal", callId: id, data })),
-          );
-          peer.on("connect", () => {
-            clearTimeout(timer);
-            bench.listeners.delete(listener);
-            mark("calleeConnected");
-            resolve(marks);
-          });
-          peer.on("error", (e) => reject(e));
-          // The caller's offer may have come in before the accept's answer did.
-          for (const d of early.splice(0)) peer.signal(d);
+          if (!peer) {
+            begin(id, iceServers);
+            peer!.attachMedia(w.benchStream);
+          }
+          // As the app's armAccepted: what the peer said before the accept's answer goes now.
+          const held = collapseHeld(gate.open().flatMap(unbatch), peer!.pc.localDescription);
+          for (const frame of batchFrames(held)) send(id, frame);
         };
         const listener = (f: Frame) => {
           if (f.type === "call.ringing" && !callId && f.data.call) {
             callId = f.data.call.id;
             mark("calleeRinging");
-            accept(callId).catch(reject);
+            accept(callId, f.data.iceServers).catch(reject);
           } else if (f.type === "call.signal" && f.data.callId === callId) {
             mark("calleeFirstSignal");
             if (peer) peer.signal(f.data.data);
@@ -300,33 +384,44 @@ function calleeSide(page: Page) {
 }
 
 /**
- * The caller's side, as the app's: POST /api/calls, the initiator peer with the answered ICE servers at once (its
- * offer and relay candidates made while the call rings), its signals held until `call.accepted` and then sent.
- * Resolves with the POST's start and the peer's connect (epoch ms) and the call id.
+ * The caller's side, as the app's call provider does it with the app's CallPeer: POST /api/calls, the initiator
+ * peer with the answered ICE servers at once (its offer and relay candidates made while the call rings), its signals
+ * held until `call.accepted` and then sent, collapsed into the offer as it is then. Resolves with the epoch times
+ * (ms) of its steps and the call id.
  */
 function callerSide(page: Page, handle: string) {
   return page.evaluate(
     ({ handle, timeoutMs }) =>
       new Promise<{ marks: Marks; callId: string }>((resolve, reject) => {
         type Frame = { type: string; data: { call?: { id: string }; callId?: string; data?: unknown } };
-        type Peer = {
-          on(e: string, f: (x?: unknown) => void): void;
-          signal(d: unknown): void;
-          destroy(): void;
-          _pc: RTCPeerConnection;
-        };
         const w = window as unknown as {
-          SimplePeer: new (o: object) => Peer;
+          AsyncsnsCall: AppCall;
           benchStream: MediaStream;
-          benchPeer?: Peer;
+          benchPeer?: { destroy(): void };
           bench: { ws: WebSocket; token: string; frames: Frame[]; listeners: Set<(f: Frame) => void> };
         };
         const { bench } = w;
+        const { CallPeer, SignalGate, collapseHeld, batchFrames, unbatch } = w.AsyncsnsCall;
+        const gate = new SignalGate();
+        const quiet = {
+          stream: () => {},
+          remoteState: () => {},
+          bye: () => {},
+          ice: () => {},
+          close: () => {},
+        };
         let callId: string | undefined;
         let iceServers: unknown;
-        let accepted = false;
-        let peer: Peer | undefined;
+        let peer: InstanceType<AppCall["CallPeer"]> | undefined;
         const seen: Frame[] = [];
+        let accepted = false;
+        // As the app's armAccepted: the held offer (candidates gathered meanwhile in its SDP) goes once accepted.
+        const flush = () => {
+          if (!accepted || !peer || gate.opened) return;
+          mark("callerHeldSent");
+          const held = collapseHeld(gate.open().flatMap(unbatch), peer.pc.localDescription);
+          for (const frame of batchFrames(held)) send(frame);
+        };
         const marks: Record<string, number> = {};
         const mark = (name: string) => {
           marks[name] ??= performance.timeOrigin + performance.now();
@@ -335,46 +430,33 @@ function callerSide(page: Page, handle: string) {
           bench.listeners.delete(listener);
           reject(new Error("caller: no connect in time"));
         }, timeoutMs);
-        const held: unknown[] = [];
         const send = (data: unknown) =>
           bench.ws.send(JSON.stringify({ action: "call.signal", callId, data }));
-        // As the app's collapseHeld: the offer as it is now, with the candidates gathered during the ring in it.
-        const flush = () => {
-          if (!accepted || !peer) return;
-          const now = peer._pc.localDescription;
-          const lines = new Set((now?.sdp ?? "").split(/\r?\n/).map((line) => line.trim()));
-          let described = false;
-          for (const data of held.splice(0)) {
-            const d = data as { type?: string; sdp?: string; candidate?: { candidate?: string } };
-            if (now && !described && d.type === now.type && typeof d.sdp === "string") {
-              described = true;
-              send({ type: now.type, sdp: now.sdp });
-            } else if (!(now && d.candidate?.candidate && lines.has(`a=${d.candidate.candidate}`)))
-              send(data);
-          }
-        };
         const start = () => {
           if (peer || !iceServers || !callId) return;
           const id = callId;
-          peer = new w.SimplePeer({
+          const made = new CallPeer({
             initiator: true,
-            trickle: true,
+            iceServers,
+            video: true,
             stream: w.benchStream,
-            config: { iceServers, iceTransportPolicy: "relay", iceCandidatePoolSize: 1 },
+            handlers: {
+              signal: (data) => {
+                mark("callerSignalReady");
+                for (const out of gate.push(data)) send(out);
+              },
+              connect: () => {
+                clearTimeout(timer);
+                bench.listeners.delete(listener);
+                mark("callerConnected");
+                resolve({ marks, callId: id });
+              },
+              error: (e) => reject(e),
+              ...quiet,
+            },
           });
-          w.benchPeer = peer;
-          peer.on("signal", (data) => {
-            mark("callerSignalReady");
-            if (accepted) send(data);
-            else held.push(data);
-          });
-          peer.on("connect", () => {
-            clearTimeout(timer);
-            bench.listeners.delete(listener);
-            mark("callerConnected");
-            resolve({ marks, callId: id });
-          });
-          peer.on("error", (e) => reject(e));
+          peer = made;
+          w.benchPeer = made;
           flush();
         };
         const handle_ = (f: Frame) => {
@@ -385,6 +467,9 @@ function callerSide(page: Page, handle: string) {
             flush();
           } else if (f.type === "call.signal" && f.data.callId === callId) {
             mark("callerFirstSignal");
+            const got = w.AsyncsnsCall.unbatch(f.data.data) as { candidate?: unknown; sdp?: string }[];
+            if (got.some((d) => d.candidate || d.sdp?.includes("a=candidate:")))
+              mark("callerFirstRemoteCandidate");
             peer?.signal(f.data.data);
           }
         };
@@ -513,8 +598,36 @@ async function main() {
     } else {
       const callerContext = await browser.newContext();
       const calleeContext = await browser.newContext();
-      const callerPage = await participantPage(callerContext, origin, wsUrl, caller!.token);
-      const calleePage = await participantPage(calleeContext, origin, wsUrl, callee!.token);
+      const appCall = await appCallBundle();
+      const callerPage = await participantPage(callerContext, origin, wsUrl, caller!.token, appCall);
+      const calleePage = await participantPage(calleeContext, origin, wsUrl, callee!.token, appCall);
+      // The signal route's workers, started before anything is counted: a burst of signals for no call (each
+      // refused) needs as many at once as a call's signals can, as a deployed stage keeps warm ones around.
+      await Promise.all(
+        [callerPage, calleePage].map((page) =>
+          page.evaluate(
+            (n) =>
+              new Promise<void>((resolve) => {
+                const { bench } = window as unknown as {
+                  bench: { ws: WebSocket; listeners: Set<(f: { type: string }) => void> };
+                };
+                let refused = 0;
+                const listener = (f: { type: string }) => {
+                  if (f.type === "system.error" && ++refused === n) done();
+                };
+                const done = () => {
+                  bench.listeners.delete(listener);
+                  resolve();
+                };
+                bench.listeners.add(listener);
+                setTimeout(done, 5_000);
+                for (let i = 0; i < n; i++)
+                  bench.ws.send(JSON.stringify({ action: "call.signal", callId: `warm-${i}`, data: {} }));
+              }),
+            SIGNAL_WORKERS,
+          ),
+        ),
+      );
       const measured: number[] = [];
       const warm: number[] = [];
       const phases: Record<string, number[]> = {};

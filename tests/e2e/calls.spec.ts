@@ -1,7 +1,7 @@
 // Calls end to end: two browser contexts with Chromium's fake camera and microphone, relay-only ICE through the
 // local coturn; connect with frames decoded both ways, mute seen across, hang up from either side, decline,
 // missed after the (shortened) ring, and expired TURN credentials ending in a clear failure instead of a spinner.
-import { expect, test } from "@playwright/test";
+import { expect, type Route, test } from "@playwright/test";
 import { callApi } from "./support/api";
 import {
   callPage,
@@ -52,6 +52,14 @@ test.describe("calls", () => {
     await expect(dialog(pb)).toBeVisible();
     await expect(dialog(pb)).toContainText(a.displayName);
     await expect(dialog(pb).getByRole("button", { name: "Accept" })).toBeFocused();
+    // While it rings the callee's peer already exists (the ring brought its credentials: its relay allocation is
+    // made while the person decides), with no camera or microphone on it yet.
+    const ringingPeer = await pb.evaluate(() => {
+      const pc = (window as unknown as { __asyncsnsCall?: { pc: RTCPeerConnection | null } }).__asyncsnsCall
+        ?.pc;
+      return pc ? { senders: pc.getSenders().filter((s) => s.track).length } : null;
+    });
+    expect(ringingPeer).toEqual({ senders: 0 });
     await pb.keyboard.press("Enter");
     await expect(dialog(pb)).toBeHidden();
 
@@ -154,14 +162,17 @@ test.describe("calls", () => {
     const { a, b, roomId } = await pair(request, "cx");
     const pa = await callPage(browser, baseURL!, a);
     const pb = await callPage(browser, baseURL!, b);
-    // The callee's accept answer carries TURN credentials that expired an hour ago: coturn answers 401.
-    await pb.route("**/api/calls/*/accept", async (route) => {
+    // The caller's answer and the callee's accept answer carry TURN credentials that expired an hour ago: coturn
+    // answers 401. (The callee's ring brings it good ones: with one side unable to allocate, neither connects.)
+    const expire = async (route: Route) => {
       const res = await route.fetch();
       const body = (await res.json()) as { iceServers: { username: string }[] };
       const past = Math.floor(Date.now() / 1000) - 3600;
       for (const s of body.iceServers) s.username = `${past}:${s.username.split(":").slice(1).join(":")}`;
       await route.fulfill({ response: res, json: body });
-    });
+    };
+    await pa.route("**/api/calls", expire);
+    await pb.route("**/api/calls/*/accept", expire);
     await pa.goto(`/chat/room/?id=${encodeURIComponent(roomId)}`);
     await pb.goto("/");
     await online(local, a, b);

@@ -77,7 +77,13 @@ describe("a call that is answered", () => {
     });
     expectCredentialsFor(started.iceServers, a.sub);
     const id = started.call.id;
-    await Promise.all([sb1.next("call.ringing", forCall(id)), sb2.next("call.ringing", forCall(id))]);
+    const rings = await Promise.all([
+      sb1.next("call.ringing", forCall(id)),
+      sb2.next("call.ringing", forCall(id)),
+    ]);
+    // The ring brings the callee's own credentials, so a ringing device can gather relay candidates early.
+    for (const r of rings) expectCredentialsFor(r.data.iceServers as IceServer[], b.sub);
+    expect(sa.frames.some((f) => f.type === "call.ringing")).toBe(false);
 
     const acceptedAt = Date.now();
     const accepted = await json<Answer>(act(b, id, "accept"), 200);

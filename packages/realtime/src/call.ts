@@ -61,7 +61,11 @@ export type IceServer = z.infer<typeof IceServer>;
 /** A signal's payload (SDP, candidate, renegotiation, keepalive) is opaque to the server, bounded in size. */
 export const MAX_SIGNAL_BYTES = 32 * 1024;
 
-export const CallRinging = z.object({ call: Call });
+/**
+ * To the callee's own sockets only: with its TURN credentials for this call, so a ringing device can gather relay
+ * candidates before anyone answers (they are the callee's, as in the accept's answer; never in a push payload).
+ */
+export const CallRinging = z.object({ call: Call, iceServers: z.array(IceServer).optional() });
 export const CallAccepted = z.object({ call: Call });
 /** `reason` is the call's `endReason`, except `answered_elsewhere` for the callee's other devices. */
 export const CallEnded = z.object({ call: Call, reason: EndReason });

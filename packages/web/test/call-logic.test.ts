@@ -2,6 +2,8 @@ import type { Call } from "@asyncsns/realtime";
 import { describe, expect, it } from "vitest";
 import { translate } from "../src/i18n/translate";
 import {
+  BATCH_MAX_BYTES,
+  batchFrames,
   type CallAction,
   type CallSession,
   callReducer,
@@ -15,6 +17,7 @@ import {
   SignalGate,
   SignalQueue,
   sampleStats,
+  unbatch,
 } from "../src/lib/call/call-logic";
 
 const person = (name: string) => ({
@@ -289,6 +292,36 @@ describe("held signals collapsed into the description", () => {
     expect(collapseHeld(held, null)).toBe(held);
     expect(collapseHeld(held, { type: "answer", sdp: sdp(1) })).toBe(held);
     expect(collapseHeld([cand(1)], { type: "offer", sdp: sdp(1) })).toEqual([cand(1)]);
+  });
+});
+
+describe("signal batches (one relayed frame for signals made together)", () => {
+  const answer = { type: "answer", sdp: "v=0 answer" };
+  const cand = (n: number) => ({
+    type: "candidate",
+    candidate: { candidate: `candidate:${n} 1 udp 1 1.2.3.4 ${n} typ relay` },
+  });
+
+  it("sends one signal as itself and several as one batch, in order", () => {
+    expect(batchFrames([answer])).toEqual([answer]);
+    expect(batchFrames([answer, cand(1), cand(2)])).toEqual([{ batch: [answer, cand(1), cand(2)] }]);
+    expect(batchFrames([])).toEqual([]);
+  });
+
+  it("splits batches that would not fit in one frame of the signal route", () => {
+    const big = { type: "offer", sdp: "x".repeat(BATCH_MAX_BYTES - 100) };
+    const frames = batchFrames([big, cand(1), cand(2)]);
+    expect(frames).toEqual([big, { batch: [cand(1), cand(2)] }]);
+    for (const f of frames) expect(JSON.stringify(f).length).toBeLessThanOrEqual(BATCH_MAX_BYTES);
+  });
+
+  it("takes a batch apart in order, and leaves anything else as one signal", () => {
+    expect(unbatch({ batch: [answer, cand(1)] })).toEqual([answer, cand(1)]);
+    expect(unbatch(cand(3))).toEqual([cand(3)]);
+    expect(unbatch({ type: "keepalive" })).toEqual([{ type: "keepalive" }]);
+    expect(unbatch(null)).toEqual([null]);
+    // A batch is not itself a peer signal: the peer only ever sees what is inside.
+    expect(isPeerSignal({ batch: [answer] })).toBe(false);
   });
 });
 

@@ -1,6 +1,6 @@
 // Telling people about a call: sockets, Web Push and the room's history. Shared by the Call Lambda and the timer.
 
-import type { Call as Wire } from "@asyncsns/realtime";
+import type { IceServer, Call as Wire } from "@asyncsns/realtime";
 import { envelope } from "@asyncsns/realtime";
 import { recordCall } from "../chat/calls";
 import { Push } from "../push";
@@ -8,11 +8,19 @@ import { Realtime } from "../realtime";
 import type { CallItem } from "./call.entity";
 import * as Store from "./store";
 
-/** Every live socket of the callee rings, and their push subscriptions, so a phone with the app closed rings too. */
-export async function ring(call: CallItem, seconds: number) {
+/**
+ * Every live socket of the callee rings, with the callee's own ICE servers when they could be had, and their push
+ * subscriptions (no credentials there), so a phone with the app closed rings too.
+ */
+export async function ring(call: CallItem, seconds: number, iceServers?: IceServer[]) {
   const wire = Store.toWire(call);
-  await Realtime.publish(call.calleeId, envelope("call.ringing", { call: wire }));
-  await push(call.calleeId, ringPayload(wire), { urgency: "high", ttl: seconds, topic: call.callId });
+  await Promise.all([
+    Realtime.publish(
+      call.calleeId,
+      envelope("call.ringing", { call: wire, ...(iceServers?.length ? { iceServers } : {}) }),
+    ),
+    push(call.calleeId, ringPayload(wire), { urgency: "high", ttl: seconds, topic: call.callId }),
+  ]);
 }
 
 export async function accepted(call: CallItem) {

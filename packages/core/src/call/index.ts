@@ -10,6 +10,7 @@ import { directRoomOf } from "../chat/calls";
 import { VisibleError } from "../error";
 import { Follow } from "../follow";
 import { IceServers } from "../ice";
+import { createId } from "../id";
 import { Limit } from "../limit";
 import { blocked as blockedError, isBlocked } from "../safety/checks";
 import * as Users from "../user/read";
@@ -79,24 +80,41 @@ export const start = fn(StartInput, async ({ handle, kind }): Promise<Answer> =>
   ]);
   await Limit.consume("callInvite");
   const seconds = ringSeconds();
-  const { call, outcome } = await Store.create({ caller, callee, kind, roomId, ringSeconds: seconds });
+  // Credentials before anyone rings (a caller who could not join must not leave the callee ringing), asked for
+  // while the call is written: they name its id. The callee's ride on the ring, so its devices gather relay
+  // candidates while it rings (without them, the accept has them). A busy callee leaves them unused.
+  const callId = createId("cal");
+  const minting = Promise.all([iceFor(callId, userId), iceFor(callId, calleeId).catch(() => undefined)]);
+  minting.catch(() => undefined);
+  const { call, outcome } = await Store.create({
+    callId,
+    caller,
+    callee,
+    kind,
+    roomId,
+    ringSeconds: seconds,
+  });
   if (outcome === "busy") {
     await ended(call);
     return { call: Store.toWire(call), iceServers: [] };
   }
-  // Credentials before anyone rings: a caller who could not join must not leave the callee ringing.
-  const iceServers = await iceFor(call.callId, userId).catch(async (error: unknown) => {
-    const gone = await Store.transition(call.callId, userId, outcome === "ring" ? "cancel" : "hangup", {
-      reason: "failed",
-    });
-    if (outcome === "glare" && gone.changed) await ended(gone.call);
-    throw error;
-  });
-  if (outcome === "ring") {
-    // The timer first: a call that rings must also stop ringing.
-    await schedule(call.callId, seconds);
-    await ring(call, seconds);
-  } else await accepted(call);
+  // Glare answered the other side's call: the credentials are that call's. The timer alongside the credentials: a
+  // call that rings must also stop ringing (one cancelled meanwhile finds it over).
+  const ringing = outcome === "ring";
+  const [[iceServers, calleeIceServers]] = await Promise.all([
+    (ringing ? minting : iceFor(call.callId, userId).then((s) => [s, undefined] as const)).catch(
+      async (error: unknown) => {
+        const gone = await Store.transition(call.callId, userId, ringing ? "cancel" : "hangup", {
+          reason: "failed",
+        });
+        if (outcome === "glare" && gone.changed) await ended(gone.call);
+        throw error;
+      },
+    ),
+    ringing ? schedule(call.callId, seconds) : undefined,
+  ]);
+  if (ringing) await ring(call, seconds, calleeIceServers);
+  else await accepted(call);
   return { call: Store.toWire(call), iceServers };
 });
 
@@ -104,8 +122,8 @@ export const start = fn(StartInput, async ({ handle, kind }): Promise<Answer> =>
 export const accept = fn(CallId, async (callId): Promise<Answer> => {
   const userId = useUserId();
   const { call, changed } = await Store.transition(callId, userId, "accept");
-  if (changed) await accepted(call);
-  return { call: Store.toWire(call), iceServers: await iceFor(callId, userId) };
+  const [iceServers] = await Promise.all([iceFor(callId, userId), changed ? accepted(call) : undefined]);
+  return { call: Store.toWire(call), iceServers };
 });
 
 export const decline = fn(CallId, async (callId) => command(callId, "decline"));

@@ -100,6 +100,8 @@ export interface Created {
  * either a busy callee or, when the two called each other, the other call to accept (glare).
  */
 export async function create(input: {
+  /** The new call's id, when something was made for it beforehand (its ICE servers); else a fresh one. */
+  callId?: string;
   caller: Party;
   callee: Party;
   kind: CallKind;
@@ -137,7 +139,7 @@ export async function create(input: {
       throw new VisibleError("conflict", "call.in_progress", "You are already in a call; end it first.", {
         call: toWire(mine),
       });
-    const callId = createId("cal");
+    const callId = input.callId ?? createId("cal");
     const base = {
       callId,
       kind: input.kind,

@@ -15,6 +15,7 @@ import {
 } from "react";
 import { useApp } from "../../lib/app-context";
 import {
+  batchFrames,
   type CallFailure,
   type CallSession,
   callReducer,
@@ -26,6 +27,7 @@ import {
   SignalGate,
   type StatsCounters,
   sampleStats,
+  unbatch,
 } from "../../lib/call/call-logic";
 import { CallPeer } from "../../lib/call/peer";
 import { startRinging } from "../../lib/call/ring";
@@ -131,8 +133,10 @@ export function CallProvider({ children }: { children: ReactNode }) {
     pending: unknown[];
     /** Signals the socket could not take (reconnecting): sent once it is open again. */
     outbox: { callId: string; data: unknown }[];
-    /** The peer's outgoing signals, held while the call rings (the caller's peer starts before the accept). */
+    /** The peer's outgoing signals, held while the call rings (both peers can start before the accept). */
     gate: SignalGate<unknown> | null;
+    /** The call this device accepted: the `answered_elsewhere` every callee device hears is not for it. */
+    acceptedHere: string | null;
     /** A POST /api/calls on the way: a second click starts nothing, and `call.accepted` that beats it is kept. */
     dialing: boolean;
     early: Call[];
@@ -146,6 +150,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
     pending: [],
     outbox: [],
     gate: null,
+    acceptedHere: null,
     dialing: false,
     early: [],
     timers: new Map(),
@@ -187,6 +192,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
     l.pending = [];
     l.outbox = [];
     l.gate = null;
+    l.acceptedHere = null;
     l.counters = null;
     l.callId = null;
     setLocalStream(null);
@@ -222,7 +228,8 @@ export function CallProvider({ children }: { children: ReactNode }) {
     (callId: string) => {
       const l = live.current;
       if (l.callId !== callId || !l.gate || l.gate.opened) return;
-      for (const data of collapseHeld(l.gate.open(), l.peer?.pc.localDescription)) sendSignal(callId, data);
+      const held = collapseHeld(l.gate.open().flatMap(unbatch), l.peer?.pc.localDescription);
+      for (const frame of batchFrames(held)) sendSignal(callId, frame);
       setTimer(
         "connect",
         () => {
@@ -237,7 +244,8 @@ export function CallProvider({ children }: { children: ReactNode }) {
 
   /**
    * Starts the peer: the caller's device (simple-peer's initiator) as soon as its call rings, so its offer and relay
-   * candidates are ready when the callee accepts; the callee's once it has accepted.
+   * candidates are ready when the callee accepts; the callee's as soon as the ring brings its credentials (its
+   * camera and microphone join at the accept, see `accept`), else once it has accepted.
    */
   const beginPeer = useCallback(
     (call: Call) => {
@@ -406,9 +414,15 @@ export function CallProvider({ children }: { children: ReactNode }) {
     const s = sessionRef.current;
     if (s?.phase !== "incoming") return;
     const callId = s.call.id;
+    // The peer made while it rang is this call's; anything else this device holds is not.
+    if (live.current.callId !== callId) teardown();
     live.current.callId = callId;
+    live.current.acceptedHere = callId;
     const what = await takeMedia(s.call.kind);
     if (what) dispatch({ type: "local", flags: { muted: what === "all", cameraOff: true } });
+    // Before the accept: the caller's offer, relayed once the server has it, must find the tracks in place.
+    const { peer, stream } = live.current;
+    if (peer && stream && live.current.callId === callId) peer.attachMedia(stream);
     try {
       const answer = await callsApi.accept(callId);
       live.current.iceServers = answer.iceServers;
@@ -517,7 +531,23 @@ export function CallProvider({ children }: { children: ReactNode }) {
   useEffect(() => {
     if (!client || !meId) return;
     const offs = [
-      client.on("call.ringing", ({ call }) => dispatch({ type: "ringing", call, meId })),
+      client.on("call.ringing", ({ call, iceServers }) => {
+        const l = live.current;
+        // A ring this device will show (as the reducer's "ringing" decides), with the callee's credentials: its peer
+        // starts now, without camera or microphone, so its relay allocation is done while the person decides.
+        const shown =
+          call.callee.id === meId &&
+          call.state === "ringing" &&
+          !isBusy(sessionRef.current) &&
+          !l.callId &&
+          !l.dialing;
+        dispatch({ type: "ringing", call, meId });
+        if (shown && iceServers?.length) {
+          l.callId = call.id;
+          l.iceServers = iceServers;
+          beginPeer(call);
+        }
+      }),
       client.on("call.accepted", ({ call }) => {
         // Before the POST's answer named the call: kept for `start`, which has not seen the id yet.
         if (live.current.dialing && isInitiator(call, meId)) live.current.early.push(call);
@@ -531,8 +561,8 @@ export function CallProvider({ children }: { children: ReactNode }) {
       client.on("call.ended", ({ call, reason }) => {
         const s = sessionRef.current;
         if (!s || s.call.id !== call.id) return;
-        // Every callee device hears `answered_elsewhere`, this one too while its accept is on the way.
-        if (reason === "answered_elsewhere" && live.current.callId === call.id) return;
+        // Every callee device hears `answered_elsewhere`, this one too: not an end for the device that accepted.
+        if (reason === "answered_elsewhere" && live.current.acceptedHere === call.id) return;
         dispatch({ type: "ended", call, reason, at: Date.now() });
         if (live.current.callId === call.id) teardown();
       }),

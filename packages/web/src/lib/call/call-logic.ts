@@ -288,6 +288,36 @@ export function collapseHeld(
   });
 }
 
+/** Under the signal route's 32 KB per frame (MAX_SIGNAL_BYTES), with room for the envelope around it. */
+export const BATCH_MAX_BYTES = 30 * 1024;
+
+/**
+ * Signals as few relayed frames as fit: one signal as itself, several as `{batch: [...]}` (in order). Each frame is
+ * a trip through the signal route, and the other side needs a description and its candidates together anyway.
+ */
+export function batchFrames(signals: unknown[], maxBytes = BATCH_MAX_BYTES): unknown[] {
+  const frames: unknown[][] = [];
+  let size = 0;
+  for (const s of signals) {
+    const bytes = new TextEncoder().encode(JSON.stringify(s)).length;
+    const last = frames.at(-1);
+    if (last && size + bytes <= maxBytes) {
+      last.push(s);
+      size += bytes;
+    } else {
+      frames.push([s]);
+      size = bytes;
+    }
+  }
+  return frames.map((f) => (f.length === 1 ? f[0] : { batch: f }));
+}
+
+/** A relayed frame's signals, in order: a batch taken apart, anything else as it is. */
+export function unbatch(frame: unknown): unknown[] {
+  const b = (frame as { batch?: unknown } | null)?.batch;
+  return Array.isArray(b) ? b : [frame];
+}
+
 // ---- quality ----
 
 export interface QualitySample {
