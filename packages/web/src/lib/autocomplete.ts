@@ -61,7 +61,8 @@ export function mergePeople(
   found: readonly ListedProfile[],
 ): Suggestion[] {
   const first: Suggestion[] = known
-    .filter((p) => matchesPerson(p, query))
+    // A member shown like a deleted account has no handle to insert.
+    .filter((p) => p.handle !== "" && matchesPerson(p, query))
     .slice(0, SHOWN)
     .map((p) => ({
       kind: "person",
