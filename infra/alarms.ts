@@ -1,7 +1,7 @@
 import { BUSINESS_METRICS, METRICS_NAMESPACE, METRICS_SERVICE } from "../packages/functions/src/metric-names";
 // The stage's alarms on its entry points and stores, and one dashboard of them and the business metrics.
 import { api } from "./api";
-import { streamFailures } from "./database";
+import { streamFailures, table } from "./database";
 import { notificationDeadLetters, notificationQueue } from "./notification";
 import { alarm, allFunctionNames, opsTopicIn } from "./observability";
 import { realtimeReady, ws } from "./realtime";
@@ -132,6 +132,25 @@ alarm("SearchFreeStorage", {
   comparisonOperator: "LessThanOrEqualToThreshold",
 });
 
+// "DynamoDB metrics and dimensions", https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html:
+// ReadThrottleEvents and WriteThrottleEvents count requests over the table's (or an index's) throughput; on demand that
+// means a hot partition or the table's limits, and the SDK's retries turn what remains into 500s.
+/** The table's global indexes, each throttled (and reported) apart from the table. */
+export const TABLE_INDEXES = ["gsi1", "gsi2"] as const;
+for (const index of [undefined, ...TABLE_INDEXES])
+  for (const metricName of ["ReadThrottleEvents", "WriteThrottleEvents"] as const)
+    alarm(`Table${index ? index.charAt(0).toUpperCase() + index.slice(1) : ""}${metricName}`, {
+      alarmDescription: `DynamoDB ${metricName} on the table${index ? `'s ${index}` : ""} in the last 5 minutes: see docs/en/qa.md (DynamoDB writes)`,
+      namespace: "AWS/DynamoDB",
+      metricName,
+      dimensions: { TableName: table.name, ...(index ? { GlobalSecondaryIndexName: index } : {}) },
+      statistic: "Sum",
+      period: 300,
+      evaluationPeriods: 1,
+      threshold: 1,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+    });
+
 /** Percent of CloudFront answers that are 5xx (origin failures included: API Gateway down shows here). */
 export const CDN_5XX_PERCENT = 5;
 alarm(
@@ -238,6 +257,19 @@ export const dashboard = new aws.cloudwatch.Dashboard("Dashboard", {
                 fn,
                 { stat: "Maximum", label: name },
               ]),
+          ),
+          graph(
+            "Table throttles",
+            [undefined, ...TABLE_INDEXES].flatMap((index) =>
+              (["ReadThrottleEvents", "WriteThrottleEvents"] as const).map((m) => [
+                "AWS/DynamoDB",
+                m,
+                "TableName",
+                table.name,
+                ...(index ? ["GlobalSecondaryIndexName", index] : []),
+                { stat: "Sum", label: `${index ?? "table"} ${m}` },
+              ]),
+            ),
           ),
           graph("Search", [
             [

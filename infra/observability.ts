@@ -85,7 +85,7 @@ function functionAlarms(name: string, functionName: $util.Output<string>) {
   functionNames.set(name, functionName);
   for (const metricName of ["Errors", "Throttles"] as const)
     alarm(`${name}${metricName}`, {
-      alarmDescription: `${name}: Lambda ${metricName} in the last 5 minutes; read its logs (npm run logs / CloudWatch)`,
+      alarmDescription: `${name}: Lambda ${metricName} in the last 5 minutes; read its logs (aws logs tail /aws/lambda/<function-name>, docs/en/operations.md)`,
       namespace: "AWS/Lambda",
       metricName,
       dimensions: { FunctionName: functionName },

@@ -111,7 +111,7 @@ test("keyboard shortcuts: j/k move between posts, n writes, / searches, ? lists 
   await expect(dialog).toBeHidden();
 
   await page.keyboard.press("n");
-  const box = page.getByRole("form", { name: "New post" }).getByRole("combobox");
+  const box = page.getByRole("form", { name: "New post" }).getByRole("textbox");
   await expect(box).toBeFocused();
   // Typing "j", "/" or "n" in the composer types them.
   await page.keyboard.type("j/n");

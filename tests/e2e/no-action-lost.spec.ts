@@ -87,7 +87,7 @@ test("a failed reply says so and its retry posts it", async ({ browser, baseURL,
   const { context, page } = await openAs(browser, baseURL!, a);
   await page.goto(`/post/?id=${post.id}`);
   await failOnce(page, "**/api/posts", "POST");
-  await page.getByRole("combobox", { name: "Write your reply" }).fill(`My reply ${m}`);
+  await page.getByRole("textbox", { name: "Write your reply" }).fill(`My reply ${m}`);
   await page.getByRole("button", { name: "Reply", exact: true }).click();
   const reply = postCard(page, a, `My reply ${m}`);
   await expect(reply.getByText(/^Not posted:/)).toBeVisible();
@@ -110,7 +110,7 @@ test("leaving with a post or a message still sending asks first", async ({ brows
     );
     if (where === "post") {
       await page.goto("/");
-      await page.getByRole("combobox", { name: "What's happening?" }).fill(`Still sending ${m}`);
+      await page.getByRole("textbox", { name: "What's happening?" }).fill(`Still sending ${m}`);
       await page.getByRole("button", { name: "Post", exact: true }).click();
       await expect(postCard(page, a, m).getByText("Posting…")).toBeVisible();
     } else {
@@ -138,7 +138,7 @@ test("a post being written survives a reload and is gone once sent", async ({
   const m = marker();
   const { context, page } = await openAs(browser, baseURL!, a);
   await page.goto("/");
-  const box = page.getByRole("combobox", { name: "What's happening?" });
+  const box = page.getByRole("textbox", { name: "What's happening?" });
   await box.fill(`Half written ${m}`);
   await page.reload();
   await expect(box).toHaveValue(`Half written ${m}`);
@@ -173,7 +173,7 @@ test("the image viewer shows a photo at least as large as the feed, with a reada
   const { context, page } = await openAs(browser, baseURL!, a);
   await page.goto("/");
   const composer = page.getByRole("form", { name: "New post" });
-  await composer.getByRole("combobox", { name: "What's happening?" }).fill(`A photo ${m}`);
+  await composer.getByRole("textbox", { name: "What's happening?" }).fill(`A photo ${m}`);
   const chooser = page.waitForEvent("filechooser");
   await composer.getByRole("button", { name: "Add photos, video or audio" }).click();
   // Smaller than the feed column: the feed scales it up, and so must the viewer.

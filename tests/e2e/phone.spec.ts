@@ -47,7 +47,7 @@ test("the phone shell: bottom tab bar, compose button, timeline first @phone", a
   await expect(page).toHaveURL(/\/search\/$/);
   await page.getByRole("button", { name: "New post" }).click();
   await expect(page).toHaveURL(/\/\?compose=1$/);
-  await expect(composer.getByRole("combobox")).toBeFocused();
+  await expect(composer.getByRole("textbox")).toBeFocused();
   expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
 
   // Settings stay reachable from the header.

@@ -213,7 +213,7 @@ test("on a 360 px phone, in Japanese: a thread and a profile fit the screen", as
   await expect(post.locator("time")).toHaveText(/^(今|\d+ 秒前)$/);
   await expect(page.getByRole("heading", { level: 2, name: "返信" })).toBeVisible();
   await expect(
-    page.getByRole("form", { name: "返信する" }).getByRole("combobox", { name: "返信を書く" }),
+    page.getByRole("form", { name: "返信する" }).getByRole("textbox", { name: "返信を書く" }),
   ).toBeVisible();
   await expect(page.getByRole("list", { name: "返信" }).getByRole("article")).toHaveText([
     new RegExp(`いいですね ${m}`),

@@ -70,7 +70,7 @@ test("a reply thread: ancestors above the post, replies below, and a placeholder
   const replies = page.getByRole("region", { name: "Replies" });
   await expect(replies.getByText("No replies yet.")).toBeVisible();
   const composer = page.getByRole("form", { name: "Reply" });
-  await composer.getByRole("combobox", { name: "Write your reply" }).fill(`Reply from B ${m}`);
+  await composer.getByRole("textbox", { name: "Write your reply" }).fill(`Reply from B ${m}`);
   await composer.getByRole("button", { name: "Reply", exact: true }).click();
   const reply = postCard(page, b, `Reply from B ${m}`);
   await expect(replies.getByRole("list", { name: "Replies" }).getByRole("article")).toHaveCount(1);

@@ -122,7 +122,7 @@ test("by keyboard only: write and post, open the post, like it", async ({ browse
   await page.goto("/");
 
   const composer = page.getByRole("form", { name: "New post" });
-  await tabTo(page, composer.getByRole("combobox", { name: "What's happening?" }));
+  await tabTo(page, composer.getByRole("textbox", { name: "What's happening?" }));
   await page.keyboard.type(`Typed without a mouse ${m}`);
   await tabTo(page, composer.getByRole("button", { name: "Post", exact: true }));
   await page.keyboard.press("Enter");

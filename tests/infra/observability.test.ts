@@ -9,6 +9,7 @@ import {
   checkFunctionAlarms,
   checkMetricsResolve,
   checkServiceAlarms,
+  checkTableAlarms,
   checkTopicTracing,
   InfraGraph,
   OBS_T,
@@ -46,6 +47,13 @@ for (const stage of ["dev-ci", "production"] as const) {
     // us-east-1 only): https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/viewing-cloudfront-metrics.html
     it("service-alarms: API 5xx and p99 latency, WebSocket errors, search status and storage, CloudFront 5xx in us-east-1", () => {
       expect(checkServiceAlarms(graph)).toEqual([]);
+    });
+
+    // "DynamoDB metrics and dimensions" (ReadThrottleEvents, WriteThrottleEvents by TableName and by
+    // GlobalSecondaryIndexName), https://docs.aws.amazon.com/amazondynamodb/latest/developerguide/metrics-dimensions.html
+    it("table-alarms: the table and each of its global indexes alarm on their first read or write throttle in 5 minutes", () => {
+      expect(graph.tables().length).toBeGreaterThan(0);
+      expect(checkTableAlarms(graph)).toEqual([]);
     });
 
     // "Dashboard body structure and syntax" (metrics arrays), https://docs.aws.amazon.com/AmazonCloudWatch/latest/APIReference/CloudWatch-Dashboard-Body-Structure.html
@@ -148,6 +156,20 @@ describe("observability checks report what is missing", () => {
       "no AWS/ApiGateway ExecutionError alarm on RealtimeApi ExecutionError",
       "no AWS/ES ClusterStatus.red alarm on SearchDomain ClusterStatus.red",
       "Cdn5xxRate is not created in us-east-1 (provider undefined)",
+    ]);
+  });
+
+  it("a table or an index without its throttle alarm, or one that waits for more than one throttle", () => {
+    const broken = altered((rs) => {
+      rs.splice(
+        rs.findIndex((r) => r.name === "TableGsi2WriteThrottleEvents"),
+        1,
+      );
+      for (const r of rs) if (r.name === "TableReadThrottleEvents") r.inputs.threshold = 10;
+    });
+    expect(messages(checkTableAlarms(broken))).toEqual([
+      "TableReadThrottleEvents does not fire on the first throttle in 5 minutes (Sum GreaterThanOrEqualToThreshold 10 over 300 s × 1)",
+      "no alarm on TableTable gsi2 WriteThrottleEvents",
     ]);
   });
 

@@ -1,7 +1,14 @@
 import { Text } from "@asyncsns/core/text";
 import { describe, expect, it } from "vitest";
 import type { ListedProfile } from "../src/lib/api-types";
-import { complete, orderPeople, SHOWN, type Suggestion } from "../src/lib/autocomplete";
+import {
+  complete,
+  matchesPerson,
+  mergePeople,
+  orderPeople,
+  SHOWN,
+  type Suggestion,
+} from "../src/lib/autocomplete";
 
 const person = (handle: string, followedByMe = false): ListedProfile =>
   ({
@@ -31,6 +38,40 @@ describe("composer autocomplete", () => {
       "kac",
     ]);
     expect(orderPeople(Array.from({ length: 20 }, (_, i) => person(`k${i}`)))).toHaveLength(SHOWN);
+  });
+
+  it("offers a chat room's members who match first, then the search's people followed first, each once", () => {
+    const members = [
+      { handle: "mika", displayName: "Mika Sato", avatarUrl: null },
+      { handle: "kenta", displayName: "Kenta", avatarUrl: null },
+      { handle: "ryo", displayName: "Ryo Kato", avatarUrl: null },
+    ];
+    const found = [person("kaa"), person("kenta", true), person("kab", true)];
+    const merged = mergePeople(members, "K", found);
+    expect(merged.map((p) => (p.kind === "person" ? [p.handle, p.member ?? false, p.followed] : []))).toEqual(
+      [
+        ["kenta", true, true],
+        ["ryo", true, false],
+        ["kab", false, true],
+        ["kaa", false, false],
+      ],
+    );
+    // Without members, it is the post composer's order.
+    expect(mergePeople([], "k", found)).toEqual(orderPeople(found));
+    const many = Array.from({ length: 12 }, (_, i) => ({
+      handle: `k${i}`,
+      displayName: "",
+      avatarUrl: null,
+    }));
+    expect(mergePeople(many, "k", found)).toHaveLength(SHOWN);
+  });
+
+  it("matches a known person by the start of the handle or of a word of the name, in any case", () => {
+    const mika = { handle: "mika_s", displayName: "Mika Sato", avatarUrl: null };
+    expect(matchesPerson(mika, "MI")).toBe(true);
+    expect(matchesPerson(mika, "sat")).toBe(true);
+    expect(matchesPerson(mika, "ika")).toBe(false);
+    expect(matchesPerson(mika, "_s")).toBe(false);
   });
 
   it("replaces the whole word at the caret with the pick and one space", () => {

@@ -186,6 +186,7 @@ export const en = {
   "autocomplete.people": "People",
   "autocomplete.tags": "Hashtags",
   "autocomplete.following": "Following",
+  "autocomplete.member": "Member",
   "autocomplete.count": "{count, plural, one {# suggestion} other {# suggestions}}",
   "composer.dropHint": "Drag files here or paste them. Up to {max}.",
   "composer.dropActive": "Drop to attach",

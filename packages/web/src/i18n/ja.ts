@@ -191,6 +191,7 @@ export const ja: Messages = {
   "autocomplete.people": "ユーザー",
   "autocomplete.tags": "ハッシュタグ",
   "autocomplete.following": "フォロー中",
+  "autocomplete.member": "メンバー",
   "autocomplete.count": "候補 {count} 件",
   "composer.dropHint": "ファイルをここにドラッグするか貼り付けてください。{max} 個まで。",
   "composer.dropActive": "ドロップして添付",

@@ -53,6 +53,10 @@ export function dashboardMetrics(dashboard: MockedResource): MetricRef[] {
   );
 }
 
+/** The names of a table's global secondary indexes. */
+const globalIndexes = (table: MockedResource) =>
+  ((table.inputs.globalSecondaryIndexes ?? []) as { name?: string }[]).map((g) => String(g.name));
+
 /** Why a dimension value names nothing in the graph, or undefined when it names a resource of this app. */
 function unresolved(graph: InfraGraph, metric: MetricRef, services: string[]): string | undefined {
   const d = metric.dimensions;
@@ -84,6 +88,12 @@ function unresolved(graph: InfraGraph, metric: MetricRef, services: string[]): s
           return metric.namespace === "AWS/CloudFront" && v === "Global";
         case "service":
           return services.includes(String(v));
+        case "TableName":
+          return graph.tables().some((t) => t.outputs.name === v);
+        case "GlobalSecondaryIndexName":
+          return graph
+            .tables()
+            .some((t) => t.outputs.name === unsecret(d.TableName) && globalIndexes(t).includes(String(v)));
         default:
           return false;
       }
@@ -220,6 +230,43 @@ export function checkServiceAlarms(graph: InfraGraph): Problem[] {
       (d) => d.DistributionId === dist.id && d.Region === "Global",
       "us-east-1",
     );
+  return out;
+}
+
+/**
+ * Every table, and each of its global indexes, alarms on its first read and write throttle in 5 minutes (Sum ≥ 1):
+ * DynamoDB reports an index's throttles under its own GlobalSecondaryIndexName, apart from the table's.
+ */
+export function checkTableAlarms(graph: InfraGraph): Problem[] {
+  const out: Problem[] = [];
+  for (const table of graph.tables())
+    for (const index of [undefined, ...globalIndexes(table)])
+      for (const metricName of ["ReadThrottleEvents", "WriteThrottleEvents"]) {
+        const what = `${table.name}${index ? ` ${index}` : ""} ${metricName}`;
+        const found = alarmsOn(graph, "AWS/DynamoDB", metricName).filter(
+          (x) =>
+            unsecret(x.metric.dimensions.TableName) === table.outputs.name &&
+            x.metric.dimensions.GlobalSecondaryIndexName === index,
+        );
+        if (!found.length) out.push(problem("table-alarms", what, `no alarm on ${what}`));
+        for (const { alarm: a } of found) {
+          const i = a.inputs;
+          const fires =
+            i.statistic === "Sum" &&
+            i.period === 300 &&
+            i.evaluationPeriods === 1 &&
+            ((i.comparisonOperator === "GreaterThanOrEqualToThreshold" && i.threshold === 1) ||
+              (i.comparisonOperator === "GreaterThanThreshold" && i.threshold === 0));
+          if (!fires)
+            out.push(
+              problem(
+                "table-alarms",
+                a.name,
+                `${a.name} does not fire on the first throttle in 5 minutes (${s(i.statistic)} ${s(i.comparisonOperator)} ${s(i.threshold)} over ${s(i.period)} s × ${s(i.evaluationPeriods)})`,
+              ),
+            );
+        }
+      }
   return out;
 }
 

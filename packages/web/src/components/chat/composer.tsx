@@ -2,9 +2,11 @@
 import { type FormEvent, type KeyboardEvent, useCallback, useId, useRef, useState } from "react";
 import { useI18n } from "../../i18n";
 import type { Message } from "../../lib/api-types";
+import type { KnownPerson } from "../../lib/autocomplete";
 import { messageTooLong } from "../../lib/chat-api";
 import { isSendKey } from "../../lib/chat-logic";
 import { ACCEPT } from "../../lib/media-limits";
+import { useAutocomplete } from "../post/autocomplete";
 import { type AttachProblem, useAttachments } from "./attachments";
 
 export function Composer({
@@ -12,12 +14,15 @@ export function Composer({
   onCancelReply,
   onSend,
   onTyping,
+  members = [],
 }: {
   replyTo: Message | null;
   onCancelReply: () => void;
   /** Resolves when stored; rejects with the error to show. */
   onSend: (input: { text: string; mediaIds: string[]; replyTo?: string }) => Promise<void>;
   onTyping: () => void;
+  /** The room's other members, offered first when an @mention is typed. */
+  members?: readonly KnownPerson[];
 }) {
   const { t } = useI18n();
   const [text, setText] = useState("");
@@ -42,6 +47,7 @@ export function Composer({
     [t],
   );
   const attachments = useAttachments(onProblem);
+  const autocomplete = useAutocomplete(textRef, text, setText, members);
   const tooLong = messageTooLong(text);
   const canSend =
     !sending && !attachments.uploading && !tooLong && (text.trim() !== "" || attachments.mediaIds.length > 0);
@@ -63,6 +69,8 @@ export function Composer({
   };
 
   const onKeyDown = (e: KeyboardEvent<HTMLTextAreaElement>) => {
+    // An open suggestion list takes Enter, Tab, the arrows and Escape first.
+    if (autocomplete.inputProps.onKeyDown(e)) return;
     if (e.key === "Escape" && replyTo) {
       onCancelReply();
       return;
@@ -185,37 +193,44 @@ export function Composer({
             e.target.value = "";
           }}
         />
-        <textarea
-          ref={textRef}
-          className="input composer-input"
-          aria-label={t("chat.composer.label")}
-          aria-describedby={error ? `${hintId} ${errorId}` : hintId}
-          placeholder={t("chat.composer.placeholder")}
-          rows={1}
-          value={text}
-          enterKeyHint="send"
-          onChange={(e) => {
-            setText(e.target.value);
-            if (e.target.value) onTyping();
-          }}
-          onKeyDown={onKeyDown}
-          onCompositionStart={() => {
-            composing.current = true;
-          }}
-          onCompositionEnd={() => {
-            // Cleared after this turn, so the keydown that ends composition still counts as composing.
-            setTimeout(() => {
-              composing.current = false;
-            }, 0);
-          }}
-          onPaste={(e) => {
-            const files = [...e.clipboardData.files];
-            if (files.length > 0) {
-              e.preventDefault();
-              attachments.add(files);
-            }
-          }}
-        />
+        <div className="composer-input-field">
+          <textarea
+            ref={textRef}
+            className="input composer-input"
+            aria-label={t("chat.composer.label")}
+            aria-describedby={error ? `${hintId} ${errorId}` : hintId}
+            placeholder={t("chat.composer.placeholder")}
+            rows={1}
+            value={text}
+            enterKeyHint="send"
+            {...autocomplete.inputProps}
+            onChange={(e) => {
+              setText(e.target.value);
+              if (e.target.value) onTyping();
+            }}
+            onKeyDown={onKeyDown}
+            onCompositionStart={() => {
+              composing.current = true;
+              autocomplete.inputProps.onCompositionStart();
+            }}
+            onCompositionEnd={(e) => {
+              // Cleared after this turn, so the keydown that ends composition still counts as composing.
+              setTimeout(() => {
+                composing.current = false;
+              }, 0);
+              autocomplete.inputProps.onCompositionEnd(e);
+            }}
+            onPaste={(e) => {
+              const files = [...e.clipboardData.files];
+              if (files.length > 0) {
+                e.preventDefault();
+                attachments.add(files);
+              }
+            }}
+          />
+          {autocomplete.list}
+          {autocomplete.status}
+        </div>
         <button
           type="submit"
           className="btn btn-primary composer-send"

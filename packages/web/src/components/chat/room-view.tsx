@@ -550,6 +550,7 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
           onCancelReply={() => setReplyTo(null)}
           onSend={onSend}
           onTyping={onTyping}
+          members={others}
         />
       )}
       {room.kind === "group" && !gone ? (

@@ -12,11 +12,13 @@ import {
   useState,
 } from "react";
 import { useI18n } from "../../i18n";
-import { complete, type Suggestion, suggest } from "../../lib/autocomplete";
+import { complete, type KnownPerson, type Suggestion, suggest } from "../../lib/autocomplete";
 import { Avatar } from "./post-card";
 
 /** Waits for a pause in typing before asking the server. */
 const DEBOUNCE_MS = 150;
+
+const NO_ONE: readonly KnownPerson[] = [];
 
 const keyOf = (typing: Text.Typing) => `${typing.kind}:${typing.start}:${typing.query}`;
 
@@ -29,11 +31,13 @@ interface Open {
 /**
  * @mention and #hashtag completion for a textarea (the WAI-ARIA combobox pattern): the textarea's props and the
  * listbox to render after it. Typing is never held up: requests wait for a pause and stale ones are cancelled.
+ * `known` people (a chat room's members) are offered first when they match.
  */
 export function useAutocomplete(
   textarea: RefObject<HTMLTextAreaElement | null>,
   text: string,
   onChange: (text: string) => void,
+  known: readonly KnownPerson[] = NO_ONE,
 ) {
   const { t } = useI18n();
   const listId = useId();
@@ -43,6 +47,9 @@ export function useAutocomplete(
   // The word Escape closed the list on: it stays closed until the word changes.
   const dismissed = useRef<string | null>(null);
   const caretAfter = useRef<number | null>(null);
+  // Read when a request starts: a member joining or leaving does not restart one.
+  const knownNow = useRef(known);
+  knownNow.current = known;
 
   /** Reads the word at the caret again (after typing, a click or a caret move). */
   const update = useCallback(() => {
@@ -66,7 +73,7 @@ export function useAutocomplete(
     }
     const controller = new AbortController();
     const timer = setTimeout(() => {
-      suggest(typing, controller.signal)
+      suggest(typing, controller.signal, knownNow.current)
         .then((items) => {
           if (controller.signal.aborted) return;
           setOpen(items.length ? { typing, items, active: 0 } : null);
@@ -138,10 +145,11 @@ export function useAutocomplete(
     if (activeId) document.getElementById(activeId)?.scrollIntoView({ block: "nearest" });
   }, [activeId]);
 
+  // No role="combobox" or aria-expanded: a textarea may not take the role (ARIA in HTML), and its implicit textbox
+  // role does not support aria-expanded, so axe flags either. aria-controls is there only while the list is open,
+  // and the live status says how many suggestions it holds.
   const inputProps = {
-    role: "combobox",
     "aria-autocomplete": "list",
-    "aria-expanded": Boolean(shown),
     "aria-controls": shown ? listId : undefined,
     "aria-activedescendant": activeId,
     onKeyDown,
@@ -184,8 +192,10 @@ export function useAutocomplete(
                 <span className="autocomplete-name">{item.displayName}</span>
                 <span className="autocomplete-sub">@{item.handle}</span>
               </span>
-              {item.followed ? (
-                <span className="autocomplete-note">{t("autocomplete.following")}</span>
+              {item.member || item.followed ? (
+                <span className="autocomplete-note">
+                  {item.member ? t("autocomplete.member") : t("autocomplete.following")}
+                </span>
               ) : null}
             </>
           ) : (

@@ -11,6 +11,7 @@ import { absoluteTime, relativeTime } from "../../lib/time";
 import { ReportButton } from "../moderation/report-dialog";
 import { profileHref } from "../site-header";
 import { useReturnFocus } from "../use-return-focus";
+import { useAutocomplete } from "./autocomplete";
 import { ConfirmDialog } from "./dialog";
 import { Icon } from "./icons";
 import { MediaGrid } from "./media-grid";
@@ -326,6 +327,7 @@ function EditForm({ post, onDone }: { post: Post; onDone: () => void }) {
   const over = count > Text.MAX_POST_LENGTH;
   const ref = useRef<HTMLTextAreaElement>(null);
   useEffect(() => ref.current?.focus(), []);
+  const autocomplete = useAutocomplete(ref, text, setText);
 
   const onSubmit = async (e: FormEvent) => {
     e.preventDefault();
@@ -357,16 +359,21 @@ function EditForm({ post, onDone }: { post: Post; onDone: () => void }) {
       <label htmlFor={id} className="field-label">
         {t("post.editLabel")}
       </label>
-      <textarea
-        ref={ref}
-        id={id}
-        className="input textarea"
-        value={text}
-        rows={3}
-        onChange={(e) => setText(e.target.value)}
-        aria-invalid={over || undefined}
-        aria-describedby={`${id}-count`}
-      />
+      <div className="composer-field">
+        <textarea
+          ref={ref}
+          id={id}
+          className="input textarea"
+          value={text}
+          rows={3}
+          {...autocomplete.inputProps}
+          onChange={(e) => setText(e.target.value)}
+          aria-invalid={over || undefined}
+          aria-describedby={`${id}-count`}
+        />
+        {autocomplete.list}
+        {autocomplete.status}
+      </div>
       <p id={`${id}-count`} className={over ? "field-hint count-over" : "field-hint"}>
         {t("composer.count", { count: formatNumber(count), max: formatNumber(Text.MAX_POST_LENGTH) })}
       </p>
