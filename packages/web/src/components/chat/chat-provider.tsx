@@ -34,6 +34,11 @@ interface ChatContextValue {
   setReading: (roomId: string | null) => void;
   /** The user read a room up to `seq`. */
   markedRead: (roomId: string, seq: number) => void;
+  /**
+   * A message this user sent, as its POST answered: the list shows it at once, not when its own `chat.message`
+   * comes back over the socket (that one is then a repeat and changes nothing).
+   */
+  noteSent: (message: Message) => void;
 }
 
 const ChatContext = createContext<ChatContextValue | null>(null);
@@ -69,14 +74,9 @@ export function ChatProvider({ children }: { children: ReactNode }) {
     );
   }, []);
 
-  const signedIn = auth.signedIn;
-  useEffect(() => {
-    if (signedIn && meId) reloadRooms();
-  }, [signedIn, meId, reloadRooms]);
-
-  useEffect(() => {
-    if (!client) return;
-    const onMessage = (message: Message) => {
+  /** A message into the list: its room moves up with it; a room the list does not have yet is loaded. */
+  const applyMessage = useCallback(
+    (message: Message) => {
       let unknown = false;
       setRooms((current) => {
         if (!current) return current;
@@ -85,7 +85,18 @@ export function ChatProvider({ children }: { children: ReactNode }) {
         return next.rooms;
       });
       if (unknown) reloadRooms();
-    };
+    },
+    [reloadRooms],
+  );
+
+  const signedIn = auth.signedIn;
+  useEffect(() => {
+    if (signedIn && meId) reloadRooms();
+  }, [signedIn, meId, reloadRooms]);
+
+  useEffect(() => {
+    if (!client) return;
+    const onMessage = (message: Message) => applyMessage(message);
     const onChanged = (message: Message) =>
       setRooms((current) =>
         current?.map((r) => (r.lastMessage?.id === message.id ? { ...r, lastMessage: message } : r)),
@@ -114,7 +125,7 @@ export function ChatProvider({ children }: { children: ReactNode }) {
     return () => {
       for (const off of offs) off();
     };
-  }, [client, reloadRooms, forget]);
+  }, [client, reloadRooms, forget, applyMessage]);
 
   const value = useMemo<ChatContextValue>(
     () => ({
@@ -129,6 +140,7 @@ export function ChatProvider({ children }: { children: ReactNode }) {
         setRooms((current) => sortRooms([room, ...(current ?? []).filter((r) => r.id !== room.id)]));
       },
       removeRoom: forget,
+      noteSent: applyMessage,
       setReading: (roomId) => {
         reading.current = roomId;
       },
@@ -139,7 +151,7 @@ export function ChatProvider({ children }: { children: ReactNode }) {
           ),
         ),
     }),
-    [client, connection, rooms, roomsError, requestCount, reloadRooms, forget],
+    [client, connection, rooms, roomsError, requestCount, reloadRooms, forget, applyMessage],
   );
 
   return <ChatContext.Provider value={value}>{children}</ChatContext.Provider>;

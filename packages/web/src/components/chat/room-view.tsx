@@ -41,7 +41,7 @@ const TOP_SLACK = 120;
 
 export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
   const { t, lang } = useI18n();
-  const { client, setReading, markedRead, removeRoom } = useChat();
+  const { client, setReading, markedRead, removeRoom, noteSent } = useChat();
   const [load, setLoad] = useState<Load>({ kind: "loading" });
   const [attempt, setAttempt] = useState(0);
   const [room, setRoom] = useState<Room | null>(null);
@@ -368,6 +368,7 @@ export function RoomView({ roomId, meId }: { roomId: string; meId: string }) {
       );
       stick.current = true;
       setMessages((current) => mergeMessages(current, [message]));
+      noteSent(message);
       setReplyTo(null);
     } catch (err) {
       // Removed while this client missed the event: show it as such.
