@@ -293,7 +293,7 @@ describe("acting on a suspended user", () => {
   const refused = async (res: Response) =>
     expect((await json<{ error: { code: string } }>(res, 404)).error.code).toBe("profile.not_found");
 
-  it("refuses rooms, group adds and calls with them, and the bell stops counting them, until the lift", {
+  it("refuses rooms, group adds, calls with them and their own writes; the bell skips them; until the lift", {
     timeout: 180_000,
   }, async () => {
     // The caller and the victim follow each other, so a call between them is allowed. The inbox gets two rows: the
@@ -344,6 +344,19 @@ describe("acting on a suspended user", () => {
     expect(during.unread).toBe(1);
     expect(during.items.map((n) => n.actors.map((a) => a.id))).toEqual([[other.sub]]);
 
+    // Their own token stays valid until it expires: it still reads, but every counted write is refused.
+    await json(await victim.api("/me"), 200);
+    for (const [path, value] of [
+      ["/posts", { text: "still here" }],
+      ["/rooms", { memberHandles: [caller.handle] }],
+      ["/calls", { handle: caller.handle, kind: "audio" }],
+      [`/users/${other.handle}/follow`, undefined],
+    ] as const) {
+      const res = await victim.api(path, value ? body(value) : { method: "POST" });
+      expect((await json<{ error: { code: string } }>(res, 403)).error.code, path).toBe("user.suspended");
+    }
+    expect(await roomsOf(caller)).toEqual([]);
+
     // The lift: counted and listed again, and a room and a call with them work again.
     await json(await mod.api(`/admin/users/${victim.handle}/unsuspend`, body({})), 204);
     expect(await bell()).toBe(2);
@@ -355,8 +368,9 @@ describe("acting on a suspended user", () => {
     );
     expect(answered.call.state).toBe("ringing");
     await json(await caller.api(`/calls/${answered.call.id}/cancel`, { method: "POST" }), 200);
-    // Signed in again, the victim finds only what came after the lift: one room, one call.
+    // Signed in again, the victim writes again and finds only what came after the lift: one room, one call.
     const back = await withTokens(victim, "password");
+    await json(await back.api("/posts", body({ text: "back again" })), 201);
     expect((await roomsOf(back)).map((r) => r.id)).toEqual([room.id]);
     expect(
       (await json<{ items: { id: string }[] }>(await back.api("/calls"), 200)).items.map((c) => c.id),

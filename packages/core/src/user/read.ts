@@ -122,6 +122,12 @@ export const unsuspendedCheck = (entities: Pick<Entities, "user">, userId: strin
     .where((a, op) => op.notExists(a.suspendedAt))
     .commit();
 
+/** Whether a moderator has suspended the user: a projected key read (their token stays valid until it expires). */
+export async function isSuspended(userId: string): Promise<boolean> {
+  const { data } = await UserEntity.get({ userId }).go({ attributes: ["userId", "suspendedAt"] });
+  return data?.suspendedAt !== undefined;
+}
+
 /** Ids of the handles that exist (as given, lowercased), in one batch get. */
 export async function idsOf(handles: string[]): Promise<Map<string, string>> {
   if (handles.length === 0) return new Map();
