@@ -35,6 +35,9 @@ const { values: args } = parseArgs({
      * because trickled signals arrive together and start new signal-route workers for the first few calls.
      */
     warmup: { type: "string", default: "5" },
+    /** Calls answered after a person's pause (answer-after-ms): the figure is accept → both peers connect. */
+    human: { type: "string", default: "10" },
+    "answer-after-ms": { type: "string", default: "1500" },
     chromium: { type: "string", default: "/usr/bin/chromium" },
     "deadline-min": { type: "string", default: "8" },
   },
@@ -42,6 +45,8 @@ const { values: args } = parseArgs({
 const CALLS = Number(args.calls);
 const FLOOR = Number(args.floor);
 const WARMUP = Number(args.warmup);
+const HUMAN = Number(args.human);
+const ANSWER_AFTER_MS = Number(args["answer-after-ms"]);
 const deadline = Date.now() + Number(args["deadline-min"]) * 60_000;
 /** Signals one call can have in flight at once, per side: the signal route's workers started before counting. */
 const SIGNAL_WORKERS = 6;
@@ -281,9 +286,9 @@ type AppCall = {
  * the worst case, a person takes seconds), its signals held until the accept's answer; then it answers the caller's
  * offer. Resolves with the epoch times (ms) of its steps.
  */
-function calleeSide(page: Page) {
+function calleeSide(page: Page, answerAfterMs = 0) {
   return page.evaluate(
-    ({ timeoutMs }) =>
+    ({ timeoutMs, answerAfterMs }) =>
       new Promise<Marks>((resolve, reject) => {
         type Frame = {
           type: string;
@@ -349,6 +354,9 @@ function calleeSide(page: Page) {
         };
         const accept = async (id: string, ringIceServers: unknown[] | undefined) => {
           if (ringIceServers?.length) begin(id, ringIceServers);
+          // A person takes a moment to answer (0: the worst case, an answer at once).
+          if (answerAfterMs > 0) await new Promise((r) => setTimeout(r, answerAfterMs));
+          mark("calleeAcceptClicked");
           // As the app's accept: the camera's tracks join the peer made at the ring, then the POST.
           peer?.attachMedia(w.benchStream);
           const res = await fetch(`/api/calls/${id}/accept`, {
@@ -356,9 +364,13 @@ function calleeSide(page: Page) {
             headers: { authorization: `Bearer ${bench.token}` },
           });
           if (res.status !== 200) throw new Error(`accept: ${res.status} ${await res.text()}`);
-          const { iceServers } = (await res.json()) as { iceServers: unknown };
+          const { iceServers, signals } = (await res.json()) as { iceServers: unknown; signals?: unknown[] };
           mark("calleeAccepted");
-          if (!peer) {
+          if (signals?.length) mark("calleeHeldSignals");
+          // The caller's signals held while it rang, ahead of anything relayed (the peer orders candidates).
+          if (peer) for (const d of signals ?? []) peer.signal(d);
+          else {
+            early.push(...(signals ?? []));
             begin(id, iceServers);
             peer!.attachMedia(w.benchStream);
           }
@@ -379,7 +391,7 @@ function calleeSide(page: Page) {
         };
         bench.listeners.add(listener);
       }),
-    { timeoutMs: CONNECT_TIMEOUT_MS },
+    { timeoutMs: CONNECT_TIMEOUT_MS, answerAfterMs },
   );
 }
 
@@ -458,6 +470,18 @@ function callerSide(page: Page, handle: string) {
           peer = made;
           w.benchPeer = made;
           flush();
+          // As the app's provider while it rings: the offer goes to the server (held for the accept) once its
+          // candidates are in, or after a second.
+          const release = () => {
+            if (gate.opened || w.benchPeer !== made) return;
+            mark("callerReleasedWhileRinging");
+            const held = collapseHeld(gate.open().flatMap(unbatch), made.pc.localDescription);
+            for (const frame of batchFrames(held)) send(frame);
+          };
+          made.pc.addEventListener("icegatheringstatechange", () => {
+            if (made.pc.iceGatheringState === "complete") release();
+          });
+          setTimeout(release, 1_000);
         };
         const handle_ = (f: Frame) => {
           if (f.type === "call.accepted" && f.data.call?.id === callId) {
@@ -628,12 +652,9 @@ async function main() {
           ),
         ),
       );
-      const measured: number[] = [];
-      const warm: number[] = [];
-      const phases: Record<string, number[]> = {};
-      let failed = 0;
-      for (let i = 0; i < WARMUP + CALLS && Date.now() < deadline; i++) {
-        const calleeDone = calleeSide(calleePage);
+      /** One call, its steps' epoch times; the callee answers `answerAfterMs` after its ring. */
+      const oneCall = async (answerAfterMs: number): Promise<Marks> => {
+        const calleeDone = calleeSide(calleePage, answerAfterMs);
         let callId: string | undefined;
         try {
           const [callerResult, calleeMarks] = await Promise.all([
@@ -641,9 +662,30 @@ async function main() {
             calleeDone,
           ]);
           callId = callerResult.callId;
-          const marks = { ...callerResult.marks, ...calleeMarks };
+          return { ...callerResult.marks, ...calleeMarks };
+        } catch (error) {
+          await calleeDone.catch(() => {});
+          throw error;
+        } finally {
+          await Promise.all([destroyPeer(callerPage), destroyPeer(calleePage)]);
+          if (callId) {
+            const res = await api(caller!.token, "POST", `/calls/${callId}/hangup`, { reason: "hangup" });
+            if (res.status !== 200) log(`hangup ${callId}: ${res.status} ${await res.text()}`);
+          }
+          // The callee's "call.ended" and the peers' sockets settle before the next call rings.
+          await sleep(200);
+        }
+      };
+      const connectedAt = (m: Marks) => Math.max(m.callerConnected!, m.calleeConnected!);
+      const measured: number[] = [];
+      const warm: number[] = [];
+      const phases: Record<string, number[]> = {};
+      let failed = 0;
+      for (let i = 0; i < WARMUP + CALLS && Date.now() < deadline; i++) {
+        try {
+          const marks = await oneCall(0);
           const t0 = marks.posted!;
-          const total = Math.max(marks.callerConnected!, marks.calleeConnected!) - t0;
+          const total = connectedAt(marks) - t0;
           if (i < WARMUP) warm.push(total);
           else {
             measured.push(total);
@@ -652,16 +694,26 @@ async function main() {
         } catch (error) {
           if (i >= WARMUP) failed++;
           log(`call ${i}${i < WARMUP ? " (warm-up)" : ""}: ${String(error)}`);
-          await calleeDone.catch(() => {});
         }
-        await Promise.all([destroyPeer(callerPage), destroyPeer(calleePage)]);
-        if (callId) {
-          const res = await api(caller!.token, "POST", `/calls/${callId}/hangup`, { reason: "hangup" });
-          if (res.status !== 200) log(`hangup ${callId}: ${res.status} ${await res.text()}`);
-        }
-        // The callee's "call.ended" and the peers' sockets settle before the next call rings.
-        await sleep(200);
       }
+      // A person answers after a pause: both peers and the caller's offer (held by the server) are ready by then,
+      // so what is left is the accept, one relayed answer and ICE.
+      const human: number[] = [];
+      let humanFailed = 0;
+      for (let i = 0; i < HUMAN && Date.now() < deadline; i++) {
+        try {
+          const marks = await oneCall(ANSWER_AFTER_MS);
+          if (!marks.calleeHeldSignals) log(`human call ${i}: the accept's answer held no signals`);
+          human.push(connectedAt(marks) - marks.calleeAcceptClicked!);
+        } catch (error) {
+          humanFailed++;
+          log(`human call ${i}: ${String(error)}`);
+        }
+      }
+      figures.acceptToConnect = { answerAfterMs: ANSWER_AFTER_MS, ...figure(human, humanFailed) };
+      log(
+        `answered after ${ANSWER_AFTER_MS} ms: ${human.length} calls, accept → both connect p50 ${fmt(percentile(human, 50))}, p95 ${fmt(percentile(human, 95))}`,
+      );
       await callerContext.close();
       await calleeContext.close();
       figures.measured = figure(measured, failed);

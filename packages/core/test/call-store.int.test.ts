@@ -226,6 +226,63 @@ describe("signalling binds one device per side", () => {
   });
 });
 
+describe("the caller's signals while the call rings", () => {
+  it("are held in order, binding the caller's device, and the accept that wins takes them in its own write", async () => {
+    const [a, b] = people();
+    const { call: x } = await call(a, b);
+    expect(await Store.hold(x.callId, a.userId, "conn-a1", "dev-a", '{"type":"offer"}')).toBe("held");
+    expect(await Store.hold(x.callId, a.userId, "conn-a1", "dev-a", '{"candidate":1}')).toBe("held");
+    expect(await Store.get(x.callId)).toMatchObject({
+      held: ['{"type":"offer"}', '{"candidate":1}'],
+      callerConnection: "conn-a1",
+      callerDevice: "dev-a",
+    });
+    const won = await Store.transition(x.callId, b.userId, "accept");
+    expect(won).toMatchObject({ changed: true, held: ['{"type":"offer"}', '{"candidate":1}'] });
+    expect(won.call.held).toBeUndefined();
+    // Gone from the item: a repeat accept (or another of the callee's devices) gets none.
+    expect((await Store.get(x.callId))?.held).toBeUndefined();
+    expect((await Store.transition(x.callId, b.userId, "accept")).held).toBeUndefined();
+    // After the accept a hold is refused as `accepted` (relay it), and the caller's device is already bound.
+    expect(await Store.hold(x.callId, a.userId, "conn-a1", "dev-a", '{"candidate":2}')).toBe("accepted");
+    expect(await Store.bind(x.callId, a.userId, "conn-a1")).toMatchObject({ role: "caller" });
+  });
+
+  it("refuses the callee, strangers, another caller device, a call that is over, and more than HELD_MAX_BYTES", async () => {
+    const [a, b, c] = people();
+    const { call: x } = await call(a, b);
+    expect(await Store.hold(x.callId, b.userId, "conn-b1", undefined, "{}")).toBe("not_active");
+    expect(await Store.hold(x.callId, c.userId, "conn-c1", undefined, "{}")).toBe("not_found");
+    expect(await Store.hold(x.callId, a.userId, "conn-a1", "dev-a", "{}")).toBe("held");
+    expect(await Store.hold(x.callId, a.userId, "conn-a2", "dev-b", "{}")).toBe("other_device");
+    // The same device on a new socket (a reconnect) holds on, bound to the new socket.
+    expect(await Store.hold(x.callId, a.userId, "conn-a3", "dev-a", "{}")).toBe("held");
+    expect((await Store.get(x.callId))?.callerConnection).toBe("conn-a3");
+    const big = JSON.stringify("x".repeat(Store.HELD_MAX_BYTES / 2));
+    expect(await Store.hold(x.callId, a.userId, "conn-a3", "dev-a", big)).toBe("held");
+    expect(await Store.hold(x.callId, a.userId, "conn-a3", "dev-a", big)).toBe("full");
+    // An end drops what was held.
+    await Store.transition(x.callId, a.userId, "cancel");
+    expect((await Store.get(x.callId))?.held).toBeUndefined();
+    expect(await Store.hold(x.callId, a.userId, "conn-a3", "dev-a", "{}")).toBe("not_active");
+  });
+
+  it("a hold racing the accept is either taken by it or refused as accepted, never lost", async () => {
+    const [a, b] = people();
+    const { call: x } = await call(a, b);
+    const signals = Array.from({ length: 6 }, (_, i) => `{"n":${i}}`);
+    const [accepted, ...holds] = await Promise.all([
+      Store.transition(x.callId, b.userId, "accept"),
+      ...signals.map((s) => Store.hold(x.callId, a.userId, "conn-a1", "dev-a", s)),
+    ]);
+    const taken = accepted!.held ?? [];
+    const refused = signals.filter((_, i) => holds[i] === "accepted");
+    expect(holds.every((h) => h === "held" || h === "accepted")).toBe(true);
+    expect(new Set([...taken, ...refused])).toEqual(new Set(signals));
+    expect(taken.length + refused.length).toBe(signals.length);
+  });
+});
+
 describe("history", () => {
   it("lists a user's calls as caller or callee, newest first, by pages", async () => {
     const [a, b, c] = people();

@@ -3,6 +3,7 @@
 import type { Call, IceServer, NotificationItem } from "@asyncsns/realtime";
 import { MAX_SIGNAL_BYTES } from "@asyncsns/realtime";
 import { beforeAll, describe, expect, it } from "vitest";
+import { useLocalTable } from "../../../tests/support/in-process-core";
 import { type ChatUser, chatUser, type Frame, json, type Listener, listen, post } from "./chat-support";
 
 const RING_SECONDS = Number(process.env.ASYNCSNS_CALL_RING_SECONDS ?? 4);
@@ -10,6 +11,7 @@ const RING_SECONDS = Number(process.env.ASYNCSNS_CALL_RING_SECONDS ?? 4);
 interface Answer {
   call: Call;
   iceServers: IceServer[];
+  signals?: unknown[];
 }
 
 const start = (from: ChatUser, to: ChatUser, kind: "audio" | "video" = "video") =>
@@ -59,12 +61,51 @@ function expectCredentialsFor(servers: IceServer[], userId: string) {
 
 let stranger: ChatUser;
 let strangerSocket: Listener;
+// The call item as stored (what a ringing call holds is not in any answer until the accept).
+let Store: typeof import("@asyncsns/core/call").Call.Store;
 beforeAll(async () => {
+  useLocalTable();
+  ({ Store } = (await import("@asyncsns/core/call")).Call);
   stranger = await chatUser("cs");
   strangerSocket = await listen(stranger);
 });
 
 describe("a call that is answered", () => {
+  it("holds the caller's signals while it rings and hands them, in order, to the device whose accept wins", async () => {
+    const { a, b, sa, sb1, sb2, close } = await pair();
+    const id = (await json<Answer>(start(a, b), 201)).call.id;
+    await Promise.all([sb1.next("call.ringing", forCall(id)), sb2.next("call.ringing", forCall(id))]);
+    const offer = { type: "offer", sdp: "v=0 held offer" };
+    const candidates = { batch: [{ type: "candidate", candidate: { candidate: "candidate:held" } }] };
+    signal(sa, id, offer);
+    await eventually(
+      async () => (await Store.get(id))?.held?.length ?? 0,
+      (n) => n === 1,
+    );
+    signal(sa, id, candidates);
+    await eventually(
+      async () => (await Store.get(id))?.held?.length ?? 0,
+      (n) => n === 2,
+    );
+    // The callee's own signals while it rings are refused; its sockets got none of the caller's.
+    signal(sb1, id, { type: "answer", sdp: "too early" });
+    await sb1.next("system.error", (f) => f.data.code === "call.not_active");
+    expect([...sb1.frames, ...sb2.frames].some((f) => f.type === "call.signal")).toBe(false);
+
+    const accepted = await json<Answer>(act(b, id, "accept"), 200);
+    expect(accepted.signals).toEqual([offer, candidates]);
+    // Taken by that accept: a repeat (or the callee's other device) gets none.
+    expect((await json<Answer>(act(b, id, "accept"), 200)).signals).toBeUndefined();
+    expect((await Store.get(id))?.held).toBeUndefined();
+    // After the accept the caller's signals are relayed as usual, and the callee's answer reaches the caller.
+    signal(sa, id, { type: "candidate", candidate: { candidate: "candidate:after" } });
+    await sb1.next("call.signal", (f) => f.data.data?.candidate?.candidate === "candidate:after");
+    signal(sb1, id, { type: "answer", sdp: "v=0 answer" });
+    expect((await sa.next("call.signal", (f) => f.data.data?.sdp === "v=0 answer")).data.from).toBe(b.sub);
+    await act(a, id, "hangup");
+    await close();
+  });
+
   it("rings every callee device, the first accept wins, the other device hears answered_elsewhere within 1 s", async () => {
     const { a, b, roomId, sa, sb1, sb2, close } = await pair();
     const started = await json<Answer>(start(a, b), 201);

@@ -42,6 +42,14 @@ export const CallEntity = new Entity(
       /** The bound devices' own ids: a bound device whose socket reconnected is bound again to its new connection. */
       callerDevice: { type: "string" },
       calleeDevice: { type: "string" },
+      /**
+       * The caller's signals while the call rings (JSON, in order): the accept that wins takes them in its own write
+       * and hands them to its device, so the callee has the offer with its answer. Gone once the call is accepted or
+       * over.
+       */
+      held: { type: "list", items: { type: "string" } },
+      /** Their size in bytes, bounded by HELD_MAX_BYTES (store.ts). */
+      heldBytes: { type: "number" },
       /** The seq of the call's message in the room's history, set once in the same transaction as the message. */
       historySeq: { type: "number" },
     },

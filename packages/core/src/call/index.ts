@@ -39,6 +39,11 @@ export interface Answer {
   iceServers: IceServer[];
 }
 
+/** The accept's answer: also the caller's signals held while it rang (its offer, candidates), in order. */
+export interface AcceptAnswer extends Answer {
+  signals?: unknown[];
+}
+
 /** Who may call whom (Rules.permission). Answers the room if they share one. */
 async function mayCall(callerId: string, calleeId: string): Promise<{ roomId?: string }> {
   const [roomId, mutual, blocked] = await Promise.all([
@@ -131,12 +136,16 @@ export const start = fn(StartInput, async ({ handle, kind }): Promise<Answer> =>
   return { call: Store.toWire(call), iceServers };
 });
 
-/** `POST /api/calls/{id}/accept`: the first device wins; a repeat answers the call as it is. */
-export const accept = fn(CallId, async (callId): Promise<Answer> => {
+/**
+ * `POST /api/calls/{id}/accept`: the first device wins, and gets the caller's signals held while it rang (taken in
+ * the accept's own write: no other device gets them); a repeat answers the call as it is.
+ */
+export const accept = fn(CallId, async (callId): Promise<AcceptAnswer> => {
   const userId = useUserId();
-  const { call, changed } = await Store.transition(callId, userId, "accept");
+  const { call, changed, held } = await Store.transition(callId, userId, "accept");
   const [iceServers] = await Promise.all([iceFor(callId, userId), changed ? accepted(call) : undefined]);
-  return { call: Store.toWire(call), iceServers };
+  const signals = (held ?? []).map((s) => JSON.parse(s) as unknown);
+  return { call: Store.toWire(call), iceServers, ...(signals.length ? { signals } : {}) };
 });
 
 export const decline = fn(CallId, async (callId) => command(callId, "decline"));

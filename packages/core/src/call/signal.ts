@@ -14,19 +14,33 @@ export const SignalInput = z.object({
   data: z.unknown(),
 });
 
-export type SignalResult = { ok: true; relayed: number } | { ok: false; code: string; message: string };
+export type SignalResult =
+  | { ok: true; relayed: number; held?: true }
+  | { ok: false; code: string; message: string };
 
 const isKeepalive = (data: unknown) =>
   typeof data === "object" && data !== null && (data as { type?: unknown }).type === "keepalive";
 
 /**
  * One `call.signal` from a connection: the sender's device is bound to its side on its first signal; the data goes
- * to the peer's bound device, or to all the peer's sockets until one is bound. Keepalives refresh the lease only.
+ * to the peer's bound device, or to all the peer's sockets until one is bound. The caller's signals while the call
+ * rings are held on it for the device whose accept wins (Store.hold). Keepalives refresh the lease only.
  */
 export async function relay(connectionId: string, input: z.input<typeof SignalInput>): Promise<SignalResult> {
   const { callId, device, data } = SignalInput.parse(input);
   const userId = useUserId();
-  const bound = await Store.bind(callId, userId, connectionId, device);
+  let bound: Awaited<ReturnType<typeof Store.bind>> | { refused: "full" } = await Store.bind(
+    callId,
+    userId,
+    connectionId,
+    device,
+  );
+  if ("refused" in bound && bound.refused === "not_active" && !isKeepalive(data)) {
+    const held = await Store.hold(callId, userId, connectionId, device, JSON.stringify(data ?? null));
+    if (held === "held") return { ok: true, relayed: 0, held: true };
+    // Accepted in between: relayed like any signal of an accepted call.
+    bound = held === "accepted" ? await Store.bind(callId, userId, connectionId, device) : { refused: held };
+  }
   if ("refused" in bound) return refusal(bound.refused);
   const { call, role } = bound;
   if (isKeepalive(data)) {
@@ -40,8 +54,14 @@ export async function relay(connectionId: string, input: z.input<typeof SignalIn
   return { ok: true, relayed: await Realtime.publish(peerId, event) };
 }
 
-function refusal(reason: "not_found" | "not_active" | "other_device"): SignalResult {
+function refusal(reason: "not_found" | "not_active" | "other_device" | "full"): SignalResult {
   switch (reason) {
+    case "full":
+      return {
+        ok: false,
+        code: "call.signal_too_large",
+        message: "Too many signals while the call rings: wait for the answer.",
+      };
     case "not_found":
       return { ok: false, code: "call.forbidden", message: "You are not in this call." };
     case "not_active":

@@ -194,6 +194,8 @@ export interface Transitioned {
   call: CallItem;
   /** False when the command had already taken effect (a repeat) or the timer found the call answered. */
   changed: boolean;
+  /** An accept that took effect: the caller's signals held while the call rang (JSON), for the accepting device. */
+  held?: string[];
 }
 
 /**
@@ -219,14 +221,27 @@ export async function transition(
     const at = now();
     const { from, to, endReason } = decision;
     if (to === "accepted") {
+      // The held signals leave the item in the accept's own write: no hold can land after it (it needs `ringing`),
+      // and none held before it is lost or handed out twice.
+      let old: Partial<CallItem> | null | undefined;
       const accepted = await conditionally(
         CallEntity.patch({ callId })
           .set({ state: "accepted", acceptedAt: at, leaseAt: at })
+          .remove(["held", "heldBytes"])
           .where((a, op) => op.eq(a.state, from as CallState))
-          .go(),
+          .go({ response: "all_old" })
+          .then((out) => {
+            old = out.data;
+          }),
       );
-      if (accepted)
-        return { call: { ...call, state: "accepted", acceptedAt: at, leaseAt: at }, changed: true };
+      if (accepted) {
+        const { held: _held, heldBytes: _bytes, ...rest } = call;
+        return {
+          call: { ...rest, state: "accepted", acceptedAt: at, leaseAt: at },
+          changed: true,
+          held: old?.held ?? [],
+        };
+      }
       continue;
     }
     const markers = await CallActiveEntity.get([{ userId: call.callerId }, { userId: call.calleeId }]).go({
@@ -237,6 +252,7 @@ export async function transition(
       call: c
         .patch({ callId })
         .set({ state: to, endedAt: at, ...(endReason ? { endReason } : {}) })
+        .remove(["held", "heldBytes"])
         .where((a, op) => op.eq(a.state, from as CallState))
         .commit(),
       markers: ours.map((m) =>
@@ -287,6 +303,56 @@ export async function bind(
     if (done) return { call: { ...call, [side]: connectionId }, role };
   }
   return { refused: "other_device" };
+}
+
+/** What a ringing call keeps of its caller's signals: an offer and its candidates fit many times over. */
+export const HELD_MAX_BYTES = 64 * 1024;
+
+export type Held = "held" | "accepted" | "not_found" | "not_active" | "other_device" | "full";
+
+/**
+ * A signal from the caller's device while its call rings (`data` as JSON): appended to the call in one conditional
+ * write that also binds the device as the caller's, so the device whose accept wins gets the offer and candidates
+ * in its answer instead of a relay later. `accepted`: the accept came first, so relay it as usual.
+ */
+export async function hold(
+  callId: string,
+  userId: string,
+  connectionId: string,
+  device: string | undefined,
+  data: string,
+): Promise<Held> {
+  const bytes = Buffer.byteLength(data);
+  if (bytes > HELD_MAX_BYTES) return "full";
+  const done = await conditionally(
+    CallEntity.patch({ callId })
+      .append({ held: [data] })
+      .add({ heldBytes: bytes })
+      .set({ callerConnection: connectionId, ...(device ? { callerDevice: device } : {}) })
+      .where((a, op) =>
+        [
+          op.eq(a.state, "ringing"),
+          op.eq(a.callerId, userId),
+          // This device's socket, or (a reconnect) another socket of the same device; no other device.
+          `(${[
+            op.notExists(a.callerConnection),
+            op.eq(a.callerConnection, connectionId),
+            ...(device ? [op.eq(a.callerDevice, device)] : []),
+          ].join(" OR ")})`,
+          `(${op.notExists(a.heldBytes)} OR ${op.lte(a.heldBytes, HELD_MAX_BYTES - bytes)})`,
+        ].join(" AND "),
+      )
+      .go(),
+  );
+  if (done) return "held";
+  // Why not: read the call as it is now.
+  const call = await get(callId);
+  const role = call && roleOf(call, userId);
+  if (!call || !role) return "not_found";
+  if (call.state === "accepted") return "accepted";
+  if (call.state !== "ringing" || role !== "caller") return "not_active";
+  if ((call.heldBytes ?? 0) + bytes > HELD_MAX_BYTES) return "full";
+  return "other_device";
 }
 
 /** A keepalive from either side: the accepted call stays live for another LEASE_STALE_MS. */

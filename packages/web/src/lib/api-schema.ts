@@ -538,13 +538,13 @@ export interface paths {
             };
             requestBody?: never;
             responses: {
-                /** @description The accepted call and ICE servers */
+                /** @description The accepted call, ICE servers, and the caller's signals so far */
                 200: {
                     headers: {
                         [name: string]: unknown;
                     };
                     content: {
-                        "application/json": components["schemas"]["CallAnswer"];
+                        "application/json": components["schemas"]["CallAcceptAnswer"];
                     };
                 };
                 /** @description The request is invalid */
@@ -6022,6 +6022,12 @@ export interface components {
             handle: string;
             /** @enum {string} */
             kind: "audio" | "video";
+        };
+        CallAcceptAnswer: {
+            call: components["schemas"]["Call"];
+            iceServers: components["schemas"]["IceServer"][];
+            /** @description The caller's call.signal data sent while the call rang (offer, candidates), in order */
+            signals?: unknown[];
         };
         CallOne: {
             call: components["schemas"]["Call"];

@@ -7,6 +7,12 @@ import { One } from "./call-queries";
 import { bearer, errors, IdParam, json, rateLimited } from "./schemas";
 
 const Answer = z.object({ call: CallSchema, iceServers: z.array(IceServer) }).meta({ id: "CallAnswer" });
+const AcceptAnswer = Answer.extend({
+  signals: z
+    .array(z.unknown())
+    .optional()
+    .describe("The caller's call.signal data sent while the call rang (offer, candidates), in order"),
+}).meta({ id: "CallAcceptAnswer" });
 const Ice = z.object({ iceServers: z.array(IceServer) }).meta({ id: "CallIceServers" });
 const Start = Call.StartInput.meta({ id: "CallStart" });
 const Hangup = Call.HangupInput.omit({ callId: true }).meta({ id: "CallHangup" });
@@ -69,7 +75,11 @@ export const commands = createSubApp()
       summary: "Accept a ringing call (callee; the first device wins) and get ICE servers",
       security: bearer,
       request: { params: IdParam },
-      responses: { 200: json(Answer, "The accepted call and ICE servers"), ...perCall, 503: unavailable },
+      responses: {
+        200: json(AcceptAnswer, "The accepted call, ICE servers, and the caller's signals so far"),
+        ...perCall,
+        503: unavailable,
+      },
     }),
     async (c) => {
       const answer = await Call.accept(c.req.valid("param").id);

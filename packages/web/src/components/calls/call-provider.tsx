@@ -35,6 +35,8 @@ import { callsApi } from "../../lib/calls-api";
 import { useRealtime } from "../../lib/realtime-context";
 import { CallOverlay } from "./call-view";
 
+/** A ringing caller's offer goes to the server (held there for the accept) at the latest this long after it is made. */
+const HOLD_AFTER_MS = 1_000;
 /** Not connected this long after accept: the relay refused the credentials or is unreachable (ICE stays `new`). */
 export const CONNECT_TIMEOUT_MS = 15_000;
 /** Disconnected this long: restart ICE with fresh credentials. */
@@ -133,8 +135,14 @@ export function CallProvider({ children }: { children: ReactNode }) {
     pending: unknown[];
     /** Signals the socket could not take (reconnecting): sent once it is open again. */
     outbox: { callId: string; data: unknown }[];
-    /** The peer's outgoing signals, held while the call rings (both peers can start before the accept). */
+    /**
+     * The peer's outgoing signals, held while the call rings (both peers start before the accept), until the accept
+     * or, for the caller, until its candidates are in: then they go to the server, which holds them for the device
+     * that accepts.
+     */
     gate: SignalGate<unknown> | null;
+    /** The call is accepted and its connect timeout and keepalive run (once per call). */
+    armed: boolean;
     /** The call this device accepted: the `answered_elsewhere` every callee device hears is not for it. */
     acceptedHere: string | null;
     /** A POST /api/calls on the way: a second click starts nothing, and `call.accepted` that beats it is kept. */
@@ -150,6 +158,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
     pending: [],
     outbox: [],
     gate: null,
+    armed: false,
     acceptedHere: null,
     dialing: false,
     early: [],
@@ -192,6 +201,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
     l.pending = [];
     l.outbox = [];
     l.gate = null;
+    l.armed = false;
     l.acceptedHere = null;
     l.counters = null;
     l.callId = null;
@@ -220,6 +230,17 @@ export function CallProvider({ children }: { children: ReactNode }) {
     [],
   );
 
+  /** The held signals go out, shortened (the description as it is now) and batched; later ones go as they come. */
+  const openGate = useCallback(
+    (callId: string) => {
+      const l = live.current;
+      if (l.callId !== callId || !l.gate || l.gate.opened) return;
+      const held = collapseHeld(l.gate.open().flatMap(unbatch), l.peer?.pc.localDescription);
+      for (const frame of batchFrames(held)) sendSignal(callId, frame);
+    },
+    [sendSignal],
+  );
+
   /**
    * The call is accepted: the held signals go out, and the connect timeout and the keepalive start (a ring may last
    * 45 s; connecting may not last 15 s). Once per call.
@@ -227,9 +248,10 @@ export function CallProvider({ children }: { children: ReactNode }) {
   const armAccepted = useCallback(
     (callId: string) => {
       const l = live.current;
-      if (l.callId !== callId || !l.gate || l.gate.opened) return;
-      const held = collapseHeld(l.gate.open().flatMap(unbatch), l.peer?.pc.localDescription);
-      for (const frame of batchFrames(held)) sendSignal(callId, frame);
+      if (l.callId !== callId || !l.peer || l.armed) return;
+      l.armed = true;
+      clearTimer("hold");
+      openGate(callId);
       setTimer(
         "connect",
         () => {
@@ -239,7 +261,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
       );
       setTimer("keepalive", () => sendSignal(callId, { type: "keepalive" }), KEEPALIVE_MS, true);
     },
-    [sendSignal, setTimer, fail],
+    [sendSignal, setTimer, clearTimer, fail, openGate],
   );
 
   /**
@@ -360,8 +382,20 @@ export function CallProvider({ children }: { children: ReactNode }) {
       publishDebug();
       for (const data of l.pending.splice(0)) peer.signal(data);
       if (call.state === "accepted") armAccepted(callId);
+      else if (isInitiator(call, meId)) {
+        // Ringing: once the offer's candidates are in (or after HOLD_AFTER_MS), it goes to the server in one frame,
+        // and the callee gets it with its accept instead of one relay later.
+        const release = () => {
+          clearTimer("hold");
+          openGate(callId);
+        };
+        peer.pc.addEventListener("icegatheringstatechange", () => {
+          if (peer.pc.iceGatheringState === "complete") release();
+        });
+        setTimer("hold", release, HOLD_AFTER_MS);
+      }
     },
-    [meId, sendSignal, setTimer, clearTimer, fail, localFlags, publishDebug, teardown, armAccepted],
+    [meId, sendSignal, setTimer, clearTimer, fail, localFlags, publishDebug, teardown, armAccepted, openGate],
   );
 
   const takeMedia = useCallback(async (kind: CallKind) => {
@@ -425,7 +459,13 @@ export function CallProvider({ children }: { children: ReactNode }) {
     if (peer && stream && live.current.callId === callId) peer.attachMedia(stream);
     try {
       const answer = await callsApi.accept(callId);
-      live.current.iceServers = answer.iceServers;
+      const l = live.current;
+      l.iceServers = answer.iceServers;
+      // The caller's offer and candidates held while it rang, ahead of anything relayed (the peer orders candidates).
+      for (const data of answer.signals ?? []) {
+        if (l.peer && l.callId === callId) l.peer.signal(data);
+        else l.pending.push(data);
+      }
       dispatch({ type: "accepted", call: answer.call });
       beginPeer(answer.call);
     } catch {
@@ -576,7 +616,7 @@ export function CallProvider({ children }: { children: ReactNode }) {
         if (state !== "open") return;
         const l = live.current;
         // A socket that reopened mid-call (a network change) binds this device again before the ICE restart's signals.
-        if (l.callId && l.peer && l.gate?.opened) sendSignal(l.callId, { type: "keepalive" });
+        if (l.callId && l.peer && l.armed) sendSignal(l.callId, { type: "keepalive" });
         for (const item of l.outbox.splice(0))
           if (item.callId === l.callId) sendSignal(item.callId, item.data);
       }),
