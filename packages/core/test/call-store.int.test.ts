@@ -55,6 +55,24 @@ describe("starting a call", () => {
     expect(await marker(c.userId)).toBeUndefined();
   });
 
+  it("refuses a callee suspended since the caller read them (404), and writes no call, log or marker", async () => {
+    const { UserEntity } = await import("../src/user/user.entity");
+    const [a, b] = people();
+    // The suspension lands between the caller's read of the callee and the call's transaction.
+    await UserEntity.put({
+      userId: b.userId,
+      handle: b.handle,
+      displayName: b.displayName,
+      suspendedAt: Date.now(),
+    }).go();
+    expect(await code(call(a, b))).toBe("profile.not_found");
+    expect(await marker(a.userId)).toBeUndefined();
+    expect(await marker(b.userId)).toBeUndefined();
+    for (const userId of [a.userId, b.userId])
+      expect((await CallLogEntity.query.byUser({ userId }).go({ consistent: true })).data).toEqual([]);
+    await UserEntity.delete({ userId: b.userId }).go();
+  });
+
   it("refuses a caller already in a live call (409)", async () => {
     const [a, b, c] = people();
     await call(a, b);

@@ -266,3 +266,114 @@ describe("a suspended user's content", () => {
     expect((await back.api(ownThread)).status).toBe(200);
   });
 });
+
+describe("acting on a suspended user", () => {
+  let victim: TestMember;
+  let caller: TestMember;
+  let owner: TestMember;
+  let other: TestMember;
+  let inbox: TestMember;
+  let mod: TestMember;
+  beforeAll(async () => {
+    [victim, caller, owner, other, inbox, mod] = await Promise.all([
+      createTestMember("susav", "Suspended Later"),
+      createTestMember("susac", "Caller"),
+      createTestMember("susao", "Owner"),
+      createTestMember("susao2", "Other"),
+      createTestMember("susai", "Inbox"),
+      createTestMember("susam", "Mod"),
+    ]);
+    await run("npx", ["tsx", "scripts/admin.ts", "grant", mod.email], {
+      cwd: root,
+      env: { ...process.env, ASYNCSNS_DATA_DIR: inject("localDataDir") },
+    });
+    mod = await withTokens(mod, "refresh");
+  });
+
+  const refused = async (res: Response) =>
+    expect((await json<{ error: { code: string } }>(res, 404)).error.code).toBe("profile.not_found");
+
+  it("refuses rooms, group adds, calls with them and their own writes; the bell skips them; until the lift", {
+    timeout: 180_000,
+  }, async () => {
+    // The caller and the victim follow each other, so a call between them is allowed. The inbox gets two rows: the
+    // victim's follow, and a mention by someone else.
+    for (const [who, whom] of [
+      [caller, victim],
+      [victim, caller],
+      [victim, inbox],
+    ] as const)
+      await json(await who.api(`/users/${whom.handle}/follow`, { method: "POST" }), 204);
+    await json(await other.api("/posts", body({ text: `hi @${inbox.handle}` })), 201);
+    const group = await json<Room>(
+      await owner.api("/rooms", body({ memberHandles: [other.handle], name: "a group" })),
+      201,
+    );
+    const bell = async () =>
+      (await json<{ unread: number }>(await inbox.api("/notifications/unread"), 200)).unread;
+    const listed = async () =>
+      json<{ items: { actors: { id: string }[] }[]; unread: number }>(await inbox.api("/notifications"), 200);
+    await eventually(bell, (n) => n === 2);
+    expect((await listed()).items).toHaveLength(2);
+
+    await json(await other.api("/reports", body({ type: "user", id: victim.sub, reason: "spam" })), 201);
+    const cases = await json<{ items: { id: string; targetId: string }[] }>(
+      await mod.api("/admin/reports?limit=50"),
+      200,
+    );
+    const target = cases.items.find((c) => c.targetId === victim.sub);
+    await json(await mod.api(`/admin/reports/${target?.id}/resolve`, body({ action: "suspend" })), 200);
+
+    // Nobody to others: a 1:1 room, a group with them, adding them, calling them all answer as an unknown handle.
+    await refused(await caller.api("/rooms", body({ memberHandles: [victim.handle] })));
+    await refused(
+      await owner.api("/rooms", body({ memberHandles: [victim.handle, other.handle], name: "with them" })),
+    );
+    await refused(await owner.api(`/rooms/${group.id}/members`, body({ handles: [victim.handle] })));
+    await refused(await caller.api("/calls", body({ handle: victim.handle, kind: "audio" })));
+    // Nothing was written: no room, no member, no call on either side.
+    const roomsOf = async (who: TestMember) =>
+      (await json<{ items: Room[] }>(await who.api("/rooms"), 200)).items;
+    expect(await roomsOf(caller)).toEqual([]);
+    expect((await roomsOf(owner)).map((r) => r.id)).toEqual([group.id]);
+    expect((await roomsOf(owner))[0]?.members.map((m) => m.id).sort()).toEqual([owner.sub, other.sub].sort());
+    expect((await json<{ items: unknown[] }>(await caller.api("/calls"), 200)).items).toEqual([]);
+    // The bell counts what the list shows: the victim's follow leaves both.
+    expect(await bell()).toBe(1);
+    const during = await listed();
+    expect(during.unread).toBe(1);
+    expect(during.items.map((n) => n.actors.map((a) => a.id))).toEqual([[other.sub]]);
+
+    // Their own token stays valid until it expires: it still reads, but every counted write is refused.
+    await json(await victim.api("/me"), 200);
+    for (const [path, value] of [
+      ["/posts", { text: "still here" }],
+      ["/rooms", { memberHandles: [caller.handle] }],
+      ["/calls", { handle: caller.handle, kind: "audio" }],
+      [`/users/${other.handle}/follow`, undefined],
+    ] as const) {
+      const res = await victim.api(path, value ? body(value) : { method: "POST" });
+      expect((await json<{ error: { code: string } }>(res, 403)).error.code, path).toBe("user.suspended");
+    }
+    expect(await roomsOf(caller)).toEqual([]);
+
+    // The lift: counted and listed again, and a room and a call with them work again.
+    await json(await mod.api(`/admin/users/${victim.handle}/unsuspend`, body({})), 204);
+    expect(await bell()).toBe(2);
+    expect((await listed()).unread).toBe(2);
+    const room = await json<Room>(await caller.api("/rooms", body({ memberHandles: [victim.handle] })), 201);
+    const answered = await json<{ call: { id: string; state: string } }>(
+      await caller.api("/calls", body({ handle: victim.handle, kind: "audio" })),
+      201,
+    );
+    expect(answered.call.state).toBe("ringing");
+    await json(await caller.api(`/calls/${answered.call.id}/cancel`, { method: "POST" }), 200);
+    // Signed in again, the victim writes again and finds only what came after the lift: one room, one call.
+    const back = await withTokens(victim, "password");
+    await json(await back.api("/posts", body({ text: "back again" })), 201);
+    expect((await roomsOf(back)).map((r) => r.id)).toEqual([room.id]);
+    expect(
+      (await json<{ items: { id: string }[] }>(await back.api("/calls"), 200)).items.map((c) => c.id),
+    ).toEqual([answered.call.id]);
+  });
+});

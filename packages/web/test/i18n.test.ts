@@ -132,6 +132,12 @@ describe("error messages", () => {
       /server says no/,
     );
   });
+
+  it("says not found when a room or call is refused because the person was suspended meanwhile (404)", () => {
+    const suspended = new ApiError("profile.not_found", 404, "No one has the handle @gone.");
+    expect(apiErrorMessage(t("en"), suspended)).toBe("Profile not found.");
+    expect(apiErrorMessage(t("ja"), suspended)).toBe("プロフィールが見つかりません。");
+  });
 });
 
 describe("rate limits", () => {

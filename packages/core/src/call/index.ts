@@ -71,17 +71,30 @@ async function party(userId: string): Promise<Store.Party> {
   return { userId, handle: user.handle, displayName: user.displayName, avatarKey: user.avatarKey };
 }
 
+/** The callee's party: a suspended user is nobody to others, so nobody rings them (the same read, no extra one). */
+async function callee(userId: string, handle: string): Promise<Store.Party> {
+  const user = await Users.stored(userId);
+  if (!user || Users.hiddenFromViewer(user)) throw noOne(handle);
+  return { userId, handle: user.handle, displayName: user.displayName, avatarKey: user.avatarKey };
+}
+
+const noOne = (handle: string) =>
+  new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
+
 /** `POST /api/calls`: rings the callee, or answers busy, or (glare) accepts the callee's call to the caller. */
 export const start = fn(StartInput, async ({ handle, kind }): Promise<Answer> => {
   const userId = useUserId();
   const calleeId = await Users.idOf(handle.replace(/^@/, ""));
-  if (!calleeId)
-    throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
+  if (!calleeId) throw noOne(handle);
   if (calleeId === userId) throw new VisibleError("input", "call.self", "You cannot call yourself.");
-  const [caller, callee, { roomId }] = await Promise.all([
+  // Read at once, but a suspended callee answers first: they are nobody, whatever else would refuse the call.
+  const called = callee(calleeId, handle);
+  const allowed = mayCall(userId, calleeId);
+  allowed.catch(() => undefined);
+  const [caller, calleeParty, { roomId }] = await Promise.all([
     party(userId),
-    party(calleeId),
-    mayCall(userId, calleeId),
+    called,
+    called.then(() => allowed),
   ]);
   await Limit.consume("callInvite");
   const seconds = ringSeconds();
@@ -94,7 +107,7 @@ export const start = fn(StartInput, async ({ handle, kind }): Promise<Answer> =>
   const { call, outcome } = await Store.create({
     callId,
     caller,
-    callee,
+    callee: calleeParty,
     kind,
     roomId,
     ringSeconds: seconds,

@@ -6,6 +6,7 @@ import { VisibleError } from "../error";
 import { createId } from "../id";
 import { avatarUrlOf } from "../media/urls";
 import { blocked, unblockedChecks } from "../safety/checks";
+import { unsuspendedCheck } from "../user/read";
 import { CallActiveEntity, CallEntity, type CallItem, CallLogEntity } from "./call.entity";
 import { type Command, decide, isLive, opening, type Role } from "./rules";
 
@@ -159,7 +160,7 @@ export async function create(input: {
     const item = busy
       ? { ...base, state: "busy" as const, endedAt: at, endReason: "busy" as const }
       : { ...base, state: "ringing" as const };
-    const outcome = await transact(({ call, callLog, callActive, block }) => {
+    const outcome = await transact(({ call, callLog, callActive, block, user }) => {
       // Conditional on the marker as read: a call created meanwhile for either user makes this one lose.
       const marker = (userId: string) => {
         const seen = active.get(userId)?.markerCallId;
@@ -176,11 +177,15 @@ export async function create(input: {
         markers: busy ? undefined : [marker(caller.userId), marker(callee.userId)],
         // A block made since the caller's check: no call rings across it (the block ends calls it finds).
         unblocked: unblockedChecks({ block }, caller.userId, callee.userId),
+        // A suspension of the callee landed since the caller read them: nobody rings a suspended user.
+        unsuspended: unsuspendedCheck({ user }, callee.userId),
       };
     });
     if (outcome.ok) return { call: item as CallItem, outcome: busy ? "busy" : "ring" };
     if (outcome.failed.includes("unblocked"))
       throw blocked("You cannot call someone who blocked you or whom you block.");
+    if (outcome.failed.includes("unsuspended"))
+      throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${callee.handle}.`);
   }
   throw retry();
 }

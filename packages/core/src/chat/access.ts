@@ -41,11 +41,23 @@ export async function activeMemberIds(roomId: string): Promise<string[]> {
   return (await members(roomId)).filter(isActive).map((m) => m.userId);
 }
 
+/** A member by handle, suspended or not: managing a membership that exists (remove, role) is not contact. */
 export async function userIdOf(handle: string): Promise<string> {
   const userId = await Users.idOf(handle.replace(/^@/, ""));
-  if (!userId) throw new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
+  if (!userId) throw noOne(handle);
   return userId;
 }
+
+/** Someone to start a room with or add to one: a suspended user is nobody to others, as for an unknown handle. */
+export async function contactIdOf(handle: string): Promise<string> {
+  const userId = await Users.actionableIdOf(handle.replace(/^@/, ""));
+  if (!userId) throw noOne(handle);
+  return userId;
+}
+
+/** What an unknown (or suspended) handle answers. */
+export const noOne = (handle: string) =>
+  new VisibleError("not-found", "profile.not_found", `No one has the handle @${handle}.`);
 
 export async function profileOf(userId: string) {
   const user = await Users.stored(userId);

@@ -9,13 +9,16 @@ import { createId } from "../id";
 import { Limit } from "../limit";
 import { Media } from "../media";
 import { isBlocked, requireUnblocked, unblockedChecks } from "../safety/checks";
+import { unsuspendedCheck } from "../user/read";
 import { fn } from "../util";
 import {
   activeMemberIds,
+  contactIdOf,
   isActive,
   isPending,
   memberIds,
   members,
+  noOne,
   notMember,
   profileOf,
   requireMember,
@@ -59,7 +62,8 @@ export { typing } from "./typing";
 
 export const create = fn(CreateRoom, async (input): Promise<{ room: Info; created: boolean }> => {
   const me = await profileOf(useUserId());
-  const others = [...new Set(await Promise.all(input.memberHandles.map(userIdOf)))].filter(
+  // A suspended user is nobody to others: no room starts with them (history in rooms they share stays).
+  const others = [...new Set(await Promise.all(input.memberHandles.map(contactIdOf)))].filter(
     (id) => id !== me.userId,
   );
   if (others.length === 0)
@@ -70,7 +74,7 @@ export const create = fn(CreateRoom, async (input): Promise<{ room: Info; create
     throw new VisibleError("input", "room.direct", "A 1:1 room has exactly one other person and no name.");
   // A named room, or one asked for as a group, is a group even with two members ("a group of two").
   if (others.length === 1 && input.name === undefined && input.kind !== "group")
-    return createDirect(me.userId, others[0]!);
+    return createDirect(me.userId, others[0]!, otherHandle(input.memberHandles, me.handle));
   await requireUnblocked(
     me.userId,
     others,
@@ -80,7 +84,7 @@ export const create = fn(CreateRoom, async (input): Promise<{ room: Info; create
   const roomId = createId("rom");
   // People who do not follow the creator are invited: they join only when they accept.
   const followers = await followersAmong(me.userId, others);
-  const outcome = await transact(({ room, membership }) => ({
+  const outcome = await transact(({ room, membership, user }) => ({
     room: room
       .create({
         roomId,
@@ -96,14 +100,21 @@ export const create = fn(CreateRoom, async (input): Promise<{ room: Info; create
         .create({ roomId, userId, role: "member", ...invitation(followers, userId, me.userId) })
         .commit(),
     ),
+    // A suspension landing since the handles were read: nobody is added to a room with them.
+    unsuspended: others.map((userId) => unsuspendedCheck({ user }, userId)),
   }));
-  if (!outcome.ok) throw retry();
+  if (!outcome.ok)
+    throw outcome.failed.includes("unsuspended") ? suspendedAmong(input.memberHandles) : retry();
   await roomChanged(roomId, [me.userId, ...others], "created");
   return { room: await view(roomId, me.userId), created: true };
 });
 
 /** A 1:1 room is keyed by the sorted pair: creating it twice, even at once, yields one room. */
-async function createDirect(userId: string, otherId: string): Promise<{ room: Info; created: boolean }> {
+async function createDirect(
+  userId: string,
+  otherId: string,
+  handle: string,
+): Promise<{ room: Info; created: boolean }> {
   const pairKey = [userId, otherId].sort().join("#");
   const existing = await DirectEntity.get({ pairKey }).go();
   // An existing room opens even after a block (read-only, it says why); a new one is refused.
@@ -118,14 +129,17 @@ async function createDirect(userId: string, otherId: string): Promise<{ room: In
   const roomId = createId("rom");
   // A first message from someone the other does not follow lands in their requests.
   const status = (await follows(otherId, userId)) ? "member" : "request";
-  const outcome = await transact(({ room, direct, membership }) => ({
+  const outcome = await transact(({ room, direct, membership, user }) => ({
     pair: direct.create({ pairKey, roomId }).commit(),
     room: room.create({ roomId, kind: "direct", createdBy: userId, memberCount: 2 }).commit(),
     members: [
       membership.create({ roomId, userId, role: "member" }).commit(),
       membership.create({ roomId, userId: otherId, role: "member", status }).commit(),
     ],
+    // A suspension landing since the handle was read: no room (nor request) is written.
+    unsuspended: unsuspendedCheck({ user }, otherId),
   }));
+  if (!outcome.ok && outcome.failed.includes("unsuspended")) throw noOne(handle);
   if (!outcome.ok) {
     // Most often the pair item: the same room was created at once from the other side.
     const winner = await DirectEntity.get({ pairKey }).go();
@@ -142,14 +156,15 @@ export const addMembers = fn(AddMembers, async ({ roomId, handles }) => {
   requireGroup(room);
   if (membership.role === "member")
     throw new VisibleError("forbidden", "room.not_admin", "Only the room's owner or admins can add people.");
-  const ids = [...new Set(await Promise.all(handles.map(userIdOf)))];
+  // A suspended user is nobody to others: nobody adds them (removing one who is a member still works).
+  const ids = [...new Set(await Promise.all(handles.map(contactIdOf)))];
   const present = new Set((await members(roomId)).map((m) => m.userId));
   const added = ids.filter((id) => !present.has(id));
   if (added.length > 0) {
     await requireUnblocked(userId, added, "You cannot add someone who blocked you or whom you block.");
     if (room.memberCount + added.length > MAX_MEMBERS) throw tooMany();
     const followers = await followersAmong(userId, added);
-    const outcome = await transact(({ room: r, membership: m }) => ({
+    const outcome = await transact(({ room: r, membership: m, user }) => ({
       room: r
         .patch({ roomId })
         .add({ memberCount: added.length })
@@ -158,7 +173,10 @@ export const addMembers = fn(AddMembers, async ({ roomId, handles }) => {
       members: added.map((id) =>
         m.create({ roomId, userId: id, role: "member", ...invitation(followers, id, userId) }).commit(),
       ),
+      // A suspension landing since the handles were read: nobody is added.
+      unsuspended: added.map((id) => unsuspendedCheck({ user }, id)),
     }));
+    if (!outcome.ok && outcome.failed.includes("unsuspended")) throw suspendedAmong(handles);
     if (!outcome.ok) throw outcome.failed.includes("room") ? tooMany() : retry();
     await roomChanged(roomId, [...present, ...added], "member_added");
   }
@@ -439,6 +457,20 @@ const readOnly = () =>
     "user.blocked",
     "This conversation is read-only: one of you has blocked the other.",
   );
+/** The handle of a 1:1 room's other person, as asked for (the caller may list themself too). */
+const otherHandle = (handles: string[], mine: string) =>
+  handles.find((h) => h.replace(/^@/, "").toLowerCase() !== mine.toLowerCase()) ?? "";
+
+/** A suspension landed meanwhile on one of `handles` (the transaction does not say which): as for unknown handles. */
+const suspendedAmong = (handles: string[]) =>
+  handles.length === 1
+    ? noOne(handles[0]!)
+    : new VisibleError(
+        "not-found",
+        "profile.not_found",
+        `No one has one of the handles @${handles.join(", @")}.`,
+      );
+
 const retry = () =>
   new VisibleError("conflict", "room.retry", "The room changed meanwhile; please try again.");
 const gone = () => new VisibleError("not-found", "chat.message_not_found", "This message was deleted.");

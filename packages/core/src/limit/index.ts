@@ -3,7 +3,8 @@ export * as Limit from "./index";
 import { useUserId } from "../actor";
 import { conditionally } from "../dynamo";
 import { transact } from "../dynamo/service";
-import { RateLimited } from "../error";
+import { RateLimited, VisibleError } from "../error";
+import { isSuspended } from "../user/read";
 import { table } from "./config";
 import { LimitEntity } from "./limit.entity";
 import type { Action, Rule } from "./rules";
@@ -49,6 +50,23 @@ function update(userId: string, action: Action, rule: Rule, now: number, cost: n
  */
 export async function consume(action: Action, options: { bytes?: number; now?: number } = {}) {
   const userId = useUserId();
+  // Every counted write passes here: a suspended user's access token, valid until it expires (up to an hour), writes
+  // nothing more. Read alongside the count, so it adds no wait.
+  const [suspended, counted] = await Promise.allSettled([
+    isSuspended(userId),
+    count(userId, action, options),
+  ]);
+  if (suspended.status === "rejected") throw suspended.reason;
+  if (suspended.value)
+    throw new VisibleError(
+      "forbidden",
+      "user.suspended",
+      "Your account is suspended: you cannot post, message, follow or call.",
+    );
+  if (counted.status === "rejected") throw counted.reason;
+}
+
+async function count(userId: string, action: Action, options: { bytes?: number; now?: number }) {
   const now = options.now ?? Date.now();
   const rules = table()[action] ?? [];
   const writes = rules.map((rule) => ({

@@ -4,6 +4,7 @@ import * as Cursor from "../cursor";
 import { transact, type Outcome as Written } from "../dynamo/service";
 import { VisibleError } from "../error";
 import { hiddenFor } from "../safety/hidden";
+import type { Hidden } from "../safety/rules";
 import * as Users from "../user/read";
 import { actorOrder, groupKeyOf, notificationId, preview, rowIdOf, rowOrder } from "./keys";
 import {
@@ -71,7 +72,8 @@ interface State {
 /** Stores one event: adds or retracts its actor on its row, idempotently, keeping the unread count exact. */
 export async function apply(input: NotificationEvent): Promise<Applied> {
   const event = NotificationEvent.parse(input);
-  if (event.actor === event.recipient) return { outcome: "noop", unread: await unread(event.recipient) };
+  if (event.actor === event.recipient)
+    return { outcome: "noop", unread: await storedUnread(event.recipient) };
   const markId = notificationId(event.recipient, event.type, event.subject?.id, event.object ?? event.actor);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const done = event.op === "add" ? await tryAdd(event, markId) : await tryRetract(event, markId);
@@ -164,7 +166,7 @@ async function tryAdd(event: Parsed, markId: string): Promise<Applied | undefine
     outcome: row ? "updated" : "created",
     id: rowId,
     item: (await toItems([next], state.gen))[0]!,
-    unread: await unread(recipient),
+    unread: await storedUnread(recipient),
   };
 }
 
@@ -226,7 +228,7 @@ async function tryRetract(event: Parsed, markId: string): Promise<Applied | unde
     }));
     if (gone(outcome)) return GONE;
     if (!outcome.ok) return undefined;
-    return { outcome: "retracted", id: rowId, unread: await unread(recipient) };
+    return { outcome: "retracted", id: rowId, unread: await storedUnread(recipient) };
   }
 
   let recent: Recent[] = row.recent;
@@ -261,7 +263,7 @@ async function tryRetract(event: Parsed, markId: string): Promise<Applied | unde
     outcome: "retracted",
     id: rowId,
     item: (await toItems([next], state.gen))[0]!,
-    unread: await unread(recipient),
+    unread: await storedUnread(recipient),
   };
 }
 
@@ -449,6 +451,8 @@ export async function list(
     stateOf(userId),
     hiddenFor(userId),
   ]);
+  const shownUnread = unreadShown(userId, state, hidden);
+  shownUnread.catch(() => undefined);
   const rows = page.data.slice(0, limit);
   // Rows from before a block or mute: the hidden leave the actors; a row with none left is not shown.
   // Suspended actors have no card (`cards`), so they leave the same way until the lift; a moderator's notice stays.
@@ -469,13 +473,63 @@ export async function list(
   return {
     items,
     cursor: page.data.length > limit ? Cursor.encode({ o: rows.at(-1)!.order }) : null,
-    unread: state.unread,
+    unread: await shownUnread,
   };
 }
 
-/** The exact number of unread rows. */
-export async function unread(userId: string): Promise<number> {
+/** The exact number of unread rows stored: what the consumer's live events carry. */
+async function storedUnread(userId: string): Promise<number> {
   return (await stateOf(userId)).unread;
+}
+
+/** The number of unread rows the list shows (the bell's count): the stored count less the rows it leaves out. */
+export async function unread(userId: string): Promise<number> {
+  const [state, hidden] = await Promise.all([stateOf(userId), hiddenFor(userId)]);
+  return unreadShown(userId, state, hidden);
+}
+
+// Unread rows looked at for ones the list leaves out; the bell shows "99+" past 99, so more would not show.
+const UNREAD_LOOKED_AT = 100;
+
+/**
+ * The stored count less the unread rows `list` leaves out (every actor suspended, deleted, blocked or muted). The
+ * unread rows are the newest (an event moves its row to the top, unread; marking read takes a row and all older
+ * ones), so one key query of the newest slots finds them, plus one projected batch get of their actors.
+ */
+async function unreadShown(userId: string, state: State, hidden: Hidden): Promise<number> {
+  if (state.unread <= 0) return 0;
+  const { data } = await NotificationSlotEntity.query.byOrder({ inbox: userId }).go({
+    order: "desc",
+    limit: Math.min(state.unread, UNREAD_LOOKED_AT),
+    consistent: true,
+    attributes: ["type", "recent", "unread", "gen"],
+  });
+  const unreadRows = data.filter((row) => isUnread(row, state.gen));
+  const gone = await Users.goneAmong(unreadRows.flatMap((row) => row.recent.map((r: Recent) => r.id)));
+  const carded = (id: string) => !gone.has(id);
+  const leftOut = unreadRows.filter((row) =>
+    isLeftOut(
+      row.type,
+      row.recent.map((r: Recent) => r.id),
+      carded,
+      hidden.users,
+    ),
+  ).length;
+  return Math.max(0, state.unread - leftOut);
+}
+
+/**
+ * Whether `list` leaves a row out: it has actors and none is left once those without a card (suspended, deleted)
+ * and those the reader hides go. A moderator's notice counts only its carded actors, so it always stays.
+ */
+function isLeftOut(
+  type: string,
+  actorIds: string[],
+  carded: (id: string) => boolean,
+  hidden: ReadonlySet<string>,
+) {
+  const counted = type === "moderation.removed" ? actorIds.filter(carded) : actorIds;
+  return counted.length > 0 && !counted.some((id) => carded(id) && !hidden.has(id));
 }
 
 const notFound = () => new VisibleError("not-found", "notification.not_found", "No such notification.");
@@ -495,7 +549,7 @@ export async function markRead(userId: string, upTo?: string): Promise<{ unread:
       .lte({ order: head.order })
       .where((a, op) => `${op.eq(a.unread, true)} AND ${op.eq(a.gen, state.gen)}`)
       .go({ order: "desc", pages: "all", consistent: true });
-    if (data.length === 0) return { unread: state.unread };
+    if (data.length === 0) return { unread: await unread(userId) };
     let lost = false;
     for (let i = 0; i < data.length && !lost; i += READ_CHUNK) {
       const chunk = data.slice(i, i + READ_CHUNK);

@@ -1,6 +1,7 @@
 import * as z from "zod";
 import { useActor } from "../actor";
 import * as Batch from "../dynamo/batch";
+import type { Entities } from "../dynamo/service";
 import { avatarUrlOf } from "../media/urls";
 import { HandleEntity, UserEntity } from "./user.entity";
 
@@ -101,6 +102,30 @@ export async function fromHandle(handle: string): Promise<Info | undefined> {
 export async function idOf(handle: string): Promise<string | undefined> {
   const found = await HandleEntity.get({ handleKey: handleKey(handle) }).go();
   return found.data?.userId;
+}
+
+/**
+ * A user's id by handle for acting on them (a room, a call): a suspended user is nobody to others, as in
+ * `fromHandle`. One more key read, projected; writes that are transactions also check it (`unsuspendedCheck`).
+ */
+export async function actionableIdOf(handle: string): Promise<string | undefined> {
+  const userId = await idOf(handle);
+  if (!userId) return undefined;
+  const { data } = await UserEntity.get({ userId }).go({ attributes: ["userId", "suspendedAt"] });
+  return data && !hiddenFromViewer(data) ? userId : undefined;
+}
+
+/** The condition a write adds so a suspension landing meanwhile cancels it (as the follow's on the followee). */
+export const unsuspendedCheck = (entities: Pick<Entities, "user">, userId: string) =>
+  entities.user
+    .check({ userId })
+    .where((a, op) => op.notExists(a.suspendedAt))
+    .commit();
+
+/** Whether a moderator has suspended the user: a projected key read (their token stays valid until it expires). */
+export async function isSuspended(userId: string): Promise<boolean> {
+  const { data } = await UserEntity.get({ userId }).go({ attributes: ["userId", "suspendedAt"] });
+  return data?.suspendedAt !== undefined;
 }
 
 /** Ids of the handles that exist (as given, lowercased), in one batch get. */

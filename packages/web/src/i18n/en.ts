@@ -720,6 +720,7 @@ export const en = {
   "settings.words.remove": "Remove",
   "settings.words.removeWord": "Stop muting {word}",
   "api.error.user.blocked": "You can't do this: one of you has blocked the other.",
+  "api.error.user.suspended": "Your account is suspended: you can't post, message, follow or call.",
   "nav.admin": "Moderation",
   "report.action": "Report",
   "report.title.post": "Report this post",

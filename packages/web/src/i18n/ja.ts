@@ -725,6 +725,7 @@ export const ja: Messages = {
   "settings.words.remove": "削除",
   "settings.words.removeWord": "{word} のミュートを解除",
   "api.error.user.blocked": "この操作はできません：どちらかが相手をブロックしています。",
+  "api.error.user.suspended": "アカウントが停止されています：投稿、メッセージ、フォロー、通話はできません。",
   "nav.admin": "モデレーション",
   "report.action": "報告",
   "report.title.post": "この投稿を報告",
