@@ -50,6 +50,8 @@ const ANSWER_AFTER_MS = Number(args["answer-after-ms"]);
 const deadline = Date.now() + Number(args["deadline-min"]) * 60_000;
 /** Signals one call can have in flight at once, per side: the signal route's workers started before counting. */
 const SIGNAL_WORKERS = 6;
+/** Call API requests one call can have in flight at once (the POST and the accept). */
+const CALL_WORKERS = 2;
 /** One connection that takes longer than this is reported as failed, not waited for. */
 const CONNECT_TIMEOUT_MS = 15_000;
 
@@ -677,6 +679,12 @@ async function main() {
         }
       };
       const connectedAt = (m: Marks) => Math.max(m.callerConnected!, m.calleeConnected!);
+      // And the Call function's: a ring's accept can come while the POST that rang is still finishing.
+      await Promise.all(
+        Array.from({ length: 2 * CALL_WORKERS }, (_, i) =>
+          api(i % 2 ? caller!.token : callee!.token, "GET", "/calls"),
+        ),
+      );
       const measured: number[] = [];
       const warm: number[] = [];
       const phases: Record<string, number[]> = {};
