@@ -20,19 +20,29 @@ export type Suggestion =
 export const SHOWN = 8;
 const ASKED = 20;
 
+/** One person as a suggestion; `member`: one of the people the page offers first. */
+function personSuggestion(
+  p: { handle: string; displayName: string; avatarUrl: string | null },
+  followed: boolean,
+  member?: true,
+): Suggestion {
+  return {
+    kind: "person",
+    key: `@${p.handle}`,
+    handle: p.handle,
+    displayName: p.displayName,
+    avatarUrl: p.avatarUrl,
+    followed,
+    ...(member ? { member } : {}),
+  };
+}
+
 /** People one follows first, each group in the index's order. */
 export function orderPeople(people: readonly ListedProfile[]): Suggestion[] {
   return [...people]
     .sort((a, b) => Number(b.followedByMe) - Number(a.followedByMe))
     .slice(0, SHOWN)
-    .map((p) => ({
-      kind: "person",
-      key: `@${p.handle}`,
-      handle: p.handle,
-      displayName: p.displayName,
-      avatarUrl: p.avatarUrl,
-      followed: p.followedByMe,
-    }));
+    .map((p) => personSuggestion(p, p.followedByMe));
 }
 
 /** Someone the page already knows (a chat room's member), offered before anyone the search finds. */
@@ -64,15 +74,13 @@ export function mergePeople(
     // A member shown like a deleted account has no handle to insert.
     .filter((p) => p.handle !== "" && matchesPerson(p, query))
     .slice(0, SHOWN)
-    .map((p) => ({
-      kind: "person",
-      key: `@${p.handle}`,
-      handle: p.handle,
-      displayName: p.displayName,
-      avatarUrl: p.avatarUrl,
-      followed: found.some((f) => f.handle === p.handle && f.followedByMe),
-      member: true,
-    }));
+    .map((p) =>
+      personSuggestion(
+        p,
+        found.some((f) => f.handle === p.handle && f.followedByMe),
+        true,
+      ),
+    );
   const seen = new Set(first.map((p) => p.key));
   const rest = orderPeople(found.filter((p) => !seen.has(`@${p.handle}`)));
   return [...first, ...rest].slice(0, SHOWN);
