@@ -385,6 +385,10 @@ test.describe("on a 360 px phone", () => {
     await expect(texts(a)).toHaveText(["Sent from a phone"]);
     const box = await composer(a).boundingBox();
     expect(box && box.x + box.width).toBeLessThanOrEqual(360);
+    // On screen without scrolling: above the bottom tab bar, and no new-post button over its Send.
+    const bar = await a.page.getByRole("navigation", { name: "Main" }).boundingBox();
+    expect(box && bar && box.y + box.height).toBeLessThanOrEqual(bar!.y);
+    await expect(a.page.getByRole("button", { name: "New post" })).toBeHidden();
     expect(await a.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
     await a.page.screenshot({ path: test.info().outputPath("room-360.png") });
     await a.page.getByRole("link", { name: "Back to chats" }).click();
